@@ -1,0 +1,34 @@
+import type { CommandModule } from 'yargs';
+import { initProject } from '../project/init.js';
+import { cwdOf, json, out, type GlobalArgs } from './output.js';
+
+interface Args extends GlobalArgs {
+  hooks: boolean;
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'init',
+  describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
+  builder: (y) =>
+    y
+      .option('hooks', { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  handler: async (argv) => {
+    const result = initProject(cwdOf(argv));
+    let hooks: string[] = [];
+    if (argv.hooks) {
+      const { installHooksIfAvailable } = await import('../project/hooks-optional.js');
+      hooks = await installHooksIfAvailable(result.root);
+    }
+    if (argv.json) return json({ ...result, hooks });
+    if (!result.created.length && !result.updated.length && !hooks.length) {
+      out(`baton is already set up in ${result.root}; nothing changed.`);
+      return;
+    }
+    for (const f of result.created) out(`created  ${f}`);
+    for (const f of result.updated) out(`updated  ${f}`);
+    for (const h of hooks) out(`hook     ${h}`);
+    out('\nNext: describe the goal in .agents/plan.md, then `baton task add "…"` or `baton plan --from REQUIREMENTS.md`.');
+  },
+};
+export default command;

@@ -1,0 +1,32 @@
+/**
+ * Redact anything that looks like a secret before it is written to memory or
+ * sent to a model. Patterns favour false positives over leaks.
+ */
+const PATTERNS: RegExp[] = [
+  /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/g, // OpenAI, Anthropic
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
+  /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key id
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\bAIza[0-9A-Za-z_-]{30,}/g, // Google API key
+  /\bhf_[A-Za-z0-9]{20,}/g, // Hugging Face
+  /\bglpat-[A-Za-z0-9_-]{20,}/g, // GitLab
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+];
+
+// `API_KEY=...`, `"secret": "..."`, `Authorization: Bearer ...`
+const ASSIGNMENT =
+  /\b([A-Za-z0-9_]*(?:api[_-]?key|secret|token|password|passwd)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"'`]{8,})/gi;
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/g;
+
+export const REDACTED = '[REDACTED]';
+
+export function redact(text: string): string {
+  let out = text;
+  for (const re of PATTERNS) out = out.replace(re, REDACTED);
+  out = out.replace(BEARER, `$1${REDACTED}`);
+  out = out.replace(ASSIGNMENT, (m, key: string, sep: string, value: string) =>
+    value === REDACTED || /^\$\{?[A-Z_]+\}?$/.test(value) ? m : `${key}${sep}${REDACTED}`,
+  );
+  return out;
+}

@@ -1,0 +1,58 @@
+/** Reading task branches without checking them out. */
+import { spawn } from 'node:child_process';
+import { simpleGit } from 'simple-git';
+
+export interface BranchFile {
+  branch: string;
+  id: string;
+  text: string;
+}
+
+/** Task branches (`<prefix>T-xxxx-…`) not merged into HEAD. */
+export async function unmergedTaskBranches(root: string, prefix: string): Promise<{ branch: string; id: string }[]> {
+  const out = await simpleGit(root).raw(['for-each-ref', '--no-merged', 'HEAD', '--format=%(refname:short)', `refs/heads/${prefix}`]);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((branch) => ({ branch, id: /^(T-[0-9a-f]+)/.exec(branch.slice(prefix.length))?.[1] ?? '' }))
+    .filter((b) => b.id);
+}
+
+/** `git cat-file --batch` for many `<rev>:<path>` at once; missing objects are left out. */
+export function catFiles(root: string, specs: string[]): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', () => {
+      const buf = Buffer.concat(chunks);
+      const result = new Map<string, string>();
+      let pos = 0;
+      for (const spec of specs) {
+        const nl = buf.indexOf(10, pos);
+        if (nl === -1) break;
+        const header = buf.subarray(pos, nl).toString();
+        pos = nl + 1;
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
+        const size = Number(header.split(' ')[2]);
+        result.set(spec, buf.subarray(pos, pos + size).toString('utf8'));
+        pos += size + 1;
+      }
+      resolve(result);
+    });
+    child.stdin.end(specs.map((s) => `${s}\n`).join(''));
+  });
+}
+
+/** The text of each unmerged task branch's own task file. */
+export async function taskFilesOnBranches(root: string, prefix: string, pathById: ReadonlyMap<string, string>): Promise<BranchFile[]> {
+  const branches = (await unmergedTaskBranches(root, prefix)).filter((b) => pathById.has(b.id));
+  if (!branches.length) return [];
+  const specs = branches.map((b) => `${b.branch}:${pathById.get(b.id)}`);
+  const texts = await catFiles(root, specs);
+  return branches.flatMap((b, i) => {
+    const text = texts.get(specs[i]!);
+    return text === undefined ? [] : [{ branch: b.branch, id: b.id, text }];
+  });
+}

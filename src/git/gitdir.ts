@@ -1,0 +1,39 @@
+/**
+ * Find a checkout's root and git directory with the file system alone: the
+ * hot commands must not spawn git or load simple-git just to know where they are.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export function findRepoRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The worktree's own git dir (`.git`, or what a worktree's `.git` file points to). */
+export function gitDirOf(root: string): string {
+  const dotGit = join(root, '.git');
+  if (statSync(dotGit).isDirectory()) return dotGit;
+  const line = readFileSync(dotGit, 'utf8').trim();
+  const target = line.replace(/^gitdir:\s*/, '');
+  return resolve(root, target);
+}
+
+/** The common git dir shared by all worktrees (where hooks and refs live). */
+export function commonGitDirOf(root: string): string {
+  const gitDir = gitDirOf(root);
+  const common = join(gitDir, 'commondir');
+  if (!existsSync(common)) return gitDir;
+  return resolve(gitDir, readFileSync(common, 'utf8').trim());
+}
+
+/** The current branch name, read from HEAD; undefined when detached. */
+export function currentBranch(root: string): string | undefined {
+  const head = readFileSync(join(gitDirOf(root), 'HEAD'), 'utf8').trim();
+  return head.startsWith('ref: refs/heads/') ? head.slice('ref: refs/heads/'.length) : undefined;
+}

@@ -1,0 +1,147 @@
+/**
+ * Reading and writing task files. Front matter is parsed once per distinct
+ * file content and cached in the git directory (never committed), so large
+ * plans stay fast; the cache is keyed by content, so hand edits are seen.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError, type Problem } from '../core/errors.js';
+import { taskFromData, type Task } from '../core/task.js';
+import { gitDirOf } from '../git/gitdir.js';
+import { writeFileAtomic } from './atomic.js';
+import { parseFrontMatter, setFrontMatterFields } from './frontmatter.js';
+import { agentsPaths, rel } from './paths.js';
+
+export interface TaskSet {
+  tasks: Task[];
+  /** Problems in individual files (those files are left out of `tasks`). */
+  problems: Problem[];
+}
+
+type CachedTask = Omit<Task, 'path' | 'body'> & { bodyStart: number };
+interface CacheEntry { task?: CachedTask; problems?: Problem[] }
+const CACHE_VERSION = 2;
+
+/** Files in `tasks/` that are not tasks (README, AGENTS) are skipped, like changesets does. */
+function isTaskFileName(name: string): boolean {
+  return name.endsWith('.md') && !name.startsWith('.') && !/^(readme|agents)\.md$/i.test(name);
+}
+
+/** Parse one task file's text. Pure. */
+export function parseTaskText(text: string, path: string): { task?: Task; problems: Problem[] } {
+  let fm;
+  try {
+    fm = parseFrontMatter(text, path);
+  } catch (error) {
+    if (error instanceof BatonError) {
+      return { problems: [{ file: path, line: error.line, message: error.message, hint: error.hint, severity: 'error' }] };
+    }
+    throw error;
+  }
+  return taskFromData(fm.data, { path, body: fm.body, lines: fm.lines, fmLine: fm.line });
+}
+
+function cachePath(root: string): string | undefined {
+  try {
+    return join(gitDirOf(root), 'baton', 'task-cache.json');
+  } catch {
+    return undefined;
+  }
+}
+
+function loadCache(path: string | undefined): Map<string, CacheEntry> {
+  if (!path || !existsSync(path)) return new Map();
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { version: number; entries: Record<string, CacheEntry> };
+    return raw.version === CACHE_VERSION ? new Map(Object.entries(raw.entries)) : new Map();
+  } catch {
+    return new Map(); // a broken cache is only a slower run
+  }
+}
+
+export function loadTasks(root: string): TaskSet {
+  const dir = agentsPaths(root).tasks;
+  if (!existsSync(dir)) return { tasks: [], problems: [] };
+  const names = readdirSync(dir).filter(isTaskFileName).sort();
+  const cacheFile = cachePath(root);
+  const cache = loadCache(cacheFile);
+  const fresh = new Map<string, CacheEntry>();
+  const tasks: Task[] = [];
+  const problems: Problem[] = [];
+  for (const name of names) {
+    const path = `.agents/tasks/${name}`;
+    const text = readFileSync(join(dir, name), 'utf8');
+    const key = createHash('sha1').update(path).update('\0').update(text).digest('base64');
+    let entry = cache.get(key);
+    if (!entry) {
+      const parsed = parseTaskText(text, path);
+      entry = parsed.task
+        ? { task: { ...withoutBody(parsed.task), bodyStart: text.length - parsed.task.body.length } }
+        : { problems: parsed.problems };
+    }
+    fresh.set(key, entry);
+    if (entry.task) {
+      const { bodyStart, ...rest } = entry.task;
+      tasks.push({ ...rest, path, body: text.slice(bodyStart) });
+    } else problems.push(...(entry.problems ?? []));
+  }
+  if (cacheFile && (fresh.size !== cache.size || [...fresh.keys()].some((k) => !cache.has(k)))) {
+    try {
+      mkdirSync(join(cacheFile, '..'), { recursive: true });
+      writeFileAtomic(cacheFile, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(fresh) }));
+    } catch {
+      /* read-only git dir: no cache, still correct */
+    }
+  }
+  return { tasks, problems };
+}
+
+function withoutBody(task: Task): Omit<Task, 'path' | 'body'> {
+  const { path: _path, body: _body, ...rest } = task;
+  return rest;
+}
+
+/** Load tasks and refuse to go on if any file is broken, naming every problem. */
+export function loadTasksStrict(root: string): Task[] {
+  const { tasks, problems } = loadTasks(root);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw tasksInvalid(errors);
+  return tasks;
+}
+
+export function tasksInvalid(errors: Problem[]): BatonError {
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''}; \`baton doctor\` lists them all)` : '';
+  return new BatonError(`${first.message}${more}`, { file: first.file, line: first.line, hint: first.hint });
+}
+
+export function renderTaskFile(fields: Record<string, unknown>, body: string): string {
+  const lines = Object.entries(fields)
+    .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0 && v !== fields.depends_on))
+    .map(([k, v]) => `${k}: ${yamlInline(v)}`);
+  return `---\n${lines.join('\n')}\n---\n${body}`;
+}
+
+function yamlInline(value: unknown): string {
+  // setFrontMatterFields renders values the same way; reuse it on an empty block.
+  const text = setFrontMatterFields('---\n---\n', 'inline', { v: value });
+  return text.slice('---\nv: '.length, text.lastIndexOf('\n---')).trimEnd();
+}
+
+/** Update fields of a task file in place; validates the result before writing. */
+export function updateTaskFile(root: string, task: Task, updates: Record<string, unknown>): Task {
+  const file = join(root, task.path);
+  const before = readFileSync(file, 'utf8');
+  const after = setFrontMatterFields(before, task.path, updates);
+  const parsed = parseTaskText(after, task.path);
+  if (!parsed.task) throw tasksInvalid(parsed.problems);
+  if (after !== before) writeFileAtomic(file, after);
+  return parsed.task;
+}
+
+export function taskAbsPath(root: string, task: Pick<Task, 'path'>): string {
+  return join(root, task.path);
+}
+
+export { rel };

@@ -1,0 +1,136 @@
+/**
+ * Real temp git repositories and the built CLI run as a subprocess, as a user would.
+ * Run `npm run build` first (`npm test` does).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = join(PROJECT_ROOT, 'dist', 'bin.js');
+
+/** A fixed identity and no user config, so tests behave the same on every machine. */
+export const GIT_ENV: Record<string, string> = {
+  GIT_AUTHOR_NAME: 'Test Author',
+  GIT_AUTHOR_EMAIL: 'author@example.com',
+  GIT_COMMITTER_NAME: 'Test Author',
+  GIT_COMMITTER_EMAIL: 'author@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  NO_COLOR: '1',
+};
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(prefix = 'baton-test-'): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+export function git(cwd: string, args: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...env }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A new repository on `main` with one commit. */
+export function makeRepo(opts: { commit?: boolean } = {}): string {
+  const dir = tempDir();
+  git(dir, ['init', '-q', '-b', 'main']);
+  if (opts.commit !== false) {
+    writeFileSync(join(dir, 'README.md'), '# sample\n');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'Initial commit']);
+  }
+  return dir;
+}
+
+/** Run the built CLI synchronously. */
+export function baton(cwd: string, args: string[], opts: { env?: Record<string, string>; input?: string } = {}): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, ...GIT_ENV, ...opts.env },
+    input: opts.input,
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run the built CLI without blocking the test process (for tests that also serve HTTP). */
+export function batonAsync(
+  cwd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...GIT_ENV, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolvePromise({ code: code ?? 1, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** `baton …` that must succeed; returns stdout. */
+export function ok(cwd: string, args: string[], opts: { env?: Record<string, string>; input?: string } = {}): string {
+  const r = baton(cwd, args, opts);
+  if (r.code !== 0) throw new Error(`baton ${args.join(' ')} exited ${r.code}\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+/** A repo with `baton init` done (hooks off unless asked) and committed. */
+export function makeProject(opts: { hooks?: boolean } = {}): string {
+  const dir = makeRepo();
+  ok(dir, ['init', ...(opts.hooks ? [] : ['--no-hooks'])]);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'baton init']);
+  return dir;
+}
+
+/** Add a task and return its id. */
+export function addTask(dir: string, title: string, ...args: string[]): string {
+  const out = ok(dir, ['task', 'add', title, '--json', ...args]);
+  return (JSON.parse(out) as { id: string }).id;
+}
+
+export function read(dir: string, path: string): string {
+  return readFileSync(join(dir, path), 'utf8');
+}
+
+export function write(dir: string, path: string, content: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), content);
+}
+
+/** Every file under `.agents/` with its content: to assert that nothing changed. */
+export function snapshotFiles(dir: string, sub = '.agents'): Record<string, string> {
+  const outMap: Record<string, string> = {};
+  const walk = (rel: string) => {
+    const abs = join(dir, rel);
+    if (!existsSync(abs)) return;
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      const r = join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else outMap[r] = readFileSync(join(dir, r), 'utf8');
+    }
+  };
+  walk(sub);
+  return outMap;
+}
+
+export function taskFile(dir: string, id: string): string {
+  const name = readdirSync(join(dir, '.agents', 'tasks')).find((n) => n.startsWith(`${id}-`));
+  if (!name) throw new Error(`no task file for ${id}`);
+  return `.agents/tasks/${name}`;
+}
