@@ -12,7 +12,7 @@ const command: CommandModule<object, GlobalArgs & { fix: boolean }> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
       .option('fix', { type: 'boolean', default: false, describe: 'Repair what can be repaired safely' }) as never,
   handler: async (argv) => {
-    const project = openProject(cwdOf(argv));
+    const project = openProject(cwdOf(argv), { lenientConfig: true });
     const checks: DoctorCheck[] = [];
     try {
       const mod = (await import('../hook/doctor-check.js')) as { memoryCheck?: DoctorCheck; memoryFix?: DoctorCheck };

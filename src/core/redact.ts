@@ -16,7 +16,7 @@ const PATTERNS: RegExp[] = [
 
 // `API_KEY=...`, `"secret": "..."`, `Authorization: Bearer ...`
 const ASSIGNMENT =
-  /\b([A-Za-z0-9_]*(?:api[_-]?key|secret|token|password|passwd)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"'`]{8,})/gi;
+  /\b([A-Za-z0-9_]*(?:api[_-]?key|secret|token|password|passwd)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"'`,;]{8,})/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/g;
 
 export const REDACTED = '[REDACTED]';
@@ -26,7 +26,8 @@ export function redact(text: string): string {
   for (const re of PATTERNS) out = out.replace(re, REDACTED);
   out = out.replace(BEARER, `$1${REDACTED}`);
   out = out.replace(ASSIGNMENT, (m, key: string, sep: string, value: string) =>
-    value === REDACTED || /^\$\{?[A-Z_]+\}?$/.test(value) ? m : `${key}${sep}${REDACTED}`,
+    // `$VAR`, `${VAR}` and bare variable names (`api_key_env: OPENAI_API_KEY`) name a secret, they are not one.
+    value === REDACTED || /^\$?\{?[A-Z][A-Z0-9_]*\}?$/.test(value) ? m : `${key}${sep}${REDACTED}`,
   );
   return out;
 }

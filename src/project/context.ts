@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { BatonError } from '../core/errors.js';
 import { findRepoRoot, currentBranch } from '../git/gitdir.js';
-import { readConfig, type Config } from '../store/config.js';
+import { defaultConfig, readConfig, type Config } from '../store/config.js';
 import { agentsPaths } from '../store/paths.js';
 
 export interface Project {
@@ -22,13 +22,21 @@ export function requireRepo(cwd: string): string {
 }
 
 /** The project at `cwd`, which must have been set up with `baton init`. */
-export function openProject(cwd: string): Project {
+export function openProject(cwd: string, opts: { lenientConfig?: boolean } = {}): Project {
   const root = requireRepo(cwd);
   const paths = agentsPaths(root);
   if (!existsSync(paths.dir)) {
     throw new BatonError(`no .agents/ folder in ${root}`, { hint: 'Run `baton init` first.' });
   }
-  return { root, config: readConfig(root), paths };
+  let config: Config;
+  try {
+    config = readConfig(root);
+  } catch (error) {
+    // `doctor` must still run (and report the config's problem with the rest).
+    if (!opts.lenientConfig || !(error instanceof BatonError)) throw error;
+    config = defaultConfig();
+  }
+  return { root, config, paths };
 }
 
 /** On a task branch, plan.md is left alone: the base branch owns its generated block. */

@@ -87,7 +87,7 @@ export function parseConfig(text: string, file: string): Config {
   const doc = parseDocument(text, { prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
-    throw new BatonError(`invalid YAML: ${error.message.split('\n')[0]}`, {
+    throw new BatonError(`invalid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, {
       file, line: error.linePos?.[0].line, hint: 'Fix the YAML (indentation, colons, quotes).',
     });
   }

@@ -58,7 +58,7 @@ export function parseFrontMatter(text: string, file: string, example = 'id: T-7f
   const error = doc.errors[0];
   if (error) {
     const line = firstLine + (error.linePos?.[0].line ?? 1) - 1;
-    const what = error.message.split('\n')[0] ?? 'invalid YAML';
+    const what = (error.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '');
     throw new BatonError(`invalid YAML in front matter: ${what}`, {
       file, line,
       hint: 'Fix the YAML between the `---` lines (check indentation, colons and quotes).',
