@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
+// Figures: cold start, status/next/doctor at 100/1,000/5,000 tasks, prompt at 1,000 tasks
+// and 20,000 memory entries, and the hooks' cost per commit against the same commits without hooks.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'dist', 'bin.js');
+const QUICK = process.argv.includes('--quick');
+const RUNS = QUICK ? 3 : 9;
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_CONFIG_GLOBAL: '/dev/null' };
+
+function time(cmd, args, cwd) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return ms;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(cmd, args, cwd, runs = RUNS) {
+  const first = time(cmd, args, cwd);
+  const rest = Array.from({ length: runs }, () => time(cmd, args, cwd));
+  return { first, median: median(rest) };
+}
+
+function git(cwd, ...args) {
+  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A repository with `count` tasks in phases, each depending on up to two earlier ones. */
+export function generateRepo(count, { memoryEntries = 0 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `baton-bench-${count}-`));
+  git(dir, 'init', '-q', '-b', 'main');
+  spawnSync(process.execPath, [BIN, 'init', '--no-hooks'], { cwd: dir, env: ENV });
+  const ids = [];
+  const tasksDir = join(dir, '.agents', 'tasks');
+  const statuses = ['done', 'done', 'todo', 'todo', 'in-progress', 'review', 'blocked'];
+  for (let i = 0; i < count; i++) {
+    const id = `T-${(0x10000 + i).toString(16)}`;
+    const deps = [];
+    if (i > 0) deps.push(ids[(i * 7919) % i]);
+    if (i > 10) deps.push(ids[i - 3]);
+    ids.push(id);
+    const status = statuses[i % statuses.length];
+    const text = `---\nid: ${id}\ntitle: Task number ${i} of the generated plan\nstatus: ${status}\ndepends_on: [${[...new Set(deps)].join(', ')}]\nphase: Phase ${Math.floor(i / Math.max(1, count / 5))}\nfiles: [src/module-${i % 50}.ts]\nchecks: ["npm test -- ${i}"]\ncreated: 2026-01-01T00:00:00.${String(i % 1000).padStart(3, '0')}Z\n---\n## Context\n\nGenerated task ${i}.\n\n## Requirements\n\n- Do the thing ${i}.\n\n## Success criteria\n\n- [ ] Thing ${i} works\n`;
+    writeFileSync(join(tasksDir, `${id}-task-number-${i}.md`), text);
+  }
+  if (memoryEntries) {
+    const memDir = join(dir, '.agents', 'memory');
+    mkdirSync(memDir, { recursive: true });
+    const perTask = Math.ceil(memoryEntries / count);
+    const kinds = ['commit', 'attempt', 'result', 'bug', 'decision', 'note'];
+    for (let i = 0; i < count; i++) {
+      let text = `# Memory: ${ids[i]}\n\n`;
+      for (let j = 0; j < perTask; j++) {
+        const kind = kinds[(i + j) % kinds.length];
+        const ref = kind === 'commit' ? ` ${(i * 1000 + j).toString(16).padStart(7, '0')}` : kind === 'result' ? ' success' : '';
+        text += `## 2026-01-${String(1 + (j % 28)).padStart(2, '0')}T10:${String(j % 60).padStart(2, '0')}:00Z ${kind}${ref}\nEntry ${j} of task ${i}: touched src/module-${(i + j) % 50}.ts and decided something about it.\n\n- src/module-${(i + j) % 50}.ts +3 -1\n\n`;
+      }
+      writeFileSync(join(memDir, `${ids[i]}.md`), text);
+    }
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'generated plan');
+  return { dir, ids };
+}
+
+function row(name, ms, base) {
+  return `${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms ${(ms / base).toFixed(2).padStart(7)}x`;
+}
+
+async function main() {
+  if (!existsSync(BIN)) throw new Error('build first: npm run build');
+  const lines = [];
+  const print = (l) => { console.log(l); lines.push(l); };
+  const base = measure(process.execPath, ['-e', '0'], ROOT).median;
+  print(`baseline: node -e 0 = ${base.toFixed(1)} ms (median of ${RUNS}); ratios below are against it`);
+  print('');
+  print(row('baton --version', measure(process.execPath, [BIN, '--version'], ROOT).median, base));
+  print(row('baton --help', measure(process.execPath, [BIN, '--help'], ROOT).median, base));
+  const sizes = QUICK ? [100, 1000] : [100, 1000, 5000];
+  for (const n of sizes) {
+    const { dir } = generateRepo(n);
+    for (const cmd of [['status'], ['next'], ['doctor']]) {
+      const m = measure(process.execPath, [BIN, ...cmd], dir);
+      print(row(`baton ${cmd.join(' ')} (${n} tasks)`, m.median, base) + `   first run (no cache) ${m.first.toFixed(0)} ms`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (existsSync(join(ROOT, 'dist', 'cli', 'prompt.js'))) {
+    const { dir, ids } = generateRepo(1000, { memoryEntries: 20000 });
+    const target = ids[ids.length - 1];
+    const m = measure(process.execPath, [BIN, 'prompt', target], dir, QUICK ? 2 : 5);
+    print(row('baton prompt (1,000 tasks, 20,000 entries)', m.median, base));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const hooksBench = join(ROOT, 'scripts', 'bench-hooks.mjs');
+  if (existsSync(hooksBench)) {
+    const { benchHooks } = await import(hooksBench);
+    const commits = QUICK ? 50 : 200;
+    const r = await benchHooks({ commits });
+    print('');
+    print(`hooks: ${commits} commits without hooks ${r.baselineMsPerCommit.toFixed(1)} ms/commit, with hooks ${r.hooksMsPerCommit.toFixed(1)} ms/commit`);
+    print(`hooks: added cost ${r.addedMsPerCommit.toFixed(1)} ms per commit (${(r.hooksMsPerCommit / r.baselineMsPerCommit).toFixed(2)}x a commit without hooks)`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
+}
