@@ -1,7 +1,7 @@
 /** `baton status` and `baton next`: derived views of the plan. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isReady, nextTasks, waitingOn } from '../core/graph.js';
+import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
 import type { MemoryEntry } from '../core/memory.js';
 import { STATUSES, type Status, type Task } from '../core/task.js';
 import { readMemory } from '../store/memory.js';
@@ -56,7 +56,8 @@ export async function statusReport(project: Project, opts: { recent?: number; br
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const phases = new Map<string, StatusReport['phases'][number]>();
-  for (const t of tasks) {
+  const inOrder = topoOrder(tasks);
+  for (const t of inOrder) {
     counts[t.status]++;
     const key = t.phase ?? '(no phase)';
     const p = phases.get(key) ?? { phase: key, total: 0, done: 0, counts: {} };
@@ -66,7 +67,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     phases.set(key, p);
   }
   const ordered = nextTasks(tasks);
-  const blocked = tasks
+  const blocked = inOrder
     .filter((t) => t.status === 'blocked' || (t.status === 'todo' && !isReady(t, byId)))
     .map((t) => ({ ...summary(t), waiting_on: t.status === 'todo' ? waitingOn(t, byId) : [] }));
   return {
@@ -74,7 +75,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     counts,
     phases: [...phases.values()],
     ready: ordered.map(summary),
-    inProgress: tasks.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary),
+    inProgress: inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary),
     blocked,
     inFlight: flights,
     recent: recentMemory(project, opts.recent ?? 5),
