@@ -46,7 +46,9 @@ export async function effectiveTasks(project: Project, withBranches: boolean): P
   const over = new Map(flights.map((f) => [f.id, f]));
   const tasks = local.map((t) => {
     const f = over.get(t.id);
-    return f ? { ...t, status: f.status, branch: f.branch } : t;
+    // Finished on a branch but not merged: its code is not on this branch yet, so
+    // dependents are not ready here; it counts as awaiting review (merge).
+    return f ? { ...t, status: f.status === 'done' ? ('review' as const) : f.status, branch: f.branch } : t;
   });
   return { tasks, flights };
 }
