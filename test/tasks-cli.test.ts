@@ -126,6 +126,17 @@ describe('task commands refuse bad input and change nothing', () => {
     expect(snapshotFiles(dir)).toEqual(before);
   });
 
+  it('an unknown option is a usage error and the command does not run', () => {
+    const dir = makeProject();
+    const a = addTask(dir, 'A');
+    const before = snapshotFiles(dir);
+    const r = baton(dir, ['task', 'set', a, '--status', 'done', '--bogus']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Unknown argument: bogus');
+    expect(r.stderr).toContain('baton task --help');
+    expect(snapshotFiles(dir)).toEqual(before);
+  });
+
   it('an unknown status is refused with the list of statuses', () => {
     const dir = makeProject();
     const a = addTask(dir, 'A');

@@ -15,6 +15,18 @@ const COMMANDS: Record<string, Loader> = {
   next: () => import('./next.js'),
   graph: () => import('./graph.js'),
   doctor: () => import('./doctor.js'),
+  hooks: () => import('./hooks.js'),
+  memory: () => import('./memory.js'),
+  prompt: () => import('./prompt.js'),
+  start: () => import('./start.js'),
+  log: () => import('./log.js'),
+  done: () => import('./done.js'),
+  pr: () => import('./pr.js'),
+  plan: () => import('./plan.js'),
+  review: () => import('./review.js'),
+  cost: () => import('./cost.js'),
+  run: () => import('./run.js'),
+  auto: () => import('./auto.js'),
 };
 
 /** Register more commands (each issue's commands add themselves here). */
@@ -42,7 +54,6 @@ export async function main(args: string[]): Promise<number> {
   const name = firstPositional(args);
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
   const modules = await Promise.all(loaders.map((load) => load()));
-  let failure: number | undefined;
   const cli: Argv = yargs(args)
     .scriptName('baton')
     .usage('$0 <command> [options]\n\nGit-native multi-agent development: plans, prompts and memory under .agents/.')
@@ -58,8 +69,8 @@ export async function main(args: string[]): Promise<number> {
     .fail((message, error) => {
       if (error) throw error;
       const help = name && COMMANDS[name] ? `baton ${name} --help` : 'baton --help';
-      process.stderr.write(`baton: ${message}\nRun \`${help}\` for usage.\n`);
-      failure = 1;
+      // Throwing stops yargs from running the command after a usage error.
+      throw new BatonError(message, { hint: `Run \`${help}\` for usage.` });
     });
   for (const m of modules) cli.command(m.default);
   try {
@@ -67,7 +78,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     return report(error);
   }
-  return failure ?? (process.exitCode as number | undefined) ?? 0;
+  return (process.exitCode as number | undefined) ?? 0;
 }
 
 function report(error: unknown): number {

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { BatonError } from '../core/errors.js';
+import { OUTCOMES, type Outcome } from '../core/memory.js';
+import { openProject } from '../project/context.js';
+import { logTask, reportMissingOutcome, reportToLog, type LogInput } from '../project/log.js';
+import { parseReport } from '../prompt/report.js';
+import { cwdOf, json, out, type GlobalArgs } from './output.js';
+
+interface Args extends GlobalArgs {
+  id: string;
+  outcome?: string;
+  summary?: string;
+  bug?: string[];
+  decision?: string[];
+  blocker?: string[];
+  note?: string[];
+  from?: string;
+  done: boolean;
+  commit: boolean;
+}
+
+function readReport(cwd: string, from: string): string {
+  if (from === '-') return readFileSync(0, 'utf8');
+  try {
+    return readFileSync(resolve(cwd, from), 'utf8');
+  } catch (error) {
+    throw new BatonError(`cannot read the report \`${from}\`: ${(error as Error).message}`, { hint: 'Give the path of the report file, or `-` to read it from stdin.' });
+  }
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'log <id>',
+  describe: 'Record what happened on a task (outcome, summary, bugs, decisions, blockers), or read an agent\'s report',
+  builder: (y) =>
+    y
+      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
+      .option('outcome', { type: 'string', choices: OUTCOMES as unknown as string[], describe: 'How the attempt ended' })
+      .option('summary', { alias: 'm', type: 'string', describe: 'What was done and what works now' })
+      .option('bug', { type: 'array', string: true, describe: 'A bug found (repeatable)' })
+      .option('decision', { type: 'array', string: true, describe: 'A decision a later task must know (repeatable)' })
+      .option('blocker', { type: 'array', string: true, describe: 'What stops the task (repeatable; sets it blocked)' })
+      .option('note', { type: 'array', string: true, describe: 'Anything else (repeatable)' })
+      .option('from', { type: 'string', nargs: 1, describe: 'Read the report an agent wrote (`-` for stdin)' })
+      .option('done', { type: 'boolean', default: false, describe: 'With success: mark the task done instead of review' })
+      .option('commit', { type: 'boolean', default: true, describe: 'Commit the record on the task branch (--no-commit: write it, do not commit)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  handler: async (argv) => {
+    const cwd = cwdOf(argv);
+    const flags: LogInput = {
+      outcome: argv.outcome as Outcome | undefined,
+      summary: argv.summary,
+      bugs: argv.bug,
+      decisions: argv.decision,
+      blockers: argv.blocker,
+      notes: argv.note,
+    };
+    let input = flags;
+    if (argv.from !== undefined) {
+      const report = parseReport(readReport(cwd, argv.from));
+      if (!report.outcome && !flags.outcome) throw reportMissingOutcome(argv.from === '-' ? 'the report on stdin' : `\`${argv.from}\``);
+      const fromReport = reportToLog(report);
+      // Flags given next to --from add to (or, for outcome and summary, override) the report.
+      input = {
+        outcome: flags.outcome ?? fromReport.outcome,
+        summary: flags.summary ?? fromReport.summary,
+        bugs: [...(fromReport.bugs ?? []), ...(flags.bugs ?? [])],
+        decisions: [...(fromReport.decisions ?? []), ...(flags.decisions ?? [])],
+        blockers: [...(fromReport.blockers ?? []), ...(flags.blockers ?? [])],
+        notes: [...(fromReport.notes ?? []), ...(flags.notes ?? [])],
+      };
+    }
+    const r = await logTask(openProject(cwd), String(argv.id), { ...input, done: argv.done, commit: argv.commit });
+    if (argv.json) return json(r);
+    const status = r.status === r.previous ? `status stays ${r.status}` : `status ${r.previous} → ${r.status}`;
+    out(`${r.id}: ${r.entries} memory entr${r.entries === 1 ? 'y' : 'ies'} logged, ${status}${r.commit ? ` (commit ${r.commit})` : ''}.`);
+    if (!r.onTaskBranch) out(`Note: the task's branch is not checked out; the record was written in ${r.dir} (not committed).`);
+  },
+};
+export default command;

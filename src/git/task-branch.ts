@@ -1,0 +1,179 @@
+/**
+ * Git for the task loop: branches, worktrees, baton's own commits and merges.
+ * Each call is `git <args>` run synchronously (the CLI does one thing at a
+ * time here, and exit codes matter: `merge-tree` says "conflict" with exit 1).
+ * Parsers of git's output are pure functions, exported for tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { BatonError } from '../core/errors.js';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function gitRun(cwd: string, args: string[], input?: string): GitResult {
+  const r = spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw new BatonError(`could not run git: ${r.error.message}`, { hint: 'Install git and make sure it is on PATH.', cause: r.error });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function gitOk(cwd: string, args: string[], input?: string): string {
+  const r = gitRun(cwd, args, input);
+  if (r.code !== 0) {
+    throw new BatonError(`\`git ${args.join(' ')}\` failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
+      hint: 'Fix what git reports above and run the command again.',
+    });
+  }
+  return r.stdout;
+}
+
+export function branchExists(root: string, name: string): boolean {
+  return gitRun(root, ['show-ref', '--verify', '--quiet', `refs/heads/${name}`]).code === 0;
+}
+
+/** Tracked files with staged or unstaged changes (untracked files are not counted: switching keeps them). */
+export function changedTrackedFiles(root: string): string[] {
+  return parseStatusZ(gitOk(root, ['status', '--porcelain', '-z', '--untracked-files=no']));
+}
+
+/** `git status --porcelain -z` → paths (renames give the new path). */
+export function parseStatusZ(text: string): string[] {
+  const parts = text.split('\0');
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.length < 4) continue;
+    out.push(p.slice(3));
+    if (p[0] === 'R' || p[0] === 'C') i++; // the original path follows
+  }
+  return out;
+}
+
+export function switchBranch(root: string, name: string): void {
+  gitOk(root, ['switch', '--quiet', name]);
+}
+
+export function createBranch(root: string, name: string, from: string): void {
+  gitOk(root, ['switch', '--quiet', '-c', name, from]);
+}
+
+export interface Worktree {
+  path: string;
+  head?: string;
+  /** Short branch name, when one is checked out there. */
+  branch?: string;
+}
+
+export function listWorktrees(root: string): Worktree[] {
+  return parseWorktrees(gitOk(root, ['worktree', 'list', '--porcelain']));
+}
+
+/** `git worktree list --porcelain` → worktrees. */
+export function parseWorktrees(text: string): Worktree[] {
+  const out: Worktree[] = [];
+  for (const block of text.split(/\n\n+/)) {
+    const wt: Partial<Worktree> = {};
+    for (const line of block.split('\n')) {
+      if (line.startsWith('worktree ')) wt.path = line.slice('worktree '.length);
+      else if (line.startsWith('HEAD ')) wt.head = line.slice(5);
+      else if (line.startsWith('branch refs/heads/')) wt.branch = line.slice('branch refs/heads/'.length);
+    }
+    if (wt.path) out.push(wt as Worktree);
+  }
+  return out;
+}
+
+export function addWorktree(root: string, path: string, branch: string, from?: string): void {
+  gitOk(root, from ? ['worktree', 'add', '--quiet', '-b', branch, path, from] : ['worktree', 'add', '--quiet', path, branch]);
+}
+
+export function removeWorktree(root: string, path: string): void {
+  gitOk(root, ['worktree', 'remove', path]);
+}
+
+/**
+ * Commit exactly these paths (whatever else is staged stays staged and out of
+ * the commit). Returns the short SHA, or undefined when they had no changes.
+ */
+export function commitPaths(cwd: string, paths: string[], message: string): string | undefined {
+  if (!paths.length) return undefined;
+  gitOk(cwd, ['add', '--', ...paths]);
+  const changed = gitRun(cwd, ['diff', '--cached', '--quiet', '--', ...paths]).code !== 0;
+  if (!changed) return undefined;
+  gitOk(cwd, ['commit', '--quiet', '-m', message, '--', ...paths]);
+  return gitOk(cwd, ['rev-parse', '--short=7', 'HEAD']).trim();
+}
+
+/**
+ * Files that would conflict if `branch` were merged into `base`, computed
+ * without touching any checkout (`git merge-tree --write-tree`, git ≥ 2.38).
+ */
+export function mergeConflicts(root: string, base: string, branch: string): string[] {
+  const r = gitRun(root, ['merge-tree', '--write-tree', '--name-only', '--no-messages', base, branch]);
+  if (r.code === 0) return [];
+  if (r.code === 1) return [...new Set(r.stdout.split('\n').slice(1).filter(Boolean))];
+  throw new BatonError(`could not test the merge of \`${branch}\` into \`${base}\`: ${r.stderr.trim()}`, {
+    hint: 'baton needs git 2.38 or newer (`git --version`).',
+  });
+}
+
+/** Merge `branch` into the checked-out branch at `cwd` and commit, with the extra paths `prepare` writes. */
+export function mergeInto(cwd: string, branch: string, message: string, prepare: () => string[]): string {
+  const r = gitRun(cwd, ['merge', '--no-ff', '--no-commit', branch]);
+  if (r.code !== 0) {
+    gitRun(cwd, ['merge', '--abort']);
+    throw new BatonError(`merging \`${branch}\` failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' ')}`, {
+      hint: 'The merge was undone. Merge the branch by hand (`git merge` and resolve), then run `baton done` again.',
+    });
+  }
+  const extra = prepare();
+  if (extra.length) gitOk(cwd, ['add', '--', ...extra]);
+  gitOk(cwd, ['commit', '--quiet', '--no-edit', '-m', message]);
+  return gitOk(cwd, ['rev-parse', '--short=7', 'HEAD']).trim();
+}
+
+export interface CommitRecord {
+  sha: string;
+  subject: string;
+  /** Committer time, ISO UTC to the second (empty when unknown). */
+  time: string;
+  files: { path: string; added: string; deleted: string }[];
+}
+
+const LOG_FORMAT = '--format=%x1e%H%x1f%s%x1f%ct%x1f%B%x1f';
+
+/** Commits on `branch` that are not on `base`, oldest first. */
+export function branchCommits(root: string, base: string, branch: string): CommitRecord[] {
+  const r = gitRun(root, ['log', '--reverse', '--no-merges', '--numstat', LOG_FORMAT, `${base}..${branch}`]);
+  return r.code === 0 ? parseLog(r.stdout) : [];
+}
+
+/** Commits anywhere with a `Task: <id>` trailer, oldest first. */
+export function trailerCommits(root: string, id: string): CommitRecord[] {
+  const r = gitRun(root, ['log', '--all', '--reverse', '--no-merges', '--numstat', '-E', `--grep=^Task: ${id}$`, LOG_FORMAT]);
+  return r.code === 0 ? parseLog(r.stdout) : [];
+}
+
+/** Output of `git log --numstat` with LOG_FORMAT → records. Pure. */
+export function parseLog(text: string): CommitRecord[] {
+  const out: CommitRecord[] = [];
+  for (const chunk of text.split('\x1e').slice(1)) {
+    const [sha = '', subject = '', seconds = '', , stat = ''] = chunk.split('\x1f');
+    const time = seconds ? new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : '';
+    const files = stat
+      .split('\n')
+      .map((l) => /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ added: m[1]!, deleted: m[2]!, path: m[3]! }));
+    out.push({ sha: sha.slice(0, 7), subject, time, files });
+  }
+  return out;
+}
+
+/** The text of `<rev>:<path>`, or undefined when it does not exist there. */
+export function showFile(root: string, rev: string, path: string): string | undefined {
+  const r = gitRun(root, ['show', `${rev}:${path}`]);
+  return r.code === 0 ? r.stdout : undefined;
+}

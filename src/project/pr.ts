@@ -1,0 +1,89 @@
+/**
+ * `baton pr`: a pull request that carries the code and the memory of how it
+ * was made: the goal, the success criteria (ticked or not), the result,
+ * decisions and bugs, the commits and the checks.
+ */
+import { spawnSync } from 'node:child_process';
+import { BatonError } from '../core/errors.js';
+import { resolveTask } from '../core/ids.js';
+import type { MemoryEntry } from '../core/memory.js';
+import { redact } from '../core/redact.js';
+import { onPath } from '../prompt/clipboard.js';
+import { checkboxes, findSection } from '../store/markdown.js';
+import { loadTasksStrict } from '../store/tasks.js';
+import type { Project } from './context.js';
+import { taskBranchName, taskCommits, taskState } from './task-checkout.js';
+
+export interface PullRequestDraft {
+  id: string;
+  title: string;
+  body: string;
+  branch: string;
+  base: string;
+}
+
+function bullets(entries: MemoryEntry[]): string {
+  return entries.map((e) => `- ${e.body.trim().split('\n').join('\n  ')}`).join('\n');
+}
+
+export function draftPullRequest(project: Project, ref: string): PullRequestDraft {
+  const local = resolveTask(loadTasksStrict(project.root), ref);
+  const { task, memory } = taskState(project, local);
+  const branch = taskBranchName(project, task);
+  const parts: string[] = [];
+
+  const context = findSection(task.body, ['context', 'goal'])?.content;
+  parts.push(`## Goal\n\n${context || task.title}`);
+  const criteriaSection = findSection(task.body, ['success criteria', 'acceptance criteria']);
+  const boxes = criteriaSection ? checkboxes(criteriaSection.content) : [];
+  if (boxes.length) parts.push(`## Success criteria\n\n${boxes.map((b) => `- [${b.checked ? 'x' : ' '}] ${b.text}`).join('\n')}`);
+
+  const result = memory.filter((e) => e.kind === 'result').pop();
+  parts.push(`## Result\n\n${result ? `**${result.ref ?? 'unknown'}**: ${result.body.trim()}` : '_No result logged yet (`baton log`)._'}`);
+  const since = result?.time ?? '';
+  const decisions = memory.filter((e) => e.kind === 'decision');
+  if (decisions.length) parts.push(`## Decisions\n\n${bullets(decisions)}`);
+  const bugs = memory.filter((e) => e.kind === 'bug');
+  if (bugs.length) parts.push(`## Bugs found\n\n${bullets(bugs)}`);
+  // Blockers from before the last result were dealt with by that attempt.
+  const blockers = memory.filter((e) => e.kind === 'blocker' && e.time >= since);
+  if (blockers.length) parts.push(`## Open blockers\n\n${bullets(blockers)}`);
+
+  const commits = taskCommits(project, task, memory).filter((c) => !c.files.length || !c.files.every((f) => f.path.startsWith('.agents/')));
+  if (commits.length) parts.push(`## Commits\n\n${commits.map((c) => `- ${c.sha} ${c.subject}`).join('\n')}`);
+
+  const checkEntries = memory.filter((e) => e.kind === 'check');
+  const lastRun = new Map<string, MemoryEntry>();
+  for (const e of checkEntries) {
+    const command = /^`([^`]+)`/.exec(e.body)?.[1];
+    if (command) lastRun.set(command, e);
+  }
+  if (task.checks.length) {
+    const lines = task.checks.map((c) => {
+      const e = lastRun.get(c);
+      return `- \`${c}\`: ${e ? `${e.ref === 'pass' ? 'passed' : 'failed'} (${e.time})` : 'not run by baton'}`;
+    });
+    parts.push(`## Checks\n\n${lines.join('\n')}`);
+  }
+  const attempts = memory.filter((e) => e.kind === 'attempt').length;
+  parts.push(`---\nTask \`${task.id}\` on \`${branch}\`${attempts > 1 ? ` after ${attempts} attempts` : ''}. Its full memory: \`.agents/memory/${task.id}.md\`.`);
+  return { id: task.id, title: `${task.title} (${task.id})`, body: redact(`${parts.join('\n\n')}\n`), branch, base: project.config.base_branch };
+}
+
+/** Open the pull request with GitHub's `gh`; returns what gh printed (the URL). */
+export function createPullRequest(project: Project, draft: PullRequestDraft): string {
+  if (!onPath('gh')) {
+    throw new BatonError('`gh` (the GitHub CLI) is not installed, so no pull request was created', {
+      hint: 'Install it from https://cli.github.com, or open the pull request by hand with the title and body printed above.',
+    });
+  }
+  const r = spawnSync('gh', ['pr', 'create', '--title', draft.title, '--body-file', '-', '--base', draft.base, '--head', draft.branch], {
+    cwd: project.root, input: draft.body, encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    throw new BatonError(`\`gh pr create\` failed: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`, {
+      hint: `Push the branch first (\`git push -u origin ${draft.branch}\`) and check \`gh auth status\`.`,
+    });
+  }
+  return r.stdout.trim();
+}

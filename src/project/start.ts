@@ -1,0 +1,145 @@
+/**
+ * `baton start`: take a task. Its branch (or a worktree on it), the status
+ * `in-progress` written on that branch, an `attempt` entry in its memory, and
+ * a commit of those two files so the base branch sees the work in flight.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BatonError } from '../core/errors.js';
+import { waitingOn } from '../core/graph.js';
+import { resolveTask } from '../core/ids.js';
+import { isoNow } from '../core/memory.js';
+import type { Task } from '../core/task.js';
+import {
+  addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
+} from '../git/task-branch.js';
+import { appendMemory, readMemory } from '../store/memory.js';
+import { agentsPaths, rel } from '../store/paths.js';
+import { loadTasksStrict } from '../store/tasks.js';
+import type { Project } from './context.js';
+import { checkoutOf, taskBranchName, worktreePath } from './task-checkout.js';
+import { updateTask } from './tasks.js';
+
+export interface StartOptions {
+  /** Work in a separate worktree instead of switching this checkout. */
+  worktree?: boolean;
+  /** Start even if the task is not ready (waits on others, or is done). */
+  force?: boolean;
+}
+
+export interface StartResult {
+  id: string;
+  title: string;
+  branch: string;
+  /** The folder to work in: this checkout or the worktree. */
+  dir: string;
+  worktree: boolean;
+  /** Whether the branch was created now (false: an earlier attempt's branch). */
+  created: boolean;
+  attempt: number;
+  /** Short SHA of baton's commit on the branch. */
+  commit?: string;
+  setup?: string;
+}
+
+/** Paths baton itself writes inside this task's scope; they never count as "your uncommitted work". */
+export function ownPaths(project: Project, task: Pick<Task, 'id' | 'path'>): string[] {
+  return [task.path, rel(project.root, project.paths.memoryFile(task.id)), `.agents/prompts/${task.id}.md`];
+}
+
+function assertReady(task: Task, tasks: readonly Task[]): void {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  if (task.status === 'done' || task.status === 'cancelled') {
+    throw new BatonError(`\`${task.id}\` is ${task.status}; there is nothing to start`, {
+      file: task.path, line: task.lines.status,
+      hint: `To work on it again anyway: \`baton start ${task.id} --force\`.`,
+    });
+  }
+  if (task.status !== 'todo') return; // in progress, in review or blocked: a retry or a resume
+  const waits = waitingOn(task, byId);
+  if (waits.length) {
+    const list = waits.map((d) => `\`${d}\` (${byId.get(d)?.status ?? 'missing'})`).join(', ');
+    throw new BatonError(`\`${task.id}\` is not ready: it waits on ${list}`, {
+      file: task.path, line: task.lines.depends_on,
+      hint: `Finish those first (\`baton next\` lists the ready tasks), or start it anyway with \`baton start ${task.id} --force\`.`,
+    });
+  }
+}
+
+function assertClean(project: Project, task: Task, branch: string): void {
+  const mine = new Set(ownPaths(project, task));
+  const dirty = changedTrackedFiles(project.root).filter((p) => !mine.has(p) && !p.startsWith('.agents/prompts/'));
+  if (!dirty.length) return;
+  const shown = dirty.slice(0, 5).map((p) => `\`${p}\``).join(', ');
+  throw new BatonError(`uncommitted changes (${shown}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}) would be carried to \`${branch}\``, {
+    hint: 'Commit or stash them first, or work in a separate folder with `--worktree`.',
+  });
+}
+
+function runSetup(dir: string, command: string): void {
+  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status === 0) return;
+  const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().split('\n').slice(-10).join('\n  ');
+  throw new BatonError(`the worktree is ready in ${dir}, but its setup \`${command}\` failed (exit ${r.status ?? 'by signal'})`, {
+    file: '.agents/config.yaml',
+    hint: `Fix \`worktree_setup\` or run it by hand in the worktree.${tail ? `\n  ${tail}` : ''}`,
+  });
+}
+
+/** The folder to work in: the checkout that has the branch, a new worktree, or this checkout switched to the branch. */
+function openCheckout(project: Project, task: Task, branch: string, existed: boolean, options: StartOptions): { dir: string; worktree: boolean; setup?: string } {
+  const base = project.config.base_branch;
+  const co = checkoutOf(project, branch);
+  if (co && (options.worktree || !co.worktree)) return co;
+  if (co) {
+    throw new BatonError(`\`${branch}\` is already checked out in ${co.dir}`, {
+      hint: `Work there, or run \`baton start ${task.id} --worktree\`.`,
+    });
+  }
+  if (options.worktree) {
+    const path = worktreePath(project, task);
+    if (existsSync(path)) {
+      throw new BatonError(`cannot create the worktree: ${path} already exists`, {
+        hint: 'Remove that folder, or set `worktree_dir` in .agents/config.yaml to another place.',
+      });
+    }
+    if (!existed && showFile(project.root, base, task.path) === undefined) {
+      throw new BatonError(`\`${task.path}\` is not committed on \`${base}\`, so a worktree would not have it`, {
+        hint: `Commit it first: \`git add .agents && git commit -m "Plan ${task.id}"\`.`,
+      });
+    }
+    addWorktree(project.root, path, branch, existed ? undefined : base);
+    return { dir: path, worktree: true, setup: project.config.worktree_setup.trim() || undefined };
+  }
+  assertClean(project, task, branch);
+  if (existed) switchBranch(project.root, branch);
+  else createBranch(project.root, branch, base);
+  return { dir: project.root, worktree: false };
+}
+
+export async function startTask(project: Project, ref: string, options: StartOptions = {}): Promise<StartResult> {
+  const tasks = loadTasksStrict(project.root);
+  const task = resolveTask(tasks, ref);
+  if (!options.force) assertReady(task, tasks);
+  const branch = taskBranchName(project, task);
+  const base = project.config.base_branch;
+  const existed = branchExists(project.root, branch);
+  if (!existed && !branchExists(project.root, base)) {
+    throw new BatonError(`the base branch \`${base}\` does not exist`, {
+      file: '.agents/config.yaml', hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
+    });
+  }
+  const { dir, worktree, setup } = openCheckout(project, task, branch, existed, options);
+
+  const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
+  const updated = updateTask(here, task.id, { status: 'in-progress', branch });
+  const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
+  // Relative: memory is committed, and an absolute path would name one person's machine.
+  const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
+  await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
+  const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+  const commit = commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  if (setup) runSetup(dir, setup);
+  return { id: task.id, title: updated.title, branch, dir, worktree, created: !existed, attempt, commit, setup };
+}

@@ -1,0 +1,22 @@
+/**
+ * Token counting with the tokenizer of the model that will read the prompt.
+ * gpt-tokenizer's tables are large, so they are imported only here, only when
+ * a prompt is composed.
+ */
+export type Counter = (text: string) => number;
+
+/** o200k for the GPT-4o / 4.1 / 5 and o-series families, cl100k for the rest (a close estimate for non-OpenAI models). */
+export function encodingFor(model: string): 'o200k_base' | 'cl100k_base' {
+  const m = model.toLowerCase().replace(/^.*\//, ''); // `openai/gpt-4o` on OpenRouter
+  return /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|o[1-9]|chatgpt-4o|codex)/.test(m) ? 'o200k_base' : 'cl100k_base';
+}
+
+export async function tokenCounter(model: string): Promise<{ encoding: string; count: Counter }> {
+  const encoding = encodingFor(model);
+  const mod = encoding === 'o200k_base'
+    ? await import('gpt-tokenizer/encoding/o200k_base')
+    : await import('gpt-tokenizer/encoding/cl100k_base');
+  // Text that happens to contain `<|endoftext|>` is counted as text, not refused.
+  const options = { disallowedSpecial: new Set<string>() };
+  return { encoding, count: (text) => mod.countTokens(text, options) };
+}
