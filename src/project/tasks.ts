@@ -176,3 +176,25 @@ export function refreshPlanFile(project: Project): boolean {
   writeFileAtomic(plan[0], plan[1]);
   return true;
 }
+
+/**
+ * A new task's file when the caller has already chosen its id and resolved
+ * its dependencies (the planner and reviewer name tasks by their own keys and
+ * map them to ids first, so a task may depend on one listed after it).
+ */
+export function taskFileWithId(input: NewTask, id: string, dependsOn: readonly string[], now = new Date()): { task: Task; text: string } {
+  if (!input.title.trim()) throw new BatonError('a task needs a title', { hint: 'Give every task a `title`.' });
+  const status = input.status ?? 'todo';
+  if (!isStatus(status)) throw new BatonError(`unknown status \`${status}\``, { hint: `Use one of: ${STATUSES.join(', ')}.` });
+  const path = `.agents/tasks/${taskFileName(id, input.title)}`;
+  const text = renderTaskFile(
+    {
+      id, title: input.title.trim(), status, depends_on: [...new Set(dependsOn)], phase: input.phase || undefined,
+      files: input.files, checks: input.checks, role: input.role, created: now.toISOString(),
+    },
+    taskBody(input),
+  );
+  const parsed = parseTaskText(text, path);
+  if (!parsed.task) throw tasksInvalid(parsed.problems);
+  return { task: parsed.task, text };
+}

@@ -1,0 +1,123 @@
+/**
+ * What a review reads: memory since the last review, the plan's state, cost,
+ * and baton's own cross-check of implementers' claims against the evidence
+ * (commits recorded, check outcomes). Reads only; pure apart from the file reads.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { topoOrder } from '../core/graph.js';
+import type { MemoryEntry } from '../core/memory.js';
+import type { Task } from '../core/task.js';
+import type { Project } from '../project/context.js';
+import { parseFrontMatter } from '../store/frontmatter.js';
+import { readAllMemory } from '../store/memory.js';
+import { readPlan } from '../store/plan.js';
+import { loadTasksStrict } from '../store/tasks.js';
+import { summarizeUsage, type CostReport } from '../llm/usage.js';
+
+export interface ReviewRecord {
+  number: number;
+  id: string;
+  time?: string;
+  path: string;
+}
+
+/** A claim the evidence does not back. */
+export interface Flag {
+  task: string;
+  claim: string;
+  evidence: string;
+  /** `baton` when found by the cross-check, `reviewer` when the model raised it. */
+  by: 'baton' | 'reviewer';
+}
+
+export interface ReviewInput {
+  id: string;
+  number: number;
+  previous?: ReviewRecord;
+  /** Entries newer than the previous review (all, for the first); usage entries excluded. */
+  entries: MemoryEntry[];
+  cost: CostReport;
+  tasks: Task[];
+  flags: Flag[];
+  plan: string;
+}
+
+export const REVIEW_FILE_RE = /^R-(\d+)\.md$/;
+
+export function listReviews(project: Project): ReviewRecord[] {
+  const dir = project.paths.reviews;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const m = REVIEW_FILE_RE.exec(name);
+    if (!m) return [];
+    const path = join(dir, name);
+    let time: string | undefined;
+    try {
+      const t = parseFrontMatter(readFileSync(path, 'utf8'), `.agents/reviews/${name}`).data.time;
+      time = typeof t === 'string' ? t : t instanceof Date ? t.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+    } catch {
+      /* a hand-written review without front matter still counts for numbering */
+    }
+    return [{ number: Number(m[1]), id: `R-${m[1]}`, time, path }];
+  }).sort((a, b) => a.number - b.number);
+}
+
+export function gatherReview(project: Project): ReviewInput {
+  const reviews = listReviews(project);
+  const number = (reviews.at(-1)?.number ?? 0) + 1;
+  const previous = [...reviews].filter((r) => r.time).sort((a, b) => a.time!.localeCompare(b.time!)).at(-1);
+  const all = readAllMemory(project.root);
+  const since = previous?.time;
+  const recent = all.filter((e) => !since || e.time > since);
+  const tasks = loadTasksStrict(project.root);
+  return {
+    id: `R-${String(number).padStart(3, '0')}`,
+    number,
+    previous,
+    entries: recent.filter((e) => e.kind !== 'usage').sort((a, b) => a.time.localeCompare(b.time)),
+    cost: summarizeUsage(recent),
+    tasks: topoOrder(tasks),
+    flags: crossCheck(tasks, all, recent),
+    plan: planProse(readPlan(project.root)),
+  };
+}
+
+/**
+ * Each success claimed since the last review, checked against the task's
+ * memory: a claimed success with no commit recorded, or whose latest run of a
+ * check failed, is flagged.
+ */
+export function crossCheck(tasks: readonly Task[], all: readonly MemoryEntry[], recent: readonly MemoryEntry[]): Flag[] {
+  const flags: Flag[] = [];
+  const byTask = new Map<string, MemoryEntry[]>();
+  for (const e of all) if (e.task) byTask.set(e.task, [...(byTask.get(e.task) ?? []), e]);
+  const known = new Set(tasks.map((t) => t.id));
+  for (const r of recent) {
+    if (r.kind !== 'result' || r.ref !== 'success' || !r.task || !known.has(r.task)) continue;
+    const mine = byTask.get(r.task) ?? [];
+    const claim = `success: ${firstLine(r.body)}`;
+    if (!mine.some((e) => e.kind === 'commit')) {
+      flags.push({ task: r.task, claim, evidence: `no commit is recorded in the memory of ${r.task}`, by: 'baton' });
+    }
+    const latest = new Map<string, MemoryEntry>();
+    for (const c of mine.filter((e) => e.kind === 'check')) latest.set(checkCommand(c), c);
+    for (const [cmd, c] of latest) {
+      if (/fail|error|timeout/i.test(c.ref ?? '')) flags.push({ task: r.task, claim, evidence: `check ${cmd} failed at ${c.time}`, by: 'baton' });
+    }
+  }
+  return flags;
+}
+
+function checkCommand(e: MemoryEntry): string {
+  return /`([^`]+)`/.exec(e.body)?.[0] ?? firstLine(e.body);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 200);
+}
+
+/** plan.md without its title, the generated task block and the empty `## Tasks` heading above it. */
+export function planProse(plan: string): string {
+  return plan.split('<!-- baton:tasks:begin')[0]!.trim().replace(/^# [^\n]*\n+/, '').replace(/\n*## Tasks\s*$/, '').trim();
+}

@@ -1,0 +1,73 @@
+/** The shape of the reviewer's answer. */
+import type { JsonSchema } from '../llm/schema.js';
+import { TASK_SCHEMA, type TaskAnswer } from './plan-schema.js';
+
+const strings: JsonSchema = { type: 'array', items: { type: 'string' } };
+
+export const REVIEW_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['summary'],
+  properties: {
+    summary: { type: 'string', description: 'What happened since the last review and where the project stands, in a few sentences.' },
+    conclusions: { ...strings, description: 'What you conclude: what works, what does not, what is at risk.' },
+    follow_ups: {
+      type: 'array',
+      description: 'New tasks: fixes for failures and bugs, missing work. Same fields as plan tasks; `follows` is the id of the task that prompted it.',
+      items: { ...TASK_SCHEMA, properties: { ...TASK_SCHEMA.properties, follows: { type: 'string' }, reason: { type: 'string' } } },
+    },
+    reopen: {
+      type: 'array',
+      description: 'Tasks marked done or in review whose work is not actually done.',
+      items: { type: 'object', required: ['id', 'reason'], properties: { id: { type: 'string' }, reason: { type: 'string' } } },
+    },
+    split: {
+      type: 'array',
+      description: 'Not-started tasks too big for one agent: cancelled and replaced by the `into` tasks (which take over its dependents).',
+      items: { type: 'object', required: ['id', 'into'], properties: { id: { type: 'string' }, reason: { type: 'string' }, into: { type: 'array', items: TASK_SCHEMA } } },
+    },
+    decisions: { ...strings, description: 'Project-level decisions to record in memory.' },
+    unsupported_claims: {
+      type: 'array',
+      description: 'Claims an implementer made that the evidence (commits, check outcomes) does not support.',
+      items: { type: 'object', required: ['task', 'claim'], properties: { task: { type: 'string' }, claim: { type: 'string' }, evidence: { type: 'string' } } },
+    },
+    plan_changes: { ...strings, description: 'Amendments to the plan\'s prose (constraints, architecture) to note in plan.md.' },
+  },
+};
+
+export interface FollowUpAnswer extends TaskAnswer {
+  follows?: string;
+  reason?: string;
+}
+
+export interface ReviewAnswer {
+  summary: string;
+  conclusions?: string[];
+  follow_ups?: FollowUpAnswer[];
+  reopen?: { id: string; reason: string }[];
+  split?: { id: string; reason?: string; into: TaskAnswer[] }[];
+  decisions?: string[];
+  unsupported_claims?: { task: string; claim: string; evidence?: string }[];
+  plan_changes?: string[];
+}
+
+export const REVIEW_ALIASES: Record<string, string> = {
+  follow_up_tasks: 'follow_ups',
+  follow_up: 'follow_ups',
+  followups: 'follow_ups',
+  new_tasks: 'follow_ups',
+  reopened: 'reopen',
+  reopen_tasks: 'reopen',
+  tasks_to_reopen: 'reopen',
+  unsupported: 'unsupported_claims',
+  claims: 'unsupported_claims',
+  unsupported_claim: 'unsupported_claims',
+  plan_amendments: 'plan_changes',
+  conclusion: 'conclusions',
+  dependencies: 'depends_on',
+  acceptance_criteria: 'success_criteria',
+  criteria: 'success_criteria',
+  commands: 'checks',
+  follow_up_of: 'follows',
+  for: 'follows',
+};

@@ -1,0 +1,275 @@
+/**
+ * The Central Agent as reviewer: memory since the last review and the plan's
+ * state → `reviews/R-<n>.md` plus its decisions (follow-up tasks, reopened and
+ * split tasks, decisions in memory/project.md, notes in plan.md). The same
+ * answer gives the same files by API or by `--import`.
+ *
+ * Numbering: reviews are sequential (`R-001`, `R-002`) and are written only on
+ * the base branch, where the Central Agent sees the merged state; so two
+ * reviews cannot take the same number through a merge of task branches. Two
+ * clones reviewing at once would both write the next number, and git reports
+ * that as an add/add conflict on one file rather than mixing them silently.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError } from '../core/errors.js';
+import { graphProblems } from '../core/graph.js';
+import { isoNow } from '../core/memory.js';
+import { redact } from '../core/redact.js';
+import type { Task } from '../core/task.js';
+import { onTaskBranch, type Project } from '../project/context.js';
+import { writeFilesAtomic } from '../store/atomic.js';
+import { setFrontMatterFields } from '../store/frontmatter.js';
+import { findSection } from '../store/markdown.js';
+import { appendMemory } from '../store/memory.js';
+import { readPlan, withTaskBlock } from '../store/plan.js';
+import { parseTaskText, tasksInvalid } from '../store/tasks.js';
+import type { ChatMessage, ModelOptions } from '../llm/client.js';
+import { coerce, validateSchema } from '../llm/schema.js';
+import type { Usage } from '../llm/usage.js';
+import { parseAnswer } from './answer.js';
+import { setSection } from './plan-doc.js';
+import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
+import { renderReview, reviewMemory, type ReviewChange } from './review-doc.js';
+import { REVIEW_ALIASES, REVIEW_SCHEMA, type ReviewAnswer } from './review-schema.js';
+import { resolveTaskAnswers } from './task-answers.js';
+import type { TaskAnswer } from './plan-schema.js';
+
+export type { ReviewChange } from './review-doc.js';
+
+const SYSTEM = `You are the Central Agent of a software project, reviewing the work of implementation agents. You do not write code. You read what happened since the last review (results, bugs, decisions, blockers, commits, check outcomes) and the state of the plan, and you decide what happens next.
+
+Be skeptical: an implementer's claim of success counts only when the evidence backs it (commits recorded for the task, its checks passing). List claims the evidence does not support in \`unsupported_claims\`; baton's own cross-check is given to you and you may add to it.
+
+Decide:
+- follow_ups: new tasks for failures, bugs and missing work (same fields as plan tasks: key, title, phase, depends_on (keys or existing ids), context, requirements, success_criteria, checks, files), with \`follows\` = the id of the task that prompted it and \`reason\`;
+- reopen: tasks marked done or in review whose work is not actually done (id, reason);
+- split: tasks not yet started that are too big for one agent (id, reason, into: tasks that replace it);
+- decisions: project-level decisions to record;
+- plan_changes: amendments to the plan's constraints or architecture, as sentences.
+File nothing you cannot justify from what you read. Empty lists are fine.
+
+Answer with ONE JSON object that matches this JSON Schema, and nothing else:
+`;
+
+const MAX_PROMPT_ENTRIES_CHARS = 80_000;
+
+export function reviewMessages(input: ReviewInput): ChatMessage[] {
+  const since = input.previous?.time ? `since ${input.previous.id} (${input.previous.time})` : 'since the start of the project';
+  const parts: string[] = [`# Review ${input.id}`, '', `Memory ${since}.`, '', '# Plan', '', input.plan || '(plan.md has no prose)', '', '# Tasks', ''];
+  for (const t of input.tasks) {
+    parts.push(`- ${t.id} [${t.status}] ${t.title}${t.phase ? ` (phase: ${t.phase})` : ''}${t.depends_on.length ? `; depends on ${t.depends_on.join(', ')}` : ''}${t.checks.length ? `; checks: ${t.checks.map((c) => `\`${c}\``).join(', ')}` : ''}`);
+  }
+  if (!input.tasks.length) parts.push('(no tasks)');
+  parts.push('', `# Memory ${since}`, '');
+  const rendered = input.entries.map((e) => `### ${e.time} ${e.task ?? 'project'} ${e.kind}${e.ref ? ` ${e.ref}` : ''}\n${cut(e.body, 2000)}`);
+  // Newest first survive the budget: they are what this review is about.
+  let used = 0;
+  const kept: string[] = [];
+  for (let i = rendered.length - 1; i >= 0; i--) {
+    used += rendered[i]!.length;
+    if (used > MAX_PROMPT_ENTRIES_CHARS) break;
+    kept.unshift(rendered[i]!);
+  }
+  if (kept.length < rendered.length) parts.push(`(${rendered.length - kept.length} older entries left out to fit)`, '');
+  parts.push(kept.join('\n\n') || '(nothing new)');
+  parts.push('', '# Cost since the last review', '', input.cost.total.entries
+    ? `${input.cost.total.promptTokens} prompt + ${input.cost.total.completionTokens} completion tokens, $${input.cost.total.costUsd.toFixed(4)}`
+    : 'no model calls recorded');
+  parts.push('', "# baton's cross-check of claims against evidence", '');
+  parts.push(input.flags.length ? input.flags.map((f) => `- ${f.task}: claimed "${f.claim}"; ${f.evidence}`).join('\n') : '- every success claimed has commits and no failing check');
+  return [
+    { role: 'system', content: `${SYSTEM}${JSON.stringify(REVIEW_SCHEMA)}\n` },
+    { role: 'user', content: redact(parts.join('\n')) },
+  ];
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (cut)`;
+}
+
+
+export function readReviewAnswer(text: string): { ok: true; value: ReviewAnswer } | { ok: false; error: string } {
+  const found = parseAnswer(text, REVIEW_SCHEMA, REVIEW_ALIASES);
+  if (!found.ok) return found;
+  const value = coerce(found.value, REVIEW_SCHEMA) as ReviewAnswer;
+  const errors = validateSchema(value, REVIEW_SCHEMA);
+  return errors.length ? { ok: false, error: `it does not match the review schema:\n${errors.slice(0, 8).join('\n')}` } : { ok: true, value };
+}
+
+function assertBaseBranch(project: Project): void {
+  if (onTaskBranch(project)) {
+    throw new BatonError('reviews are written on the base branch, not on a task branch', {
+      hint: `Switch to \`${project.config.base_branch}\` (reviews read the merged state and are numbered there).`,
+    });
+  }
+}
+
+/** Validate an answer and build every file and memory entry it leads to; writes nothing. */
+export function prepareReview(project: Project, input: ReviewInput, answer: ReviewAnswer, time = isoNow()): ReviewChange {
+  assertBaseBranch(project);
+  const existing = input.tasks;
+  const byId = new Map(existing.map((t) => [t.id, t]));
+  const find = (ref: string, what: string) => {
+    const t = byId.get(ref.trim()) ?? existing.find((x) => ref.trim().length >= 4 && x.id.startsWith(ref.trim()));
+    if (!t) throw new BatonError(`${what} names \`${ref}\`, which is not a task`, { hint: 'Use the ids from the task list.' });
+    return t;
+  };
+  const splits = (answer.split ?? []).map((s) => {
+    const task = find(s.id, 'split');
+    if (task.status !== 'todo' && task.status !== 'blocked') {
+      throw new BatonError(`cannot split \`${task.id}\`: it is ${task.status}`, { hint: 'Only tasks not yet started can be split; file follow-ups instead.' });
+    }
+    if (!s.into?.length) throw new BatonError(`split of \`${task.id}\` names no tasks to replace it`, { hint: 'List the replacement tasks in `into`.' });
+    return { task, reason: s.reason, into: s.into.map((t): TaskAnswer => ({ ...t, depends_on: t.depends_on ?? task.depends_on })) };
+  });
+  const reopen = (answer.reopen ?? []).map((r) => ({ task: find(r.id, 'reopen'), reason: r.reason }));
+  const followUps = answer.follow_ups ?? [];
+  for (const f of followUps) if (f.follows) find(f.follows, `follow-up "${f.title}"`);
+
+  const set = resolveTaskAnswers(project.root, existing, [...followUps, ...splits.flatMap((s) => s.into)], new Date(time));
+  const byKey = new Map(set.created.map((c) => [c.key, c.task]));
+  const edits = new TaskEdits(project.root, [...set.created, ...set.amended]);
+  for (const r of reopen) if (r.task.status !== 'todo') edits.set(r.task, { status: 'todo' });
+  const splitResult = splits.map((s) => {
+    const into = s.into.map((t) => byKey.get(t.key ?? '')!).filter(Boolean);
+    edits.set(s.task, { status: 'cancelled' });
+    // Whatever waited on the split task now waits on all of its parts.
+    for (const t of set.all) {
+      const deps = edits.latest(t).depends_on;
+      if (deps.includes(s.task.id)) edits.set(t, { depends_on: [...new Set(deps.flatMap((d) => (d === s.task.id ? into.map((i) => i.id) : [d])))] });
+    }
+    return { task: s.task, into, reason: s.reason };
+  });
+  const all = set.all.map((t) => edits.latest(t));
+  const fresh = graphProblems(all).filter((p) => !graphProblems(existing).some((q) => q.message === p.message));
+  if (fresh.length) throw new BatonError(fresh[0]!.message, { hint: fresh[0]!.hint });
+  const files = edits.files();
+
+  const filed = followUps.flatMap((f) => {
+    const task = byKey.get(f.key ?? '');
+    return task && !f.id ? [{ key: f.key!, task, follows: f.follows ? find(f.follows, 'follows').id : undefined, reason: f.reason }] : [];
+  });
+  const flags = mergeFlags(input.flags, answer.unsupported_claims ?? [], byId);
+  const planChanges = answer.plan_changes ?? [];
+  const plan = planWithNotes(readPlan(project.root), input.id, planChanges, all);
+  if (plan.changed) files.set(project.paths.plan, plan.text);
+
+  const change: ReviewChange = {
+    id: input.id, time, path: join(project.paths.reviews, `${input.id}.md`), text: '',
+    filed, reopened: reopen, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, files, memory: [],
+  };
+  change.text = renderReview(input, answer, change);
+  files.set(change.path, change.text);
+  change.memory = reviewMemory(input, answer, change);
+  return change;
+}
+
+/** Task files changed by a review: each edit applies to the latest text of its file. */
+class TaskEdits {
+  private readonly texts = new Map<string, { task: Task; text: string }>();
+
+  constructor(private readonly root: string, initial: { task: Task; text: string }[]) {
+    for (const i of initial) this.texts.set(i.task.id, i);
+  }
+
+  latest(t: Task): Task {
+    return this.texts.get(t.id)?.task ?? t;
+  }
+
+  set(t: Task, updates: Record<string, unknown>): void {
+    const { task, text } = this.texts.get(t.id) ?? { task: t, text: readFileSync(join(this.root, t.path), 'utf8') };
+    const after = setFrontMatterFields(text, task.path, updates);
+    const parsed = parseTaskText(after, task.path);
+    if (!parsed.task) throw tasksInvalid(parsed.problems);
+    this.texts.set(t.id, { task: parsed.task, text: after });
+  }
+
+  files(): Map<string, string> {
+    return new Map([...this.texts.values()].map(({ task, text }) => [join(this.root, task.path), text]));
+  }
+}
+
+/** plan.md with the review's notes under `## Review notes` and a fresh task block. */
+function planWithNotes(before: string, id: string, notes: string[], tasks: readonly Task[]): { text: string; changed: boolean } {
+  let text = before;
+  if (notes.length) {
+    const prior = findSection(text, ['Review notes'])?.content ?? '';
+    text = setSection(text, 'Review notes', [prior, ...notes.map((c) => `- ${id}: ${c.trim()}`)].filter(Boolean).join('\n'));
+  }
+  text = withTaskBlock(text, tasks);
+  return { text, changed: text !== before };
+}
+
+function mergeFlags(own: Flag[], claimed: NonNullable<ReviewAnswer['unsupported_claims']>, byId: Map<string, Task>): Flag[] {
+  const flags = [...own];
+  for (const c of claimed) {
+    const task = byId.has(c.task) ? c.task : [...byId.keys()].find((id) => c.task.length >= 4 && id.startsWith(c.task)) ?? c.task;
+    flags.push({ task, claim: c.claim, evidence: c.evidence ?? 'not supported by the evidence', by: 'reviewer' });
+  }
+  return flags;
+}
+
+export async function applyReview(project: Project, change: ReviewChange): Promise<void> {
+  writeFilesAtomic(change.files);
+  for (const m of change.memory) await appendMemory(project.root, m.target, m.entries);
+}
+
+export interface ReviewResult {
+  change: ReviewChange;
+  usage?: Usage;
+  written: boolean;
+}
+
+export function reviewPrompt(project: Project): ChatMessage[] {
+  return reviewMessages(gatherReview(project));
+}
+
+/** `--import`: a pasted answer, applied as the API path would. */
+export async function reviewFromText(project: Project, text: string, opts: { dryRun?: boolean; source: string }): Promise<ReviewResult> {
+  assertBaseBranch(project);
+  const read = readReviewAnswer(text);
+  if (!read.ok) {
+    throw new BatonError(`${opts.source} is not a usable review: ${read.error}`, {
+      hint: 'Paste the model\'s whole answer (a JSON object, or markdown with ## Summary and ## Follow-ups sections); nothing was written.',
+    });
+  }
+  const change = explain(() => prepareReview(project, gatherReview(project), read.value), opts.source);
+  if (!opts.dryRun) await applyReview(project, change);
+  return { change, written: !opts.dryRun };
+}
+
+function explain<T>(fn: () => T, source: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof BatonError && !error.file) throw new BatonError(`the review from ${source} was rejected: ${error.message}`, { hint: `${error.hint ?? ''} Nothing was written.`.trim() });
+    throw error;
+  }
+}
+
+/** The API path: ask the reviewer model, repair bad answers with it, then write. */
+export async function reviewWithModel(project: Project, opts: { dryRun?: boolean }, modelOpts: ModelOptions): Promise<ReviewResult> {
+  assertBaseBranch(project);
+  const input = gatherReview(project);
+  const { createModel } = await import('../llm/client.js');
+  const model = createModel(project.config, 'reviewer', modelOpts);
+  const result = await model.chatJson<ReviewAnswer>({
+    messages: reviewMessages(input),
+    schema: REVIEW_SCHEMA,
+    schemaName: 'review',
+    parse: (text) => parseAnswer(text, REVIEW_SCHEMA, REVIEW_ALIASES),
+    validate: (answer) => {
+      prepareReview(project, input, answer);
+      return undefined;
+    },
+  });
+  const change = explain(() => prepareReview(project, input, result.value), `the ${model.settings.model} answer`);
+  const usage = { ...result.usage, purpose: `review ${input.id}` };
+  if (!opts.dryRun) {
+    await applyReview(project, change);
+    const { recordUsage } = await import('../llm/usage.js');
+    await recordUsage(project.root, 'project', usage);
+  }
+  return { change, usage, written: !opts.dryRun };
+}

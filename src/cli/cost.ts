@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+import { openProject } from '../project/context.js';
+import { readAllMemory } from '../store/memory.js';
+import { summarizeUsage, type CostLine } from '../llm/usage.js';
+import { cwdOf, json, out, table, type GlobalArgs } from './output.js';
+
+const command: CommandModule<object, GlobalArgs> = {
+  command: 'cost',
+  describe: 'Tokens and cost of every model call, by task, role and model (from `usage` entries in memory)',
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  handler: (argv) => {
+    const report = summarizeUsage(readAllMemory(openProject(cwdOf(argv)).root));
+    if (argv.json) return json(report);
+    if (!report.total.entries) return out('No model calls recorded yet (they are kept as `usage` entries in .agents/memory/).');
+    const money = (l: CostLine) => `$${l.costUsd.toFixed(4)}${l.unpriced ? ` (+${l.unpriced} unpriced)` : ''}`;
+    const rows = (title: string, lines: CostLine[]) => [
+      [title, 'prompt', 'completion', 'cost'],
+      ...lines.map((l) => [l.key, String(l.promptTokens), String(l.completionTokens), money(l)]),
+    ];
+    out([
+      `Total: ${report.total.promptTokens} prompt + ${report.total.completionTokens} completion tokens, ${money(report.total)} in ${report.total.entries} recorded call${report.total.entries === 1 ? '' : 's'}.`,
+      '', table(rows('task', report.byTask)),
+      '', table(rows('role', report.byRole)),
+      '', table(rows('model', report.byModel)),
+      ...(report.total.unpriced ? ['', 'Unpriced: models with no price; add them under `prices:` in .agents/config.yaml (USD per million tokens).'] : []),
+    ].join('\n'));
+  },
+};
+export default command;

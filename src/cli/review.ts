@@ -1,0 +1,70 @@
+import type { CommandModule } from 'yargs';
+import { BatonError } from '../core/errors.js';
+import { openProject } from '../project/context.js';
+import type { ReviewResult } from '../agents/reviewer.js';
+import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
+import { cwdOf, json, out, type GlobalArgs } from './output.js';
+
+interface Args extends GlobalArgs {
+  dryRun: boolean;
+  prompt: boolean;
+  copy: boolean;
+  import?: string;
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'review',
+  describe: 'Central Agent: memory since the last review → reviews/R-<n>.md, follow-up tasks, decisions (by API, or --prompt / --import)',
+  builder: (y) =>
+    y
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the changes without writing them' })
+      .option('prompt', { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' })
+      .option('copy', { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' })
+      .option('import', { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  handler: async (argv) => {
+    const cwd = cwdOf(argv);
+    if (argv.prompt && argv.import !== undefined) throw new BatonError('`--prompt` and `--import` go in two steps', { hint: 'First `--prompt` (paste it into a chat), then `--import FILE` with the answer.' });
+    if (argv.copy && !argv.prompt) throw new BatonError('`--copy` copies the prompt: use it with `--prompt`', { hint: 'e.g. `baton ' + (argv._[0] ?? 'plan') + ' --prompt --copy`' });
+    const project = openProject(cwd);
+    const reviewer = await import('../agents/reviewer.js');
+    if (argv.prompt) {
+      const { promptText } = await import('../agents/planner.js');
+      return emitPrompt(promptText(reviewer.reviewPrompt(project)), argv.copy);
+    }
+    if (argv.import !== undefined) {
+      const { text, source } = await readInput(cwd, argv.import, 'the answer');
+      return report(await reviewer.reviewFromText(project, text, { dryRun: argv.dryRun, source }), !!argv.json);
+    }
+    report(await withModel(!!argv.json, (o) => reviewer.reviewWithModel(project, { dryRun: argv.dryRun }, o)), !!argv.json);
+  },
+};
+export default command;
+
+function report(r: ReviewResult, asJson: boolean): void {
+  const c = r.change;
+  if (asJson) {
+    return json({
+      id: c.id,
+      path: `.agents/reviews/${c.id}.md`,
+      written: r.written,
+      filed: c.filed.map((f) => ({ key: f.key, id: f.task.id, title: f.task.title, follows: f.follows ?? null, path: f.task.path })),
+      reopened: c.reopened.map((x) => ({ id: x.task.id, reason: x.reason })),
+      split: c.split.map((s) => ({ id: s.task.id, into: s.into.map((t) => t.id) })),
+      unsupported_claims: c.flags,
+      decisions: c.decisions,
+      plan_changes: c.planChanges,
+      usage: r.usage ?? null,
+    });
+  }
+  const lines = [`${r.written ? 'Wrote' : 'Would write'} .agents/reviews/${c.id}.md`];
+  for (const f of c.filed) lines.push(`+ ${f.task.id}  ${f.task.title}${f.follows ? `  (follows ${f.follows})` : ''}`);
+  for (const s of c.split) lines.push(`÷ ${s.task.id}  split into ${s.into.map((t) => t.id).join(', ')}`);
+  for (const x of c.reopened) lines.push(`↺ ${x.task.id}  reopened: ${x.reason}`);
+  for (const f of c.flags) lines.push(`! ${f.task}  unsupported claim: ${f.evidence}`);
+  for (const d of c.decisions) lines.push(`• decision: ${d}`);
+  for (const p of c.planChanges) lines.push(`• plan: ${p}`);
+  if (r.usage) lines.push(usageText(r.usage));
+  if (!r.written) lines.push('Dry run: nothing was written.');
+  out(lines.join('\n'));
+}
