@@ -1,0 +1,333 @@
+# baton's git hooks: the work done on every commit, in POSIX sh and git's own
+# commands, because a Node start costs ~70 ms and a commit ~4 ms. Per commit this
+# runs three sh processes, `git log`, `awk` and `git add`, and nothing else.
+# Sourced by the stubs `baton hooks install` puts in the hooks folder (they set
+# baton_pkg, baton_node and baton_chain). Git runs hooks at the worktree root.
+#
+# How a commit becomes memory, exactly once:
+#   commit-msg    adds a `Task: <id>` trailer on a task branch (unless one is there);
+#   post-commit   queues "<sha> <task>" in the worktree's own git dir (the branch's
+#                 task, or `project`; a `Task:` trailer naming another task wins
+#                 when the entry is written);
+#   post-merge    the same for a merge commit made by `git merge`;
+#   post-rewrite  queues the "<old> <new>" pairs of an amend or a rebase;
+#   pre-commit    writes the queued records into .agents/memory/<task>.md and stages
+#                 them, so they go into this commit and the tree stays clean. When
+#                 rewrites are queued it hands over to Node (`baton hooks flush`),
+#                 which replaces rewritten entries in place (rare: after amend/rebase).
+# `baton log`, `baton done` and `baton sync` flush the queue too (flushQueue).
+# Entries are written as git reports them: sh cannot apply baton's secret
+# redaction; the Node flush and `baton memory rebuild` do (see src/hook/flush.ts).
+
+# The fields of one commit record; Node reads commits with the same command.
+baton_log() {
+  TZ=UTC git -c core.quotePath=false log --stdin --no-walk=unsorted -M --diff-merges=first-parent \
+    --numstat --date=format-local:%Y-%m-%dT%H:%M:%SZ \
+    --format='%x1e%H%x1f%ad%x1f%(trailers:key=Task,valueonly,separator=%x20)%x1f%s%x1f%b%x1f'
+}
+
+# Formatted entries of the commits whose SHAs are on stdin (used by Node too).
+baton_entries() {
+  baton_log | awk -v memfile= -f "$baton_pkg/hooks/format-entries.awk"
+}
+
+# The worktree's own git dir, without spawning git.
+baton_gitdir() {
+  if [ -n "${GIT_DIR:-}" ]; then baton_gd=$GIT_DIR
+  elif [ -d .git ]; then baton_gd=.git
+  else
+    IFS= read -r baton_line < .git || return 1
+    baton_gd=${baton_line#gitdir: }
+  fi
+  baton_q=$baton_gd/baton
+}
+
+# The branch being worked on (also during a rebase, when HEAD is detached); '' if none.
+baton_branch() {
+  IFS= read -r baton_line < "$baton_gd/HEAD" || return 1
+  baton_br=''
+  case $baton_line in
+    'ref: refs/heads/'*) baton_br=${baton_line#ref: refs/heads/} ;;
+    *)
+      for baton_f in "$baton_gd/rebase-merge/head-name" "$baton_gd/rebase-apply/head-name"; do
+        if [ -r "$baton_f" ] && IFS= read -r baton_line < "$baton_f"; then
+          baton_br=${baton_line#refs/heads/}
+          break
+        fi
+      done ;;
+  esac
+  # The queue file's name: the branch with `/` as `%`.
+  baton_k=$baton_br baton_key=''
+  while :; do
+    case $baton_k in
+      */*) baton_key=$baton_key${baton_k%%/*}%; baton_k=${baton_k#*/} ;;
+      *) baton_key=$baton_key$baton_k; break ;;
+    esac
+  done
+}
+
+# branch_prefix and record_off_task_commits from .agents/config.yaml. sh's `read`
+# takes a system call per byte, so the two values are kept in the git dir and
+# parsed again only when config.yaml is newer.
+baton_config() {
+  baton_prefix='task/' baton_offtask=true
+  [ -r .agents/config.yaml ] || return 0
+  if [ -r "$baton_q/config.sh" ] && ! [ .agents/config.yaml -nt "$baton_q/config.sh" ]; then
+    . "$baton_q/config.sh"
+    return 0
+  fi
+  while IFS= read -r baton_line || [ -n "$baton_line" ]; do
+    case $baton_line in
+      branch_prefix:*|record_off_task_commits:*) ;;
+      *) continue ;;
+    esac
+    baton_v=${baton_line#*:}
+    baton_v=${baton_v%%[[:space:]]#*}
+    baton_v=${baton_v#"${baton_v%%[![:space:]]*}"}
+    baton_v=${baton_v%"${baton_v##*[![:space:]]}"}
+    case $baton_v in \"*\") baton_v=${baton_v#\"}; baton_v=${baton_v%\"} ;; \'*\') baton_v=${baton_v#\'}; baton_v=${baton_v%\'} ;; esac
+    case $baton_line in
+      branch_prefix:*) baton_prefix=$baton_v ;;
+      *) baton_offtask=$baton_v ;;
+    esac
+  done < .agents/config.yaml
+  case $baton_prefix$baton_offtask in *"'"*) return 0 ;; esac
+  [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 0
+  printf "baton_prefix='%s' baton_offtask='%s'\n" "$baton_prefix" "$baton_offtask" > "$baton_q/config.sh"
+}
+
+# The task of the branch: `T-<hex>` after the prefix, or ''.
+baton_branch_task() {
+  baton_id=''
+  case $baton_br in "$baton_prefix"T-*) ;; *) return 0 ;; esac
+  baton_rest=${baton_br#"$baton_prefix"T-}
+  baton_hex=${baton_rest%%[!0-9a-f]*}
+  [ -n "$baton_hex" ] || return 0
+  case $baton_rest in "$baton_hex"|"$baton_hex"-*) baton_id=T-$baton_hex ;; esac
+}
+
+baton_setup() {
+  baton_gitdir && baton_branch && baton_config && baton_branch_task
+}
+
+# commit-msg: add the trailer (as `git interpret-trailers --if-exists doNothing`
+# would, with builtins only: an exec costs as much as the rest of the hook), but
+# never to an empty message (that aborts the commit). It joins a trailer block
+# that ends the message, else starts one after a blank line, before any
+# comment lines and `git commit -v`'s diff.
+baton_commit_msg() {
+  baton_setup || return 1
+  [ -n "$baton_id" ] || return 0
+  baton_text='' baton_tail='' baton_para_trailers='' baton_has=''
+  while IFS= read -r baton_line || [ -n "$baton_line" ]; do
+    if [ -n "$baton_tail" ]; then baton_tail="$baton_tail$baton_line
+"; continue; fi
+    case $baton_line in
+      'Task: '*) return 0 ;;
+      '#'*) baton_tail="$baton_line
+"; continue ;;
+      '') baton_para_trailers='' ;;
+      *)
+        case $baton_line in
+          [A-Za-z0-9]*:' '*) [ -n "$baton_has" ] && [ "$baton_para_trailers" != no ] && baton_para_trailers=yes ;;
+          *) baton_para_trailers=no ;;
+        esac
+        baton_has=1 ;;
+    esac
+    baton_text="$baton_text$baton_line
+"
+  done < "$1"
+  [ -n "$baton_has" ] || return 0
+  # Trailing blank lines go; the trailer follows the last line of text.
+  while :; do
+    case $baton_text in
+      *"
+
+") baton_text=${baton_text%?} ;;
+      *) break ;;
+    esac
+  done
+  if [ "$baton_para_trailers" = yes ]; then
+    printf '%sTask: %s\n%s' "$baton_text" "$baton_id" "$baton_tail" > "$1"
+  else
+    printf '%s\nTask: %s\n%s' "$baton_text" "$baton_id" "$baton_tail" > "$1"
+  fi
+}
+
+# The commit HEAD names, read from files (no process): HEAD itself when detached
+# (a rebase), else the branch's loose ref, which git has just written.
+baton_head_sha() {
+  IFS= read -r baton_line < "$baton_gd/HEAD" || return 1
+  case $baton_line in
+    'ref: '*)
+      baton_ref=${baton_line#ref: } baton_common=$baton_gd
+      if [ -r "$baton_gd/commondir" ]; then
+        IFS= read -r baton_common < "$baton_gd/commondir"
+        case $baton_common in /*) ;; *) baton_common=$baton_gd/$baton_common ;; esac
+      fi
+      if [ -r "$baton_common/$baton_ref" ]; then IFS= read -r baton_sha < "$baton_common/$baton_ref"
+      else baton_sha=$(git rev-parse HEAD) || return 1
+      fi ;;
+    *) baton_sha=$baton_line ;;
+  esac
+}
+
+# post-commit / post-merge: queue HEAD for the branch's task (or project). A
+# `Task:` trailer naming another task wins; the flush reads it (format-entries.awk).
+baton_record() {
+  baton_setup || return 1
+  [ -n "$baton_br" ] || return 0
+  if [ "$1" = merge ]; then
+    # Only a merge commit is news: a fast-forward made no commit.
+    baton_parents=$(git log -1 --format=%P HEAD) || return 1
+    case $baton_parents in *' '*) ;; *) return 0 ;; esac
+  fi
+  baton_head_sha || return 1
+  baton_task=$baton_id
+  if [ -z "$baton_task" ]; then
+    [ "$baton_offtask" = true ] || return 0
+    baton_task=project
+  fi
+  [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 1
+  printf '%s %s\n' "$baton_sha" "$baton_task" >> "$baton_q/queue-$baton_key" || return 1
+  # `git commit <paths>` commits from a temporary index: re-stage what pre-commit
+  # wrote into the real one, or the memory file would show as changed.
+  if [ -r "$baton_q/restage" ]; then
+    IFS= read -r baton_restage < "$baton_q/restage"
+    rm -f "$baton_q/restage"
+    git add -- $baton_restage
+  fi
+}
+
+baton_post_rewrite() {
+  baton_setup || return 1
+  [ -n "$baton_br" ] || return 0
+  [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 1
+  while read -r baton_old baton_new baton_extra; do
+    [ -n "$baton_new" ] && printf '%s %s\n' "$baton_old" "$baton_new"
+  done >> "$baton_q/rewrites-$baton_key"
+}
+
+# Wait while Node holds its lock on the memory file (appendMemory, flush): the
+# hook only appends, in one write, so it needs no lock of its own (taking and
+# removing one costs two processes on every commit).
+baton_wait_lock() {
+  baton_tries=0
+  while [ -e "$1" ]; do
+    baton_tries=$((baton_tries + 1))
+    [ "$baton_tries" -lt 100 ] || { echo "memory file is locked ($1)" >&2; return 1; }
+    sleep 0.1 2>/dev/null || sleep 1
+  done
+}
+
+# pre-commit: write the queued records of this branch into memory and stage them.
+baton_pre_commit() {
+  baton_setup || return 1
+  [ -n "$baton_br" ] || return 0
+  if [ -s "$baton_q/rewrites-$baton_key" ]; then
+    "$baton_node" "$baton_pkg/dist/bin.js" hooks flush --stage >/dev/null
+    return
+  fi
+  baton_queue=$baton_q/queue-$baton_key
+  [ -s "$baton_queue" ] || return 0
+  # Read and empty the queue with builtins (a commit costs ~4 ms; every exec counts).
+  baton_lines=''
+  while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
+"; done < "$baton_queue"
+  : > "$baton_queue"
+  if baton_write_queued; then
+    # Commits whose trailer names another task, set aside by format-entries.awk.
+    [ -s "$baton_q/elsewhere" ] || return 0
+    baton_lines=''
+    while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
+"; done < "$baton_q/elsewhere"
+    : > "$baton_q/elsewhere"
+    baton_write_queued && return 0
+  fi
+  printf '%s' "$baton_lines" >> "$baton_queue"
+  return 1
+}
+
+baton_write_queued() {
+  baton_tasks=''
+  for baton_word in $baton_lines; do
+    case $baton_word in
+      T-*|project) case " $baton_tasks " in *" $baton_word "*) ;; *) baton_tasks="$baton_tasks $baton_word" ;; esac ;;
+    esac
+  done
+  baton_staged=''
+  for baton_task in $baton_tasks; do
+    baton_file=.agents/memory/$baton_task.md
+    [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
+    if [ "$baton_task" = project ]; then
+      baton_fresh='# Memory: project\n\nDecisions from reviews and commits made off task branches. Append-only; baton adds entries below.'
+    else
+      baton_fresh="# Memory: $baton_task\\n\\nAppend-only log of attempts, commits, results, bugs and decisions for this task."
+    fi
+    [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
+    baton_wait_lock "$baton_q/memory-$baton_task.lock" || return 1
+    # Appended in one write(): the file is never rewritten here, only grown.
+    printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = "$baton_task" ] && echo "$baton_sha"; done \
+      | baton_log | awk -v memfile="$baton_src" -v header="$baton_fresh" \
+        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file" \
+      || return 1
+    baton_staged="$baton_staged $baton_file"
+  done
+  [ -n "$baton_staged" ] || return 0
+  git add -- $baton_staged || return 1
+  case ${GIT_INDEX_FILE:-} in *next-index*) printf '%s\n' "$baton_staged" > "$baton_q/restage" ;; esac
+}
+
+# Run the hook that was here before baton, as if git had run it from here
+# (husky's stubs find their scripts from their own path, `$0`).
+baton_chained() {
+  [ -n "$baton_chain" ] && [ -x "$baton_chain" ] || return 0
+  baton_shebang=''
+  IFS= read -r baton_shebang < "$baton_chain" || :
+  case $baton_shebang in
+    '#!'*bash*) BATON_ORIG=$baton_chain bash -c '. "$BATON_ORIG"' "$baton_self" "$@" ;;
+    '#!'*zsh*) BATON_ORIG=$baton_chain zsh -c '. "$BATON_ORIG"' "$baton_self" "$@" ;;
+    '#!'*sh|'#!'*sh' '*) BATON_ORIG=$baton_chain sh -c '. "$BATON_ORIG"' "$baton_self" "$@" ;;
+    *) "$baton_chain" "$@" ;;
+  esac
+}
+
+# baton's own part: skipped with BATON_HOOKS=0 and outside a baton project; any
+# failure becomes one line on stderr, never a failed commit.
+baton_safe() {
+  [ "${BATON_HOOKS:-1}" != 0 ] || return 0
+  [ -d .agents ] || return 0
+  baton_err=$( (baton_run_"$@") 2>&1 >/dev/null ) && return 0
+  baton_err=$(printf '%s\n' "$baton_err" | sed -n '/./{p;q;}')
+  echo "baton: $baton_name hook skipped (${baton_err:-failed}); the commit is fine, \`baton doctor\` finds what is missing" >&2
+  return 0
+}
+
+baton_run_pre_commit() { baton_pre_commit; }
+baton_run_commit_msg() { baton_commit_msg "$@"; }
+baton_run_post_commit() { baton_record commit; }
+baton_run_post_merge() { baton_record merge; }
+baton_run_post_rewrite() { baton_post_rewrite; }
+
+# The entry point of every stub: `baton_hook <name> "$0" "$@"`.
+baton_hook() {
+  baton_name=$1 baton_self=$2
+  shift 2
+  case $baton_name in
+    pre-commit)
+      baton_chained "$@" || exit $?
+      baton_safe pre_commit; exit 0 ;;
+    commit-msg)
+      baton_chained "$@" || exit $?
+      baton_safe commit_msg "$@"; exit 0 ;;
+    post-rewrite)
+      baton_stdin=$(cat)
+      printf '%s\n' "$baton_stdin" | baton_safe post_rewrite
+      printf '%s\n' "$baton_stdin" | baton_chained "$@"; exit $? ;;
+    post-commit)
+      baton_safe post_commit; baton_chained "$@"; exit $? ;;
+    post-merge)
+      baton_safe post_merge; baton_chained "$@"; exit $? ;;
+  esac
+  exit 0
+}

@@ -1,0 +1,92 @@
+# `git log` records (see baton_log in baton.sh) → baton memory entries:
+#
+#   ## <author time, UTC> commit <first 12 hex of the SHA>
+#   <subject>
+#
+#   <up to 5 lines of the body, without its trailers>
+#
+#   - path +added -deleted
+#
+# Prints the entries, separated by blank lines. With -v memfile=FILE, only those
+# of commits FILE does not hold yet, led by what appending them to FILE needs (a
+# blank line, or -v header=TEXT when FILE is empty): the pre-commit hook appends
+# the output to FILE. Without memfile, every entry (what `baton memory rebuild` reads).
+# POSIX awk only (no interval expressions, no gawk extensions).
+BEGIN {
+  n = 0
+  if (memfile != "") {
+    RS = "\n"
+    while ((getline line < memfile) > 0) {
+      n++
+      last = line
+      if (line ~ /^## [0-9][0-9-]*T[0-9:]*Z commit [0-9a-f]/) { split(line, h, " "); seen[substr(h[4], 1, 12)] = 1 }
+    }
+    close(memfile)
+  }
+  RS = "\036"; FS = "\037"
+}
+
+function trim_end(s) { sub(/[ \t\r\n]+$/, "", s); return s }
+
+function body_lines(body,    L, k, i, last, trailers, out, count) {
+  k = split(body, L, "\n")
+  while (k > 0 && L[k] ~ /^[ \t\r]*$/) k--
+  # The last paragraph is git's trailer block when every line is `Key: value`.
+  last = k
+  while (last > 0 && L[last] !~ /^[ \t\r]*$/) last--
+  trailers = k > 0
+  for (i = last + 1; i <= k; i++) if (L[i] !~ /^[A-Za-z0-9][A-Za-z0-9-]*:[ \t]/) trailers = 0
+  if (trailers) k = last
+  out = ""; count = 0
+  for (i = 1; i <= k && count < 5; i++) {
+    # `#` lines are git's comments, and would read as headings in markdown.
+    if (L[i] ~ /^#/) continue
+    out = out (count ? "\n" : "") L[i]
+    count++
+  }
+  return trim_end(out)
+}
+
+function file_lines(stat,    L, k, i, a, path, out, count, more) {
+  k = split(stat, L, "\n")
+  out = ""; count = 0; more = 0
+  for (i = 1; i <= k; i++) {
+    if (L[i] !~ /^[0-9-]+\t[0-9-]+\t/) continue
+    split(L[i], a, "\t")
+    path = substr(L[i], length(a[1]) + length(a[2]) + 3)
+    # Memory files change in every commit (the hook stages them): not news.
+    if (index(path, ".agents/memory/") == 1) continue
+    if (count == 30) { more++; continue }
+    out = out (count ? "\n" : "") "- " path (a[1] == "-" ? " (binary)" : " +" a[1] " -" a[2])
+    count++
+  }
+  if (more) out = out "\n- and " more " more file" (more == 1 ? "" : "s")
+  return out
+}
+
+$1 != "" {
+  sha = $1
+  short = substr(sha, 1, 12)
+  # A `Task:` trailer naming another task sends the commit to that task's file.
+  split($3, t, " ")
+  if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; next }
+  if (short in seen) next
+  seen[short] = 1
+  text = "## " $2 " commit " short "\n" $4
+  b = body_lines($5)
+  if (b != "") text = text "\n\n" b
+  f = file_lines($6)
+  if (f != "") text = text "\n\n" f
+  entries[++m] = text
+}
+
+END {
+  if (memfile != "" && m) {
+    if (n == 0 && header != "") { print header; print "" }
+    else if (n && last != "") print ""
+  }
+  for (i = 1; i <= m; i++) {
+    if (i > 1) print ""
+    print entries[i]
+  }
+}
