@@ -176,11 +176,20 @@ function omittedSection(omitted: Item[], budget: number): string {
     kinds.set(i.entry.kind, (kinds.get(i.entry.kind) ?? 0) + 1);
     byTask.set(id, kinds);
   }
-  const ids = [...byTask.keys()].sort();
-  const list = ids.map((id) => {
+  // The list is bounded: on a large plan, one line per task would itself blow the budget.
+  const MAX_LINES = 8;
+  const total = (id: string) => [...byTask.get(id)!.values()].reduce((a, b) => a + b, 0);
+  const ranked = [...byTask.keys()].sort((a, b) => total(b) - total(a) || (a < b ? -1 : 1));
+  const shown = ranked.slice(0, MAX_LINES).sort();
+  const list = shown.map((id) => {
     const kinds = [...byTask.get(id)!.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${n} ${k}`).join(', ');
     return `- ${id}: ${kinds}. Read them with \`baton memory ${id}\` or in \`.agents/memory/${id}.md\`.`;
   });
+  const rest = ranked.slice(MAX_LINES);
+  if (rest.length) {
+    const entries = rest.reduce((sum, id) => sum + total(id), 0);
+    list.push(`- ${entries} more from ${rest.length} other tasks. Search them with \`baton memory --grep <word>\` or \`baton memory --kind decision\`.`);
+  }
   const n = omitted.length;
   return `To fit a budget of ${budget} tokens, ${n} memory entr${n === 1 ? 'y was' : 'ies were'} left out (the least relevant and oldest first):\n\n${list.join('\n')}`;
 }
