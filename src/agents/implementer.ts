@@ -1,0 +1,35 @@
+/**
+ * Which executor implements a task: the task's `role` picks a `models:`
+ * entry, whose `executor` is `api`, a preset (`claude`, `codex`, `aider`,
+ * `gemini`) or the name of an `executors:` entry in config.yaml.
+ */
+import { BatonError } from '../core/errors.js';
+import type { Task } from '../core/task.js';
+import type { Config } from '../store/config.js';
+import { apiExecutor } from './executors/api.js';
+import { commandExecutor } from './executors/command.js';
+import { PRESETS } from './executors/presets.js';
+import type { Executor } from './executors/types.js';
+
+export interface ExecutorChoice {
+  /** Executor name, overriding the config (`baton run --executor`). */
+  name?: string;
+  /** Seconds before a command agent is stopped, overriding the config. */
+  timeoutS?: number;
+}
+
+export function executorFor(config: Config, task: Pick<Task, 'role'>, choice: ExecutorChoice = {}): Executor {
+  const role = task.role ?? 'implementer';
+  const model = config.models[role] ?? (config.executors[role] ? undefined : config.models.implementer);
+  const name = choice.name ?? (model ? model.executor : role) ?? 'api';
+  if (name === 'api') return apiExecutor(config, config.models[role] ? role : 'implementer');
+  const spec = config.executors[name] ?? PRESETS[name];
+  if (!spec || typeof spec.command !== 'string' || !spec.command.trim()) {
+    const known = ['api', ...Object.keys(PRESETS), ...Object.keys(config.executors)].map((n) => `\`${n}\``).join(', ');
+    throw new BatonError(`unknown executor \`${name}\`${config.executors[name] ? ' (its `command` is missing)' : ''}`, {
+      file: '.agents/config.yaml',
+      hint: `Use one of ${known}, or define it:\n  executors:\n    ${name}:\n      command: "my-agent --prompt-file {prompt_file}"\n      timeout_s: 600`,
+    });
+  }
+  return commandExecutor(name, { ...spec, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) });
+}

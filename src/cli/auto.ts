@@ -1,0 +1,114 @@
+import type { CommandModule } from 'yargs';
+import { BatonError } from '../core/errors.js';
+import { plainDisplay, ttyDisplay } from '../project/auto-display.js';
+import { runAuto, type AutoSummary } from '../project/auto.js';
+import { openProject } from '../project/context.js';
+import { cwdOf, json, out, type GlobalArgs } from './output.js';
+
+interface Args extends GlobalArgs {
+  parallel: number;
+  merge: boolean;
+  'review-every': number;
+  review: boolean;
+  'max-tasks'?: number;
+  'max-attempts': number;
+  'budget-usd'?: number;
+  'time-limit'?: string;
+  executor?: string;
+  timeout?: number;
+  'check-timeout'?: number;
+}
+
+/** `90`, `90s`, `30m`, `2h` → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(text.trim());
+  if (!m) throw new BatonError(`\`--time-limit ${text}\` is not a duration`, { hint: 'Write it like `90s`, `30m` or `2h`.' });
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'];
+}
+
+const EXIT: Record<AutoSummary['stop'], number> = { done: 0, 'nothing-ready': 1, 'max-tasks': 3, budget: 3, time: 3, interrupted: 130 };
+
+const command: CommandModule<object, Args> = {
+  command: 'auto',
+  describe: 'The whole loop: run the ready tasks (in parallel worktrees), check, merge, review, take follow-ups, until done or a limit',
+  builder: (y) =>
+    y
+      .option('parallel', { alias: 'p', type: 'number', default: 1, describe: 'Tasks run at once, each in its own worktree' })
+      .option('merge', { type: 'boolean', default: true, describe: 'Merge successful tasks into the base (--no-merge: leave them for pull requests)' })
+      .option('review-every', { type: 'number', default: 3, describe: 'Central Agent review after this many results (and after any failure); 0: only after failures' })
+      .option('review', { type: 'boolean', default: true, describe: 'Run reviews at all (--no-review: never)' })
+      .option('max-tasks', { type: 'number', describe: 'Start at most this many attempts' })
+      .option('max-attempts', { type: 'number', default: 2, describe: 'Failed attempts per task before auto leaves it' })
+      .option('budget-usd', { type: 'number', describe: 'Stop starting tasks once model costs (from the usage records) reach this' })
+      .option('time-limit', { type: 'string', describe: 'Wall time, e.g. 30m or 2h: then running agents are stopped and the run ends (resume later)' })
+      .option('executor', { alias: 'e', type: 'string', describe: 'Executor for every task, overriding the config' })
+      .option('timeout', { type: 'number', describe: 'Seconds before an agent is stopped' })
+      .option('check-timeout', { type: 'number', describe: 'Seconds each check may run (default 600)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary at the end (progress still goes to stderr)' })
+      .epilogue('Ctrl-C stops starting tasks and stops the running agents (their work is committed and logged); `baton auto` again resumes.\n' +
+        'Exit status: 0 plan done, 1 tasks failed or nothing ready, 3 a limit stopped it, 130 interrupted.') as never,
+  handler: async (argv) => {
+    const project = openProject(cwdOf(argv));
+    if (!(argv.parallel >= 1)) throw new BatonError('`--parallel` must be 1 or more', { hint: 'e.g. `baton auto --parallel 3`' });
+    const stream = argv.json ? process.stderr : process.stdout;
+    const write = (s: string) => void stream.write(s);
+    const display = stream.isTTY && !process.env.NO_COLOR ? ttyDisplay(write, () => stream.columns || 100) : plainDisplay(write);
+    const controller = new AbortController();
+    const onInt = () => {
+      if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
+      display.note('Stopping: no new tasks; the running agents are being stopped and their attempts logged (Ctrl-C again to quit at once).');
+      controller.abort();
+    };
+    process.on('SIGINT', onInt);
+    let summary: AutoSummary;
+    try {
+      summary = await runAuto(project, {
+        parallel: argv.parallel,
+        merge: argv.merge,
+        reviewEvery: argv['review-every'],
+        review: argv.review,
+        maxTasks: argv['max-tasks'],
+        maxAttempts: argv['max-attempts'],
+        budgetUsd: argv['budget-usd'],
+        timeLimitMs: argv['time-limit'] ? parseDuration(argv['time-limit']) : undefined,
+        run: { executor: argv.executor, timeoutS: argv.timeout, checkTimeoutS: argv['check-timeout'] },
+        signal: controller.signal,
+        display,
+      });
+    } finally {
+      display.close();
+      process.removeListener('SIGINT', onInt);
+    }
+    process.exitCode = EXIT[summary.stop];
+    if (argv.json) return json(summary);
+    out(renderSummary(summary));
+  },
+};
+export default command;
+
+const STOPS: Record<AutoSummary['stop'], string> = {
+  done: 'The plan is done.',
+  'nothing-ready': 'Nothing more is ready.',
+  'max-tasks': 'Stopped: --max-tasks reached.',
+  budget: 'Stopped: --budget-usd reached.',
+  time: 'Stopped: --time-limit reached; `baton auto` resumes.',
+  interrupted: 'Interrupted; `baton auto` resumes where this stopped.',
+};
+
+export function renderSummary(s: AutoSummary): string {
+  const count = (o: string) => s.results.filter((r) => r.outcome === o).length;
+  const lines = [
+    '',
+    STOPS[s.stop],
+    `${s.results.length} attempt${s.results.length === 1 ? '' : 's'}: ${count('success')} success (${s.results.filter((r) => r.merged).length} merged), ` +
+      `${count('partial')} partial, ${count('failure')} failure${count('interrupted') ? `, ${count('interrupted')} interrupted` : ''}` +
+      `${s.reviews.length ? `; reviews ${s.reviews.join(', ')}` : ''}; model cost $${s.spentUsd.toFixed(4)}.`,
+  ];
+  if (s.left.length) {
+    lines.push('', 'Not done:');
+    for (const t of s.left.slice(0, 20)) lines.push(`  ${t.id}  ${t.title}  — ${t.why}`);
+    if (s.left.length > 20) lines.push(`  … and ${s.left.length - 20} more (baton status)`);
+  }
+  lines.push('', 'See `baton status`, `baton memory <id>`, and `git log --graph --oneline --all`.');
+  return lines.join('\n');
+}

@@ -1,0 +1,57 @@
+import type { CommandModule } from 'yargs';
+import { openProject } from '../project/context.js';
+import { runAttempt } from '../project/run.js';
+import { cwdOf, err, json, out, type GlobalArgs } from './output.js';
+
+interface Args extends GlobalArgs {
+  id: string;
+  executor?: string;
+  timeout?: number;
+  'check-timeout'?: number;
+  budget?: number;
+  worktree: boolean;
+}
+
+const command: CommandModule<object, Args> = {
+  command: 'run <id>',
+  describe: 'One attempt by an implementation agent: start (in a worktree), prompt, execute, run the checks, log the result',
+  builder: (y) =>
+    y
+      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
+      .option('executor', { alias: 'e', type: 'string', describe: 'api, claude, codex, aider, gemini or a name under `executors:` (default: the task role\'s)' })
+      .option('timeout', { type: 'number', describe: 'Seconds before the agent is stopped (default: the executor\'s timeout_s, else 1800)' })
+      .option('check-timeout', { type: 'number', describe: 'Seconds each check may run (default 600)' })
+      .option('budget', { type: 'number', describe: 'Token budget of the prompt' })
+      .option('worktree', { type: 'boolean', default: true, describe: 'Work in a worktree (--no-worktree: switch this checkout to the task branch)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
+      .epilogue('Exit status: 0 success, 2 partial (e.g. no checks), 1 failure, 130 interrupted.') as never,
+  handler: async (argv) => {
+    const controller = new AbortController();
+    const onInt = () => controller.abort();
+    process.once('SIGINT', onInt);
+    const verbose = !argv.json;
+    try {
+      const r = await runAttempt(openProject(cwdOf(argv)), String(argv.id), {
+        executor: argv.executor,
+        timeoutS: argv.timeout,
+        checkTimeoutS: argv['check-timeout'],
+        budget: argv.budget,
+        worktree: argv.worktree,
+        signal: controller.signal,
+        onPhase: (phase, detail) => verbose && err(`${phase}${detail ? `: ${detail}` : ''}`),
+      });
+      process.exitCode = r.interrupted ? 130 : r.outcome === 'success' ? 0 : r.outcome === 'partial' ? 2 : 1;
+      if (argv.json) return json(r);
+      for (const c of r.checks) out(`${c.passed ? 'pass' : 'FAIL'}  ${c.command}`);
+      if (r.interrupted) return out(`${r.id}: interrupted; the work so far is committed on ${r.branch}. Run it again to continue.`);
+      const claim = r.claimed && r.claimed !== r.outcome ? ` (the agent claimed ${r.claimed})` : '';
+      out(`${r.id}: ${r.outcome}${claim}${r.reason ? ` — ${r.reason}` : ''}`);
+      out(`Branch ${r.branch}, worktree ${r.dir}.`);
+      if (r.outcome === 'success') out(`Next: \`baton done ${r.id} --merge\` (or open a pull request: \`baton pr ${r.id}\`).`);
+      else out(`Memory: \`baton memory ${r.id}\`. Try again with \`baton run ${r.id}\`.`);
+    } finally {
+      process.removeListener('SIGINT', onInt);
+    }
+  },
+};
+export default command;

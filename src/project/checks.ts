@@ -1,0 +1,85 @@
+/**
+ * Running a task's checks in its worktree. Checks decide whether a task
+ * succeeded, not what the agent claims; each result becomes a `check` entry.
+ */
+import { spawn } from 'node:child_process';
+
+export interface CheckResult {
+  command: string;
+  passed: boolean;
+  /** Exit code, or undefined when it was killed. */
+  code?: number;
+  timedOut: boolean;
+  ms: number;
+  /** The last lines of its output (stdout and stderr together). */
+  tail: string;
+}
+
+const TAIL_LINES = 30;
+
+export function runCheck(cwd: string, command: string, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.length > 200_000) output = output.slice(-100_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    signal?.addEventListener('abort', kill);
+    const finish = (code: number | null) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
+      kill(); // nothing a check started outlives it
+      resolve({
+        command,
+        passed: code === 0 && !timedOut,
+        code: code ?? undefined,
+        timedOut,
+        ms: Date.now() - started,
+        tail: output.trimEnd().split('\n').slice(-TAIL_LINES).join('\n'),
+      });
+    };
+    let exitCode: number | null = null;
+    // A background process the check started may hold its output open: end it with the check.
+    child.on('exit', (code) => {
+      exitCode = code;
+      kill();
+    });
+    child.on('error', () => finish(127));
+    child.on('close', () => finish(exitCode));
+  });
+}
+
+/** Run checks one after another; all of them run, so every failure is recorded. */
+export async function runChecks(cwd: string, commands: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const c of commands) {
+    if (signal?.aborted) break;
+    out.push(await runCheck(cwd, c, timeoutMs, signal));
+  }
+  return out;
+}
+
+/** A `check` memory entry: ref `pass` or `fail`, the command, how it ended, the output's tail. */
+export function checkEntryBody(r: CheckResult): string {
+  const how = r.timedOut ? `timed out after ${(r.ms / 1000).toFixed(1)}s` : `exited ${r.code ?? 'by signal'} in ${(r.ms / 1000).toFixed(1)}s`;
+  const head = `\`${r.command}\` ${how}`;
+  if (!r.tail) return head;
+  const fence = r.tail.includes('```') ? '~~~~' : '```';
+  return `${head}\n\n${fence}\n${r.tail}\n${fence}`;
+}
