@@ -10,7 +10,9 @@ import type { MemoryEntry } from '../core/memory.js';
 import type { Task } from '../core/task.js';
 import type { Project } from '../project/context.js';
 import { parseFrontMatter } from '../store/frontmatter.js';
-import { readAllMemory } from '../store/memory.js';
+import { parseMemory, readAllMemory } from '../store/memory.js';
+import { showFile, unmergedBranches } from '../git/task-branch.js';
+import { taskBranchName } from '../project/task-checkout.js';
 import { readPlan } from '../store/plan.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import { summarizeUsage, type CostReport } from '../llm/usage.js';
@@ -67,10 +69,10 @@ export function gatherReview(project: Project): ReviewInput {
   const reviews = listReviews(project);
   const number = (reviews.at(-1)?.number ?? 0) + 1;
   const previous = [...reviews].filter((r) => r.time).sort((a, b) => a.time!.localeCompare(b.time!)).at(-1);
-  const all = readAllMemory(project.root);
+  const tasks = loadTasksStrict(project.root);
+  const all = withUnmergedBranches(project, tasks, readAllMemory(project.root));
   const since = previous?.time;
   const recent = all.filter((e) => !since || e.time > since);
-  const tasks = loadTasksStrict(project.root);
   return {
     id: `R-${String(number).padStart(3, '0')}`,
     number,
@@ -81,6 +83,32 @@ export function gatherReview(project: Project): ReviewInput {
     flags: crossCheck(tasks, all, recent),
     plan: planProse(readPlan(project.root)),
   };
+}
+
+/**
+ * Add the memory kept on unmerged task branches: a failed attempt is logged on
+ * its branch, which is not merged, and the review must see it. Entries the base
+ * already has (the branch forked after them) are not counted twice.
+ */
+export function withUnmergedBranches(project: Project, tasks: readonly Task[], base: MemoryEntry[]): MemoryEntry[] {
+  const branches = new Set(unmergedBranches(project.root, project.config.branch_prefix, project.config.base_branch));
+  if (!branches.size) return base;
+  const seen = new Set(base.map((e) => `${e.task} ${e.time} ${e.kind} ${e.ref ?? ''} ${e.body}`));
+  const out = [...base];
+  for (const t of tasks) {
+    const branch = taskBranchName(project, t);
+    if (!branches.has(branch)) continue;
+    const text = showFile(project.root, branch, `.agents/memory/${t.id}.md`);
+    if (text === undefined) continue;
+    for (const e of parseMemory(text, t.id).entries) {
+      const key = `${e.task} ${e.time} ${e.kind} ${e.ref ?? ''} ${e.body}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(e);
+      }
+    }
+  }
+  return out;
 }
 
 /**
