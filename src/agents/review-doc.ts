@@ -12,6 +12,8 @@ export interface ReviewChange {
   text: string;
   filed: { key: string; task: Task; follows?: string; reason?: string }[];
   reopened: { task: Task; reason: string }[];
+  /** Partial (check-less) work the reviewer accepts as complete: `baton auto` merges it. */
+  accepted: { task: Task; reason: string }[];
   split: { task: Task; into: Task[]; reason?: string }[];
   flags: Flag[];
   decisions: string[];
@@ -33,6 +35,7 @@ export function renderReview(input: ReviewInput, answer: ReviewAnswer, c: Review
     previous: input.previous?.id ?? null,
     filed: c.filed.map((f) => f.task.id).concat(c.split.flatMap((s) => s.into.map((t) => t.id))),
     reopened: c.reopened.map((r) => r.task.id),
+    accepted: c.accepted.map((r) => r.task.id),
     cancelled: c.split.map((s) => s.task.id),
     flagged: [...new Set(c.flags.map((f) => f.task))],
   }, '');
@@ -67,11 +70,18 @@ ${list([
 
 ${list(c.reopened.map((r) => `- ${r.task.id} ${r.task.title}: ${r.reason}`))}
 
+## Accepted
+
+${list(c.accepted.map((r) => `- ${r.task.id} ${r.task.title}: ${r.reason}`))}
+
 ## Decisions
 
 ${list(c.decisions.map((d) => `- ${d}`))}
 ${c.planChanges.length ? `\n## Plan changes\n\n${c.planChanges.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
 }
+
+/** The words `baton auto` looks for in a task's memory to merge partial work a review accepted. */
+export const ACCEPTED_BY = 'Accepted by';
 
 export function reviewMemory(input: ReviewInput, answer: ReviewAnswer, c: ReviewChange): ReviewChange['memory'] {
   const time = c.time;
@@ -82,6 +92,7 @@ export function reviewMemory(input: ReviewInput, answer: ReviewAnswer, c: Review
   const perTask = new Map<string, string[]>();
   const add = (id: string, line: string) => perTask.set(id, [...(perTask.get(id) ?? []), line]);
   for (const r of c.reopened) add(r.task.id, `Reopened by ${input.id}: ${r.reason}`);
+  for (const r of c.accepted) add(r.task.id, `${ACCEPTED_BY} ${input.id}: ${r.reason}`);
   for (const f of c.flags) add(f.task, `${input.id}: the claim "${f.claim}" is not supported: ${f.evidence}.`);
   for (const f of c.filed) if (f.follows) add(f.follows, `${input.id} filed follow-up ${f.task.id} (${f.task.title}).`);
   for (const s of c.split) add(s.task.id, `Split by ${input.id} into ${s.into.map((t) => t.id).join(', ')}; this task is cancelled.`);

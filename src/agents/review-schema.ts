@@ -25,6 +25,11 @@ export const REVIEW_SCHEMA: JsonSchema = {
       description: 'Not-started tasks too big for one agent: cancelled and replaced by the `into` tasks (which take over its dependents).',
       items: { type: 'object', required: ['id', 'into'], properties: { id: { type: 'string' }, reason: { type: 'string' }, into: { type: 'array', items: TASK_SCHEMA } } },
     },
+    accept: {
+      type: 'array',
+      description: 'Tasks logged `partial` only because they have no checks, whose work the evidence shows is complete: baton merges them.',
+      items: { type: 'object', required: ['id', 'reason'], properties: { id: { type: 'string' }, reason: { type: 'string' } } },
+    },
     decisions: { ...strings, description: 'Project-level decisions to record in memory.' },
     unsupported_claims: {
       type: 'array',
@@ -46,6 +51,7 @@ export interface ReviewAnswer {
   follow_ups?: FollowUpAnswer[];
   reopen?: { id: string; reason: string }[];
   split?: { id: string; reason?: string; into: TaskAnswer[] }[];
+  accept?: { id: string; reason: string }[];
   decisions?: string[];
   unsupported_claims?: { task: string; claim: string; evidence?: string }[];
   plan_changes?: string[];
@@ -57,6 +63,7 @@ export const REVIEW_ALIASES: Record<string, string> = {
   followups: 'follow_ups',
   new_tasks: 'follow_ups',
   reopened: 'reopen',
+  accepted: 'accept',
   reopen_tasks: 'reopen',
   tasks_to_reopen: 'reopen',
   unsupported: 'unsupported_claims',

@@ -124,6 +124,13 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
     return { task, reason: s.reason, into: s.into.map((t): TaskAnswer => ({ ...t, depends_on: t.depends_on ?? task.depends_on })) };
   });
   const reopen = (answer.reopen ?? []).map((r) => ({ task: find(r.id, 'reopen'), reason: r.reason }));
+  const accepted = (answer.accept ?? []).map((r) => {
+    const task = find(r.id, 'accept');
+    if (task.status === 'done' || task.status === 'cancelled') {
+      throw new BatonError(`cannot accept \`${task.id}\`: it is ${task.status}`, { hint: 'Accept only unfinished work that the evidence shows is complete.' });
+    }
+    return { task, reason: r.reason };
+  });
   const followUps = answer.follow_ups ?? [];
   for (const f of followUps) if (f.follows) find(f.follows, `follow-up "${f.title}"`);
 
@@ -157,7 +164,7 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
 
   const change: ReviewChange = {
     id: input.id, time, path: join(project.paths.reviews, `${input.id}.md`), text: '',
-    filed, reopened: reopen, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, files, memory: [],
+    filed, reopened: reopen, accepted, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, files, memory: [],
   };
   change.text = renderReview(input, answer, change);
   files.set(change.path, change.text);

@@ -50,6 +50,7 @@ function report(r: ReviewResult, asJson: boolean): void {
       written: r.written,
       filed: c.filed.map((f) => ({ key: f.key, id: f.task.id, title: f.task.title, follows: f.follows ?? null, path: f.task.path })),
       reopened: c.reopened.map((x) => ({ id: x.task.id, reason: x.reason })),
+      accepted: c.accepted.map((x) => ({ id: x.task.id, reason: x.reason })),
       split: c.split.map((s) => ({ id: s.task.id, into: s.into.map((t) => t.id) })),
       unsupported_claims: c.flags,
       decisions: c.decisions,
@@ -61,6 +62,7 @@ function report(r: ReviewResult, asJson: boolean): void {
   for (const f of c.filed) lines.push(`+ ${f.task.id}  ${f.task.title}${f.follows ? `  (follows ${f.follows})` : ''}`);
   for (const s of c.split) lines.push(`÷ ${s.task.id}  split into ${s.into.map((t) => t.id).join(', ')}`);
   for (const x of c.reopened) lines.push(`↺ ${x.task.id}  reopened: ${x.reason}`);
+  for (const x of c.accepted) lines.push(`✓ ${x.task.id}  accepted: ${x.reason} (merge it with \`baton done ${x.task.id} --merge\`)`);
   for (const f of c.flags) lines.push(`! ${f.task}  unsupported claim: ${f.evidence}`);
   for (const d of c.decisions) lines.push(`• decision: ${d}`);
   for (const p of c.planChanges) lines.push(`• plan: ${p}`);

@@ -30,8 +30,8 @@ export function candidates(project: Project, merge: boolean, skip: (id: string) 
 /** Why a ready task is not taken now; undefined when it is. */
 function waitReason(project: Project, task: Task, tasks: readonly Task[], state: BranchState, merge: boolean): string | undefined {
   if (state.doneOnBranch && !merge) return 'done on its branch, not merged';
-  // Nothing can verify a task without checks, so running it again would not either: a person accepts it.
-  if (state.last === 'partial' && !task.checks.length) return `partial and no checks: accept it with \`baton done ${task.id} --merge\``;
+  // Nothing can verify a task without checks, so running it again would not either: a review or a person accepts it.
+  if (state.last === 'partial' && !task.checks.length && !state.doneOnBranch) return `partial and no checks: accept it with \`baton done ${task.id} --merge\``;
   // A failed task that a review filed fixes for is retried once they are done.
   const fixes = state.failures ? openFollowUps(project, task, tasks) : [];
   if (fixes.length) return `waits on its follow-up${fixes.length > 1 ? 's' : ''} ${fixes.join(', ')}`;

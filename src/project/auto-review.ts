@@ -11,6 +11,8 @@ export interface AutoReview {
   summary: string;
   costUsd: number;
   filed: { id: string; title: string; follows?: string }[];
+  /** Partial work the reviewer accepted: auto merges it. */
+  accepted: string[];
 }
 
 export async function reviewWithModel(project: Project, signal: AbortSignal): Promise<AutoReview> {
@@ -19,6 +21,7 @@ export async function reviewWithModel(project: Project, signal: AbortSignal): Pr
   const parts = [
     filed.length ? `filed ${filed.map((f) => `${f.id} (${f.title})`).join(', ')}` : 'no follow-ups',
     change.reopened.length ? `reopened ${change.reopened.map((r) => r.task.id).join(', ')}` : '',
+    change.accepted.length ? `accepted ${change.accepted.map((r) => r.task.id).join(', ')}` : '',
   ].filter(Boolean);
-  return { id: change.id, summary: parts.join('; '), costUsd: usage?.costUsd ?? 0, filed };
+  return { id: change.id, summary: parts.join('; '), costUsd: usage?.costUsd ?? 0, filed, accepted: change.accepted.map((r) => r.task.id) };
 }

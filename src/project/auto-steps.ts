@@ -7,6 +7,7 @@ import type { MemoryEntry } from '../core/memory.js';
 import type { Task } from '../core/task.js';
 import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile } from '../git/task-branch.js';
 import { parseUsageEntry } from '../llm/usage.js';
+import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../store/memory.js';
 import { rel } from '../store/paths.js';
 import { loadTasksStrict, parseTaskText } from '../store/tasks.js';
@@ -65,9 +66,13 @@ export function branchState(project: Project, task: Task): BranchState {
   const memText = showFile(project.root, branch, rel(project.root, project.paths.memoryFile(task.id)));
   const results = memText === undefined ? [] : parseMemory(memText, task.id).entries.filter((e) => e.kind === 'result');
   const last = results.at(-1)?.ref;
+  // Partial work (no checks to prove it) that a later review accepted counts as finished.
+  const accepted = last === 'partial' && readMemory(project.root, task.id).entries.some(
+    (e) => e.kind === 'review' && e.body.includes(ACCEPTED_BY) && e.time >= results.at(-1)!.time,
+  );
   return {
     // A merged branch of a task the base calls open again (a review reopened it) is no finished work.
-    doneOnBranch: (status === 'done' || (status === 'review' && last === 'success')) && !isMerged(project, branch),
+    doneOnBranch: (status === 'done' || (status === 'review' && last === 'success') || accepted) && !isMerged(project, branch),
     failures: results.filter((e) => e.ref === 'failure').length,
     last,
   };
@@ -116,6 +121,7 @@ export function openFollowUps(project: Project, task: Task, tasks: readonly Task
 
 export interface ReviewOutcome {
   id?: string;
+  accepted?: string[];
   /** Reviews cannot run here (no reviewer model configured): auto goes on without them. */
   disabled?: boolean;
   costUsd: number;
@@ -128,7 +134,7 @@ export async function reviewNow(project: Project, signal: AbortSignal, display: 
     const r = await runReviewer(project, signal);
     const commit = commitPaths(project.root, ['.agents'], `Review ${r.id ?? ''}`.trim());
     display.note(`review ${r.id ?? ''}: ${r.summary}${commit ? ` (committed ${commit})` : ''}`);
-    return { id: r.id, costUsd: r.costUsd };
+    return { id: r.id, costUsd: r.costUsd, accepted: r.accepted };
   } catch (error) {
     if (signal.aborted) return { costUsd: 0 };
     const message = error instanceof BatonError ? error.message : String(error);
@@ -137,7 +143,7 @@ export async function reviewNow(project: Project, signal: AbortSignal, display: 
   }
 }
 
-async function runReviewer(project: Project, signal: AbortSignal): Promise<{ id?: string; summary: string; costUsd: number }> {
+async function runReviewer(project: Project, signal: AbortSignal): Promise<{ id?: string; summary: string; costUsd: number; accepted: string[] }> {
   // Loaded only when a review runs: it brings the model client.
   const { reviewWithModel } = await import('./auto-review.js');
   return reviewWithModel(project, signal);

@@ -240,6 +240,8 @@ class AutoRun {
       .then((r) => {
         if (r.disabled) this.reviewOn = false;
         if (r.id) this.reviews.push(r.id);
+        // Accepted partial work is taken again: its branch now counts as finished and is merged.
+        for (const id of r.accepted ?? []) if (this.settled.has(id)) this.settled.delete(id);
         this.spent += r.costUsd;
       })
       .finally(() => {
