@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Loader> = {
   doctor: () => import('./doctor.js'),
   hooks: () => import('./hooks.js'),
   memory: () => import('./memory.js'),
+  sync: () => import('./sync.js'),
   prompt: () => import('./prompt.js'),
   start: () => import('./start.js'),
   log: () => import('./log.js'),
