@@ -127,13 +127,14 @@ describe('refusals leave everything as it was', () => {
     expect(read(dir, taskFile(dir, a))).toContain('status: done');
   });
 
-  it('done on a task that was never started', () => {
-    const { dir, a } = planned();
+  it('done on a task that was never started, from another task\'s branch', () => {
+    const { dir, a, b } = planned();
+    ok(dir, ['start', a]);
     const before = state(dir);
-    const r = baton(dir, ['done', a]);
+    const r = baton(dir, ['done', b]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`\`${a}\` has no branch \`task/${a}-readme-intro\``);
-    expect(r.stderr).toContain(`baton task set ${a} --status done`);
+    expect(r.stderr).toContain(`\`${b}\` has no branch \`task/${b}-readme-usage\``);
+    expect(r.stderr).toContain(`baton start ${b}`);
     expect(state(dir)).toEqual(before);
   });
 

@@ -81,6 +81,8 @@ interface DonePlan {
   startedOn?: string;
   /** The checkout the merge happens in (it is, or will be switched to, the base). */
   mergeDir?: string;
+  /** The task was worked on right here (no task branch): it is closed in this checkout. */
+  here?: boolean;
 }
 
 function checkoutForMerge(project: Project, base: string, co: DonePlan['co']): string {
@@ -97,8 +99,11 @@ function preflight(project: Project, ref: string, options: DoneOptions): DonePla
   const branch = taskBranchName(project, task);
   const base = project.config.base_branch;
   if (!branchExists(project.root, branch)) {
+    const on = safeBranch(project.root);
+    // Work done directly on a non-task branch (a solo repo, a quick fix on main) is closed where it is.
+    if (on && !on.startsWith(project.config.branch_prefix)) return { task, branch: on, base, startedOn: on, here: true };
     throw new BatonError(`\`${task.id}\` has no branch \`${branch}\``, {
-      hint: `Start it with \`baton start ${task.id}\`, or close it without a branch: \`baton task set ${task.id} --status done\`.`,
+      hint: `Start it with \`baton start ${task.id}\`, or switch to the branch its work is on and run \`baton done ${task.id}\` there.`,
     });
   }
   const co = checkoutOf(project, branch);
@@ -144,11 +149,13 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
   const there = resolveTask(loadTasksStrict(dir), task.id);
   const now = isoNow();
-  const commits = backfillEntries(project.root, base, branch, readMemory(dir, task.id).entries);
+  // Closed in place (no task branch), its commits are on the base already and recorded there.
+  const commits = plan.here ? [] : backfillEntries(project.root, base, branch, readMemory(dir, task.id).entries);
   const checkEntries = checks.map((c) => ({ time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) }));
   await appendMemory(dir, task.id, [...commits, ...checkEntries], there.title);
-  const updated = there.status === 'done' ? there : updateTask(here, task.id, { status: 'done', branch });
-  const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+  const updated = there.status === 'done' ? there : updateTask(here, task.id, plan.here ? { status: 'done' } : { status: 'done', branch });
+  // On the base, plan.md's task table changed with the status: it goes in the same commit.
+  const paths = [...ownPaths(here, updated), ...(plan.here ? ['.agents/plan.md'] : [])].filter((p) => existsSync(join(dir, p)));
   const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
   return { task: updated, commit, backfilled: commits.length };
 }
@@ -170,8 +177,16 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
   }
 }
 
+/** No task branch: status done, memory flushed, baton's files committed on the branch this checkout is on. */
+async function closeHere(project: Project, plan: DonePlan, options: DoneOptions): Promise<DoneResult> {
+  const checks = await checksOrRefuse(plan, project.root, plan.task.checks, options, () => {});
+  const closed = await closeOnBranch(project, { ...plan, base: plan.branch }, project.root, checks);
+  return { id: plan.task.id, branch: plan.branch, commit: closed.commit, backfilled: 0, checks, checkout: plan.branch };
+}
+
 export async function doneTask(project: Project, ref: string, options: DoneOptions = {}): Promise<DoneResult> {
   const plan = preflight(project, ref, options);
+  if (plan.here) return closeHere(project, plan, options);
   const { co, branch, startedOn } = plan;
   if (!co) switchBranch(project.root, branch);
   const dir = co?.dir ?? project.root;
