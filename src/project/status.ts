@@ -68,7 +68,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     p.counts[t.status] = (p.counts[t.status] ?? 0) + 1;
     phases.set(key, p);
   }
-  const ordered = nextTasks(tasks);
+  const ordered = inOrder.filter((t) => isReady(t, byId));
   const blocked = inOrder
     .filter((t) => t.status === 'blocked' || (t.status === 'todo' && !isReady(t, byId)))
     .map((t) => ({ ...summary(t), waiting_on: t.status === 'todo' ? waitingOn(t, byId) : [] }));
