@@ -74,6 +74,8 @@ export function outcomeOf(text: string): Outcome | undefined {
 const HEADING_RE = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
 const BOLD_RE = /^ {0,3}(?:[-*+]\s+)?(?:\*\*|__)([^*_]+?)(?:\*\*|__)\s*:?\s*(.*)$/;
 const PLAIN_RE = /^ {0,3}([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.*)$/;
+/** A label alone on its line (`Decisions`), as models write when they drop the markup. */
+const BARE_RE = /^ {0,3}([A-Za-z][A-Za-z ]{1,30}?)\s*$/;
 const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
 const BULLET_RE = /^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$/;
 
@@ -95,7 +97,9 @@ function sectionStart(line: string): { field: Field; inline: string } | undefine
     const field = fieldOf(head);
     if (field) return { field, inline: `${colon === -1 ? '' : label.slice(colon + 1)} ${m[2] ?? ''}`.trim() };
   }
-  return undefined;
+  const bare = BARE_RE.exec(line);
+  const field = bare ? fieldOf(bare[1]!) : undefined;
+  return field ? { field, inline: '' } : undefined;
 }
 
 /** The fenced block that holds the report, when the model put it in one. */
