@@ -29,7 +29,7 @@ export function renderStatus(r: StatusReport): string {
   if (!r.total) return 'No tasks yet. Add one with `baton task add "title"` or plan with `baton plan --from REQUIREMENTS.md`.';
   const lines: string[] = [];
   const done = r.counts.done;
-  lines.push(`${done}/${r.total} done · ` + STATUSES.filter((s) => s !== 'done' && r.counts[s]).map((s) => `${r.counts[s]} ${s}`).join(' · '));
+  lines.push([`${done}/${r.total} done`, ...STATUSES.filter((s) => s !== 'done' && r.counts[s]).map((s) => `${r.counts[s]} ${s}`)].join(' · '));
   lines.push('', 'Phases:');
   for (const p of r.phases) lines.push(`  ${p.phase.padEnd(20)} ${bar(p.done, p.total)} ${p.done}/${p.total}`);
   const flight = new Map(r.inFlight.map((f) => [f.id, f]));
