@@ -3,7 +3,7 @@ import { addTask, baton, git, makeProject, ok, read, taskFile, write } from './h
 
 describe('baton done without a task branch', () => {
   it('closes a task worked on directly on main, committing only baton\'s files', () => {
-    const dir = makeProject();
+    const dir = makeProject({ hooks: true });
     const id = addTask(dir, 'Quick fix', '--check', 'test -f fix.txt');
     git(dir, ['add', '-A']);
     git(dir, ['commit', '-q', '-m', 'plan']);
@@ -21,6 +21,8 @@ describe('baton done without a task branch', () => {
     expect(read(dir, `.agents/memory/${id}.md`)).toMatch(/ check pass\n`test -f fix.txt`/);
     expect(git(dir, ['log', '-1', '--format=%s%n%b'])).toBe(`Done ${id}: Quick fix\nTask: ${id}\n\n`);
     expect(git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe('main');
+    // The commit made on main before `done` is in memory (the flush ran), committed with the rest.
+    expect(read(dir, `.agents/memory/${id}.md`) + read(dir, '.agents/memory/project.md')).toMatch(/ commit [0-9a-f]{12}\nFix it\n/);
     // Only baton's files were committed; the person's scratch file is untouched.
     expect(git(dir, ['status', '--porcelain'])).toBe('?? scratch.txt\n');
   });

@@ -51,6 +51,11 @@ export function parseStatusZ(text: string): string[] {
   return out;
 }
 
+/** Changed or new files below `dir` (relative to the checkout at `root`). */
+export function changedUnder(root: string, dir: string): string[] {
+  return parseStatusZ(gitOk(root, ['status', '--porcelain', '-z', '--untracked-files=all', '--', dir]));
+}
+
 export function switchBranch(root: string, name: string): void {
   gitOk(root, ['switch', '--quiet', name]);
 }

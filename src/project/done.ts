@@ -11,7 +11,7 @@ import { resolveTask } from '../core/ids.js';
 import { isoNow, type MemoryEntry } from '../core/memory.js';
 import type { Task } from '../core/task.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths } from '../store/paths.js';
@@ -155,7 +155,10 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   await appendMemory(dir, task.id, [...commits, ...checkEntries], there.title);
   const updated = there.status === 'done' ? there : updateTask(here, task.id, plan.here ? { status: 'done' } : { status: 'done', branch });
   // On the base, plan.md's task table changed with the status: it goes in the same commit.
-  const paths = [...ownPaths(here, updated), ...(plan.here ? ['.agents/plan.md'] : [])].filter((p) => existsSync(join(dir, p)));
+  // The flush may also have written other memory files (project.md, a task a trailer named):
+  // they go in the same commit, so the checkout is clean afterwards.
+  const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? ['.agents/plan.md'] : []), ...changedUnder(dir, '.agents/memory')])]
+    .filter((p) => existsSync(join(dir, p)));
   const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
   return { task: updated, commit, backfilled: commits.length };
 }
