@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Loader> = {
   hooks: () => import('./hooks.js'),
   memory: () => import('./memory.js'),
   sync: () => import('./sync.js'),
+  'merge-driver': () => import('./merge-driver.js'),
   prompt: () => import('./prompt.js'),
   start: () => import('./start.js'),
   log: () => import('./log.js'),

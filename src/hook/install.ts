@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { commonGitDir, gitPath } from '../git/history.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { rel } from '../store/paths.js';
+import { installMergeDriver, uninstallMergeDriver } from './merge-plan.js';
 import { HOOK_NAMES, packageRoot, type HookName } from './package.js';
 
 const MARKER = '# baton-hook ';
@@ -110,6 +111,7 @@ export async function installHooks(root: string): Promise<string[]> {
     if (before !== text) lines.push(`${name.padEnd(12)} ${rel(root, target)}${note || (chain ? ' (runs the hook that was there too)' : '')}`);
   }
   writeFileAtomic(p.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  lines.push(...installMergeDriver(root));
   return lines;
 }
 
@@ -134,6 +136,7 @@ export async function uninstallHooks(root: string): Promise<string[]> {
     }
   }
   rmSync(p.manifest, { force: true });
+  lines.push(...uninstallMergeDriver(root));
   if (existsSync(p.backups) && !readdirSync(p.backups).length) rmdirSync(p.backups);
   return lines;
 }

@@ -9,6 +9,8 @@ import { PLAN_TEMPLATE } from '../store/plan.js';
 import { requireRepo } from './context.js';
 
 export const ATTRIBUTES_LINE = '.agents/memory/*.md merge=union';
+/** plan.md's task table is rebuilt on merge by baton's driver (git falls back to a normal merge where it is not installed). */
+export const PLAN_ATTRIBUTES_LINE = '.agents/plan.md merge=baton-plan';
 const AGENTS_BEGIN = '<!-- baton:begin -->';
 const AGENTS_END = '<!-- baton:end -->';
 
@@ -85,9 +87,10 @@ export function initProject(cwd: string): InitResult {
 
   const attributes = join(root, '.gitattributes');
   const attrText = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
-  if (!attrText.split('\n').some((l) => l.trim() === ATTRIBUTES_LINE)) {
+  const missing = [ATTRIBUTES_LINE, PLAN_ATTRIBUTES_LINE].filter((line) => !attrText.split('\n').some((l) => l.trim() === line));
+  if (missing.length) {
     const sep = attrText === '' || attrText.endsWith('\n') ? '' : '\n';
-    files.set(attributes, `${attrText}${sep}${ATTRIBUTES_LINE}\n`);
+    files.set(attributes, `${attrText}${sep}${missing.join('\n')}\n`);
     (attrText ? updated : created).push('.gitattributes');
   }
 

@@ -63,6 +63,43 @@ export function renderTaskBlock(tasks: readonly Task[]): string {
   ].join('\n');
 }
 
+export interface BlockRow {
+  id: string;
+  /** The row as written: merges keep it byte for byte. */
+  line: string;
+  title: string;
+  status: string;
+  phase: string;
+  depends_on: string[];
+  file: string;
+}
+
+/** The rows of the generated task table, keyed by id (what a merge of plan.md needs). */
+export function blockRows(plan: string): Map<string, BlockRow> {
+  const rows = new Map<string, BlockRow>();
+  const begin = plan.indexOf(BEGIN_MARKER);
+  const end = plan.indexOf(END_MARKER);
+  if (begin === -1 || end < begin) return rows;
+  for (const line of plan.slice(begin, end).split('\n')) {
+    const m = /^\| \[(T-[0-9a-f]+)\]\(tasks\/([^)]+)\) \| (.*) \| ([a-z-]+) \| (.*) \| (.*) \|$/.exec(line);
+    if (!m) continue;
+    const unescape = (t: string) => t.replace(/\\\|/g, '|');
+    rows.set(m[1]!, {
+      id: m[1]!, line, file: m[2]!, title: unescape(m[3]!), status: m[4]!, phase: unescape(m[5]!).trim(),
+      depends_on: m[6]!.split(',').map((d) => d.trim()).filter(Boolean),
+    });
+  }
+  return rows;
+}
+
+/** plan.md with the generated block emptied: the part a person writes. */
+export function withoutTaskBlock(plan: string): string {
+  const begin = plan.indexOf(BEGIN_MARKER);
+  const end = plan.indexOf(END_MARKER);
+  if (begin === -1 || end < begin) return plan;
+  return `${plan.slice(0, begin)}${BEGIN_MARKER}\n${plan.slice(end)}`;
+}
+
 /** Replace the generated block (appending it if the markers are missing). */
 export function withTaskBlock(plan: string, tasks: readonly Task[]): string {
   const block = `${BEGIN_MARKER}\n${renderTaskBlock(tasks)}\n${END_MARKER}`;

@@ -1,0 +1,86 @@
+/**
+ * A git merge driver for `.agents/plan.md`. Two branches that each add tasks
+ * both rewrite the generated task table, and git's line merge reports a
+ * conflict there although nothing really clashes. This driver merges the
+ * person's prose with git's own 3-way merge (`git merge-file`, so real prose
+ * conflicts are still reported) and rebuilds the table from the rows of both
+ * sides. It runs only during a merge that touches plan.md, never per commit.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isStatus, type Task } from '../core/task.js';
+import { blockRows, withoutTaskBlock, withTaskBlock, type BlockRow } from '../store/plan.js';
+import { gitRun } from '../git/task-branch.js';
+import { packageRoot } from './package.js';
+
+export const DRIVER_NAME = 'baton-plan';
+export const PLAN_ATTRIBUTE = `.agents/plan.md merge=${DRIVER_NAME}`;
+
+/** For each task: the side that changed its row wins; a row deleted on one side and untouched on the other goes. */
+export function mergeRows(base: Map<string, BlockRow>, ours: Map<string, BlockRow>, theirs: Map<string, BlockRow>): BlockRow[] {
+  const ids = new Set([...ours.keys(), ...theirs.keys()]);
+  const out: BlockRow[] = [];
+  for (const id of ids) {
+    const b = base.get(id)?.line, o = ours.get(id), t = theirs.get(id);
+    if (!o) { if (t && t.line !== b) out.push(t); continue; }
+    if (!t) { if (o.line !== b) out.push(o); continue; }
+    out.push(o.line === b ? t : o);
+  }
+  return out;
+}
+
+/** A task as far as a table row tells; `order` keeps the rows' order where the graph allows. */
+function rowTask(row: BlockRow, order: number): Task {
+  const status = row.status === 'ready' ? 'todo' : isStatus(row.status) ? row.status : 'todo';
+  return {
+    id: row.id, title: row.title, status, depends_on: row.depends_on, phase: row.phase || undefined,
+    files: [], checks: [], path: `.agents/tasks/${row.file}`, body: '', lines: {}, created: new Date(order).toISOString(),
+  };
+}
+
+/** Merge three versions of plan.md; `conflicts` > 0 when the prose itself clashed (markers are then in the text). */
+export function mergePlan(base: string, ours: string, theirs: string): { text: string; conflicts: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-merge-'));
+  try {
+    const files = ['ours', 'base', 'theirs'].map((n) => join(dir, n));
+    [ours, base, theirs].forEach((text, i) => writeFileSync(files[i]!, withoutTaskBlock(text)));
+    // Exit code: the number of conflicts (capped at 127); above that, an error.
+    const r = gitRun(dir, ['merge-file', '-p', '-L', 'ours', '-L', 'base', '-L', 'theirs', ...files]);
+    if (r.code > 127) throw new Error(`git merge-file failed: ${r.stderr}`);
+    const rows = mergeRows(blockRows(base), blockRows(ours), blockRows(theirs));
+    const hasBlock = [ours, theirs].some((t) => t.includes('<!-- baton:tasks:begin'));
+    const text = hasBlock && rows.length ? withTaskBlock(r.stdout, rows.map((row, i) => rowTask(row, i))) : r.stdout;
+    return { text, conflicts: r.code };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `baton merge-driver plan %O %A %B`: git's contract is to write the result into %A. */
+export function runPlanDriver(basePath: string, oursPath: string, theirsPath: string): number {
+  const read = (p: string) => readFileSync(p, 'utf8');
+  const { text, conflicts } = mergePlan(read(basePath), read(oursPath), read(theirsPath));
+  writeFileSync(oursPath, text);
+  return conflicts > 0 ? 1 : 0;
+}
+
+function sq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Register the driver in the repository's git config (shared by its worktrees). */
+export function installMergeDriver(root: string): string[] {
+  const command = `${sq(process.execPath)} ${sq(join(packageRoot(), 'dist', 'bin.js'))} merge-driver plan %O %A %B`;
+  const current = gitRun(root, ['config', '--local', '--get', `merge.${DRIVER_NAME}.driver`]).stdout.trim();
+  if (current === command) return [];
+  gitRun(root, ['config', '--local', `merge.${DRIVER_NAME}.name`, 'baton: merge plan.md prose, rebuild its task table']);
+  gitRun(root, ['config', '--local', `merge.${DRIVER_NAME}.driver`, command]);
+  return [`merge driver ${DRIVER_NAME} for .agents/plan.md (git config)`];
+}
+
+export function uninstallMergeDriver(root: string): string[] {
+  const r = gitRun(root, ['config', '--local', '--remove-section', `merge.${DRIVER_NAME}`]);
+  return r.code === 0 ? [`merge driver ${DRIVER_NAME} removed from git config`] : [];
+}
+
