@@ -94,3 +94,25 @@ describe('applying edits to a folder', () => {
     expect(readFileSync(join(root, 'c.txt'), 'utf8')).toBe('c1\nc2\n');
   });
 });
+
+describe('secrets in files sent to the implementer model', () => {
+  it('are masked in what the model sees, and the mask can never be written back over them', async () => {
+    const { fileContents } = await import('../src/agents/edits.js');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.env'), 'PORT=3000\nAPI_KEY=sk-proj-abcdefghijklmnopqrstuvwx\n');
+    const shown = fileContents(dir, ['config.env']);
+    expect(shown).not.toContain('sk-proj-abcdefghijklmnopqrstuvwx');
+    expect(shown).toContain('API_KEY=[REDACTED]');
+    expect(shown).toContain('never write `[REDACTED]` into a file');
+
+    // A whole-file answer built from the masked text is refused, and the file keeps its key.
+    const edits = parseAnswer(answer('```file config.env', 'PORT=4000', 'API_KEY=[REDACTED]', '```')).edits;
+    expect(() => applyEdits(dir, edits)).toThrow(/writes `\[REDACTED\]`, the mask of a secret/);
+    expect(readFileSync(join(dir, 'config.env'), 'utf8')).toContain('sk-proj-abcdefghijklmnopqrstuvwx');
+
+    // A diff that leaves the key's line alone applies.
+    const diff = parseAnswer(answer('```diff', '--- a/config.env', '+++ b/config.env', '@@ -1 +1 @@', '-PORT=3000', '+PORT=4000', '```')).edits;
+    applyEdits(dir, diff);
+    expect(readFileSync(join(dir, 'config.env'), 'utf8')).toBe('PORT=4000\nAPI_KEY=sk-proj-abcdefghijklmnopqrstuvwx\n');
+  });
+});

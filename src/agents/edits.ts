@@ -14,6 +14,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { redact, REDACTED } from '../core/redact.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
 export interface Hunk {
@@ -260,6 +261,13 @@ export function applyEdits(root: string, edits: readonly Edit[]): string[] {
       plan.set(key, { abs, content: edit.remove && next === '' ? null : next });
     }
   }
+  for (const [key, { abs, content }] of plan) {
+    // The mask of a secret the model was shown must never replace the secret itself.
+    const before = existsSync(abs) ? readFileSync(abs, 'utf8') : '';
+    if (content !== null && content.includes(REDACTED) && !before.includes(REDACTED)) {
+      throw new EditError(`refused \`${key}\`: the edit writes \`${REDACTED}\`, the mask of a secret; leave those lines out of your edit (use a diff)`, key);
+    }
+  }
   for (const { abs, content } of plan.values()) {
     if (content === null) rmSync(abs, { force: true });
     else {
@@ -285,10 +293,15 @@ export function fileContents(root: string, paths: readonly string[], maxChars = 
       parts.push(`### ${p}\n(no such file yet)`);
       continue;
     }
-    let text = readFileSync(abs, 'utf8');
+    const raw = readFileSync(abs, 'utf8');
+    // Nothing that looks like a key is sent to a model; the model is told not to write the mask back.
+    let text = redact(raw);
+    const masked = text !== raw
+      ? `\n(values that look like secrets are shown as \`${REDACTED}\`: change this file only with a diff whose hunks do not touch those lines, and never write \`${REDACTED}\` into a file)`
+      : '';
     if (text.length > maxChars) text = `${text.slice(0, maxChars)}\n… (cut at ${maxChars} characters)`;
     const fence = text.includes('```') ? '~~~~' : '```';
-    parts.push(`### ${p}\n${fence}\n${text.replace(/\n$/, '')}\n${fence}`);
+    parts.push(`### ${p}${masked}\n${fence}\n${text.replace(/\n$/, '')}\n${fence}`);
   }
   return parts.join('\n\n');
 }
