@@ -10,7 +10,7 @@ import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { isoNow, OUTCOMES, type MemoryEntry, type Outcome } from '../core/memory.js';
 import type { Status } from '../core/task.js';
-import { branchExists, commitPaths } from '../git/task-branch.js';
+import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
 import { REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../store/memory.js';
 import { agentsPaths } from '../store/paths.js';
@@ -112,7 +112,8 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   const updated = next && next !== there.status ? updateTask(here, task.id, { status: next }) : there;
   let commit: string | undefined;
   if (co && input.commit !== false) {
-    const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+    // Memory files the flush wrote for other tasks (a trailer can name one) go in too: the checkout stays clean.
+    const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, '.agents/memory')])].filter((p) => existsSync(join(dir, p)));
     const what = input.outcome ? `${input.outcome}` : `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
     commit = commitPaths(dir, paths, `Log ${task.id}: ${what}\n\nTask: ${task.id}`);
   }
