@@ -2,11 +2,12 @@
 /**
  * `npm run demo`: the whole product in a minute, with no network.
  *
- * Builds a small JavaScript project in a temp folder, plans four tasks with
- * dependencies, and runs `baton auto --parallel 2` on it. The implementation
+ * Builds a small JavaScript project in a temp folder, has the Central Agent
+ * plan it (`baton plan --from REQUIREMENTS.md`: four tasks with dependencies),
+ * and runs `baton auto --parallel 2` on it. The implementation
  * agent is a scripted command (test/fixtures/agent.mjs) that edits files and
- * commits like a coding-agent CLI; the Central Agent's reviews come from a
- * local server that speaks the Chat Completions API. One task's agent claims
+ * commits like a coding-agent CLI; the Central Agent's plan and reviews come
+ * from a local server that speaks the Chat Completions API. One task's agent claims
  * success while its check fails; the review files a follow-up that fixes the
  * cause, and the task succeeds on its retry. Git hooks record every commit.
  */
@@ -55,13 +56,60 @@ baton('init');
 const config = join(repo, '.agents', 'config.yaml');
 writeFileSync(config, readFileSync(config, 'utf8').replace('executor: api', 'executor: demo-agent') +
   `\nexecutors:\n  demo-agent:\n    command: "node ${AGENT}"\n    timeout_s: 60\n`);
-write('.agents/plan.md', readFileSync(join(repo, '.agents', 'plan.md'), 'utf8').replace(/## Goal\n/, '## Goal\n\nA cart library: sum, totals, median, documented.\n'));
+write('REQUIREMENTS.md', '# shop\n\nA cart library: sum() of a list, median(), a cart total() of price × qty, and an API section in the README.\n');
+git('add', '-A');
+git('commit', '-q', '-m', 'baton init, requirements');
 
-const add = (title, ...args) => JSON.parse(baton('task', 'add', title, '--json', ...args)).id;
-const sum = add('Add sum()', '--phase', 'Core', '--file', 'lib/sum.js', '--check', 'node test/sum.test.js');
-const total = add('Add cart total()', '--phase', 'Cart', '-d', sum, '--file', 'lib/cart.js', '--check', 'node test/cart.test.js');
-const median = add('Add median()', '--phase', 'Core', '-d', sum, '--file', 'lib/median.js', '--check', 'node test/median.test.js');
-const docs = add('Document the API', '--phase', 'Docs', '-d', total, '-d', median, '--check', 'grep -q "total(" README.md');
+// The Central Agent: a local Chat Completions server. Its answers are scripted here; a real model writes them.
+const answers = [{
+  goal: 'A tiny cart library: list helpers and a cart total, documented.',
+  constraints: ['Plain ES modules on Node 20, no dependencies', 'Each function has a test under test/'],
+  architecture: ['One function per file under lib/'],
+  phases: ['Core', 'Cart', 'Docs'],
+  tasks: [
+    { key: 'sum', title: 'Add sum()', phase: 'Core', depends_on: [], files: ['lib/sum.js'], checks: ['node test/sum.test.js'],
+      requirements: ['sum(xs) adds a list of numbers'], success_criteria: ['sum([1, 2, 3]) === 6'] },
+    { key: 'total', title: 'Add cart total()', phase: 'Cart', depends_on: ['sum'], files: ['lib/cart.js'], checks: ['node test/cart.test.js'],
+      requirements: ['total(cart) sums price × qty'], success_criteria: ['total([]) === 0'] },
+    { key: 'median', title: 'Add median()', phase: 'Core', depends_on: ['sum'], files: ['lib/median.js'], checks: ['node test/median.test.js'],
+      requirements: ['median(xs) of odd and even lists'], success_criteria: ['median([4, 1, 2, 3]) === 2.5'] },
+    { key: 'docs', title: 'Document the API', phase: 'Docs', depends_on: ['total', 'median'], checks: ['grep -q "total(" README.md'],
+      requirements: ['An API section in the README'], success_criteria: ['README names every function'] },
+  ],
+}];
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    const answer = answers.shift() ?? { summary: 'The work since the last review is done and checked; nothing to file.' };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      id: 'demo', object: 'chat.completion', created: 0, model: JSON.parse(body).model,
+      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer) }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 2400, completion_tokens: 300, total_tokens: 2700 },
+    }));
+  });
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/v1`;
+const modelEnv = { ...env, OPENAI_BASE_URL: url, OPENAI_API_KEY: 'demo' };
+
+say('$ baton plan --from REQUIREMENTS.md');
+// Not execFileSync: this process must stay free to answer the planner's request.
+const planned = await new Promise((resolve) => {
+  const child = spawn(process.execPath, [BIN, 'plan', '--from', 'REQUIREMENTS.md'], { cwd: repo, env: modelEnv });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  child.on('close', (code) => resolve({ code, out }));
+});
+say(planned.out.trimEnd().replace(/^/gm, '  ') + '\n');
+if (planned.code !== 0) {
+  server.close();
+  throw new Error(`baton plan exited ${planned.code}`);
+}
+const ids = new Map(JSON.parse(baton('task', 'list', '--json')).map((t) => [t.title, t.id]));
+const [sum, total, median, docs] = ['Add sum()', 'Add cart total()', 'Add median()', 'Document the API'].map((t) => ids.get(t));
 git('add', '-A');
 git('commit', '-q', '-m', 'Plan: sum, cart total, median, docs');
 say(baton('graph').trim().split('\n').filter((l) => l.includes('-->')).length + ' dependencies; `baton next` says:');
@@ -97,36 +145,21 @@ const script = {
 };
 writeFileSync(env.AGENT_SCRIPT, JSON.stringify(script));
 
-// 3. The Central Agent, as a local Chat Completions server with scripted reviews.
-const reviews = [
+// 3. The reviews the Central Agent will give (the same local server answers them).
+answers.push(
   { summary: `${total} (Add cart total()) claimed success, but its check fails: sum([]) throws, so total([]) does too.`,
     conclusions: ['sum() must handle an empty list; total() is right once it does.'],
     follow_ups: [{ key: 'sum-empty', title: 'Make sum() of an empty list 0', follows: total, phase: 'Core',
       reason: 'total([]) throws because sum([]) has no initial value', context: 'lib/sum.js uses reduce without an initial value.',
       requirements: ['sum([]) returns 0'], success_criteria: ['sum([]) === 0'], checks: ['node test/sum-empty.test.js', 'node test/sum.test.js'], files: ['lib/sum.js'] }],
     decisions: ['Every list function returns a neutral value for an empty list.'] },
-];
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => (body += c));
-  req.on('end', () => {
-    const answer = reviews.shift() ?? { summary: 'The work since the last review is done and checked; nothing to file.' };
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      id: 'demo', object: 'chat.completion', created: 0, model: JSON.parse(body).model,
-      choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer) }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 2400, completion_tokens: 300, total_tokens: 2700 },
-    }));
-  });
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/v1`;
+);
 
 // 4. baton auto.
 say('$ baton auto --parallel 2\n');
 const code = await new Promise((resolve) => {
   const child = spawn(process.execPath, [BIN, 'auto', '--parallel', '2'], {
-    cwd: repo, stdio: 'inherit', env: { ...env, OPENAI_BASE_URL: url, OPENAI_API_KEY: 'demo' },
+    cwd: repo, stdio: 'inherit', env: modelEnv,
   });
   child.on('close', resolve);
 });

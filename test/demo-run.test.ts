@@ -9,6 +9,8 @@ describe('npm run demo', () => {
     const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const out = r.stdout;
+    expect(out).toContain('$ baton plan --from REQUIREMENTS.md');
+    expect(out).toMatch(/Plan: 4 new, 0 amended/);
     expect(out).toContain('$ baton auto --parallel 2');
     expect(out).toMatch(/T-\w+ failed +Add cart total\(\) — 1 of 1 check failed: `node test\/cart.test.js`/);
     expect(out).toMatch(/review R-001: filed (T-\w+) \(Make sum\(\) of an empty list 0\)/);
