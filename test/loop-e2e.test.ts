@@ -229,11 +229,17 @@ describe('the task loop by hand', () => {
 
     write(bin, 'gh', `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/gh.args"\n"${catPath}" > "${bin}/gh.body"\necho https://github.com/o/r/pull/7\n`);
     chmodSync(join(bin, 'gh'), 0o755);
+    // With a remote, the branch is pushed first (gh needs it there).
+    const remote = tempDir('baton-remote-');
+    git(remote, ['init', '-q', '--bare']);
+    git(dir, ['remote', 'add', 'origin', remote]);
     const created = baton(dir, ['pr', a, '--create'], { env: { PATH: bin } });
     expect(created.code).toBe(0);
     expect(created.stderr).toContain('Opened https://github.com/o/r/pull/7');
     expect(read(bin, 'gh.args')).toBe(`pr\ncreate\n--title\nUsers module (${a})\n--body-file\n-\n--base\nmain\n--head\ntask/${a}-users-module\n`);
     expect(read(bin, 'gh.body')).toContain('**success**: Users exist');
+    expect(git(remote, ['rev-parse', `task/${a}-users-module`])).toBe(git(dir, ['rev-parse', `task/${a}-users-module`]));
+    expect(git(dir, ['rev-parse', '--abbrev-ref', `task/${a}-users-module@{upstream}`]).trim()).toBe(`origin/task/${a}-users-module`);
   });
 
   it('a retry sees the earlier failure, and a failure or blocker sets the task blocked', () => {

@@ -10,6 +10,7 @@ import type { MemoryEntry } from '../core/memory.js';
 import { redact } from '../core/redact.js';
 import { onPath } from '../prompt/clipboard.js';
 import { checkboxes, findSection } from '../store/markdown.js';
+import { gitRun } from '../git/task-branch.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
 import { taskBranchName, taskCommits, taskState } from './task-checkout.js';
@@ -77,12 +78,23 @@ export function createPullRequest(project: Project, draft: PullRequestDraft): st
       hint: 'Install it from https://cli.github.com, or open the pull request by hand with the title and body printed above.',
     });
   }
+  // gh needs the branch on the remote; push it (and set its upstream) when there is one.
+  const remote = gitRun(project.root, ['remote']).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const target = remote.includes('origin') ? 'origin' : remote[0];
+  if (target) {
+    const push = gitRun(project.root, ['push', '--quiet', '-u', target, `${draft.branch}:${draft.branch}`]);
+    if (push.code !== 0) {
+      throw new BatonError(`could not push \`${draft.branch}\` to \`${target}\`: ${push.stderr.trim().split('\n').slice(-2).join(' ')}`, {
+        hint: 'Check the remote and your access (`git push` by hand shows the details); no pull request was created.',
+      });
+    }
+  }
   const r = spawnSync('gh', ['pr', 'create', '--title', draft.title, '--body-file', '-', '--base', draft.base, '--head', draft.branch], {
     cwd: project.root, input: draft.body, encoding: 'utf8',
   });
   if (r.status !== 0) {
     throw new BatonError(`\`gh pr create\` failed: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`, {
-      hint: `Push the branch first (\`git push -u origin ${draft.branch}\`) and check \`gh auth status\`.`,
+      hint: 'Check `gh auth status` and that the repository has a GitHub remote.',
     });
   }
   return r.stdout.trim();
