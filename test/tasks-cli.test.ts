@@ -69,6 +69,21 @@ describe('task commands', () => {
     expect(json.blocked).toEqual([expect.objectContaining({ id: b, waiting_on: [a] })]);
   });
 
+  it('status shows recent memory, leaving out baton\'s own bookkeeping commits', () => {
+    const dir = makeProject();
+    const a = addTask(dir, 'Schema');
+    write(dir, `.agents/memory/${a}.md`, [
+      `# Memory: ${a}`, '',
+      '## 2026-11-22T10:00:00Z commit aaaaaaaaaaaa', `Start ${a}: Schema`, '', `- .agents/tasks/${a}-schema.md +2 -1`, '',
+      '## 2026-11-22T10:05:00Z commit bbbbbbbbbbbb', 'Add users table', '', '- db/schema.sql +40 -0', '',
+      '## 2026-11-22T10:06:00Z decision', 'Sessions live server-side.', '',
+    ].join('\n'));
+    const text = ok(dir, ['status']);
+    expect(text).toContain(`2026-11-22T10:05:00Z ${a} commit bbbbbbbbbbbb  Add users table`);
+    expect(text).toContain(`2026-11-22T10:06:00Z ${a} decision  Sessions live server-side.`);
+    expect(text).not.toContain('aaaaaaaaaaaa');
+  });
+
   it('edit validates the result of $EDITOR and keeps the file when it is broken', () => {
     const dir = makeProject();
     const id = addTask(dir, 'Edit me');
