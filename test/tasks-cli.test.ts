@@ -21,6 +21,15 @@ describe('task commands', () => {
     expect(api.map((t) => t.id)).toEqual([login]);
   });
 
+  it('takes a title that starts with a dash after `--`, and refuses no title at all', () => {
+    const dir = makeProject();
+    const id = ok(dir, ['task', 'add', '--json', '--', '- leading dash']);
+    expect(read(dir, taskFile(dir, (JSON.parse(id) as { id: string }).id))).toContain('title: "- leading dash"');
+    const none = baton(dir, ['task', 'add']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('a task needs a title');
+  });
+
   it('keeps the plan.md task table and mermaid graph in step with the tasks', () => {
     const dir = makeProject();
     const a = addTask(dir, 'First');

@@ -17,8 +17,10 @@ const list = (v: unknown): string[] | undefined =>
   v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
 
 const add: CommandModule<object, Any> = {
-  command: 'add <title>',
-  describe: 'Create a task',
+  // `[title]`, not `<title>`: a title that starts with a dash comes after `--`, where yargs
+  // leaves it in `_` instead of the positional.
+  command: 'add [title]',
+  describe: 'Create a task (a title that starts with "-" goes after `--`)',
   builder: (y) =>
     y
       .positional('title', { type: 'string', describe: 'Short title, e.g. "Add login endpoint"' })
@@ -32,9 +34,11 @@ const add: CommandModule<object, Any> = {
       .option('criterion', { type: 'array', string: true, describe: 'A success criterion (repeatable)' })
       .option('json', { type: 'boolean', default: false }) as never,
   handler: (argv) => {
+    const title = argv.title ?? (argv._ as unknown[]).slice(2).map(String).join(' ');
+    if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"' });
     const project = openProject(cwdOf(argv));
     const [task] = addTasks(project, [{
-      title: String(argv.title),
+      title: String(title),
       dependsOn: list(argv.dependsOn),
       phase: argv.phase,
       checks: argv.check,
