@@ -15,6 +15,7 @@ describe('baton done without a task branch', () => {
 
     const r = baton(dir, ['done', id, '--merge']);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${id}: done on main \\(commit [0-9a-f]+\\)\\.\\nCheck \`test -f fix.txt\`: passed\\.\\nNext: \`baton next\`\\.\\n$`));
     expect(read(dir, taskFile(dir, id))).toContain('status: done');
     expect(read(dir, taskFile(dir, id))).not.toContain('branch:');
     expect(read(dir, '.agents/plan.md')).toContain('| Quick fix | done |');

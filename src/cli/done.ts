@@ -27,8 +27,8 @@ const command: CommandModule<object, Args> = {
     if (r.merged) lines.push(`Merged into ${r.merged.into} (commit ${r.merged.commit}).`);
     if (r.worktreeRemoved) lines.push(`Removed the worktree ${r.worktreeRemoved}.`);
     if (r.worktreeKept) lines.push(`Could not remove the worktree ${r.worktreeKept}`);
-    if (r.checkout) lines.push(`This checkout is on ${r.checkout}.`);
-    if (r.merged) lines.push(`Next: \`baton next\`.`);
+    if (r.checkout && !r.inPlace) lines.push(`This checkout is on ${r.checkout}.`);
+    if (r.merged || r.inPlace) lines.push(`Next: \`baton next\`.`);
     else lines.push(`Next: \`baton pr ${r.id}\` for a pull request, or \`baton done ${r.id} --merge\`.`);
     out(lines.join('\n'));
   },

@@ -45,6 +45,8 @@ export interface DoneResult {
   worktreeKept?: string;
   /** The branch this checkout is on afterwards. */
   checkout?: string;
+  /** Closed on the branch its work was done on (no task branch): nothing to merge. */
+  inPlace?: boolean;
 }
 
 function dirtyOutside(project: Project, dir: string, task: Task): string[] {
@@ -184,7 +186,7 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
 async function closeHere(project: Project, plan: DonePlan, options: DoneOptions): Promise<DoneResult> {
   const checks = await checksOrRefuse(plan, project.root, plan.task.checks, options, () => {});
   const closed = await closeOnBranch(project, { ...plan, base: plan.branch }, project.root, checks);
-  return { id: plan.task.id, branch: plan.branch, commit: closed.commit, backfilled: 0, checks, checkout: plan.branch };
+  return { id: plan.task.id, branch: plan.branch, commit: closed.commit, backfilled: 0, checks, checkout: plan.branch, inPlace: true };
 }
 
 export async function doneTask(project: Project, ref: string, options: DoneOptions = {}): Promise<DoneResult> {
