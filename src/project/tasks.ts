@@ -5,10 +5,11 @@ import { BatonError, problemToError } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { newTaskId, resolveTask } from '../core/ids.js';
 import { isStatus, STATUSES, taskFileName, type Task } from '../core/task.js';
-import { writeFileAtomic, writeFilesAtomic } from '../store/atomic.js';
+import { withLockSync, writeFileAtomic, writeFilesAtomic } from '../store/atomic.js';
 import { setFrontMatterFields } from '../store/frontmatter.js';
 import { readPlan, withTaskBlock } from '../store/plan.js';
-import { loadTasksStrict, parseTaskText, renderTaskFile, tasksInvalid } from '../store/tasks.js';
+import { loadTasks, loadTasksStrict, parseTaskText, renderTaskFile, tasksInvalid } from '../store/tasks.js';
+import { gitDirOf } from '../git/gitdir.js';
 import { onTaskBranch, type Project } from './context.js';
 
 export interface NewTask {
@@ -77,11 +78,32 @@ function planUpdate(project: Project, tasks: readonly Task[]): [string, string] 
   return after === before ? undefined : [project.paths.plan, after];
 }
 
+/**
+ * Write changed task files and plan.md's table. Under a lock, the table is
+ * built from the task files on disk at that moment plus this change, so two
+ * baton processes writing at once cannot drop each other's tasks from it.
+ */
 export function writeTasks(project: Project, changed: { task: Task; text: string }[], all: readonly Task[]): void {
   const files = new Map<string, string>(changed.map((c) => [join(project.root, c.task.path), c.text]));
-  const plan = planUpdate(project, all);
-  if (plan) files.set(plan[0], plan[1]);
-  writeFilesAtomic(files);
+  const write = () => {
+    let current: readonly Task[] = all;
+    if (!onTaskBranch(project) && existsSync(project.paths.plan)) {
+      const mine = new Map(changed.map((c) => [c.task.id, c.task]));
+      const onDisk = loadTasks(project.root).tasks.filter((t) => !mine.has(t.id));
+      current = [...onDisk, ...mine.values()];
+    }
+    const plan = planUpdate(project, current);
+    if (plan) files.set(plan[0], plan[1]);
+    writeFilesAtomic(files);
+  };
+  let lockDir: string | undefined;
+  try {
+    lockDir = join(gitDirOf(project.root), 'baton');
+  } catch {
+    lockDir = undefined; // not a checkout git knows: nobody to race with
+  }
+  if (lockDir) withLockSync(join(lockDir, 'tasks.lock'), write);
+  else write();
 }
 
 export function addTasks(project: Project, inputs: NewTask[]): Task[] {

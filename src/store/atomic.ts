@@ -60,3 +60,31 @@ export async function withLock<T>(lockPath: string, fn: () => T | Promise<T>, st
     rmSync(lockPath, { force: true });
   }
 }
+
+/**
+ * `withLock` for synchronous callers: short critical sections (a read and a
+ * rewrite of one file) where making every caller async is not worth it.
+ */
+export function withLockSync<T>(lockPath: string, fn: () => T, staleMs = 30_000): T {
+  mkdirSync(dirname(lockPath), { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) rmSync(lockPath, { force: true });
+      } catch {
+        /* the holder just released it */
+      }
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
