@@ -34,26 +34,26 @@ export function writeFilesAtomic(files: ReadonlyMap<string, string>): void {
   for (const [tmp, path] of staged) renameSync(tmp, path);
 }
 
-/**
- * Run `fn` holding an exclusive lock file; other baton processes wait.
- * Stale locks (older than `staleMs`) are taken over.
- */
+/** One try at the lock file; a stale one (older than `staleMs`: its holder died) is removed for the next try. */
+function tryLock(lockPath: string, staleMs: number): boolean {
+  try {
+    closeSync(openSync(lockPath, 'wx'));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - statSync(lockPath).mtimeMs > staleMs) rmSync(lockPath, { force: true });
+    } catch {
+      /* the holder just released it */
+    }
+    return false;
+  }
+}
+
+/** Run `fn` holding an exclusive lock file; other baton processes wait. */
 export async function withLock<T>(lockPath: string, fn: () => T | Promise<T>, staleMs = 30_000): Promise<T> {
   mkdirSync(dirname(lockPath), { recursive: true });
-  for (let waited = 0; ; waited += 20) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) rmSync(lockPath, { force: true });
-      } catch {
-        /* the holder just released it */
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  while (!tryLock(lockPath, staleMs)) await new Promise((r) => setTimeout(r, 20));
   try {
     return await fn();
   } finally {
@@ -68,20 +68,7 @@ export async function withLock<T>(lockPath: string, fn: () => T | Promise<T>, st
 export function withLockSync<T>(lockPath: string, fn: () => T, staleMs = 30_000): T {
   mkdirSync(dirname(lockPath), { recursive: true });
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) rmSync(lockPath, { force: true });
-      } catch {
-        /* the holder just released it */
-      }
-      Atomics.wait(pause, 0, 0, 10);
-    }
-  }
+  while (!tryLock(lockPath, staleMs)) Atomics.wait(pause, 0, 0, 10);
   try {
     return fn();
   } finally {
