@@ -13,13 +13,8 @@ const command: CommandModule<object, GlobalArgs & { fix: boolean }> = {
       .option('fix', { type: 'boolean', default: false, describe: 'Repair what can be repaired safely' }) as never,
   handler: async (argv) => {
     const project = openProject(cwdOf(argv), { lenientConfig: true });
-    const checks: DoctorCheck[] = [];
-    try {
-      const mod = (await import('../hook/doctor-check.js')) as { memoryCheck?: DoctorCheck; memoryFix?: DoctorCheck };
-      if (mod.memoryCheck) checks.push(mod.memoryCheck);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    }
+    const { memoryCheck } = await import('../hook/doctor-check.js');
+    const checks: DoctorCheck[] = [memoryCheck];
     const report = await doctor(project, { fix: argv.fix, checks });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     const warnings = report.problems.length - errors;

@@ -17,8 +17,8 @@ const command: CommandModule<object, Args> = {
     const result = initProject(cwdOf(argv));
     let hooks: string[] = [];
     if (argv.hooks) {
-      const { installHooksIfAvailable } = await import('../project/hooks-optional.js');
-      hooks = await installHooksIfAvailable(result.root);
+      const { installHooks } = await import('../hook/install.js');
+      hooks = await installHooks(result.root);
     }
     if (argv.json) return json({ ...result, hooks });
     if (!result.created.length && !result.updated.length && !hooks.length) {

@@ -14,7 +14,7 @@ import { loadTasksStrict, parseTaskText } from '../store/tasks.js';
 import type { Display } from './auto-display.js';
 import { safeBranch, type Project } from './context.js';
 import { doneTask } from './done.js';
-import { flushQueueIfAvailable } from './flush-optional.js';
+import { flushHookQueue } from './flush-queue.js';
 import { acquirePidLock } from './pid-lock.js';
 import { taskBranchName } from './task-checkout.js';
 
@@ -32,7 +32,7 @@ export function acquireRunLock(project: Project): () => void {
 export async function prepareBase(project: Project, merge: boolean): Promise<string | undefined> {
   const base = project.config.base_branch;
   const on = safeBranch(project.root);
-  await flushQueueIfAvailable(project.root);
+  await flushHookQueue(project.root);
   const agentsDirty = gitRun(project.root, ['status', '--porcelain', '--', '.agents']).stdout.trim() !== '';
   if ((merge || agentsDirty) && on !== base) {
     throw new BatonError(`this checkout is on \`${on ?? 'a detached HEAD'}\`, but \`baton auto\` works from \`${base}\``, {

@@ -18,7 +18,7 @@ import { agentsPaths } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { safeBranch, type Project } from './context.js';
-import { flushQueueIfAvailable } from './flush-optional.js';
+import { flushHookQueue } from './flush-queue.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, taskBranchName } from './task-checkout.js';
 import { refreshPlanFile, updateTask } from './tasks.js';
@@ -147,7 +147,7 @@ async function checksOrRefuse(plan: DonePlan, dir: string, checks: string[], opt
 /** Status done, memory complete (queued and missing commits, check results), committed on the branch. */
 async function closeOnBranch(project: Project, plan: DonePlan, dir: string, checks: CheckResult[]): Promise<{ task: Task; commit?: string; backfilled: number }> {
   const { task, branch, base } = plan;
-  await flushQueueIfAvailable(dir);
+  await flushHookQueue(dir);
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
   const there = resolveTask(loadTasksStrict(dir), task.id);
   const now = isoNow();

@@ -16,7 +16,7 @@ import { appendMemory } from '../store/memory.js';
 import { agentsPaths } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
-import { flushQueueIfAvailable } from './flush-optional.js';
+import { flushHookQueue } from './flush-queue.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, taskBranchName } from './task-checkout.js';
 import { updateTask } from './tasks.js';
@@ -105,7 +105,7 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   }
   const dir = co?.dir ?? project.root;
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
-  await flushQueueIfAvailable(dir);
+  await flushHookQueue(dir);
   const there = resolveTask(loadTasksStrict(dir), task.id);
   const next = statusAfter(input);
   await appendMemory(dir, task.id, entries, there.title);

@@ -12,7 +12,6 @@ import type { Report } from '../prompt/report.js';
 import { appendMemory } from '../store/memory.js';
 import { agentsPaths } from '../store/paths.js';
 import type { Project } from './context.js';
-import { flushQueueIfAvailable } from './flush-optional.js';
 import { logTask, reportToLog } from './log.js';
 import { ownPaths, startTask } from './start.js';
 
@@ -50,9 +49,6 @@ export function commitBatonFiles(dir: string, task: Pick<Task, 'id' | 'path'>, m
   return commitPaths(dir, paths, `${message}\n\nTask: ${task.id}`);
 }
 
-export async function flushHookQueue(dir: string): Promise<void> {
-  await flushQueueIfAvailable(dir);
-}
 
 export interface AttemptLog {
   /** Undefined: interrupted, no result. */

@@ -19,7 +19,8 @@ import { loadTasksStrict } from '../store/tasks.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from './context.js';
 import { acquirePidLock } from './pid-lock.js';
-import { beginAttempt, commitBatonFiles, flushHookQueue, logAttempt } from './run-steps.js';
+import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
+import { flushHookQueue } from './flush-queue.js';
 
 export type Phase = 'starting' | 'running' | 'checking' | 'logging';
 
