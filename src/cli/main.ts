@@ -31,11 +31,6 @@ const COMMANDS: Record<string, Loader> = {
   auto: () => import('./auto.js'),
 };
 
-/** Register more commands (each issue's commands add themselves here). */
-export function commandNames(): string[] {
-  return Object.keys(COMMANDS);
-}
-
 function firstPositional(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BatonError } from './errors.js';
-import { TASK_ID_RE, type Task } from './task.js';
+import type { Task } from './task.js';
 
 export function newTaskId(existing: ReadonlySet<string>, random: (n: number) => string = randomHex): string {
   // Keep the chance that another branch picks the same id low: at least 16x
@@ -43,8 +43,4 @@ export function resolveTask<T extends Pick<Task, 'id' | 'title'>>(tasks: readonl
   throw new BatonError(`\`${ref}\` matches ${matches.length} tasks: ${list}`, {
     hint: 'Type more characters of the id.',
   });
-}
-
-export function isTaskId(value: string): boolean {
-  return TASK_ID_RE.test(value);
 }

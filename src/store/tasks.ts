@@ -11,7 +11,7 @@ import { taskFromData, type Task } from '../core/task.js';
 import { gitDirOf } from '../git/gitdir.js';
 import { writeFileAtomic } from './atomic.js';
 import { parseFrontMatter, setFrontMatterFields } from './frontmatter.js';
-import { agentsPaths, rel } from './paths.js';
+import { agentsPaths } from './paths.js';
 
 export interface TaskSet {
   tasks: Task[];
@@ -129,19 +129,3 @@ function yamlInline(value: unknown): string {
   return text.slice('---\nv: '.length, text.lastIndexOf('\n---')).trimEnd();
 }
 
-/** Update fields of a task file in place; validates the result before writing. */
-export function updateTaskFile(root: string, task: Task, updates: Record<string, unknown>): Task {
-  const file = join(root, task.path);
-  const before = readFileSync(file, 'utf8');
-  const after = setFrontMatterFields(before, task.path, updates);
-  const parsed = parseTaskText(after, task.path);
-  if (!parsed.task) throw tasksInvalid(parsed.problems);
-  if (after !== before) writeFileAtomic(file, after);
-  return parsed.task;
-}
-
-export function taskAbsPath(root: string, task: Pick<Task, 'path'>): string {
-  return join(root, task.path);
-}
-
-export { rel };
