@@ -35,6 +35,19 @@ export async function listCommits(root: string, revs: string[]): Promise<CommitR
   return parseCommitRefs(out);
 }
 
+/** These commits alone (no history walk), in the order given; unknown SHAs are left out. */
+export async function commitRefs(root: string, shas: string[]): Promise<CommitRef[]> {
+  if (!shas.length) return [];
+  try {
+    const out = await simpleGit(root).raw([
+      'log', '--no-walk=unsorted', '--format=%H%x1f%P%x1f%(trailers:key=Task,valueonly,separator=%x20)', ...shas, '--',
+    ]);
+    return parseCommitRefs(out);
+  } catch {
+    return []; // a SHA rewritten away: the caller treats it as not in history
+  }
+}
+
 /** The full SHA of a commit-ish, or undefined when there is none. */
 export async function resolveCommit(root: string, ref: string): Promise<string | undefined> {
   try {

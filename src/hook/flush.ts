@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { gitDirOf, currentBranch } from '../git/gitdir.js';
-import { isAncestor, stageFiles } from '../git/history.js';
+import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
 import { readConfig } from '../store/config.js';
 import { agentsPaths, rel } from '../store/paths.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
@@ -51,12 +51,16 @@ async function flushClaim(
   const rewrites = new Map(claim.rewrites);
   const branchTask = taskOfBranch(branch, prefix);
   // Queued commits by file, under their current SHA, if still in this branch.
+  // A `Task:` trailer naming another task sends the commit there, as the sh hook does.
+  const finals = claim.queued.map((q) => finalSha(rewrites, q.sha));
+  const trailer = new Map((await commitRefs(root, [...new Set(finals)])).map((c) => [c.sha, c.task]));
   const byFile = new Map<string, string[]>();
-  for (const q of claim.queued) {
-    const sha = finalSha(rewrites, q.sha);
-    const list = byFile.get(q.task) ?? [];
-    if (!list.includes(sha)) byFile.set(q.task, [...list, sha]);
-  }
+  claim.queued.forEach((q, i) => {
+    const sha = finals[i]!;
+    const id = trailer.get(sha) ?? q.task;
+    const list = byFile.get(id) ?? [];
+    if (!list.includes(sha)) byFile.set(id, [...list, sha]);
+  });
   if (branchTask && !byFile.has(branchTask)) byFile.set(branchTask, []);
   const results: SyncResult[] = [];
   for (const [id, queued] of byFile) {
