@@ -1,6 +1,6 @@
 /** Reading task branches without checking them out. */
 import { spawn } from 'node:child_process';
-import { simpleGit } from 'simple-git';
+import { unmergedBranches } from './task-branch.js';
 
 export interface BranchFile {
   branch: string;
@@ -8,12 +8,9 @@ export interface BranchFile {
   text: string;
 }
 
-/** Task branches (`<prefix>T-xxxx-…`) not merged into HEAD. */
-export async function unmergedTaskBranches(root: string, prefix: string): Promise<{ branch: string; id: string }[]> {
-  const out = await simpleGit(root).raw(['for-each-ref', '--no-merged', 'HEAD', '--format=%(refname:short)', `refs/heads/${prefix}`]);
-  return out
-    .split('\n')
-    .filter(Boolean)
+/** Task branches (`<prefix>T-xxxx-…`) not merged into HEAD, with the id their name carries. */
+function unmergedTaskBranches(root: string, prefix: string): { branch: string; id: string }[] {
+  return unmergedBranches(root, prefix, 'HEAD')
     .map((branch) => ({ branch, id: /^(T-[0-9a-f]+)/.exec(branch.slice(prefix.length))?.[1] ?? '' }))
     .filter((b) => b.id);
 }
@@ -47,7 +44,7 @@ export function catFiles(root: string, specs: string[]): Promise<Map<string, str
 
 /** The text of each unmerged task branch's own task file. */
 export async function taskFilesOnBranches(root: string, prefix: string, pathById: ReadonlyMap<string, string>): Promise<BranchFile[]> {
-  const branches = (await unmergedTaskBranches(root, prefix)).filter((b) => pathById.has(b.id));
+  const branches = unmergedTaskBranches(root, prefix).filter((b) => pathById.has(b.id));
   if (!branches.length) return [];
   const specs = branches.map((b) => `${b.branch}:${pathById.get(b.id)}`);
   const texts = await catFiles(root, specs);

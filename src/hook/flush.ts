@@ -9,7 +9,8 @@
  * already in the repository's history, so memory shows nothing new).
  */
 import { existsSync } from 'node:fs';
-import { gitDirOf, currentBranch } from '../git/gitdir.js';
+import { gitDirOf } from '../git/gitdir.js';
+import { safeBranch } from '../project/context.js';
 import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
 import { readConfig } from '../store/config.js';
 import { agentsPaths, rel } from '../store/paths.js';
@@ -75,12 +76,4 @@ async function flushClaim(
     }
   }
   return results;
-}
-
-function safeBranch(root: string): string | undefined {
-  try {
-    return currentBranch(root);
-  } catch {
-    return undefined;
-  }
 }

@@ -5,7 +5,7 @@
 import { BatonError } from '../core/errors.js';
 import type { MemoryEntry } from '../core/memory.js';
 import type { Task } from '../core/task.js';
-import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile } from '../git/task-branch.js';
+import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
 import { parseUsageEntry } from '../llm/usage.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../store/memory.js';
@@ -95,11 +95,10 @@ export function spentUsd(project: Project): number {
     for (const e of entries) total += parseUsageEntry(e)?.costUsd ?? 0;
   };
   add(readMemory(project.root, 'project').entries);
+  const unmerged = new Set(unmergedBranches(project.root, project.config.branch_prefix, project.config.base_branch));
   for (const t of loadTasksStrict(project.root)) {
     const branch = taskBranchName(project, t);
-    const text = branchExists(project.root, branch) && !isMerged(project, branch)
-      ? showFile(project.root, branch, rel(project.root, project.paths.memoryFile(t.id)))
-      : undefined;
+    const text = unmerged.has(branch) ? showFile(project.root, branch, rel(project.root, project.paths.memoryFile(t.id))) : undefined;
     add(text === undefined ? readMemory(project.root, t.id).entries : parseMemory(text, t.id).entries);
   }
   return total;
