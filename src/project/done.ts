@@ -20,7 +20,7 @@ import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { safeBranch, type Project } from './context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { ownPaths } from './start.js';
-import { checkoutOf, taskBranchName } from './task-checkout.js';
+import { checkoutOf, isBookkeeping, taskBranchName } from './task-checkout.js';
 import { refreshPlanFile, updateTask } from './tasks.js';
 
 export interface DoneOptions {
@@ -65,7 +65,7 @@ function refuseDirty(dir: string, files: string[], what: string): never {
 function backfillEntries(root: string, base: string, branch: string, memory: MemoryEntry[]): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
   if (memory.some((e) => e.kind === 'commit')) return [];
   return branchCommits(root, base, branch)
-    .filter((c) => !c.files.every((f) => f.path.startsWith('.agents/'))) // baton's own bookkeeping commits
+    .filter((c) => !isBookkeeping(c.files))
     .map((c) => ({
       time: c.time || isoNow(),
       kind: 'commit',

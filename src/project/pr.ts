@@ -13,7 +13,7 @@ import { checkboxes, findSection } from '../store/markdown.js';
 import { gitRun } from '../git/task-branch.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
-import { taskBranchName, taskCommits, taskState } from './task-checkout.js';
+import { isBookkeeping, taskBranchName, taskCommits, taskState } from './task-checkout.js';
 
 export interface PullRequestDraft {
   id: string;
@@ -50,7 +50,7 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
   const blockers = memory.filter((e) => e.kind === 'blocker' && e.time >= since);
   if (blockers.length) parts.push(`## Open blockers\n\n${bullets(blockers)}`);
 
-  const commits = taskCommits(project, task, memory).filter((c) => !c.files.length || !c.files.every((f) => f.path.startsWith('.agents/')));
+  const commits = taskCommits(project, task, memory).filter((c) => !isBookkeeping(c.files));
   if (commits.length) parts.push(`## Commits\n\n${commits.map((c) => `- ${c.sha} ${c.subject}`).join('\n')}`);
 
   const checkEntries = memory.filter((e) => e.kind === 'check');

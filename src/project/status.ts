@@ -8,6 +8,7 @@ import { readMemory } from '../store/memory.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
 import { inFlight, type InFlight } from './in-flight.js';
+import { commitEntryFiles, isBookkeeping } from './task-checkout.js';
 
 export interface TaskSummary {
   id: string;
@@ -93,15 +94,8 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
     .map((n) => ({ n, m: statSync(join(dir, n)).mtimeMs }))
     .sort((a, b) => b.m - a.m)
     .slice(0, count);
-  const entries = files.flatMap((f) => readMemory(project.root, f.n.slice(0, -3)).entries).filter((e) => !isBookkeeping(e));
+  const entries = files.flatMap((f) => readMemory(project.root, f.n.slice(0, -3)).entries).filter((e) => e.kind !== 'commit' || !isBookkeeping(commitEntryFiles(e)));
   return entries.sort((a, b) => a.time.localeCompare(b.time)).slice(-count);
-}
-
-/** A commit that touched only `.agents/` (baton's own Start/Log/Done commits): true to memory, noise in a summary. */
-function isBookkeeping(e: MemoryEntry): boolean {
-  if (e.kind !== 'commit') return false;
-  const files = e.body.split('\n').filter((l) => /^- \S.* \+\d+ -\d+$/.test(l));
-  return files.length > 0 && files.every((l) => l.startsWith('- .agents/'));
 }
 
 export async function nextReport(project: Project): Promise<TaskSummary[]> {

@@ -71,6 +71,11 @@ export function taskCommits(project: Project, task: Task, memory: MemoryEntry[] 
   return out;
 }
 
+/** baton's own Start/Log/Done commits touch only `.agents/`: true to memory, noise in a summary. */
+export function isBookkeeping(files: readonly { path: string }[]): boolean {
+  return files.length > 0 && files.every((f) => f.path.startsWith('.agents/'));
+}
+
 /** Files a task's commits touched, in first-touched order, without baton's own files. */
 export function touchedFiles(commits: CommitRecord[]): string[] {
   const files = new Set<string>();
