@@ -1,6 +1,6 @@
 /** Installing beside hooks that are already there, and never hurting a commit. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, GIT_ENV, makeRepo, ok, read, tempDir, write } from './helpers/repo.js';
@@ -128,12 +128,13 @@ describe('never hurt a commit', () => {
 
     rmSync(join(dir, '.agents/memory'));
     git(dir, ['checkout', 'HEAD', '--', '.agents/memory']);
-    const stub = join(dir, '.git/hooks/pre-commit');
-    writeFileSync(stub, read(dir, '.git/hooks/pre-commit').replace(/^baton_node=.*$/m, "baton_node='/nonexistent/node'"));
+    // The node the hooks were installed with is gone, and no other is on PATH.
+    const env = join(dir, '.git/baton/hooks.env');
+    writeFileSync(env, read(dir, '.git/baton/hooks.env').replace(/^baton_node=.*$/m, "baton_node='/nonexistent/node'"));
     git(dir, ['commit', '-q', '--amend', '-m', 'Second, amended']);
     write(dir, 'c.txt', 'c\n');
     git(dir, ['add', 'c.txt']);
-    const r2 = spawnGit(dir, ['commit', '-q', '-m', 'Third']);
+    const r2 = spawnGit(dir, ['commit', '-q', '-m', 'Third'], { PATH: pathWithoutNode() });
     expect(r2.status).toBe(0);
     expect(r2.stderr.trim().split('\n')).toHaveLength(1);
     expect(r2.stderr).toContain('baton: pre-commit hook skipped');
@@ -142,6 +143,16 @@ describe('never hurt a commit', () => {
   });
 });
 
-function spawnGit(cwd: string, args: string[]) {
-  return spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' });
+/** A PATH with every command of this one but node (git and node share /usr/bin here). */
+function pathWithoutNode(): string {
+  const bin = tempDir('baton-path-');
+  for (const d of (process.env.PATH ?? '').split(':').reverse()) {
+    if (!d || !existsSync(d)) continue;
+    for (const f of readdirSync(d)) if (f !== 'node' && f !== 'nodejs') { rmSync(join(bin, f), { force: true }); symlinkSync(join(d, f), join(bin, f)); }
+  }
+  return bin;
+}
+
+function spawnGit(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...env }, encoding: 'utf8' });
 }

@@ -47,8 +47,18 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+/** Commands that manage the hooks themselves, or run inside a git operation. */
+const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init']);
+
+function cwdArg(args: readonly string[]): string {
+  const i = args.findIndex((a) => a === '-C' || a === '--cwd');
+  const eq = args.find((a) => a.startsWith('--cwd='));
+  return (i !== -1 ? args[i + 1] : eq?.slice('--cwd='.length)) ?? process.cwd();
+}
+
 export async function main(args: string[]): Promise<number> {
   const name = firstPositional(args);
+  if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
   const modules = await Promise.all(loaders.map((load) => load()));
   const cli: Argv = yargs(args)
