@@ -1,9 +1,10 @@
 /** Installing beside hooks that are already there, and never hurting a commit. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, GIT_ENV, makeRepo, ok, read, tempDir, write } from './helpers/repo.js';
+import { pathWithout } from './helpers/path.js';
 import { clean, commitFile, commitRefs, expectExact, flush, short, taskRepo } from './hooks-util.js';
 
 const HUSKY_H = `#!/usr/bin/env sh
@@ -134,7 +135,7 @@ describe('never hurt a commit', () => {
     git(dir, ['commit', '-q', '--amend', '-m', 'Second, amended']);
     write(dir, 'c.txt', 'c\n');
     git(dir, ['add', 'c.txt']);
-    const r2 = spawnGit(dir, ['commit', '-q', '-m', 'Third'], { PATH: pathWithoutNode() });
+    const r2 = spawnGit(dir, ['commit', '-q', '-m', 'Third'], { PATH: pathWithout('node', 'nodejs') });
     expect(r2.status).toBe(0);
     expect(r2.stderr.trim().split('\n')).toHaveLength(1);
     expect(r2.stderr).toContain('baton: pre-commit hook skipped');
@@ -142,16 +143,6 @@ describe('never hurt a commit', () => {
     expectExact(dir, id, ['main..HEAD']);
   });
 });
-
-/** A PATH with every command of this one but node (git and node share /usr/bin here). */
-function pathWithoutNode(): string {
-  const bin = tempDir('baton-path-');
-  for (const d of (process.env.PATH ?? '').split(':').reverse()) {
-    if (!d || !existsSync(d)) continue;
-    for (const f of readdirSync(d)) if (f !== 'node' && f !== 'nodejs') { rmSync(join(bin, f), { force: true }); symlinkSync(join(d, f), join(bin, f)); }
-  }
-  return bin;
-}
 
 function spawnGit(cwd: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...env }, encoding: 'utf8' });

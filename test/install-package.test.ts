@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, GIT_ENV, PROJECT_ROOT, tempDir } from './helpers/repo.js';
+import { pathWithout } from './helpers/path.js';
 import { commitFile } from './hooks-util.js';
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
@@ -47,9 +48,11 @@ describe('the published package', () => {
     git(repo, ['commit', '-q', '-m', 'Set up baton'], { PATH });
     const first = git(repo, ['rev-parse', 'HEAD']).trim();
 
+    // Gone from where it was installed, and no other baton on PATH or in node_modules.
     renameSync(prefix, `${prefix}-moved`);
-    const second = commitFile(repo, 'a.txt', 'a\n', 'Second commit, the package gone');
-    commitFile(repo, 'b.txt', 'b\n', 'Third commit');
+    const noBaton = { PATH: pathWithout('baton') };
+    const second = commitFile(repo, 'a.txt', 'a\n', 'Second commit, the package gone', [], noBaton);
+    commitFile(repo, 'b.txt', 'b\n', 'Third commit', [], noBaton);
     const memory = readFileSync(join(repo, '.agents/memory/project.md'), 'utf8');
     expect(entries(memory)).toEqual([first, second].map((s) => s.slice(0, 12)));
     expect(git(repo, ['status', '--porcelain'])).toBe('');

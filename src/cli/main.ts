@@ -29,6 +29,8 @@ const COMMANDS: Record<string, Loader> = {
   cost: () => import('./cost.js'),
   run: () => import('./run.js'),
   auto: () => import('./auto.js'),
+  config: () => import('./config.js'),
+  models: () => import('./models.js'),
 };
 
 function firstPositional(args: readonly string[]): string | undefined {
@@ -50,6 +52,9 @@ function version(): string {
 /** Commands that manage the hooks themselves, or run inside a git operation. */
 const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init']);
 
+/** Commands that may call a model: they read keys from a `.env` at the repository root. */
+const MODEL_COMMANDS = new Set(['plan', 'review', 'run', 'auto', 'models']);
+
 function cwdArg(args: readonly string[]): string {
   const i = args.findIndex((a) => a === '-C' || a === '--cwd');
   const eq = args.find((a) => a.startsWith('--cwd='));
@@ -59,6 +64,13 @@ function cwdArg(args: readonly string[]): string {
 export async function main(args: string[]): Promise<number> {
   const name = firstPositional(args);
   if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
+  if (name && MODEL_COMMANDS.has(name)) {
+    try {
+      (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
+    } catch (error) {
+      return report(error);
+    }
+  }
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
   const modules = await Promise.all(loaders.map((load) => load()));
   const cli: Argv = yargs(args)
