@@ -8,7 +8,7 @@ import { resolveTask } from '../core/ids.js';
 import { STATUSES, type Task } from '../core/task.js';
 import { openProject } from '../project/context.js';
 import { addTasks, replaceTaskText, setTask } from '../project/tasks.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { loadTaskByRef, loadTasksStrict } from '../store/tasks.js';
 import { cwdOf, json, out, table, type GlobalArgs } from './output.js';
 
 type Any = GlobalArgs & Record<string, any>;
@@ -72,7 +72,7 @@ const show: CommandModule<object, Any> = {
   describe: 'Show one task',
   builder: (y) => y.positional('id', { type: 'string' }).option('json', { type: 'boolean', default: false }) as never,
   handler: (argv) => {
-    const task = resolveTask(loadTasksStrict(openProject(cwdOf(argv)).root), String(argv.id));
+    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask);
     if (argv.json) return json(task);
     out(renderTask(task));
   },
