@@ -14,7 +14,7 @@ function packagesLoaded(cwd: string, args: string[]): Set<string> {
   });
   expect(r.status, r.stderr).toBe(0);
   const urls = readFileSync(log, 'utf8').split('\n');
-  // The tokenizer is bundled into dist/tokenizer/ at build time (scripts/bundle-tokenizer.mjs).
+  // The tokenizer is bundled into dist/tokenizer/ at build time (scripts/bundle.mjs).
   return new Set(urls.flatMap((u) => (u.includes('/dist/tokenizer/') ? 'tokenizer' : /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? [])));
 }
 

@@ -3,7 +3,7 @@
  * gpt-tokenizer's tables are large, so they are imported only here, only when
  * a prompt is composed, and only the one encoding the model uses. They come
  * from dist/tokenizer/, where `npm run build` bundles the two encodings baton
- * uses (scripts/bundle-tokenizer.mjs): ~4 MB installed instead of 55 MB.
+ * uses (scripts/bundle.mjs): ~4 MB installed instead of 55 MB.
  */
 export type Counter = (text: string) => number;
 
@@ -20,7 +20,8 @@ export function encodingFor(model: string): 'o200k_base' | 'cl100k_base' {
 
 export async function tokenCounter(model: string): Promise<{ encoding: string; count: Counter }> {
   const encoding = encodingFor(model);
-  const mod = (await import(`../tokenizer/${encoding}.js`)) as Encoding;
+  // A URL, not a literal path: the bundler leaves it alone, and every build keeps tokenizer/ beside this module's folder.
+  const mod = (await import(new URL(`../tokenizer/${encoding}.js`, import.meta.url).href)) as Encoding;
   // Text that happens to contain `<|endoftext|>` is counted as text, not refused.
   const options = { disallowedSpecial: new Set<string>() };
   return { encoding, count: (text) => mod.countTokens(text, options) };
