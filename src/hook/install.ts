@@ -14,7 +14,7 @@
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { commonGitDir, gitPath } from '../git/history.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { withLock, writeFileAtomic } from '../store/atomic.js';
 import { rel } from '../store/paths.js';
 import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
 import { installMergeDriver, uninstallMergeDriver } from './merge-plan.js';
@@ -113,7 +113,14 @@ function moveFile(from: string, to: string): void {
 /** `pkg`: the package the hooks run (default: this one); a refresh keeps the one they had where it still exists. */
 export async function installHooks(root: string, options: { pkg?: string } = {}): Promise<string[]> {
   const p = await places(root);
-  const pkg = options.pkg ?? packageRoot();
+  // Parallel commands (auto --parallel) may all find the hooks stale at once: one installs, the
+  // others then find ours in place. Without the lock a second one could move our stub into the
+  // backups, and the stub would then chain to itself.
+  mkdirSync(join(p.common, 'baton'), { recursive: true });
+  return withLock(join(p.common, 'baton', 'hooks-install.lock'), () => install(root, p, options.pkg ?? packageRoot()));
+}
+
+function install(root: string, p: Places, pkg: string): string[] {
   const manifest: Manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: {} };
   if (manifest.dir !== p.dir) manifest.hooks = {};
   manifest.dir = p.dir;
