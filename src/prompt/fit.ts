@@ -70,6 +70,8 @@ const cost = (f: Fitted) => f.omitted.reduce((s, i) => s + (i.tier <= 1 ? 100 : 
 export function fitToBudget(render: Renderer, items: readonly Item[], budget: number, count: Counter): Fitted {
   let best: Fitted | undefined;
   for (const style of STYLES) {
+    // Cutting the plan or the task's own text is worse than any memory: only when nothing else fits.
+    if (style.textLimit && best) break;
     const r = attempt(render, items, budget, count, style);
     if (!r) continue;
     if (!best || cost(r) < cost(best)) best = r;

@@ -61,7 +61,8 @@ export function cleanBody(entry: MemoryEntry, view: View, style: Style): string 
     seen.add(id);
     return `"${t.title}" (${id})`;
   });
-  body = body.replace(/\n{3,}/g, '\n\n').trim();
+  // A review's id alone at the end of a decision: the agent cannot open the review.
+  body = body.replace(/\s*\((R-\d+)\)\s*$/, '').replace(/\n{3,}/g, '\n\n').trim();
   if (style.bodyLimit && body.length > style.bodyLimit) body = `${body.slice(0, style.bodyLimit).trimEnd()} …`;
   return body;
 }
@@ -117,8 +118,8 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
   if (up.length) {
     const ids = [...new Set(up.map((i) => i.about))];
     const lines = ids.map((id) => {
-      const parts = up.filter((i) => i.about === id).map((i) => `${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
-      return `- ${titled(id, view.byId)}: ${parts.join('; ')}`;
+      const parts = up.filter((i) => i.about === id).map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
+      return `- ${titled(id, view.byId)}\n${parts.join('\n')}`;
     });
     blocks.push(`### Further up the graph\n\nThe tasks those build on; their interfaces still hold unless a result above says otherwise.\n\n${lines.join('\n')}`);
   }

@@ -2,14 +2,16 @@
  * Which memory a task's prompt carries, where it goes in the prompt, and in
  * what order it is given up when the prompt must fit a budget. Pure.
  *
- * Tiers, most relevant first (an item's `score` ranks it within its tier:
- * direct dependency 3, explicit mention 2, shared file 1, the rest 0):
+ * Tiers, most relevant first (an item's `score` ranks it within its tier: a
+ * direct dependency first, then what is addressed to everyone or names this
+ * task, then a shared file; results and decisions before bugs, bugs before notes):
  *   0. never given up for the "left out" note: the direct dependencies' latest
  *      results, this task's own failure history (last failed result, failed
  *      check, blocker, reopen reason), and instructions addressed to this task;
- *   1. the rest of this task's history; the direct dependencies' decisions and
- *      notes; what the task this one follows up produced;
- *   2. the tasks further up the graph (latest result, decisions, notes); any
+ *   1. the rest of this task's history; the direct dependencies' decisions;
+ *      what the task this one follows up (or its text names) produced;
+ *   2. the direct dependencies' notes; the tasks further up the graph (latest
+ *      result, decisions, notes); any
  *      task's result, bug, decision or note that names this task or a file it
  *      touches, or that comes from a task whose commits touched such a file;
  *      project-wide decisions;
@@ -29,7 +31,7 @@ export interface Item {
   entry: MemoryEntry;
   /** The task this item tells about (its memory's owner, or the task an instruction names). */
   about: string;
-  /** Relevance within the tier: direct dependency 3, explicit mention 2, shared file 1, else 0. */
+  /** Relevance within the tier, higher is kept longer. */
   score: number;
   /** Position in the input, for a stable order. */
   order: number;
@@ -138,14 +140,15 @@ export function selectMemory(input: SelectInput): Item[] {
   }
   for (const e of own) if (e.kind !== 'check' && e.kind !== 'attempt') push(1, 'own', e, task.id, 3);
 
-  // Direct dependencies: the latest result always; decisions and notes; bugs and blockers lower.
+  // Direct dependencies: the latest result always; decisions next; notes, bugs and blockers lower.
   for (const dep of task.depends_on) {
     const entries = memory.get(dep) ?? [];
     const latest = latestResult(entries);
     if (latest) push(0, 'dependency', latest, dep, 3);
     for (const e of entries) {
-      if (e.kind === 'decision' || e.kind === 'note') push(1, 'dependency', e, dep, 3);
-      else if ((e.kind === 'bug' || e.kind === 'blocker') && latest?.ref !== 'success') push(2, 'related', e, dep, 3);
+      if (e.kind === 'decision') push(1, 'dependency', e, dep, 3);
+      else if (e.kind === 'note') push(2, 'dependency', e, dep, 2.2);
+      else if ((e.kind === 'bug' || e.kind === 'blocker') && latest?.ref !== 'success') push(2, 'related', e, dep, 2.3);
     }
   }
 
@@ -159,16 +162,20 @@ export function selectMemory(input: SelectInput): Item[] {
     }
   }
 
-  // Further up the graph: compressed, nearest first.
-  ancestors.forEach((id, i) => {
+  // Further up the graph: compressed, nearest first; results and decisions before notes.
+  ancestors.forEach((id, depth) => {
     const entries = memory.get(id) ?? [];
     const latest = latestResult(entries);
-    const score = Math.max(0, 2 - i / Math.max(1, ancestors.length));
-    if (latest) push(2, 'upstream', latest, id, score + 0.5);
-    for (const e of entries) if (e.kind === 'decision' || e.kind === 'note') push(2, 'upstream', e, id, score);
+    const near = Math.max(0, 0.2 - depth * 0.02);
+    if (latest) push(2, 'upstream', latest, id, 2.4 + near);
+    for (const e of entries) {
+      if (e.kind === 'decision') push(2, 'upstream', e, id, 2.3 + near);
+      else if (e.kind === 'note') push(2, 'upstream', e, id, 1 + near);
+    }
   });
 
   // Every other task: what names this task or its files, or comes from a task that touched them.
+  const KIND_WEIGHT: Record<string, number> = { result: 0.3, decision: 0.2, bug: 0.25, blocker: 0.25, note: 0 };
   for (const id of [...memory.keys()].filter((k) => k !== 'project' && k !== task.id).sort()) {
     const entries = memory.get(id) ?? [];
     const latest = latestResult(entries);
@@ -176,8 +183,8 @@ export function selectMemory(input: SelectInput): Item[] {
     for (const e of entries) {
       if (!SHARED_KINDS.has(e.kind) || (e.kind === 'result' && e !== latest)) continue;
       const names = namedIds(e.body, known).has(task.id) || namedFiles(e.body, myFiles).size > 0;
-      if (names) push(2, 'related', e, id, 2);
-      else if (shares) push(2, 'related', e, id, 1);
+      if (names) push(2, 'related', e, id, 2.2 + KIND_WEIGHT[e.kind]!);
+      else if (shares) push(2, 'related', e, id, 1.8 + KIND_WEIGHT[e.kind]!);
     }
   }
 
@@ -189,8 +196,9 @@ export function selectMemory(input: SelectInput): Item[] {
     if (ids.has(task.id) || [...files].some((f) => myFiles.has(f))) push(0, 'instruction', e, task.id, 2);
     else if (ids.size || files.size) {
       const dep = [...ids].find((d) => deps.has(d));
-      if (dep) push(2, 'related', e, dep, 1);
-    } else push(e.kind === 'decision' ? 2 : 3, 'related', e, 'project', 0);
+      if (dep) push(2, 'related', e, dep, 1.5);
+    } else if (e.kind === 'decision') push(2, 'related', e, 'project', 2.5);
+    else push(3, 'related', e, 'project', 0);
   }
   return items;
 }
