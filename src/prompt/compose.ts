@@ -107,6 +107,7 @@ function render(template: Template, inputs: Inputs, kept: ReadonlySet<Item>, omi
     project: cutText(values.project!, style.textLimit),
     task: cutText(values.task!, style.textLimit),
     report_format: style.terse ? TERSE_REPORT : REPORT_FORMAT,
+    full: style.terse ? '' : 'yes',
     redo: redoSection(view, kept, style),
     instructions: instructionsSection(view, kept, style),
     dependencies: dependencySection(view, kept, style),

@@ -64,8 +64,14 @@ function attempt(render: Renderer, items: readonly Item[], budget: number, count
   return best;
 }
 
-/** How much a fit costs the agent: items of tiers 0–1 dropped weigh far more than the rest. */
-const cost = (f: Fitted) => f.omitted.reduce((s, i) => s + (i.tier <= 1 ? 100 : 1), 0);
+/**
+ * How much a fit costs the agent: each item left out by its tier, plus what a
+ * terser style loses (the long report format, explanations, long bodies): less
+ * than one item of tier 2, more than one of tier 3.
+ */
+const TIER_COST = [1000, 100, 10, 1];
+const cost = (f: Fitted) =>
+  f.omitted.reduce((s, i) => s + TIER_COST[i.tier]!, 0) + (f.style.terse ? 3 : 0) + (f.style.bodyLimit ? 3000 / f.style.bodyLimit : 0);
 
 export function fitToBudget(render: Renderer, items: readonly Item[], budget: number, count: Counter): Fitted {
   let best: Fitted | undefined;
@@ -75,8 +81,7 @@ export function fitToBudget(render: Renderer, items: readonly Item[], budget: nu
     const r = attempt(render, items, budget, count, style);
     if (!r) continue;
     if (!best || cost(r) < cost(best)) best = r;
-    // A terser style is only worth it when it saves something that matters.
-    if (!r.omitted.some((i) => i.tier <= 1)) break;
+    if (!r.omitted.length) break;
   }
   if (best) return best;
   // Nothing but protected memory left, and still too long: cut the text itself.

@@ -25,6 +25,8 @@ export interface View {
 export interface Style {
   /** Cut each entry's body to this many characters (0: no cut). */
   bodyLimit: number;
+  /** Leave out what helps but is not needed (files a dependency touched, explanations). */
+  terse: boolean;
 }
 
 /** `2026-11-22T10:31:05Z` → `11-22 10:31`: the order is what matters, not the second. */
@@ -86,9 +88,10 @@ export function redoSection(view: View, kept: ReadonlySet<Item>, style: Style): 
     const what = i.entry.kind === 'result' ? `Last attempt ended ${i.entry.ref ?? 'without a result'}` : i.entry.kind === 'check' ? 'Failed check' : 'Blocker';
     out.push(`- ${what} (${shortTime(i.entry.time)}): ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`);
   }
-  if (view.ownCommits.length) {
-    const n = view.ownCommits.length;
-    const subjects = view.ownCommits.slice(-5).map((c) => `"${c.subject}"`).join(', ');
+  const commits = view.ownCommits.filter((c) => !/^Merge /.test(c.subject));
+  if (commits.length) {
+    const n = commits.length;
+    const subjects = commits.slice(-5).map((c) => `"${c.subject}"`).join(', ');
     const files = view.ownFiles.slice(0, 15).map((f) => `\`${f}\``).join(', ');
     out.push(`- The branch \`${view.branch}\` already has ${n} commit${n === 1 ? '' : 's'} from earlier attempts (${subjects})${files ? `; the files they created or changed exist there: ${files}${view.ownFiles.length > 15 ? ` and ${view.ownFiles.length - 15} more` : ''}` : ''}. Build on them; fix what failed rather than start over.`);
   }
@@ -111,7 +114,7 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
     const rest = mine.filter((i) => i !== result);
     if (rest.length) lines.push('', ...rest.map((i) => `- ${i.entry.kind}: ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`));
     const files = view.depFiles.get(id) ?? [];
-    if (files.length) lines.push('', `Files its commits touched: ${files.slice(0, 12).map((f) => `\`${f}\``).join(', ')}${files.length > 12 ? ` and ${files.length - 12} more` : ''}`);
+    if (files.length && !style.terse) lines.push('', `Files its commits touched: ${files.slice(0, 12).map((f) => `\`${f}\``).join(', ')}${files.length > 12 ? ` and ${files.length - 12} more` : ''}`);
     return lines.join('\n');
   });
   const up = of(view.items, kept, (i) => i.group === 'upstream');
@@ -121,7 +124,8 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
       const parts = up.filter((i) => i.about === id).map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
       return `- ${titled(id, view.byId)}\n${parts.join('\n')}`;
     });
-    blocks.push(`### Further up the graph\n\nThe tasks those build on; their interfaces still hold unless a result above says otherwise.\n\n${lines.join('\n')}`);
+    const why = style.terse ? '' : 'The tasks those build on; their interfaces still hold unless a result above says otherwise.\n\n';
+    blocks.push(`### Further up the graph\n\n${why}${lines.join('\n')}`);
   }
   return blocks.join('\n\n');
 }

@@ -148,7 +148,7 @@ export function selectMemory(input: SelectInput): Item[] {
     for (const e of entries) {
       if (e.kind === 'decision') push(1, 'dependency', e, dep, 3);
       else if (e.kind === 'note') push(2, 'dependency', e, dep, 2.2);
-      else if ((e.kind === 'bug' || e.kind === 'blocker') && latest?.ref !== 'success') push(2, 'related', e, dep, 2.3);
+      else if (e.kind === 'bug' || e.kind === 'blocker') push(2, 'related', e, dep, latest?.ref === 'success' ? 2.1 : 2.35);
     }
   }
 
@@ -193,7 +193,10 @@ export function selectMemory(input: SelectInput): Item[] {
     if (!['decision', 'review', 'note', 'bug', 'blocker'].includes(e.kind)) continue;
     const ids = namedIds(e.body, known);
     const files = namedFiles(e.body, allFiles);
-    if (ids.has(task.id) || [...files].some((f) => myFiles.has(f))) push(0, 'instruction', e, task.id, 2);
+    const addressed = ids.has(task.id) || [...files].some((f) => myFiles.has(f));
+    // A review's summary that names this task reports on it; a decision or note that names it instructs it.
+    if (addressed && e.kind === 'review') push(2, 'related', e, 'project', 2.2);
+    else if (addressed) push(0, 'instruction', e, task.id, 2);
     else if (ids.size || files.size) {
       const dep = [...ids].find((d) => deps.has(d));
       if (dep) push(2, 'related', e, dep, 1.5);
