@@ -14,7 +14,7 @@ interface Args extends GlobalArgs {
 
 const command: CommandModule<object, Args> = {
   command: 'prompt <id>',
-  describe: 'The self-contained prompt for a fresh agent to do one task (a record is kept in the git dir, never in the working tree)',
+  describe: 'The self-contained prompt for a fresh agent to do one task (kept with the task branch, or in the git dir before it is checked out)',
   builder: (y) =>
     y
       .positional('id', { type: 'string', describe: 'Task id or unique prefix' })

@@ -1,33 +1,36 @@
 /**
  * Issuing a prompt: compose it and keep a record of what the agent was given.
  *
- * The record goes in the repository's git dir (`.git/baton/prompts/<id>.md`),
- * not in the working tree: a prompt is often read before `baton start`, and an
- * untracked `.agents/prompts/<id>.md` on the base branch makes `git switch`
- * refuse to check out a task branch that has one. Reading a prompt must never
- * block the next step, so it leaves the working tree exactly as it was.
- * (`baton run`, which owns the task's worktree, still commits its prompt there.)
+ * Where the record goes is chosen so that reading a prompt never blocks the
+ * next step:
+ * - the task's branch is checked out (here or in a worktree): in that
+ *   checkout's `.agents/prompts/<id>.md`, so it travels with the branch (the
+ *   next `baton log` or `baton done` commits it there);
+ * - it is not (the prompt is read before `baton start`, or for a retry from the
+ *   base branch): in the git dir, `.git/baton/prompts/<id>.md`. An untracked
+ *   `.agents/prompts/<id>.md` on the base branch would make `git switch`
+ *   refuse a task branch that tracks one; the git dir is never in the way.
+ *   `baton start` moves that record onto the branch it starts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonGitDirOf } from '../git/gitdir.js';
 import type { Project } from '../project/context.js';
+import { checkoutOf } from '../project/task-checkout.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { agentsPaths, rel } from '../store/paths.js';
 import { composePrompt, type ComposedPrompt, type ComposeOptions } from './compose.js';
+import { pendingPromptPath } from './pending.js';
 
 export interface IssuedPrompt extends ComposedPrompt {
-  /** Where the record was kept (absolute: it is outside the working tree). */
+  /** Where the record was kept: relative to this checkout, else absolute. */
   file: string;
-}
-
-export function promptRecordPath(root: string, id: string): string {
-  return join(commonGitDirOf(root), 'baton', 'prompts', `${id}.md`);
 }
 
 export async function issuePrompt(project: Project, ref: string, options: ComposeOptions = {}): Promise<IssuedPrompt> {
   const prompt = await composePrompt(project, ref, options);
-  const path = promptRecordPath(project.root, prompt.id);
-  // Unchanged prompt, unchanged file.
+  const co = checkoutOf(project, prompt.branch);
+  const path = co ? join(agentsPaths(co.dir).prompts, `${prompt.id}.md`) : pendingPromptPath(project.root, prompt.id);
+  // Unchanged prompt, unchanged file: no spurious diff for git.
   if (!existsSync(path) || readFileSync(path, 'utf8') !== prompt.text) writeFileAtomic(path, prompt.text);
-  return { ...prompt, file: path };
+  return { ...prompt, file: co?.dir === project.root ? rel(project.root, path) : path };
 }
