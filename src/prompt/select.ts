@@ -197,10 +197,8 @@ export function selectMemory(input: SelectInput): Item[] {
     // A review's summary that names this task reports on it; a decision or note that names it instructs it.
     if (addressed && e.kind === 'review') push(2, 'related', e, 'project', 2.2);
     else if (addressed) push(0, 'instruction', e, task.id, 2);
-    else if (ids.size || files.size) {
-      const dep = [...ids].find((d) => deps.has(d));
-      if (dep) push(2, 'related', e, dep, 1.5);
-    } else if (e.kind === 'decision') push(2, 'related', e, 'project', 2.5);
+    else if (ids.size || files.size) continue; // addressed to other tasks: theirs alone
+    else if (e.kind === 'decision') push(2, 'related', e, 'project', 2.5);
     else push(3, 'related', e, 'project', 0);
   }
   return items;
