@@ -73,6 +73,21 @@ describe('baton prompt context', () => {
     expect(ok(dir, ['prompt', c, '--budget', '1000'])).toBe(ok(dir, ['prompt', c, '--budget', '1000']));
   });
 
+  it('with --with-files carries the task\'s code, fenced and redacted, only as much as the budget allows', () => {
+    write(dir, 'src/currency.ts', `// Currencies.\nexport const CURRENCIES = { EUR: 2 };\nconst API_KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz123456";\n${'export const filler = 1;\n'.repeat(300)}`);
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-qm', 'Currency code']);
+    const plain = ok(dir, ['prompt', b]);
+    expect(plain).not.toContain('## Code');
+    const full = ok(dir, ['prompt', b, '--with-files', '--budget', '8000']);
+    expect(full).toMatch(/## Code\n\n#### `src\/currency\.ts`\n\n```ts\n\/\/ Currencies\.\nexport const CURRENCIES/);
+    expect(full).toContain('[REDACTED]');
+    expect(full).not.toContain('sk-proj-abcdefghijklmnopqrstuvwxyz123456');
+    const cut = JSON.parse(ok(dir, ['prompt', b, '--with-files', '--budget', '1500', '--json']));
+    expect(cut.tokens).toBeLessThanOrEqual(1500);
+    expect(cut.text).toMatch(/\(first \d+ of 303 lines\)/);
+  });
+
   it('leaves nothing in the working tree that stops baton start, first time or on a retry', () => {
     ok(dir, ['prompt', c]);
     expect(git(dir, ['status', '--porcelain'])).toBe('');
