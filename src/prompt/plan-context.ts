@@ -47,11 +47,15 @@ function withoutBlock(text: string): string {
   return text.slice(0, begin) + text.slice(end + END_MARKER.length);
 }
 
-/** Bullets (with their continuation lines) of a list section; prose before them is one "bullet" too. */
+/** Top-level items (with their nested lines) of a list section; prose before them is one item too. */
 function bullets(content: string): string[] {
+  const lines = content.split('\n');
+  const marker = (l: string) => /^(\s*)([-*+]|\d+[.)])\s/.exec(l)?.[1]!.length;
+  const base = Math.min(...lines.map(marker).filter((n): n is number => n !== undefined));
   const out: string[] = [];
-  for (const line of content.split('\n')) {
-    if (/^\s{0,1}([-*+]|\d+[.)])\s/.test(line) || !out.length) out.push(line);
+  for (const line of lines) {
+    const m = marker(line);
+    if ((m !== undefined && m <= base + 1) || !out.length) out.push(line);
     else out[out.length - 1] += `\n${line}`;
   }
   return out.map((b) => b.trimEnd()).filter((b) => b.trim());
