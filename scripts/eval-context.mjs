@@ -58,6 +58,7 @@ const FACTS = [
   { code: 'ROTATE-PLUM', where: 'review decision naming src/auth/session.ts (a G file)', must: ['G'], distractor: ['C', 'E', 'N'] },
   { code: 'FLOAT-LIFT-AZURE', where: 'review plan change, project-wide', must: ALL, distractor: [] },
   { code: 'INTL-CORAL', where: 'review plan change naming src/price.tsx (C\'s file)', must: ['C'], distractor: ['G', 'J', 'N'] },
+  { code: 'FOLLOW-VIOLET', where: 'review follow-up reason for J', must: ['J'], distractor: but('J') },
   { code: 'REOPEN-OCHRE', where: 'review reopen reason for I', must: ['I'], distractor: but('I') },
 ];
 // A direct dependency's result, by target: must be kept at every budget.
@@ -231,7 +232,7 @@ git('init', '-q', '-b', 'main');
     reopen: [{ id: ids.I, reason: 'Totals are wrong for EUR: the page sums floats (REOPEN-OCHRE).' }],
     follow_ups: [{
       key: 'refunds', title: 'Refunds', phase: 'Core', depends_on: [ids.D], follows: ids.D,
-      reason: 'Refunds are missing.', context: 'Refund part or all of an order.', requirements: ['Refund an order with tax.'], files: ['src/refund.ts'],
+      reason: 'Refunds are missing; customers are refunded by hand (FOLLOW-VIOLET).', context: 'Refund part or all of an order.', requirements: ['Refund an order with tax.'], files: ['src/refund.ts'],
     }],
   }, null, 2));
   const review = JSON.parse(baton('review', '--import', 'review-answer.json', '--json'));

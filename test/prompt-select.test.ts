@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryEntry } from '../src/core/memory.js';
 import type { Task } from '../src/core/task.js';
+import { cleanBody, type View } from '../src/prompt/render-memory.js';
 import { dropOrder, isProtected, selectMemory } from '../src/prompt/select.js';
 
 function task(id: string, deps: string[] = [], files: string[] = []): Task {
@@ -72,5 +73,22 @@ describe('selectMemory', () => {
     expect(order[0]).toBe('2 The module keeps a global cache'); // only a shared file
     expect(order.indexOf('2 Exported formatMoney(cents, currency)')).toBeGreaterThan(order.indexOf('2 Call migrate() before anything else'));
     expect(order.at(-1)!.startsWith('1 ')).toBe(true);
+  });
+});
+
+describe('cleanBody', () => {
+  const view = { task: task('T-ccc'), byId: new Map([['T-bbb', { ...task('T-bbb'), title: 'Schema' }]]) } as unknown as View;
+  const style = { bodyLimit: 0, terse: false };
+
+  it('cuts a failed check to the lines that say what failed', () => {
+    const noise = Array.from({ length: 200 }, (_, i) => `  ✓ passing test ${i}`).join('\n');
+    const body = `\`npm test\` exited 1 in 3.2s\n\n\`\`\`\n${noise}\n  ✗ login sets a cookie\n    AssertionError: expected undefined to be 'sid'\n\`\`\``;
+    const out = cleanBody({ time: '2026-11-01T00:00:00Z', kind: 'check', ref: 'fail', body }, view, style);
+    expect(out).toBe("`npm test` exited 1 in 3.2s\n    ✗ login sets a cookie\n    AssertionError: expected undefined to be 'sid'");
+  });
+
+  it('gives ids their titles and drops pointers the agent cannot open', () => {
+    const body = 'T-bbb filed follow-up for T-ccc.\n\nSee .agents/reviews/R-002.md.';
+    expect(cleanBody({ time: '2026-11-01T00:00:00Z', kind: 'review', ref: 'R-002', body }, view, style)).toBe('"Schema" (T-bbb) filed follow-up for this task.');
   });
 });

@@ -17,7 +17,7 @@ import { readPlan } from '../store/plan.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import { codeWithin, readCodeFiles } from './code.js';
 import { fitToBudget, type FitStyle } from './fit.js';
-import { nestHeadings, planContext } from './plan-context.js';
+import { filedReasons, nestHeadings, planContext } from './plan-context.js';
 import {
   dependencySection, instructionsSection, memorySection, omittedSection, redoSection, titled, type View,
 } from './render-memory.js';
@@ -159,7 +159,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const branch = taskBranchName(project, task);
   const view: View = {
     task, byId, items: selectMemory({ task, tasks, memory, files }), depFiles,
-    planInstructions: plan.instructions, ownCommits, ownFiles, branch,
+    planInstructions: [...filedReasons(project.paths.reviews, task, byId), ...plan.instructions], ownCommits, ownFiles, branch,
   };
   const own = new Set(ownFiles);
   const values: Record<string, string> = {

@@ -6,6 +6,8 @@
  * files goes to them; one that names this task leads its prompt). The
  * generated task table and graph are left out: the prompt has its own.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Task } from '../core/task.js';
 import { sections } from '../store/markdown.js';
 import { BEGIN_MARKER, END_MARKER, PLAN_TEMPLATE } from '../store/plan.js';
@@ -105,4 +107,27 @@ export function planContext(input: PlanInput): PlanContext {
   });
   parts.sort((a, b) => a.rank - b.rank || a.order - b.order);
   return { project: parts.map((p) => p.md).join('\n\n'), instructions };
+}
+
+/**
+ * Why a review filed this task: the line for it under `## Filed` in
+ * `reviews/R-*.md` (`- T-x Title (follows T-y): reason`), as an instruction
+ * that names the task it follows by title.
+ */
+export function filedReasons(reviewsDir: string, task: Task, byId: ReadonlyMap<string, Task>): string[] {
+  if (!existsSync(reviewsDir)) return [];
+  const out: string[] = [];
+  const prefix = `- ${task.id} ${task.title}`;
+  for (const name of readdirSync(reviewsDir).filter((n) => /^R-\d+\.md$/.test(n)).sort()) {
+    const text = readFileSync(join(reviewsDir, name), 'utf8');
+    const filed = sections(text).find((s) => s.title.toLowerCase() === 'filed');
+    for (const line of filed?.content.split('\n') ?? []) {
+      if (!line.startsWith(prefix)) continue;
+      const m = /^(?: \(follows (T-[0-9a-f]+)\))?(?::\s*(.*))?$/.exec(line.slice(prefix.length));
+      if (!m || (!m[1] && !m[2])) continue;
+      const follows = m[1] ? ` as a follow-up of "${byId.get(m[1])?.title ?? m[1]}" (${m[1]})` : '';
+      out.push(`A review filed this task${follows}${m[2] ? `: ${m[2]}` : '.'}`);
+    }
+  }
+  return out;
 }

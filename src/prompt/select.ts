@@ -15,7 +15,8 @@
  *      task's result, bug, decision or note that names this task or a file it
  *      touches, or that comes from a task whose commits touched such a file;
  *      project-wide decisions;
- *   3. project-wide reviews and notes.
+ *   3. project-wide notes, bugs and blockers.
+ * A review's summary reaches only the tasks it names (its decisions are entries of their own).
  * Routing: a project-wide entry that names tasks or their files is addressed to
  * those tasks and reaches no other. A result followed by a later result of the
  * same task is superseded and goes. Commits and usage are never included.
@@ -47,6 +48,18 @@ export interface SelectInput {
 }
 
 const SHARED_KINDS = new Set(['result', 'bug', 'decision', 'note', 'blocker']);
+/** Files nearly every task touches: sharing one says nothing about relevance. */
+const HUB_FILE_RE = /(^|\/)(package(-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.(toml|lock)|go\.(mod|sum)|poetry\.lock|requirements\.txt|README(\.md)?|CHANGELOG(\.md)?|\.gitignore|tsconfig\.json)$/i;
+/** A file touched by more tasks than this (besides this one) is shared too widely to signal anything. */
+const MAX_SHARERS = 3;
+
+/** This task's files that a few other tasks also touch: the ones that make their memory relevant. */
+function telling(task: Task, files: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const mine = new Set(files.get(task.id) ?? task.files);
+  const sharers = new Map<string, number>();
+  for (const [id, list] of files) if (id !== task.id) for (const f of new Set(list)) if (mine.has(f)) sharers.set(f, (sharers.get(f) ?? 0) + 1);
+  return new Set([...mine].filter((f) => !HUB_FILE_RE.test(f) && (sharers.get(f) ?? 0) <= MAX_SHARERS));
+}
 const ID_RE = /\bT-[0-9a-f]{3,16}\b/g;
 
 /** Task ids written in a text, known ones only. */
@@ -113,6 +126,7 @@ export function selectMemory(input: SelectInput): Item[] {
   const ancestors = furtherUp(task, byId);
   const followed = followedBy(task.id, memory);
   const myFiles = new Set(input.files.get(task.id) ?? task.files);
+  const shared = telling(task, input.files);
   const mentionedInTask = namedIds(task.body, known);
   const allFiles = new Set([...input.files.values()].flat());
   const items: Item[] = [];
@@ -179,7 +193,7 @@ export function selectMemory(input: SelectInput): Item[] {
   for (const id of [...memory.keys()].filter((k) => k !== 'project' && k !== task.id).sort()) {
     const entries = memory.get(id) ?? [];
     const latest = latestResult(entries);
-    const shares = (input.files.get(id) ?? []).some((f) => myFiles.has(f));
+    const shares = (input.files.get(id) ?? []).some((f) => shared.has(f));
     for (const e of entries) {
       if (!SHARED_KINDS.has(e.kind) || (e.kind === 'result' && e !== latest)) continue;
       const names = namedIds(e.body, known).has(task.id) || namedFiles(e.body, myFiles).size > 0;
@@ -195,8 +209,10 @@ export function selectMemory(input: SelectInput): Item[] {
     const files = namedFiles(e.body, allFiles);
     const addressed = ids.has(task.id) || [...files].some((f) => myFiles.has(f));
     // A review's summary that names this task reports on it; a decision or note that names it instructs it.
-    if (addressed && e.kind === 'review') push(2, 'related', e, 'project', 2.2);
-    else if (addressed) push(0, 'instruction', e, task.id, 2);
+    if (e.kind === 'review') {
+      // A review's summary reports on the project; only what it says about this task is for this task.
+      if (addressed) push(2, 'related', e, 'project', 2.2);
+    } else if (addressed) push(0, 'instruction', e, task.id, 2);
     else if (ids.size || files.size) continue; // addressed to other tasks: theirs alone
     else if (e.kind === 'decision') push(2, 'related', e, 'project', 2.5);
     else push(3, 'related', e, 'project', 0);
