@@ -30,7 +30,8 @@ const command: CommandModule<object, Args> = {
     const { issuePrompt } = await import('../prompt/issue.js');
     const prompt = await issuePrompt(openProject(cwd), String(argv.id), { budget: argv.budget, withFiles: argv.withFiles });
     const note = `${prompt.id}: ${prompt.tokens} tokens (${prompt.encoding}, budget ${prompt.budget}), kept in ${prompt.file}`;
-    if (prompt.omitted.length) err(`baton: ${prompt.omitted.length} memory entries left out to fit the budget (the prompt says which kinds and from which tasks)`);
+    const n = prompt.omitted.length;
+    if (n) err(`baton: ${n} memory entr${n === 1 ? 'y' : 'ies'} left out to fit the budget (the prompt says which kinds and from which tasks)`);
     if (clipboard) {
       const tool = clipboard.copyToClipboard(prompt.text);
       err(`Copied to the clipboard with ${tool}. ${note}`);

@@ -149,5 +149,6 @@ export function omittedSection(omitted: readonly Item[], view: View, budget: num
   const sources = [...new Set(omitted.map((i) => i.entry.task ?? 'project'))];
   const names = sources.slice(0, 3).map((id) => (id === 'project' ? 'project-wide' : `"${view.byId.get(id)?.title ?? id}"`));
   const more = sources.length > 3 ? ` and ${sources.length - 3} more` : '';
-  return `To fit ${budget} tokens, ${omitted.length} less relevant memory entries were left out (${kindText}; from ${names.join(', ')}${more}).`;
+  const n = omitted.length;
+  return `To fit ${budget} tokens, ${n} less relevant memory entr${n === 1 ? 'y was' : 'ies were'} left out (${kindText}; from ${names.join(', ')}${more}).`;
 }
