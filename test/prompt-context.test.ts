@@ -55,7 +55,7 @@ describe('baton prompt context', () => {
     expect(text).not.toContain('| id | title |');
     // Routing: addressed to this task, it leads; addressed to another, it is not here; project-wide stays.
     expect(text.indexOf('## Instructions for this task')).toBeLessThan(text.indexOf('## Working rules'));
-    expect(text).toMatch(/## Instructions for this task\n\n[\s\S]*- this task must not cache rendered prices\./);
+    expect(text).toMatch(/## Instructions for this task\n\n[\s\S]*- This task must not cache rendered prices\./);
     expect(text).not.toContain('must add the CHF currency');
     expect(text).not.toContain('keeps its table sorted');
     expect(text).toContain('All logs are JSON lines.');

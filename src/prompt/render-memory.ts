@@ -63,6 +63,7 @@ export function cleanBody(entry: MemoryEntry, view: View, style: Style): string 
     seen.add(id);
     return `"${t.title}" (${id})`;
   });
+  body = body.replace(/(^|[.!?]\s+|\n)this task/g, '$1This task');
   // A review's id alone at the end of a decision: the agent cannot open the review.
   body = body.replace(/\s*\((R-\d+)\)\s*$/, '').replace(/\n{3,}/g, '\n\n').trim();
   if (style.bodyLimit && body.length > style.bodyLimit) body = `${body.slice(0, style.bodyLimit).trimEnd()} …`;
