@@ -104,7 +104,7 @@ function render(template: Template, inputs: Inputs, kept: ReadonlySet<Item>, omi
   const { view, values } = inputs;
   return redact(renderTemplate(template, {
     ...values,
-    project: cutText(values.project!, style.textLimit),
+    project: style.noPlan ? '' : cutText(values.project!, style.textLimit),
     task: cutText(values.task!, style.textLimit),
     report_format: style.terse ? TERSE_REPORT : REPORT_FORMAT,
     full: style.terse ? '' : 'yes',

@@ -17,6 +17,8 @@ export interface FitStyle {
   terse: boolean;
   /** Cut the plan and task sections to this many characters (0: no cut). */
   textLimit: number;
+  /** Leave the plan out altogether: the last resort before cutting the text itself. */
+  noPlan?: boolean;
 }
 
 export type Renderer = (kept: ReadonlySet<Item>, omitted: readonly Item[], style: FitStyle) => string;
@@ -34,6 +36,7 @@ const STYLES: FitStyle[] = [
   { bodyLimit: 240, terse: true, textLimit: 0 },
   { bodyLimit: 160, terse: true, textLimit: 1500 },
   { bodyLimit: 100, terse: true, textLimit: 600 },
+  { bodyLimit: 100, terse: true, textLimit: 300, noPlan: true },
 ];
 
 function attempt(render: Renderer, items: readonly Item[], budget: number, count: Counter, style: FitStyle): Fitted | undefined {
