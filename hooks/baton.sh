@@ -16,8 +16,8 @@
 #                 rewrites are queued it hands over to Node (`baton hooks flush`),
 #                 which replaces rewritten entries in place (rare: after amend/rebase).
 # `baton log`, `baton done` and `baton sync` flush the queue too (flushQueue).
-# Entries are written as git reports them: sh cannot apply baton's secret
-# redaction; the Node flush and `baton memory rebuild` do (see src/hook/flush.ts).
+# Entries are redacted by format-entries.awk (the token shapes of src/core/redact.ts
+# and private key blocks); the Node flush and `baton memory rebuild` redact again.
 
 # The fields of one commit record; Node reads commits with the same command.
 baton_log() {
@@ -208,16 +208,42 @@ baton_post_rewrite() {
   done >> "$baton_q/rewrites-$baton_key"
 }
 
-# Wait while Node holds its lock on the memory file (appendMemory, flush): the
-# hook only appends, in one write, so it needs no lock of its own (taking and
-# removing one costs two processes on every commit).
-baton_wait_lock() {
+# The lock on one memory file, shared with Node (withLock in src/store/atomic.ts):
+# a file created with O_EXCL (sh's noclobber `>`, a builtin; Node's `wx`) in
+# the worktree's git dir, removed by its holder. Whoever holds it reads and
+# writes the memory file; so an append never lands between a Node flush's read
+# and its rename (which lost the entry). Node removes one left by a dead holder.
+baton_lock() {
   baton_tries=0
-  while [ -e "$1" ]; do
+  while :; do
+    set -C
+    if { : > "$1"; } 2>/dev/null; then set +C; return 0; fi
+    set +C
     baton_tries=$((baton_tries + 1))
     [ "$baton_tries" -lt 100 ] || { echo "memory file is locked ($1)" >&2; return 1; }
     sleep 0.1 2>/dev/null || sleep 1
   done
+}
+
+# Queued commits that are no longer in HEAD's history (a `git reset`, an aborted
+# rebase, a dropped pick) are news of nothing: they are left out. The usual
+# record is HEAD itself, known without a process.
+baton_reachable() {
+  baton_head_sha || return 1
+  baton_kept=''
+  for baton_word in $baton_lines; do
+    case $baton_word in
+      T-*|project)
+        [ -n "$baton_cur" ] && baton_kept="$baton_kept$baton_cur $baton_word
+"
+        continue ;;
+    esac
+    baton_cur=''
+    if [ "$baton_word" = "$baton_sha" ] || git merge-base --is-ancestor "$baton_word" "$baton_sha" 2>/dev/null; then
+      baton_cur=$baton_word
+    fi
+  done
+  baton_lines=$baton_kept
 }
 
 # pre-commit: write the queued records of this branch into memory and stage them.
@@ -235,6 +261,8 @@ baton_pre_commit() {
   while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
 "; done < "$baton_queue"
   : > "$baton_queue"
+  baton_cur=''
+  baton_reachable || { printf '%s' "$baton_lines" >> "$baton_queue"; return 1; }
   if baton_write_queued; then
     # Commits whose trailer names another task, set aside by format-entries.awk.
     [ -s "$baton_q/elsewhere" ] || return 0
@@ -264,13 +292,15 @@ baton_write_queued() {
     else
       baton_fresh="# Memory: $baton_task\\n\\nAppend-only log of attempts, commits, results, bugs and decisions for this task."
     fi
+    baton_lock "$baton_q/memory-$baton_task.lock" || return 1
     [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
-    baton_wait_lock "$baton_q/memory-$baton_task.lock" || return 1
     # Appended in one write(): the file is never rewritten here, only grown.
     printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = "$baton_task" ] && echo "$baton_sha"; done \
       | baton_log | awk -v memfile="$baton_src" -v header="$baton_fresh" \
-        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file" \
-      || return 1
+        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
+    baton_rc=$?
+    rm -f "$baton_q/memory-$baton_task.lock"
+    [ "$baton_rc" = 0 ] || return 1
     baton_staged="$baton_staged $baton_file"
   done
   [ -n "$baton_staged" ] || return 0
