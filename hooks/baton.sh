@@ -193,7 +193,8 @@ baton_record() {
   # `git commit <paths>` commits from a temporary index: re-stage what pre-commit
   # wrote into the real one, or the memory file would show as changed.
   if [ -r "$baton_q/restage" ]; then
-    IFS= read -r baton_restage < "$baton_q/restage"
+    baton_restage=''
+    while IFS= read -r baton_line; do baton_restage="$baton_restage $baton_line"; done < "$baton_q/restage"
     rm -f "$baton_q/restage"
     git add -- $baton_restage
   fi
@@ -217,7 +218,8 @@ baton_lock() {
   baton_tries=0
   while :; do
     set -C
-    if { : > "$1"; } 2>/dev/null; then set +C; return 0; fi
+    # `true`, not `:`: a failed redirection of a special builtin ends the shell.
+    if { true > "$1"; } 2>/dev/null; then set +C; return 0; fi
     set +C
     baton_tries=$((baton_tries + 1))
     [ "$baton_tries" -lt 100 ] || { echo "memory file is locked ($1)" >&2; return 1; }
@@ -246,10 +248,34 @@ baton_reachable() {
   baton_lines=$baton_kept
 }
 
+# The title a new memory file starts with, with `\n` for newlines (printf and
+# awk -v read them). Node's memoryHeader writes the same (test/faults-formats).
+baton_header() {
+  if [ "$1" = project ]; then
+    baton_fresh='# Memory: project\n\nDecisions from reviews and commits made off task branches. Append-only; baton adds entries below.'
+  else
+    baton_fresh="# Memory: $1\\n\\nAppend-only log of attempts, commits, results, bugs and decisions for this task."
+  fi
+}
+
+# The first commit of a task branch creates the task's memory file (its title
+# only): later commits then only append to a file that exists at their base,
+# so a commit dropped or replayed by a rebase meets a file, not a deletion.
+baton_ensure_memory() {
+  baton_file=.agents/memory/$baton_id.md
+  [ -e "$baton_file" ] && return 0
+  [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
+  baton_header "$baton_id"
+  printf "$baton_fresh\n" > "$baton_file" || return 1
+  git add -- "$baton_file" || return 1
+  case ${GIT_INDEX_FILE:-} in *next-index*) mkdir -p "$baton_q" && printf '%s\n' "$baton_file" >> "$baton_q/restage" ;; esac
+}
+
 # pre-commit: write the queued records of this branch into memory and stage them.
 baton_pre_commit() {
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
+  if [ -n "$baton_id" ]; then baton_ensure_memory || return 1; fi
   if [ -s "$baton_q/rewrites-$baton_key" ]; then
     "$baton_node" "$baton_pkg/dist/bin.js" hooks flush --stage >/dev/null
     return
@@ -287,11 +313,7 @@ baton_write_queued() {
   for baton_task in $baton_tasks; do
     baton_file=.agents/memory/$baton_task.md
     [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
-    if [ "$baton_task" = project ]; then
-      baton_fresh='# Memory: project\n\nDecisions from reviews and commits made off task branches. Append-only; baton adds entries below.'
-    else
-      baton_fresh="# Memory: $baton_task\\n\\nAppend-only log of attempts, commits, results, bugs and decisions for this task."
-    fi
+    baton_header "$baton_task"
     baton_lock "$baton_q/memory-$baton_task.lock" || return 1
     [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
     # Appended in one write(): the file is never rewritten here, only grown.
@@ -305,7 +327,7 @@ baton_write_queued() {
   done
   [ -n "$baton_staged" ] || return 0
   git add -- $baton_staged || return 1
-  case ${GIT_INDEX_FILE:-} in *next-index*) printf '%s\n' "$baton_staged" > "$baton_q/restage" ;; esac
+  case ${GIT_INDEX_FILE:-} in *next-index*) printf '%s\n' "$baton_staged" >> "$baton_q/restage" ;; esac
 }
 
 # Run the hook that was here before baton, as if git had run it from here
