@@ -9,7 +9,8 @@
 #   post-commit   queues "<sha> <task>" in the worktree's own git dir (the branch's
 #                 task, or `project`; a `Task:` trailer naming another task wins
 #                 when the entry is written);
-#   post-merge    the same for a merge commit made by `git merge`;
+#   post-merge    the same for a merge commit made by `git merge`, and for the
+#                 tips it merged (or fast-forwarded to), whose entries wait elsewhere;
 #   post-rewrite  queues the "<old> <new>" pairs of an amend or a rebase;
 #   pre-commit    writes the queued records into .agents/memory/<task>.md and stages
 #                 them, so they go into this commit and the tree stays clean. When
@@ -177,19 +178,30 @@ baton_head_sha() {
 baton_record() {
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
-  if [ "$1" = merge ]; then
-    # Only a merge commit is news: a fast-forward made no commit.
-    baton_parents=$(git log -1 --format=%P HEAD) || return 1
-    case $baton_parents in *' '*) ;; *) return 0 ;; esac
-  fi
   baton_head_sha || return 1
   baton_task=$baton_id
   if [ -z "$baton_task" ]; then
     [ "$baton_offtask" = true ] || return 0
     baton_task=project
   fi
+  baton_records="$baton_sha $baton_task"
+  if [ "$1" = merge ]; then
+    # The tips merged in are queued too: the last commit of a branch has its
+    # entry waiting in that branch's queue, which this branch never reads. Its
+    # `Task:` trailer sends it to its task's file; one already there is skipped.
+    # A fast-forward made no commit of its own: only the tip is news.
+    baton_parents=$(git log -1 --format=%P HEAD) || return 1
+    set -- $baton_parents
+    if [ $# -gt 1 ]; then
+      shift
+      baton_records=''
+      for baton_p in "$@"; do baton_records="$baton_records$baton_p $baton_task
+"; done
+      baton_records="$baton_records$baton_sha $baton_task"
+    fi
+  fi
   [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 1
-  printf '%s %s\n' "$baton_sha" "$baton_task" >> "$baton_q/queue-$baton_key" || return 1
+  printf '%s\n' "$baton_records" >> "$baton_q/queue-$baton_key" || return 1
   # `git commit <paths>` commits from a temporary index: re-stage what pre-commit
   # wrote into the real one, or the memory file would show as changed.
   if [ -r "$baton_q/restage" ]; then
@@ -281,14 +293,27 @@ baton_pre_commit() {
     return
   fi
   baton_queue=$baton_q/queue-$baton_key
-  [ -s "$baton_queue" ] || return 0
-  # Read and empty the queue with builtins (a commit costs ~4 ms; every exec counts).
   baton_lines=''
-  while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
+  if [ -s "$baton_queue" ]; then
+    # Read and empty the queue with builtins (a commit costs ~4 ms; every exec counts).
+    while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
 "; done < "$baton_queue"
-  : > "$baton_queue"
-  baton_cur=''
-  baton_reachable || { printf '%s' "$baton_lines" >> "$baton_queue"; return 1; }
+    : > "$baton_queue"
+    baton_cur=''
+    baton_reachable || { printf '%s' "$baton_lines" >> "$baton_queue"; return 1; }
+  fi
+  # Committing a merge (`git merge --no-commit`, a resolved conflict, `baton done
+  # --merge`): the tips merged in go into this commit, routed by their trailer.
+  if [ -r "$baton_gd/MERGE_HEAD" ]; then
+    baton_task=${baton_id:-project}
+    if [ -n "$baton_id" ] || [ "$baton_offtask" = true ]; then
+      while read -r baton_line baton_rest; do
+        [ -n "$baton_line" ] && baton_lines="$baton_lines$baton_line $baton_task
+"
+      done < "$baton_gd/MERGE_HEAD"
+    fi
+  fi
+  [ -n "$baton_lines" ] || return 0
   if baton_write_queued; then
     # Commits whose trailer names another task, set aside by format-entries.awk.
     [ -s "$baton_q/elsewhere" ] || return 0

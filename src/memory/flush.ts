@@ -8,7 +8,8 @@
  * redaction; the sh hooks cannot do that, and write git's text as is (it is
  * already in the repository's history, so memory shows nothing new).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gitDirOf } from '../git/gitdir.js';
 import { safeBranch } from '../project/context.js';
 import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
@@ -34,8 +35,12 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
   if (!branch) return [];
   const config = readConfig(root);
   const claim = claimQueue(gitDirOf(root), branch);
+  // Committing a merge (the pre-commit hook): the tips merged in go into this commit, as in baton.sh.
+  const merging = opts.stage ? mergeHeads(gitDirOf(root)) : [];
+  const task = taskOfBranch(branch, config.branch_prefix) ?? 'project';
+  if (task !== 'project' || config.record_off_task_commits) claim.queued.push(...merging.map((sha) => ({ sha, task })));
   try {
-    const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim);
+    const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
     const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
     if (opts.stage) await stageFiles(root, written.map((r) => rel(root, r.path)));
     claim.release();
@@ -47,7 +52,7 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
 }
 
 async function flushClaim(
-  root: string, branch: string, prefix: string, base: string, claim: ReturnType<typeof claimQueue>,
+  root: string, branch: string, prefix: string, base: string, claim: ReturnType<typeof claimQueue>, merging: ReadonlySet<string>,
 ): Promise<SyncResult[]> {
   const rewrites = new Map(claim.rewrites);
   const branchTask = taskOfBranch(branch, prefix);
@@ -66,7 +71,7 @@ async function flushClaim(
   const results: SyncResult[] = [];
   for (const [id, queued] of byFile) {
     const reachable: string[] = [];
-    for (const sha of queued) if (await isAncestor(root, sha)) reachable.push(sha);
+    for (const sha of queued) if (merging.has(sha) || (await isAncestor(root, sha))) reachable.push(sha);
     if (id === branchTask) {
       const own = await taskCommitsOnBranch(root, id, base);
       const expected = [...own, ...reachable.filter((s) => !own.includes(s))];
@@ -76,4 +81,10 @@ async function flushClaim(
     }
   }
   return results;
+}
+
+/** The commits being merged (`MERGE_HEAD`), while a merge waits to be committed. */
+function mergeHeads(gitDir: string): string[] {
+  const path = join(gitDir, 'MERGE_HEAD');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
 }
