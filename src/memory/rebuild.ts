@@ -1,8 +1,9 @@
 /**
- * `baton memory rebuild [ID]`: commit entries made again from history (the
- * `Task:` trailer and the task branch), in the current worktree. Every
- * non-commit entry stays where it is; so does every commit entry that is
- * still right, with its text made again from git.
+ * `baton memory rebuild [ID]`: memory made right from history, in the current
+ * worktree. Commit entries are made again from the commits (the `Task:`
+ * trailer and the task branch; stale ones go); every other entry stays where
+ * it is, and one deleted from the file (or with it) comes back from the file's
+ * own history. The whole file is redacted.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { currentBranch } from '../git/gitdir.js';
@@ -11,6 +12,8 @@ import { readConfig } from '../store/config.js';
 import { agentsPaths } from '../store/paths.js';
 import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
+import { memoryIdsInHistory, restoreMemory } from './restore.js';
+import { runGit } from '../git/run.js';
 
 export async function rebuildMemory(root: string, id?: string): Promise<SyncResult[]> {
   const config = readConfig(root);
@@ -27,11 +30,14 @@ export async function rebuildMemory(root: string, id?: string): Promise<SyncResu
   const commits = await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
   const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
   const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));
-  const ids = new Set(id ? [id] : [...groups.keys(), ...existingMemoryIds(root)]);
+  // Every memory file: those with commits, those here, and those deleted (still in history).
+  const ids = new Set(id ? [id] : [...groups.keys(), ...existingMemoryIds(root), ...runGit(root, memoryIdsInHistory)]);
   if (!config.record_off_task_commits) ids.delete('project');
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
-    results.push(await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true }));
+    const { restored, redacted } = await restoreMemory(root, each);
+    const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true });
+    results.push({ ...r, added: r.added + restored, replaced: r.replaced + (redacted ? 1 : 0) });
   }
   return results;
 }
