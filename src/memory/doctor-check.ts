@@ -10,8 +10,12 @@ import { parseMemory } from './file.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { shortSha } from '../hook/package.js';
 import { pendingShas } from './queue.js';
+import { recordCheck } from './record-check.js';
 
-export const memoryCheck: DoctorCheck = async (project) => {
+/** Both of doctor's memory checks: the record in this checkout, and unmerged task branches. */
+export const memoryCheck: DoctorCheck = async (project, opts) => [...(await recordCheck(project, opts)), ...(await branchesCheck(project))];
+
+export const branchesCheck: DoctorCheck = async (project) => {
   const { root, config } = project;
   const common = await commonGitDir(root);
   const pending = new Set<string>();

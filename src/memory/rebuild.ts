@@ -8,30 +8,44 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { currentBranch } from '../git/gitdir.js';
 import { commitsBefore, listCommits, resolveCommit } from '../git/history.js';
-import { readConfig } from '../store/config.js';
+import { readConfig, type Config } from '../store/config.js';
 import { agentsPaths } from '../store/paths.js';
 import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
 import { memoryIdsInHistory, restoreMemory } from './restore.js';
 import { runGit } from '../git/run.js';
 
-export async function rebuildMemory(root: string, id?: string): Promise<SyncResult[]> {
-  const config = readConfig(root);
+/**
+ * The one rule, applied to HEAD's history: which commits each memory file must
+ * hold (a `Task:` trailer, else the task branch for its own commits, else
+ * `project`), from the commit that added .agents/ on. The flush, doctor and
+ * `baton done` ask the same question of the same code.
+ */
+export async function expectedCommits(root: string, config: Config = readConfig(root)): Promise<{ groups: Map<string, string[]>; ids: string[] }> {
   let branch: string | undefined;
   try {
     branch = currentBranch(root);
   } catch {
     branch = undefined;
   }
-  if (!(await resolveCommit(root, 'HEAD'))) return [];
+  if (!(await resolveCommit(root, 'HEAD'))) return { groups: new Map(), ids: [] };
   const branchTask = taskOfBranch(branch, config.branch_prefix);
   // History baton knows about starts with the commit that added .agents/.
   const before = await commitsBefore(root, '.agents/config.yaml');
   const commits = await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
   const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
   const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));
+  if (!config.record_off_task_commits) groups.delete('project');
+  const ids = [...new Set([...groups.keys(), ...existingMemoryIds(root)])].filter((i) => i !== 'project' || config.record_off_task_commits);
+  return { groups, ids };
+}
+
+export async function rebuildMemory(root: string, id?: string): Promise<SyncResult[]> {
+  const config = readConfig(root);
+  if (!(await resolveCommit(root, 'HEAD'))) return [];
+  const { groups, ids: known } = await expectedCommits(root);
   // Every memory file: those with commits, those here, and those deleted (still in history).
-  const ids = new Set(id ? [id] : [...groups.keys(), ...existingMemoryIds(root), ...runGit(root, memoryIdsInHistory)]);
+  const ids = new Set(id ? [id] : [...known, ...runGit(root, memoryIdsInHistory)]);
   if (!config.record_off_task_commits) ids.delete('project');
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
