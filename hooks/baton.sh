@@ -234,6 +234,8 @@ baton_lock() {
     if { true > "$1"; } 2>/dev/null; then set +C; return 0; fi
     set +C
     baton_tries=$((baton_tries + 1))
+    # A lock over a minute old was left by a holder that died (Node gives up on one after 30 s).
+    if [ "$baton_tries" = 1 ] && [ -n "$(find "$1" -mmin +1 2>/dev/null)" ]; then rm -f "$1"; continue; fi
     [ "$baton_tries" -lt 100 ] || { echo "memory file is locked ($1)" >&2; return 1; }
     sleep 0.1 2>/dev/null || sleep 1
   done
