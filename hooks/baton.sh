@@ -9,8 +9,9 @@
 #   post-commit   queues "<sha> <task>" in the worktree's own git dir (the branch's
 #                 task, or `project`; a `Task:` trailer naming another task wins
 #                 when the entry is written);
-#   post-merge    the same for a merge commit made by `git merge`, and for the
-#                 tips it merged (or fast-forwarded to), whose entries wait elsewhere;
+#   post-merge    the same for a merge commit made by `git merge`, and `<sha> tip`
+#                 for the tips it merged (or fast-forwarded to): written where
+#                 their `Task:` trailer sends them (their entry waits elsewhere);
 #   post-rewrite  queues the "<old> <new>" pairs of an amend or a rebase;
 #   pre-commit    writes the queued records into .agents/memory/<task>.md and stages
 #                 them, so they go into this commit and the tree stays clean. When
@@ -180,28 +181,32 @@ baton_record() {
   [ -n "$baton_br" ] || return 0
   baton_head_sha || return 1
   baton_task=$baton_id
-  if [ -z "$baton_task" ]; then
-    [ "$baton_offtask" = true ] || return 0
-    baton_task=project
-  fi
-  baton_records="$baton_sha $baton_task"
+  [ -n "$baton_task" ] || [ "$baton_offtask" != true ] || baton_task=project
+  baton_records=''
+  [ -z "$baton_task" ] || baton_records="$baton_sha $baton_task
+"
   if [ "$1" = merge ]; then
-    # The tips merged in are queued too: the last commit of a branch has its
-    # entry waiting in that branch's queue, which this branch never reads. Its
-    # `Task:` trailer sends it to its task's file; one already there is skipped.
-    # A fast-forward made no commit of its own: only the tip is news.
+    # The tips merged in are queued as `tip`: the last commit of a branch has
+    # its entry waiting in that branch's queue, which this branch never reads.
+    # A tip goes where its `Task:` trailer sends it, or nowhere (a commit of
+    # the base was recorded there). A fast-forward made no commit of its own.
     baton_parents=$(git log -1 --format=%P HEAD) || return 1
     set -- $baton_parents
     if [ $# -gt 1 ]; then
       shift
       baton_records=''
-      for baton_p in "$@"; do baton_records="$baton_records$baton_p $baton_task
+      for baton_p in "$@"; do baton_records="$baton_records$baton_p tip
 "; done
-      baton_records="$baton_records$baton_sha $baton_task"
+      [ -z "$baton_task" ] || baton_records="$baton_records$baton_sha $baton_task
+"
+    else
+      baton_records="$baton_sha tip
+"
     fi
   fi
+  [ -n "$baton_records" ] || return 0
   [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 1
-  printf '%s\n' "$baton_records" >> "$baton_q/queue-$baton_key" || return 1
+  printf '%s' "$baton_records" >> "$baton_q/queue-$baton_key" || return 1
   # `git commit <paths>` commits from a temporary index: re-stage what pre-commit
   # wrote into the real one, or the memory file would show as changed.
   if [ -r "$baton_q/restage" ]; then
@@ -249,7 +254,7 @@ baton_reachable() {
   baton_kept=''
   for baton_word in $baton_lines; do
     case $baton_word in
-      T-*|project)
+      T-*|project|tip)
         [ -n "$baton_cur" ] && baton_kept="$baton_kept$baton_cur $baton_word
 "
         continue ;;
@@ -307,13 +312,10 @@ baton_pre_commit() {
   # Committing a merge (`git merge --no-commit`, a resolved conflict, `baton done
   # --merge`): the tips merged in go into this commit, routed by their trailer.
   if [ -r "$baton_gd/MERGE_HEAD" ]; then
-    baton_task=${baton_id:-project}
-    if [ -n "$baton_id" ] || [ "$baton_offtask" = true ]; then
-      while read -r baton_line baton_rest; do
-        [ -n "$baton_line" ] && baton_lines="$baton_lines$baton_line $baton_task
+    while read -r baton_line baton_rest; do
+      [ -n "$baton_line" ] && baton_lines="$baton_lines$baton_line tip
 "
-      done < "$baton_gd/MERGE_HEAD"
-    fi
+    done < "$baton_gd/MERGE_HEAD"
   fi
   [ -n "$baton_lines" ] || return 0
   if baton_write_queued; then
@@ -336,6 +338,13 @@ baton_write_queued() {
       T-*|project) case " $baton_tasks " in *" $baton_word "*) ;; *) baton_tasks="$baton_tasks $baton_word" ;; esac ;;
     esac
   done
+  # Merged tips: only those whose `Task:` trailer names a task, set aside for it.
+  case $baton_lines in *' tip
+'*)
+    printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = tip ] && echo "$baton_sha"; done \
+      | baton_log | awk -v task=tip -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >/dev/null \
+      || return 1 ;;
+  esac
   baton_staged=''
   for baton_task in $baton_tasks; do
     baton_file=.agents/memory/$baton_task.md

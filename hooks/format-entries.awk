@@ -29,9 +29,16 @@ BEGIN {
   n = 0
   if (memfile != "") {
     RS = "\n"
+    fence = ""
     while ((getline line < memfile) > 0) {
       n++
       last = line
+      # Code fences, as src/memory/file.ts reads them: one left open is closed before appending.
+      if (line ~ /^ ? ? ?(```|~~~)/) {
+        fl = line; sub(/^[ \t]+/, "", fl); sub(/[ \t\r]+$/, "", fl)
+        if (fence == "") { match(fl, /^(`+|~+)/); fence = substr(fl, 1, RLENGTH) }
+        else if (index(fl, fence) == 1 && fl ~ /^[`~]+$/) fence = ""
+      }
       if (line ~ /^## [0-9][0-9-]*T[0-9:]*Z commit [0-9a-f]/) { split(line, h, " "); seen[substr(h[4], 1, 12)] = 1 }
     }
     close(memfile)
@@ -111,6 +118,8 @@ $1 != "" {
   # A `Task:` trailer naming another task sends the commit to that task's file.
   split($3, t, " ")
   if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; next }
+  # A merged tip (`-v task=tip`) is news only for the task its trailer names.
+  if (task == "tip") next
   if (short in seen) next
   seen[short] = 1
   text = "## " $2 " commit " short "\n" redact($4)
@@ -124,6 +133,7 @@ $1 != "" {
 END {
   if (memfile != "" && m) {
     if (n == 0 && header != "") { print header; print "" }
+    else if (fence != "") { print fence; print "" }
     else if (n && last != "") print ""
   }
   for (i = 1; i <= m; i++) {

@@ -50,6 +50,22 @@ export function parseMemory(text: string, task?: string): MemoryFile {
   return { preamble, entries };
 }
 
+/**
+ * `text` ready for entries to be appended: a code fence left open at its end
+ * (a bad paste, a cut merge) is closed, or every entry after it would read as
+ * code. The hook does the same (format-entries.awk).
+ */
+export function appendable(text: string): string {
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const f = FENCE_RE.exec(line);
+    if (!f) continue;
+    if (!fence) fence = f[1]![0]!.repeat(f[1]!.length);
+    else if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') fence = undefined;
+  }
+  return fence ? `${text.replace(/\n*$/, '\n')}${fence}\n` : text;
+}
+
 export function memoryPath(root: string, id: string): string {
   return id === 'project' ? agentsPaths(root).projectMemory : agentsPaths(root).memoryFile(id);
 }
@@ -103,7 +119,7 @@ export async function appendMemory(
     lockDir = join(agentsPaths(root).memory);
   }
   await withLock(join(lockDir, `memory-${id}.lock`), () => {
-    const before = existsSync(path) ? readFileSync(path, 'utf8') : memoryHeader(id, title);
+    const before = appendable(existsSync(path) ? readFileSync(path, 'utf8') : memoryHeader(id, title));
     const sep = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
     const added = entries.map((e) => formatEntry({ ...e, body: redact(e.body) })).join('\n');
     writeFileAtomic(path, `${before}${sep}${added}`);

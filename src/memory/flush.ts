@@ -37,8 +37,7 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
   const claim = claimQueue(gitDirOf(root), branch);
   // Committing a merge (the pre-commit hook): the tips merged in go into this commit, as in baton.sh.
   const merging = opts.stage ? mergeHeads(gitDirOf(root)) : [];
-  const task = taskOfBranch(branch, config.branch_prefix) ?? 'project';
-  if (task !== 'project' || config.record_off_task_commits) claim.queued.push(...merging.map((sha) => ({ sha, task })));
+  claim.queued.push(...merging.map((sha) => ({ sha, task: TIP })));
   try {
     const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
     const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
@@ -64,6 +63,7 @@ async function flushClaim(
   claim.queued.forEach((q, i) => {
     const sha = finals[i]!;
     const id = trailer.get(sha) ?? q.task;
+    if (id === TIP) return; // a merged tip with no trailer was recorded on its own branch
     const list = byFile.get(id) ?? [];
     if (!list.includes(sha)) byFile.set(id, [...list, sha]);
   });
@@ -82,6 +82,9 @@ async function flushClaim(
   }
   return results;
 }
+
+/** A merged tip, queued by the hooks (baton.sh) and recorded only where its `Task:` trailer sends it. */
+const TIP = 'tip';
 
 /** The commits being merged (`MERGE_HEAD`), while a merge waits to be committed. */
 function mergeHeads(gitDir: string): string[] {

@@ -4,7 +4,7 @@
  */
 import { formatEntry } from './entry.js';
 import { redact } from '../core/redact.js';
-import { parseMemory } from './file.js';
+import { appendable, parseMemory } from './file.js';
 
 export interface ReconcilePlan {
   /** For each commit entry's ref: the full SHA it stands for now, or null to remove it. */
@@ -64,7 +64,7 @@ export function reconcileMemory(text: string, header: string, plan: ReconcilePla
   const missing = plan.expected.filter((sha) => !present.has(sha) && plan.entries.has(sha));
   if (missing.length) {
     if (out.trim() === '') out = header;
-    out = out.replace(/\n*$/, '\n\n') + missing.map((sha) => `${plan.entries.get(sha)!}\n`).join('\n');
+    out = appendable(out).replace(/\n*$/, '\n\n') + missing.map((sha) => `${plan.entries.get(sha)!}\n`).join('\n');
   }
   return { text: out, added: missing.length, replaced, removed };
 }

@@ -13,7 +13,7 @@ import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
 import { redact } from '../core/redact.js';
 import { formatEntry, type MemoryEntry } from './entry.js';
-import { memoryHeader, memoryPath, parseMemory } from './file.js';
+import { appendable, memoryHeader, memoryPath, parseMemory } from './file.js';
 
 export interface LostEntry {
   entry: MemoryEntry;
@@ -68,7 +68,7 @@ export function insertEntries(text: string, id: string, entries: readonly Memory
     const parsed = parseMemory(out);
     const next = parsed.entries.find((e) => e.time > entry.time);
     if (!next) {
-      out = `${out.replace(/\n*$/, '\n\n')}${block}`;
+      out = `${appendable(out).replace(/\n*$/, '\n\n')}${block}`;
       continue;
     }
     const all = out.split('\n');
