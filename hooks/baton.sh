@@ -277,24 +277,35 @@ baton_header() {
   fi
 }
 
-# The first commit of a task branch creates the task's memory file (its title
-# only): later commits then only append to a file that exists at their base,
-# so a commit dropped or replayed by a rebase meets a file, not a deletion.
+# Every task has its memory file from the commit that adds the task (its title
+# only): entries are then only ever appended to a file that exists wherever
+# the task does, so a commit replayed by a rebase or a cherry-pick onto another
+# task's branch meets a file, not a deletion (a modify/delete conflict).
 baton_ensure_memory() {
-  baton_file=.agents/memory/$baton_id.md
-  [ -e "$baton_file" ] && return 0
-  [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
-  baton_header "$baton_id"
-  printf "$baton_fresh\n" > "$baton_file" || return 1
-  git add -- "$baton_file" || return 1
-  case ${GIT_INDEX_FILE:-} in *next-index*) mkdir -p "$baton_q" && printf '%s\n' "$baton_file" >> "$baton_q/restage" ;; esac
+  baton_new=''
+  for baton_f in .agents/tasks/T-*.md; do
+    baton_rest=${baton_f#.agents/tasks/T-}
+    baton_hex=${baton_rest%%[!0-9a-f]*}
+    case $baton_rest in "$baton_hex"-*|"$baton_hex".md) ;; *) continue ;; esac
+    [ -n "$baton_hex" ] && [ -f "$baton_f" ] || continue
+    baton_t=T-$baton_hex
+    baton_file=.agents/memory/$baton_t.md
+    [ -e "$baton_file" ] && continue
+    [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
+    baton_header "$baton_t"
+    printf "$baton_fresh\n" > "$baton_file" || return 1
+    baton_new="$baton_new $baton_file"
+  done
+  [ -n "$baton_new" ] || return 0
+  git add -- $baton_new || return 1
+  case ${GIT_INDEX_FILE:-} in *next-index*) mkdir -p "$baton_q" && printf '%s\n' "$baton_new" >> "$baton_q/restage" ;; esac
 }
 
 # pre-commit: write the queued records of this branch into memory and stage them.
 baton_pre_commit() {
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
-  if [ -n "$baton_id" ]; then baton_ensure_memory || return 1; fi
+  baton_ensure_memory || return 1
   if [ -s "$baton_q/rewrites-$baton_key" ]; then
     "$baton_node" "$baton_pkg/dist/bin.js" hooks flush --stage >/dev/null
     return

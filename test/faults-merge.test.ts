@@ -60,4 +60,23 @@ describe('merging task branches', () => {
     expect(text).toContain('A fix for the task');
     expect(text).not.toMatch(/^[<=>]{7}/m);
   });
+
+  it('a cherry-pick from one task branch onto another does not conflict on memory', () => {
+    const dir = makeProject({ hooks: true });
+    const [a, b] = [addTask(dir, 'Left'), addTask(dir, 'Right')];
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'Two tasks']); // the hook gives each task its memory file here
+    git(dir, ['checkout', '-q', '-b', `task/${a}-left`]);
+    commitFile(dir, 'a1.txt', 'a1\n', 'Left one');
+    commitFile(dir, 'a2.txt', 'a2\n', 'Left two');
+    const a3 = commitFile(dir, 'a3.txt', 'a3\n', 'Left three'); // carries the entry of `Left two`
+    git(dir, ['checkout', '-q', '-b', `task/${b}-right`, 'main']);
+    commitFile(dir, 'b1.txt', 'b1\n', 'Right one');
+    git(dir, ['cherry-pick', a3]);
+    expect(clean(dir)).toBe('');
+    commitFile(dir, 'b2.txt', 'b2\n', 'Right two');
+    expect(read(dir, `.agents/memory/${b}.md`)).not.toMatch(/^[<=>]{7}/m);
+    expect(read(dir, `.agents/memory/${a}.md`)).not.toMatch(/^[<=>]{7}/m);
+    expect(read(dir, `.agents/memory/${a}.md`)).toContain('Left three'); // the pick, by its Task: trailer
+  });
 });
