@@ -1,7 +1,10 @@
 /**
  * The hooks' queue, in each worktree's own git dir (`<git-dir>/baton/`):
- * `queue-<branch>` lines `<sha> <task>` (post-commit, post-merge) and
- * `rewrites-<branch>` lines `<old> <new>` (post-rewrite); `/` in a branch is `%`.
+ * `queue-<branch>` lines `<sha> <task>` (post-commit, post-merge; the task is
+ * `T-…`, `project`, or `tip` for a merged branch tip, recorded only where its
+ * `Task:` trailer sends it) and `rewrites-<branch>` lines `<old> <new>`
+ * (post-rewrite); `/` in a branch is `%`. test/faults-formats.test.ts pins
+ * this format to what hooks/baton.sh writes.
  * The hooks in hooks/baton.sh write them; Node claims and empties them.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
