@@ -57,7 +57,7 @@ export function defineCommand<
 >(spec: CommandSpec<O, P>): CommandModule<object, Parsed<O, P>> {
   return {
     command: spec.command,
-    describe: spec.describe as string,
+    describe: spec.describe,
     builder: (y: Argv) => {
       for (const [name, p] of Object.entries(spec.positionals ?? {})) y.positional(name, p);
       for (const [name, o] of Object.entries(spec.options ?? {})) y.option(name, checkedNumber(name, o));

@@ -1,18 +1,17 @@
-import type { CommandModule } from 'yargs';
 import { initProject } from '../project/init.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  hooks: boolean;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'init',
   describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
-  builder: (y) =>
-    y
-      .option('hooks', { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  options: {
+    hooks: { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' },
+  },
+  examples: [
+    ['$0 init', 'set up baton here (safe to run again)'],
+    ['$0 init --no-hooks', 'without the git hooks'],
+  ],
   handler: async (argv) => {
     const result = initProject(cwdOf(argv));
     let hooks: string[] = [];
@@ -30,5 +29,4 @@ const command: CommandModule<object, Args> = {
     for (const h of hooks) out(`hook     ${h}`);
     out('\nNext: describe the goal in .agents/plan.md, then `baton task add "…"` or `baton plan --from REQUIREMENTS.md`.');
   },
-};
-export default command;
+});

@@ -1,7 +1,6 @@
 /** Printing: plain text for people, JSON for programs (shapes in docs/json.md). */
 import { resolve } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import type { Paint } from './render/colour.js';
 
 export interface GlobalArgs {
   C?: string;
@@ -79,4 +78,3 @@ export function table(rows: string[][], paint?: (column: number, cell: string, p
     .join('\n');
 }
 
-export type { Paint };
