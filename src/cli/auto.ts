@@ -41,7 +41,6 @@ export default defineCommand({
     `Exit status: ${CODES.ok} plan done, ${CODES.failure} tasks failed or nothing ready, ${CODES.incomplete} a limit stopped it, ${CODES.interrupted} interrupted.`,
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    if (!(argv.parallel >= 1)) throw new BatonError('`--parallel` must be 1 or more', { hint: 'e.g. `baton auto --parallel 3`' });
     const stream = argv.json ? process.stderr : process.stdout;
     const write = (s: string) => void stream.write(s);
     const display = stream.isTTY && !process.env.NO_COLOR ? ttyDisplay(write, () => stream.columns || 100) : plainDisplay(write);

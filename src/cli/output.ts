@@ -27,7 +27,7 @@ export function err(text: string): void {
  * (task files say `depends_on`; programs reading baton get `dependsOn`, like every other key).
  * Lists are wrapped under a name (`tasks`, `entries`) so the version has a place to live.
  */
-export function json(data: object): void {
+export function json<T extends object>(data: T extends readonly unknown[] ? never : T): void {
   if (Array.isArray(data)) throw new TypeError('json() takes an object: wrap a list under a name, e.g. { tasks }');
   process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...(camelKeys(data) as object) }, null, 2)}\n`);
 }
