@@ -85,7 +85,6 @@ export async function main(args: string[]): Promise<number> {
     .alias('v', 'version')
     .help()
     .alias('h', 'help')
-    .completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`')
     .strict()
     .demandCommand(1, 'Name a command; `baton --help` lists them.')
     .recommendCommands()
@@ -107,6 +106,8 @@ export async function main(args: string[]): Promise<number> {
       throw new BatonError(`${unknown}${text}`, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
     });
   for (const m of modules) cli.command(m.default);
+  // After the commands, so it comes last in `baton --help`.
+  cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`');
   try {
     await cli.parseAsync();
   } catch (error) {
