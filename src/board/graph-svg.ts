@@ -82,7 +82,7 @@ export function graphSvg(nodes: readonly GraphNode[], href: (id: string) => stri
       `<a href="${esc(href(n.id))}" class="${cls}" data-id="${esc(n.id)}"><title>${esc(`${n.id} ${n.title} (${label})`)}</title>` +
         `<rect x="${to.x}" y="${to.y}" width="${W}" height="${H}" rx="6"/>` +
         `<text class="gid" x="${to.x + 8}" y="${to.y + 15}">${esc(n.id)} · ${esc(label)}</text>` +
-        `<text x="${to.x + 8}" y="${to.y + 30}">${esc(truncate(n.title, 26))}</text></a>`,
+        `<text x="${to.x + 8}" y="${to.y + 30}">${esc(truncate(n.title, 24))}</text></a>`,
     );
   }
   return (

@@ -46,10 +46,10 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .graph .n-blocked rect{fill:#ffebe9;stroke:var(--blocked)}.graph .n-cancelled rect{fill:#f6f8fa;stroke:var(--cancelled)}.graph .n-ready rect{stroke:var(--ready);stroke-width:3}
 .graph path{fill:none;stroke:#afb8c1;stroke-width:1.2}.graph a:hover rect{stroke:#0969da;stroke-width:2}
 .timeline{list-style:none;margin:0;padding:0 0 0 14px;border-left:2px solid var(--line)}
-.timeline li{position:relative;margin:0 0 12px;padding-left:10px}.timeline li::before{content:"";position:absolute;left:-21px;top:5px;width:10px;height:10px;border-radius:50%;background:var(--line);border:2px solid #fff}
-.timeline .k-commit::before{background:#0969da}.timeline .k-result::before{background:var(--done)}.timeline .k-bug::before,.timeline .k-blocker::before{background:var(--blocked)}
-.timeline .k-decision::before{background:var(--review)}.timeline .k-attempt::before{background:var(--prog)}.timeline .k-review::before{background:#1b1f24}
-.kind{font-weight:600}.r-failure{color:var(--blocked)}.r-success{color:var(--done)}.r-partial{color:var(--prog)}
+.timeline>li{position:relative;margin:0 0 12px;padding-left:10px}.timeline>li::before{content:"";position:absolute;left:-21px;top:5px;width:10px;height:10px;border-radius:50%;background:var(--line);border:2px solid #fff}
+.timeline>.k-commit::before{background:#0969da}.timeline>.k-result::before{background:var(--done)}.timeline>.k-bug::before,.timeline>.k-blocker::before{background:var(--blocked)}
+.timeline>.k-decision::before{background:var(--review)}.timeline>.k-attempt::before{background:var(--prog)}.timeline>.k-review::before{background:#1b1f24}
+.kind{font-weight:600}ul.files{margin:2px 0;padding-left:18px}.r-failure{color:var(--blocked)}.r-success{color:var(--done)}.r-partial{color:var(--prog)}
 .md h4{margin:12px 0 4px;font-size:14px}.md ul{margin:4px 0;padding-left:22px}.md p{margin:6px 0}
 .error{border:1px solid var(--blocked);background:#ffebe9;border-radius:6px;padding:10px}
 form.inline{display:inline-flex;gap:6px;align-items:center}textarea{width:100%;min-height:260px;font:12px ui-monospace,monospace}
