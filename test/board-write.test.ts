@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAVE_BROWSER, launchBrowser, startBoard, type RunningBoard } from './helpers/board.js';
-import { addTask, git, makeProject, read, snapshotFiles, taskFile } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, read, snapshotFiles, taskFile } from './helpers/repo.js';
 
 interface Reply {
   status: number;
@@ -84,6 +84,17 @@ describe('baton board: read-only by default, --write with a token', () => {
     expect(cycle.body).toContain('dependency cycle');
     expect(cycle.body).toContain(`depends_on: [${b}]`);
     expect(snapshotFiles(dir)).toEqual(before);
+  });
+
+  it('a port in use and --write with --out are refused with a way out', () => {
+    const port = new URL(readOnly.url).port;
+    const busy = baton(dir, ['board', '--no-open', '--port', port]);
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toContain(`port ${port} is already in use`);
+    expect(busy.stderr).toContain('--port');
+    const both = baton(dir, ['board', '--write', '--out', 'site']);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('`--write` needs the live board');
   });
 
   describe.skipIf(!HAVE_BROWSER)('in a browser', () => {

@@ -48,7 +48,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .timeline{list-style:none;margin:0;padding:0 0 0 14px;border-left:2px solid var(--line)}
 .timeline>li{position:relative;margin:0 0 12px;padding-left:10px}.timeline>li::before{content:"";position:absolute;left:-21px;top:5px;width:10px;height:10px;border-radius:50%;background:var(--line);border:2px solid #fff}
 .timeline>.k-commit::before{background:#0969da}.timeline>.k-result::before{background:var(--done)}.timeline>.k-bug::before,.timeline>.k-blocker::before{background:var(--blocked)}
-.timeline>.k-decision::before{background:var(--review)}.timeline>.k-attempt::before{background:var(--prog)}.timeline>.k-review::before{background:#1b1f24}
+.timeline>.k-decision::before{background:var(--review)}.timeline>.k-attempt::before{background:var(--prog)}.timeline>.k-review::before{background:#1b1f24}.timeline>.k-check::before{background:#0550ae}
 .kind{font-weight:600}ul.files{margin:2px 0;padding-left:18px}.r-failure{color:var(--blocked)}.r-success{color:var(--done)}.r-partial{color:var(--prog)}
 .md h4{margin:12px 0 4px;font-size:14px}.md ul{margin:4px 0;padding-left:22px}.md p{margin:6px 0}
 .error{border:1px solid var(--blocked);background:#ffebe9;border-radius:6px;padding:10px}
@@ -63,12 +63,15 @@ const CLIENT = `(()=>{const live=document.getElementById('live');const es=new Ev
 async function swap(){if(busy){again=true;return}busy=true;try{const r=await fetch(location.href,{cache:'no-store'});const d=new DOMParser().parseFromString(await r.text(),'text/html');const m=d.querySelector('main');if(m){const open=[...document.querySelectorAll('details[open][id]')].map(e=>e.id);document.querySelector('main').replaceWith(m);for(const id of open){const e=document.getElementById(id);if(e)e.open=true}document.title=d.title;live.textContent='live · updated '+new Date().toLocaleTimeString()}}catch(e){live.textContent='live · update failed'}busy=false;if(again){again=false;swap()}}
 es.onopen=()=>{live.textContent='live'};es.onmessage=swap;es.onerror=()=>{live.textContent='reconnecting…'}})();`;
 
+/** Static pages load nothing at all: no script, no other host (the live server sends its own header). */
+const STATIC_CSP = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`;
+
 export function page(opts: PageOptions, body: string): string {
   const nav = (key: PageOptions['current'], href: string, label: string) =>
     `<a href="${href}"${opts.current === key ? ' class="on"' : ''}>${label}</a>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(opts.title)} · baton board</title><style>${STYLE}</style></head>
+${opts.live ? '' : STATIC_CSP}<title>${esc(opts.title)} · baton board</title><style>${STYLE}</style></head>
 <body><header><b>baton board</b>${nav('board', 'index.html', 'Plan')}${nav('reviews', 'reviews.html', 'Reviews')}${nav('cost', 'cost.html', 'Cost')}<span id="live">${opts.live ? 'connecting…' : 'static export'}</span></header>
 <main>${body}</main>${opts.live ? `<script>${CLIENT}</script>` : ''}</body></html>
 `;
