@@ -31,6 +31,12 @@ function planOnSeveralBranches(): Plan {
   const docs = addTask(dir, 'Docs', '--phase', 'Docs');
   const risky = addTask(dir, 'Escape <b>me</b> & "quote" <script>x</script>', '-d', login, '--phase', 'API');
   const changelog = addTask(dir, 'Changelog', '--phase', 'Docs');
+  // A review and two recorded model calls, as `baton review` and `baton run` leave them.
+  write(dir, '.agents/reviews/R-001.md', `# R-001: First review\n\nSchema looks right; ${login} comes next.\n`);
+  const usage = (time: string, who: string, cost: string, purpose: string) =>
+    `## ${time} usage ${who}\nprompt_tokens: 1200\ncompletion_tokens: 800\ncost_usd: ${cost}\ncalls: 1\nfor: ${purpose}\n\n`;
+  write(dir, `.agents/memory/${login}.md`, `# Memory: ${login}\n\n${usage('2026-11-22T11:00:00Z', 'implementer gpt-5-mini', '0.0123', login)}`);
+  write(dir, '.agents/memory/project.md', `${read(dir, '.agents/memory/project.md')}\n${usage('2026-11-22T10:00:00Z', 'planner gpt-5', '0.05', 'plan')}`);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'Plan']);
 
@@ -137,6 +143,20 @@ describe.skipIf(!HAVE_BROWSER)('baton board in a browser', () => {
     expect(readdirSync(shots)).toEqual(expect.arrayContaining(['board.png', 'task.png', 'board-after-commit.png']));
     await index.close();
     await task.close();
+  });
+
+  it('shows the reviews, the cost as a table and a chart over time, and a task\'s cost', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${board.url}reviews.html`);
+    await expect(page.locator('details#R-001').textContent()).resolves.toContain(`Schema looks right; ${plan.login} comes next.`);
+    await page.locator('header a', { hasText: 'Cost' }).click();
+    await page.waitForURL('**/cost.html');
+    await expect(page.locator('main > p').first().textContent()).resolves.toContain('$0.0623 in 2 recorded calls');
+    await expect(page.locator('svg.cost-chart circle').count()).resolves.toBe(2);
+    await expect(page.locator('table').first().textContent()).resolves.toContain(plan.login);
+    await page.locator(`table a[href="${plan.login}.html"]`).click();
+    await expect(page.locator('.facts').textContent()).resolves.toContain('$0.0123 · 1200 prompt + 800 completion tokens in 1 call');
+    await page.close();
   });
 
   it('--out writes the same pages as static files that work without JavaScript', async () => {
