@@ -136,6 +136,10 @@ describe.skipIf(!HAVE_BROWSER)('baton board in a browser', () => {
     await index.locator(`#col-review .card[data-id="${docs}"]`).waitFor();
     await task.locator('#timeline li.k-commit', { hasText: 'Write the guide' }).waitFor();
     await expect(task.locator('#timeline').textContent()).resolves.toContain('docs/guide.md');
+    // Memory written in the worktree before any commit shows too.
+    const memory = `.agents/memory/${docs}.md`;
+    write(docsWorktree, memory, `${read(docsWorktree, memory)}\n## 2026-11-30T12:00:00Z note\nThe guide needs screenshots.\n`);
+    await task.locator('#timeline li.k-note', { hasText: 'The guide needs screenshots.' }).waitFor();
     for (const p of [index, task]) {
       await expect(p.evaluate(() => (window as unknown as { kept?: string }).kept)).resolves.toBe('still here');
     }
