@@ -92,7 +92,10 @@ describe.skipIf(!HAVE_BROWSER)('baton board in a browser', () => {
     expect(flight).toContain(plan.docsWorktree);
     await page.screenshot({ path: join(shots, 'board.png'), fullPage: true });
     // `BATON_BOARD_SCREENSHOT=docs/board.png npx vitest run test/board-live.test.ts` refreshes the README picture.
-    if (process.env.BATON_BOARD_SCREENSHOT) await page.screenshot({ path: process.env.BATON_BOARD_SCREENSHOT, fullPage: true });
+    if (process.env.BATON_BOARD_SCREENSHOT) {
+      const graph = (await page.locator('#graph').boundingBox())!;
+      await page.screenshot({ path: process.env.BATON_BOARD_SCREENSHOT, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: graph.y + graph.height + 16 } });
+    }
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 /** The board's pages as HTML strings: the plan, a task, the reviews, the cost. Pure. */
 import type { MemoryEntry } from '../core/memory.js';
 import { STATUSES } from '../core/task.js';
-import type { CostReport } from '../llm/usage.js';
+import { parseUsageEntry, type CostReport } from '../llm/usage.js';
 import { commitEntryFiles } from '../project/task-checkout.js';
 import { costChart, type CostPoint } from './cost-chart.js';
 import type { Board, BoardTask, Review } from './data.js';
@@ -62,7 +62,7 @@ export function renderIndex(board: Board, opts: RenderOptions): string {
       ? `<h2>Work in flight</h2><table id="in-flight"><tr><th>task</th><th>title</th><th>branch</th><th>status there</th><th>worktree</th></tr>${flightRows.join('')}</table>`
       : '',
     `<h2>Dependency graph</h2><p class="muted">Arrows point from a dependency to the task that needs it; ready tasks have a green border. Click a task to open it.</p><div class="graph" id="graph">${graphSvg(board.tasks, taskHref)}</div>`,
-    board.recent.length ? `<h2>Recent memory</h2><ul class="timeline">${board.recent.map((e) => entry(e, true)).join('')}</ul>` : '',
+    board.recent.length ? `<h2>Recent memory</h2><p class="muted">Newest first.</p><ul class="timeline">${[...board.recent].reverse().map((e) => entry(e, true)).join('')}</ul>` : '',
   ].join('\n');
   return page({ title: 'Plan', current: 'board', live: opts.live }, body);
 }
@@ -76,6 +76,9 @@ function entry(e: MemoryEntry, withTask = false): string {
     const files = commitEntryFiles(e);
     const others = rest.filter((l) => !/^- (.+?) \+(\d+|-) -(\d+|-)\s*$/.test(l)).join('\n').trim();
     body = `<div>${esc(subject)}</div>${others ? markdown(others) : ''}${files.length ? `<ul class="files">${files.map((f) => `<li><code>${esc(f.path)}</code> <span class="muted">+${esc(f.added)} −${esc(f.deleted)}</span></li>`).join('')}</ul>` : ''}`;
+  } else if (e.kind === 'usage') {
+    const u = parseUsageEntry(e)!;
+    body = `<div>${u.costUsd === undefined ? 'unpriced' : `$${u.costUsd.toFixed(4)}`} · ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${u.purpose ? ` · for ${esc(u.purpose)}` : ''}</div>`;
   } else body = markdown(e.body);
   return `<li class="k-${esc(e.kind)}"><span class="muted">${esc(e.time)}</span> <span class="kind">${esc(e.kind)}</span>${ref}${who}${body}</li>`;
 }
