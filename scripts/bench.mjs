@@ -136,7 +136,7 @@ async function main() {
   if (existsSync(join(ROOT, 'dist', 'cli', 'board.js'))) {
     const { dir } = generateRepo(1000, { memoryEntries: 5000 });
     const out = join(dir, 'board-out');
-    print(row('baton board --out (1,000 tasks, 1,002 pages)', measure(process.execPath, [BIN, 'board', '--out', out], dir, QUICK ? 2 : 5).median, base));
+    print(row('baton board --out (1,000 tasks, 1,003 pages)', measure(process.execPath, [BIN, 'board', '--out', out], dir, QUICK ? 2 : 5).median, base));
     const served = await benchBoardServer(dir, QUICK ? 3 : 9);
     print(`baton board serving 1,000 tasks: plan page ${served.index.toFixed(1)} ms (${(served.bytes / 1024).toFixed(0)} KiB), task page ${served.task.toFixed(1)} ms (median of ${QUICK ? 3 : 9} GETs)`);
     rmSync(dir, { recursive: true, force: true });

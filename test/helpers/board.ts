@@ -4,7 +4,7 @@
  * the browser tests are skipped with a message saying so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { BIN, GIT_ENV, tempDir } from './repo.js';
@@ -16,12 +16,15 @@ export const NO_BROWSER_MESSAGE = `skipped: no Chromium at ${CHROMIUM} (install 
 export async function launchBrowser(): Promise<BrowserContext> {
   const { chromium } = await import('playwright-core');
   // A fresh profile each run; playwright takes --user-data-dir as this argument.
-  return chromium.launchPersistentContext(tempDir('baton-chromium-'), {
+  const profile = tempDir('baton-chromium-');
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 860 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  context.once('close', () => rmSync(profile, { recursive: true, force: true }));
+  return context;
 }
 
 export interface RunningBoard {
