@@ -144,6 +144,8 @@ export async function startBoard(project: Project, opts: BoardServerOptions = {}
         clearInterval(keepAlive);
         for (const c of clients) c.end();
         server.close(() => resolve());
+        // A browser's idle keep-alive sockets would hold the close open.
+        server.closeAllConnections();
       }),
   };
 }
