@@ -44,7 +44,7 @@ function planOnSeveralBranches(): Plan {
   write(dir, 'db/schema.sql', 'create table users (id int);\n');
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'Add users table']);
-  ok(dir, ['log', schema, '--outcome', 'success', '--summary', 'Users table created', '--decision', 'Sessions are stored server-side', '--bug', 'Migration order depends on file names']);
+  ok(dir, ['log', schema, '--outcome', 'success', '--summary', 'Users table created', '--decision', 'Sessions are stored server-side', '--bug', 'Migration order depends on <file> names <img src=x onerror=alert(1)>']);
   git(dir, ['checkout', '-q', 'main']);
 
   const started = JSON.parse(ok(dir, ['start', docs, '--worktree', '--json'])) as { dir: string; worktree: boolean };
@@ -108,11 +108,13 @@ describe.skipIf(!HAVE_BROWSER)('baton board in a browser', () => {
     await expect(page.locator('.facts').textContent()).resolves.toContain(`task/${plan.schema}-schema`);
     const timeline = page.locator('#timeline');
     const text = (await timeline.textContent()) ?? '';
-    for (const shown of ['attempt', 'Add users table', 'db/schema.sql', 'success', 'Users table created', 'Sessions are stored server-side', 'Migration order depends on file names']) {
+    for (const shown of ['attempt', 'Add users table', 'db/schema.sql', 'success', 'Users table created', 'Sessions are stored server-side', 'Migration order depends on <file> names <img src=x onerror=alert(1)>']) {
       expect(text).toContain(shown);
     }
     await expect(timeline.locator('li.k-commit').count()).resolves.toBeGreaterThan(0);
     await expect(timeline.locator('li.k-decision').count()).resolves.toBe(1);
+    // Memory is text: markup in it is shown, never run.
+    await expect(timeline.locator('file, img').count()).resolves.toBe(0);
     await page.screenshot({ path: join(shots, 'task.png'), fullPage: true });
     await page.close();
   });

@@ -23,7 +23,14 @@ export async function launchBrowser(): Promise<BrowserContext> {
     viewport: { width: 1280, height: 860 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context.once('close', () => rmSync(profile, { recursive: true, force: true }));
+  // Best effort: Chromium's helpers may still be writing into the profile as it closes.
+  context.once('close', () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      /* left in the temp folder, like the test repositories */
+    }
+  });
   return context;
 }
 
