@@ -4,12 +4,12 @@
  * a message whenever they change. Read-only unless started with `--write`,
  * and then only form posts carrying the token printed into its pages.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatonError } from '../core/errors.js';
 import type { Project } from '../project/context.js';
-import { boardWrite } from './write.js';
+import { handlePost, send } from './post.js';
 import { renderError } from './pages.js';
 import { renderPage } from './site.js';
 import { watchProject } from './watch.js';
@@ -26,37 +26,6 @@ export interface BoardServer {
 }
 
 const HOST = '127.0.0.1';
-
-function send(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    // Nothing but this server: no other hosts, inline style and our one inline script.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  res.end(html);
-}
-
-function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(new BatonError('request body too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sameToken(a: string | null, b: string): boolean {
-  if (!a || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
 
 export async function startBoard(project: Project, opts: BoardServerOptions = {}): Promise<BoardServer> {
   const csrf = opts.write ? randomBytes(24).toString('hex') : undefined;
@@ -80,7 +49,7 @@ export async function startBoard(project: Project, opts: BoardServerOptions = {}
     }
     const url = new URL(req.url ?? '/', origin);
     if (req.method === 'GET' && url.pathname === '/events') return events(res);
-    if (req.method === 'POST') return post(req, res, url.pathname);
+    if (req.method === 'POST') return handlePost({ project, csrf, origin, render }, req, res, url.pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
     const name = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
     const page = await renderPage(project, name, render);
@@ -93,28 +62,6 @@ export async function startBoard(project: Project, opts: BoardServerOptions = {}
     res.write(': baton board\n\n');
     clients.add(res);
     res.on('close', () => clients.delete(res));
-  }
-
-  async function post(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!csrf) return send(res, 403, renderError('the board is read-only; start it with `baton board --write` to change tasks', render));
-    const from = req.headers.origin;
-    if (from !== undefined && from !== origin && from !== origin.replace(HOST, 'localhost')) {
-      return send(res, 403, renderError(`refused a change sent from \`${from}\``, render));
-    }
-    const form = new URLSearchParams(await readBody(req));
-    if (!sameToken(form.get('csrf'), csrf)) return send(res, 403, renderError('missing or wrong form token: reload the page and try again', render));
-    const m = /^\/(T-[0-9a-f]+)\/(status|edit)$/.exec(path);
-    if (!m) return send(res, 404, renderError(`nothing to change at \`${path}\``, render));
-    try {
-      boardWrite(project, m[1]!, m[2] as 'status' | 'edit', form);
-    } catch (error) {
-      // Keep what the person typed: an edit refused is shown back, not lost.
-      const kept = m[2] === 'edit' ? `\n\nYour text was not saved; here it is:\n\n${form.get('text') ?? ''}` : '';
-      if (error instanceof BatonError) return send(res, 400, renderError(error.format() + kept, render));
-      throw error;
-    }
-    res.writeHead(303, { location: `/${m[1]}.html` });
-    res.end();
   }
 
   const stopWatching = watchProject(project, () => {
