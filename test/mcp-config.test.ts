@@ -54,6 +54,9 @@ describe('MCP client configuration', () => {
     const r = baton(tempDir(), ['mcp']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/not a git repository/);
+    const noInit = baton(makeRepo(), ['mcp']);
+    expect(noInit.code).not.toBe(0);
+    expect(noInit.stderr).toMatch(/no \.agents\/ folder[\s\S]*baton init/);
   });
 
   it('serves a project from another folder with -C, as the Cursor entry starts it', async () => {

@@ -17,7 +17,7 @@ const command: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (argv) => {
     // An MCP client's file that cannot take baton's entry stops init before it writes anything.
-    const writeMcp = argv.mcp?.length ? (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
+    const writeMcp = argv.mcp?.length ? await (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
     const result = initProject(cwdOf(argv));
     let hooks: string[] = [];
     if (argv.hooks) {

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { openProject } from '../project/context.js';
+import { findRepoRoot } from '../git/gitdir.js';
 import { CLIENTS, printedConfig, requireClient } from '../mcp/client-config.js';
 import { cwdOf, out, type GlobalArgs } from './output.js';
 
@@ -15,10 +16,14 @@ const command: CommandModule<object, Args> = {
     y.option('print-config', { type: 'string', describe: `Print the MCP configuration for a client (${CLIENTS.join(', ')})` }) as never,
   handler: async (argv) => {
     if (argv.printConfig !== undefined) return out(printedConfig(requireClient(argv.printConfig)).trimEnd());
-    const project = openProject(cwdOf(argv)); // not a baton project: the CLI's error, before any MCP traffic
+    const cwd = cwdOf(argv);
+    const root = findRepoRoot(cwd);
+    // Not a baton project: openProject throws the CLI's own error, before any MCP traffic.
+    // Otherwise it is left to the first call, so the YAML parser does not delay `initialize`.
+    if (!root || !existsSync(join(root, '.agents'))) (await import('../project/context.js')).openProject(cwd);
     // The SDK is loaded here only: every other command starts as fast as before.
     const { serveStdio } = await import('../mcp/server.js');
-    await serveStdio(project.root, version());
+    await serveStdio(root!, version());
   },
 };
 export default command;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import { requireRepo } from '../project/context.js';
+import { findRepoRoot } from '../git/gitdir.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
 export const CLIENTS = ['claude', 'cursor', 'codex', 'vscode'] as const;
@@ -131,8 +131,9 @@ export function prepareClientConfig(root: string, client: Client): { write: () =
  * `baton init --mcp a --mcp b`: every name and every existing file checked
  * first (in the repository at or above `cwd`); call the result to write them.
  */
-export function prepareClientConfigs(cwd: string, names: readonly string[]): () => WrittenConfig[] {
-  const root = requireRepo(cwd);
+export async function prepareClientConfigs(cwd: string, names: readonly string[]): Promise<() => WrittenConfig[]> {
+  // Not a repository: requireRepo throws the error every command gives (loaded only then: it brings the YAML parser).
+  const root = findRepoRoot(cwd) ?? (await import('../project/context.js')).requireRepo(cwd);
   const prepared = [...new Set(names.map(requireClient))].map((c) => prepareClientConfig(root, c));
   return () => prepared.map((p) => p.write());
 }

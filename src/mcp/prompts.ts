@@ -19,7 +19,7 @@ export function registerPrompts(server: McpServer, ctx: ServerContext): void {
       throw new BatonError(`budget \`${budget}\` is not a whole number of tokens`, { hint: 'e.g. 8000' });
     }
     const { issuePrompt } = await import('../prompt/issue.js');
-    const p = await ctx.exclusive(() => issuePrompt(project(ctx), id, { budget: tokens }));
+    const p = await ctx.exclusive(async () => issuePrompt(await project(ctx), id, { budget: tokens }));
     return { description: `${p.id}: ${p.tokens} tokens (budget ${p.budget})`, messages: [{ role: 'user', content: { type: 'text', text: p.text } }] };
   });
 

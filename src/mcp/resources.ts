@@ -9,8 +9,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { SubscribeRequestSchema, UnsubscribeRequestSchema, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import { memoryId } from '../project/memory-query.js';
-import { loadTasks } from '../store/tasks.js';
+import { agentsPaths } from '../store/paths.js';
 import { project, type ServerContext } from './tool-kit.js';
 
 const MD = 'text/markdown';
@@ -25,45 +24,48 @@ function markdownNames(dir: string, re: RegExp): string[] {
 
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '');
 
+// Task files are YAML: the parser is loaded on the first request, not before `initialize` is answered.
+const tasksOf = async (root: string) => (await import('../store/tasks.js')).loadTasks(root).tasks;
+
 export function registerResources(server: McpServer, ctx: ServerContext): void {
   server.registerResource('plan', 'baton://plan.md', {
     title: 'The plan', mimeType: MD,
     description: 'plan.md: the goal, constraints, architecture and phases, with the generated task table and dependency graph',
-  }, (uri) => text(uri, readFileSync(project(ctx).paths.plan, 'utf8')));
+  }, (uri) => text(uri, readFileSync(agentsPaths(ctx.cwd).plan, 'utf8')));
 
   server.registerResource('task', new ResourceTemplate('baton://tasks/{id}', {
-    list: () => ({
-      resources: loadTasks(project(ctx).root).tasks.map((t) => ({ uri: `baton://tasks/${t.id}`, name: t.id, title: `${t.id}: ${t.title} [${t.status}]`, mimeType: MD })),
+    list: async () => ({
+      resources: (await tasksOf(ctx.cwd)).map((t) => ({ uri: `baton://tasks/${t.id}`, name: t.id, title: `${t.id}: ${t.title} [${t.status}]`, mimeType: MD })),
     }),
-  }), { title: 'A task', mimeType: MD, description: 'One task file: YAML front matter and Context / Requirements / Success criteria' }, (uri, vars) => {
-    const p = project(ctx);
-    const t = resolveTask(loadTasks(p.root).tasks, one(vars.id));
-    return text(uri, readFileSync(join(p.root, t.path), 'utf8'));
+  }), { title: 'A task', mimeType: MD, description: 'One task file: YAML front matter and Context / Requirements / Success criteria' }, async (uri, vars) => {
+    const t = resolveTask(await tasksOf(ctx.cwd), one(vars.id));
+    return text(uri, readFileSync(join(ctx.cwd, t.path), 'utf8'));
   });
 
   server.registerResource('memory', new ResourceTemplate('baton://memory/{id}', {
     list: () => ({
-      resources: markdownNames(project(ctx).paths.memory, /^(T-[0-9a-f]+|project)\.md$/).map((n) => {
+      resources: markdownNames(agentsPaths(ctx.cwd).memory, /^(T-[0-9a-f]+|project)\.md$/).map((n) => {
         const id = n.slice(0, -3);
         return { uri: `baton://memory/${id}`, name: `memory ${id}`, title: `Memory of ${id}`, mimeType: MD };
       }),
     }),
-  }), { title: 'A task\'s memory', mimeType: MD, description: 'The append-only memory of one task (or `project`): commits, attempts, results, bugs, decisions' }, (uri, vars) => {
-    const p = project(ctx);
+  }), { title: 'A task\'s memory', mimeType: MD, description: 'The append-only memory of one task (or `project`): commits, attempts, results, bugs, decisions' }, async (uri, vars) => {
+    const { memoryId } = await import('../project/memory-query.js');
+    const p = await project(ctx);
     const file = p.paths.memoryFile(memoryId(p, one(vars.id)));
     return text(uri, existsSync(file) ? readFileSync(file, 'utf8') : '');
   });
 
   server.registerResource('review', new ResourceTemplate('baton://reviews/{id}', {
     list: () => ({
-      resources: markdownNames(project(ctx).paths.reviews, /^R-\d+\.md$/).map((n) => {
+      resources: markdownNames(agentsPaths(ctx.cwd).reviews, /^R-\d+\.md$/).map((n) => {
         const id = n.slice(0, -3);
         return { uri: `baton://reviews/${id}`, name: id, title: `Review ${id}`, mimeType: MD };
       }),
     }),
   }), { title: 'A review', mimeType: MD, description: 'One review by the Central Agent: what it read, concluded and filed' }, (uri, vars) => {
     const id = one(vars.id);
-    const file = join(project(ctx).paths.reviews, `${id}.md`);
+    const file = join(agentsPaths(ctx.cwd).reviews, `${id}.md`);
     if (!/^R-\d+$/.test(id) || !existsSync(file)) throw new BatonError(`no review \`${id}\``, { hint: 'List the resources to see the reviews there are.' });
     return text(uri, readFileSync(file, 'utf8'));
   });
@@ -77,8 +79,12 @@ export function uriOf(relative: string): string | undefined {
   return m ? `baton://${m[1]}/${m[2]}` : undefined;
 }
 
-/** Subscriptions and a watcher on .agents/; returns the function that stops watching. */
-export function watchResources(server: McpServer, ctx: ServerContext): () => void {
+/**
+ * Subscriptions (registered now, before the server connects) and a watcher on
+ * .agents/, started by `start()` once connected so it does not delay the
+ * answer to `initialize`; `start()` returns the function that stops it.
+ */
+export function resourceNotifications(server: McpServer, ctx: ServerContext): { start: () => () => void } {
   const subscribed = new Set<string>();
   const low = server.server;
   low.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
@@ -96,21 +102,24 @@ export function watchResources(server: McpServer, ctx: ServerContext): () => voi
     changed.clear();
     listChanged = false;
   };
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(project(ctx).paths.dir, { recursive: true }, (event, name) => {
-      const uri = name ? uriOf(String(name)) : undefined;
-      if (!uri) return;
-      changed.add(uri);
-      if (event === 'rename') listChanged = true;
-      timer ??= setTimeout(flush, 50);
-    });
-    watcher.on('error', () => undefined);
-  } catch {
-    // No watcher (a file system that does not support it): resources still read fresh on every request.
-  }
-  return () => {
-    watcher?.close();
-    if (timer) clearTimeout(timer);
+  const start = (): (() => void) => {
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(agentsPaths(ctx.cwd).dir, { recursive: true }, (event, name) => {
+        const uri = name ? uriOf(String(name)) : undefined;
+        if (!uri) return;
+        changed.add(uri);
+        if (event === 'rename') listChanged = true;
+        timer ??= setTimeout(flush, 50);
+      });
+      watcher.on('error', () => undefined);
+    } catch {
+      // No watcher (a file system that does not support it): resources still read fresh on every request.
+    }
+    return () => {
+      watcher?.close();
+      if (timer) clearTimeout(timer);
+    };
   };
+  return { start };
 }

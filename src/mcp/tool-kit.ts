@@ -9,7 +9,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { BatonError } from '../core/errors.js';
-import { openProject, type Project } from '../project/context.js';
+import type { Project } from '../project/context.js';
 
 export interface ServerContext {
   /** The folder `baton mcp` was started in (any folder inside the repository). */
@@ -30,8 +30,12 @@ export function serverContext(cwd: string): ServerContext {
   };
 }
 
-/** Opened afresh for each call: the config and the checked-out branch may have changed since the last. */
-export function project(ctx: ServerContext): Project {
+/**
+ * Opened afresh for each call: the config and the checked-out branch may have changed since the last.
+ * Imported on the first call (it reads YAML): the server answers `initialize` without it.
+ */
+export async function project(ctx: ServerContext): Promise<Project> {
+  const { openProject } = await import('../project/context.js');
   return openProject(ctx.cwd);
 }
 

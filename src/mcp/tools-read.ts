@@ -1,10 +1,10 @@
-/** Tools that read: status, next, task_show, memory_search, prompt, review_prompt. */
+/**
+ * Tools that read: status, next, task_show, memory_search, prompt, review_prompt.
+ * Domain modules are imported on the first call, not at start: the server answers `initialize` sooner.
+ */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { resolveTask } from '../core/ids.js';
-import { searchMemory } from '../project/memory-query.js';
-import { nextReport, statusReport } from '../project/status.js';
-import { loadTasksStrict } from '../store/tasks.js';
 import { memoryEntry, status, taskData, task as taskShape, taskSummaryObject } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
 
@@ -29,7 +29,10 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
       recent: z.array(memoryEntry),
     },
     writes: false,
-  }, async (a) => ({ data: await statusReport(project(ctx), { recent: a.recent ?? 5, branches: a.branches ?? true }) }));
+  }, async (a) => {
+    const { statusReport } = await import('../project/status.js');
+    return { data: await statusReport(await project(ctx), { recent: a.recent ?? 5, branches: a.branches ?? true }) };
+  });
 
   defineTool(server, ctx, 'next', {
     title: 'Ready tasks',
@@ -38,7 +41,8 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     output: { tasks: z.array(taskSummaryObject) },
     writes: false,
   }, async (a) => {
-    const ready = await nextReport(project(ctx));
+    const { nextReport } = await import('../project/status.js');
+    const ready = await nextReport(await project(ctx));
     return { data: { tasks: a.limit ? ready.slice(0, a.limit) : ready } };
   });
 
@@ -48,7 +52,10 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     input: { id },
     output: taskShape,
     writes: false,
-  }, async (a) => ({ data: taskData(resolveTask(loadTasksStrict(project(ctx).root), a.id)) }));
+  }, async (a) => {
+    const { loadTasksStrict } = await import('../store/tasks.js');
+    return { data: taskData(resolveTask(loadTasksStrict((await project(ctx)).root), a.id)) };
+  });
 
   defineTool(server, ctx, 'memory_search', {
     title: 'Search memory',
@@ -63,7 +70,8 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     output: { entries: z.array(memoryEntry) },
     writes: false,
   }, async (a) => {
-    const found = searchMemory(project(ctx), a.id, { kinds: a.kinds, since: a.since, grep: a.grep });
+    const { searchMemory } = await import('../project/memory-query.js');
+    const found = searchMemory(await project(ctx), a.id, { kinds: a.kinds, since: a.since, grep: a.grep });
     return { data: { entries: a.limit ? found.slice(-a.limit) : found } };
   });
 
@@ -83,7 +91,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     idempotent: true,
   }, async (a) => {
     const { issuePrompt } = await import('../prompt/issue.js');
-    const p = await issuePrompt(project(ctx), a.id, { budget: a.budget });
+    const p = await issuePrompt(await project(ctx), a.id, { budget: a.budget });
     return { data: p, text: p.text };
   });
 
@@ -101,5 +109,5 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
 
 export async function reviewPromptText(ctx: ServerContext): Promise<string> {
   const [{ reviewPrompt }, { promptText }] = await Promise.all([import('../agents/reviewer.js'), import('../agents/planner.js')]);
-  return promptText(reviewPrompt(project(ctx)));
+  return promptText(reviewPrompt(await project(ctx)));
 }

@@ -1,11 +1,11 @@
-/** Tools that write: task_add, task_set, start, log, done, review_import, plan_import. */
+/**
+ * Tools that write: task_add, task_set, start, log, done, review_import, plan_import.
+ * Domain modules are imported on the first call, not at start: the server answers `initialize` sooner.
+ */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { OUTCOMES } from '../core/memory.js';
 import { STATUSES } from '../core/task.js';
-import { logTask } from '../project/log.js';
-import { startTask } from '../project/start.js';
-import { addTasks, setTask } from '../project/tasks.js';
 import { status, task as taskShape, taskData } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
 
@@ -31,7 +31,8 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const [made] = addTasks(project(ctx), [{
+    const { addTasks } = await import('../project/tasks.js');
+    const [made] = addTasks(await project(ctx), [{
       title: a.title, dependsOn: a.depends_on, phase: a.phase, checks: a.checks, files: a.files, role: a.role,
       context: a.context, requirements: a.requirements, criteria: a.criteria,
     }]);
@@ -56,7 +57,8 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     output: taskShape,
     writes: true,
   }, async (a) => {
-    const t = setTask(project(ctx), a.id, {
+    const { setTask } = await import('../project/tasks.js');
+    const t = setTask(await project(ctx), a.id, {
       status: a.status, title: a.title, phase: a.phase, role: a.role, dependsOn: a.depends_on,
       addDeps: a.add_deps, removeDeps: a.remove_deps, checks: a.checks, files: a.files,
     });
@@ -79,7 +81,10 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     },
     writes: true,
     idempotent: false,
-  }, async (a) => ({ data: await startTask(project(ctx), a.id, { worktree: a.worktree, force: a.force }) }));
+  }, async (a) => {
+    const { startTask } = await import('../project/start.js');
+    return { data: await startTask(await project(ctx), a.id, { worktree: a.worktree, force: a.force }) };
+  });
 
   defineTool(server, ctx, 'log', {
     title: 'Log the outcome',
@@ -101,12 +106,15 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     },
     writes: true,
     idempotent: false,
-  }, async (a) => ({
-    data: await logTask(project(ctx), a.id, {
-      outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers,
-      notes: a.notes, done: a.done, commit: a.commit,
-    }),
-  }));
+  }, async (a) => {
+    const { logTask } = await import('../project/log.js');
+    return {
+      data: await logTask(await project(ctx), a.id, {
+        outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers,
+        notes: a.notes, done: a.done, commit: a.commit,
+      }),
+    };
+  });
 
   defineTool(server, ctx, 'done', {
     title: 'Close a task',
@@ -127,7 +135,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
   }, async (a) => {
     const { doneTask } = await import('../project/done.js');
-    return { data: await doneTask(project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks }) };
+    return { data: await doneTask(await project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks }) };
   });
 
   registerImportTools(server, ctx);
@@ -153,7 +161,7 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     idempotent: false,
   }, async (a) => {
     const { reviewFromText } = await import('../agents/reviewer.js');
-    const r = await reviewFromText(project(ctx), a.answer, { dryRun: a.dry_run, source: 'the `answer` argument' });
+    const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dry_run, source: 'the `answer` argument' });
     const c = r.change;
     return {
       data: {
@@ -186,7 +194,7 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     idempotent: false,
   }, async (a) => {
     const { planFromText } = await import('../agents/planner.js');
-    const r = planFromText(project(ctx), a.answer, { update: a.update, dryRun: a.dry_run, source: 'the `answer` argument' });
+    const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dry_run, source: 'the `answer` argument' });
     const c = r.change;
     return {
       data: {
