@@ -26,6 +26,8 @@ export function createServer(cwd: string, version: string): { server: McpServer;
 
 /** Serve on stdin/stdout until the client closes stdin. */
 export async function serveStdio(cwd: string, version: string): Promise<void> {
+  // stdout carries the protocol: a stray console.log anywhere below would corrupt it, so it goes to stderr.
+  console.log = console.info = console.debug = console.error;
   const { server, watch } = createServer(cwd, version);
   await server.connect(new StdioServerTransport());
   const stop = watch();
