@@ -115,6 +115,12 @@ describe('baton mcp: a whole task', () => {
     expect(prompts.map((p) => p.name).sort()).toEqual(['review', 'task']);
     const got = await c.getPrompt({ name: 'task', arguments: { id } });
     expect((got.messages[0]!.content as any).text).toBe(read(viaMcp, `.agents/prompts/${id}.md`));
+    // A budget too small for the memory: entries are left out and listed, as `baton prompt --budget` does.
+    const small = await data(c, 'prompt', { id, budget: 400 });
+    const cli = JSON.parse(ok(viaMcp, ['prompt', id, '--budget', '400', '--json']));
+    expect(small.budget).toBe(400);
+    expect(small.omitted.length).toBeGreaterThan(0);
+    expect({ text: small.text, tokens: small.tokens, omitted: small.omitted }).toEqual({ text: cli.text, tokens: cli.tokens, omitted: cli.omitted });
     const review = await c.getPrompt({ name: 'review' });
     expect((review.messages[0]!.content as any).text).toBe(textOf(await call(c, 'review_prompt')));
   });
