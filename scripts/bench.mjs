@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
 // Figures: cold start, status/next/doctor at 100/1,000/5,000 tasks, prompt at 1,000 tasks
-// and 20,000 memory entries, and the hooks' cost per commit against the same commits without hooks.
+// and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
+// a 1,000-task board, and the hooks' cost per commit against the same commits without hooks.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,6 +147,17 @@ async function main() {
     const target = ids[ids.length - 1];
     const m = measure(process.execPath, [BIN, 'prompt', target], dir, QUICK ? 2 : 5);
     print(row('baton prompt (1,000 tasks, 20,000 entries)', m.median, base));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const mcpBench = join(ROOT, 'scripts', 'bench-mcp.mjs');
+  if (existsSync(join(ROOT, 'dist', 'mcp', 'server.js')) && existsSync(mcpBench)) {
+    const { benchMcp } = await import(mcpBench);
+    const { dir } = generateRepo(100);
+    const r = await benchMcp({ bin: BIN, root: ROOT, repo: dir, env: ENV, runs: RUNS });
+    const floor = r.sdkMs;
+    print('');
+    print(`mcp: node -e 0 ${r.nodeMs.toFixed(1)} ms; node importing the SDK's server ${floor.toFixed(1)} ms (SDK import ${(floor - r.nodeMs).toFixed(1)} ms)`);
+    print(`mcp: baton mcp answers initialize in ${r.mcpMs.toFixed(1)} ms (100 tasks), ${(r.mcpMs / floor).toFixed(2)}x node -e 0 plus the SDK import (target ≤ 1.5x)`);
     rmSync(dir, { recursive: true, force: true });
   }
   const hooksBench = join(ROOT, 'scripts', 'bench-hooks.mjs');

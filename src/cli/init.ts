@@ -4,6 +4,7 @@ import { cwdOf, json, out, type GlobalArgs } from './output.js';
 
 interface Args extends GlobalArgs {
   hooks: boolean;
+  mcp?: string[];
 }
 
 const command: CommandModule<object, Args> = {
@@ -12,15 +13,20 @@ const command: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('hooks', { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' })
+      .option('mcp', { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: 'Also write this MCP client\'s configuration for `baton mcp`' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (argv) => {
+    // An MCP client's file that cannot take baton's entry stops init before it writes anything.
+    const writeMcp = argv.mcp?.length ? await (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
     const result = initProject(cwdOf(argv));
     let hooks: string[] = [];
     if (argv.hooks) {
       const { installHooks } = await import('../hook/install.js');
       hooks = await installHooks(result.root);
     }
-    if (argv.json) return json({ ...result, hooks });
+    const mcp = writeMcp?.() ?? [];
+    if (argv.json) return json({ ...result, hooks, mcp });
+    for (const m of mcp) out(`${m.created ? 'created ' : m.changed ? 'updated ' : 'kept    '} ${m.file}  (MCP: ${m.client}. ${m.note})`);
     if (!result.created.length && !result.updated.length && !hooks.length) {
       out(`baton is already set up in ${result.root}; nothing changed.`);
       return;

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, Loader> = {
   run: () => import('./run.js'),
   auto: () => import('./auto.js'),
   board: () => import('./board.js'),
+  mcp: () => import('./mcp.js'),
 };
 
 function firstPositional(args: readonly string[]): string | undefined {
