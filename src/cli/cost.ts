@@ -1,7 +1,7 @@
 import { openProject } from '../project/context.js';
 import { readAllMemory } from '../store/memory.js';
 import { summarizeUsage, type CostLine } from '../llm/usage.js';
-import { parseSince, SINCE_DESCRIBE } from './since.js';
+import { parseSince, SINCE_DESCRIBE } from '../core/since.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 

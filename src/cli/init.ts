@@ -7,19 +7,25 @@ export default defineCommand({
   describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
   options: {
     hooks: { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' },
+    mcp: { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: "Also write this MCP client's configuration for `baton mcp`" },
   },
   examples: [
     ['$0 init', 'set up baton here (safe to run again)'],
     ['$0 init --no-hooks', 'without the git hooks'],
+    ['$0 init --mcp claude', 'and let Claude Code drive baton through MCP (.mcp.json)'],
   ],
   handler: async (argv) => {
+    // An MCP client's file that cannot take baton's entry stops init before it writes anything.
+    const writeMcp = argv.mcp?.length ? await (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
     const result = initProject(cwdOf(argv));
     let hooks: string[] = [];
     if (argv.hooks) {
       const { installHooks } = await import('../hook/install.js');
       hooks = await installHooks(result.root);
     }
-    if (argv.json) return json({ ...result, hooks });
+    const mcp = writeMcp?.() ?? [];
+    if (argv.json) return json({ ...result, hooks, mcp });
+    for (const m of mcp) out(`${m.created ? 'created ' : m.changed ? 'updated ' : 'kept    '} ${m.file}  (MCP: ${m.client}. ${m.note})`);
     if (!result.created.length && !result.updated.length && !hooks.length) {
       out(`baton is already set up in ${result.root}; nothing changed.`);
       return;

@@ -32,6 +32,8 @@ const COMMANDS: Record<string, Loader> = {
   cost: () => import('./cost.js'),
   run: () => import('./run.js'),
   auto: () => import('./auto.js'),
+  board: () => import('./board.js'),
+  mcp: () => import('./mcp.js'),
 };
 
 const SHELLS = ['bash', 'zsh'];

@@ -1,5 +1,5 @@
 /** `--since`: a date, an ISO time, or a time ago (`30m`, `12h`, `2d`, `1w`). */
-import { BatonError } from '../core/errors.js';
+import { BatonError } from './errors.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
