@@ -79,7 +79,7 @@ describe('baton mcp: two clients at once', () => {
       const adds = [a, b].flatMap((c, n) => Array.from({ length: 6 }, (_, i) => data(c.client, 'task_add', { title: `Task ${n}-${i}` })));
       const made = await Promise.all(adds);
       expect(new Set(made.map((t) => t.id)).size).toBe(12);
-      const listed = JSON.parse(ok(dir, ['task', 'list', '--json'])) as { id: string; title: string }[];
+      const listed = (JSON.parse(ok(dir, ['task', 'list', '--json'])) as { tasks: { id: string; title: string }[] }).tasks;
       expect(listed.map((t) => t.id).sort()).toEqual(made.map((t) => t.id).sort());
       // plan.md's task table is rewritten on every add, under the CLI's lock: no row lost.
       const plan = read(dir, '.agents/plan.md');

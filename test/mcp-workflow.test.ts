@@ -100,7 +100,7 @@ describe('baton mcp: a whole task', () => {
     expect(shown).toMatchObject({ id, status: 'done', checks: ['test -f greeting.txt'] });
     const found = await data(c, 'memory_search', { id, kinds: ['decision'] });
     expect(found.entries.map((e: any) => e.body)).toEqual(['Plain text, no markup']);
-    expect(JSON.parse(ok(viaMcp, ['memory', id, '--kind', 'decision', '--json']))).toEqual(found.entries);
+    expect(JSON.parse(ok(viaMcp, ['memory', id, '--kind', 'decision', '--json'])).entries).toEqual(found.entries);
   });
 
   it('serves the plan, tasks, memory and reviews as baton:// resources, and the two prompts', async () => {

@@ -1,25 +1,23 @@
 import { spawn } from 'node:child_process';
-import type { CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { openProject } from '../project/context.js';
-import { cwdOf, err, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, err, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  port?: number;
-  open: boolean;
-  write: boolean;
-  out?: string;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'board',
   describe: 'The plan, work in flight and memory as a live local web page (or static files with --out)',
-  builder: (y) =>
-    y
-      .option('port', { type: 'number', describe: 'Port on 127.0.0.1 (default: a free one)' })
-      .option('open', { type: 'boolean', default: true, describe: 'Open the browser (--no-open to only print the URL)' })
-      .option('write', { type: 'boolean', default: false, describe: 'Allow status changes and task edits from the page' })
-      .option('out', { type: 'string', describe: 'Write the pages as static files to this folder and exit' }) as never,
+  options: {
+    port: { type: 'number', min: 0, describe: 'Port on 127.0.0.1 (default: a free one)' },
+    open: { type: 'boolean', default: true, describe: 'Open the browser (--no-open to only print the URL)' },
+    write: { type: 'boolean', default: false, describe: 'Allow status changes and task edits from the page' },
+    out: { type: 'string', describe: 'Write the pages as static files to this folder and exit' },
+  },
+  examples: [
+    ['$0 board', 'open the live board in the browser'],
+    ['$0 board --no-open --port 8080', 'serve it on 127.0.0.1:8080 and only print the URL'],
+    ['$0 board --out site/', 'static pages for a CI artifact or GitHub Pages'],
+  ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     if (argv.out !== undefined) {
@@ -41,8 +39,7 @@ const command: CommandModule<object, Args> = {
       process.once('SIGTERM', stop);
     });
   },
-};
-export default command;
+});
 
 /** Best effort: the URL is printed either way. */
 function openBrowser(url: string): void {

@@ -1,19 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommandModule } from 'yargs';
 import { findRepoRoot } from '../git/gitdir.js';
 import { CLIENTS, printedConfig, requireClient } from '../mcp/client-config.js';
-import { cwdOf, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  printConfig?: string;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'mcp',
   describe: 'Serve baton to AI agents over the Model Context Protocol (stdio); --print-config CLIENT shows how to add it',
-  builder: (y) =>
-    y.option('print-config', { type: 'string', describe: `Print the MCP configuration for a client (${CLIENTS.join(', ')})` }) as never,
+  options: {
+    'print-config': { type: 'string', describe: `Print the MCP configuration for a client (${CLIENTS.join(', ')})` },
+  },
+  examples: [
+    ['$0 mcp', 'serve on stdio (an MCP client starts this)'],
+    ['$0 mcp --print-config claude', 'the entry to add to .mcp.json'],
+  ],
   handler: async (argv) => {
     if (argv.printConfig !== undefined) return out(printedConfig(requireClient(argv.printConfig)).trimEnd());
     const cwd = cwdOf(argv);
@@ -25,8 +26,7 @@ const command: CommandModule<object, Args> = {
     const { serveStdio } = await import('../mcp/server.js');
     await serveStdio(root!, version());
   },
-};
-export default command;
+});
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

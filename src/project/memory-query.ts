@@ -4,6 +4,7 @@
  */
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
+import { parseSince } from '../core/since.js';
 import type { MemoryEntry } from '../core/memory.js';
 import { readAllMemory, readMemory } from '../store/memory.js';
 import { loadTasks } from '../store/tasks.js';
@@ -23,14 +24,8 @@ export interface MemoryFilter {
 
 /** Pure: entries matching the filter, oldest first (stable within a time). */
 export function filterEntries(entries: MemoryEntry[], filter: MemoryFilter): MemoryEntry[] {
-  let since: string | undefined;
-  if (filter.since) {
-    const t = Date.parse(/^\d{4}-\d\d-\d\d$/.test(filter.since) ? `${filter.since}T00:00:00Z` : filter.since);
-    if (Number.isNaN(t)) {
-      throw new BatonError(`\`--since ${filter.since}\` is not a date`, { hint: 'Give a date (2026-11-22) or an ISO time (2026-11-22T10:00:00Z).' });
-    }
-    since = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
+  // A relative time (`2d`) is counted back from now, here, where the caller's clock is.
+  const since = filter.since ? parseSince(filter.since) : undefined;
   let re: RegExp | undefined;
   if (filter.grep) {
     try {
