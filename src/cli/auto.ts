@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { plainDisplay, ttyDisplay } from '../project/auto-display.js';
 import { runAuto, type AutoSummary } from '../project/auto.js';
-import { openProject } from '../project/context.js';
+import { openProject, type Project } from '../project/context.js';
 import { cwdOf, json, out, type GlobalArgs } from './output.js';
 
 interface Args extends GlobalArgs {
@@ -17,6 +17,7 @@ interface Args extends GlobalArgs {
   executor?: string;
   timeout?: number;
   'check-timeout'?: number;
+  remote?: string;
 }
 
 /** `90`, `90s`, `30m`, `2h` → milliseconds. */
@@ -44,6 +45,7 @@ const command: CommandModule<object, Args> = {
       .option('executor', { alias: 'e', type: 'string', describe: 'Executor for every task, overriding the config' })
       .option('timeout', { type: 'number', describe: 'Seconds before an agent is stopped' })
       .option('check-timeout', { type: 'number', describe: 'Seconds each check may run (default 600)' })
+      .option('remote', { type: 'string', describe: 'Share the plan with other runners through this git remote: claim tasks there, push branches and merges (config: remote.name)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary at the end (progress still goes to stderr)' })
       .epilogue('Ctrl-C stops starting tasks and stops the running agents (their work is committed and logged); `baton auto` again resumes.\n' +
         'Exit status: 0 plan done, 1 tasks failed or nothing ready, 3 a limit stopped it, 130 interrupted.') as never,
@@ -60,6 +62,7 @@ const command: CommandModule<object, Args> = {
       controller.abort();
     };
     process.on('SIGINT', onInt);
+    const remote = await remoteRunner(project, argv.remote, (s) => display.note(s));
     let summary: AutoSummary;
     try {
       summary = await runAuto(project, {
@@ -74,6 +77,7 @@ const command: CommandModule<object, Args> = {
         run: { executor: argv.executor, timeoutS: argv.timeout, checkTimeoutS: argv['check-timeout'] },
         signal: controller.signal,
         display,
+        remote,
       });
     } finally {
       display.close();
@@ -85,6 +89,15 @@ const command: CommandModule<object, Args> = {
   },
 };
 export default command;
+
+/** Loaded only with `--remote` (or `remote:` in the config). */
+async function remoteRunner(project: Project, flag: string | undefined, note: (s: string) => void) {
+  const { remoteSettings } = await import('../remote/settings.js');
+  const settings = remoteSettings(project.config, flag);
+  if (!settings) return undefined;
+  const { RemoteRunner } = await import('../remote/runner.js');
+  return new RemoteRunner(project, settings, note);
+}
 
 const STOPS: Record<AutoSummary['stop'], string> = {
   done: 'The plan is done.',
