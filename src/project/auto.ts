@@ -198,7 +198,7 @@ class AutoRun {
   /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
   private merge(task: Task): Promise<void> {
     const { remote } = this.opts;
-    return remote ? remote.finish(task, () => mergeTask(this.project, task.id)) : mergeTask(this.project, task.id);
+    return remote ? remote.finish(task) : mergeTask(this.project, task.id);
   }
 
   private async attempt(task: Task): Promise<void> {

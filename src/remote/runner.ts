@@ -16,6 +16,7 @@ import { taskBranchName } from '../project/task-checkout.js';
 import { claimRef, fetchClaims, isExpired, releaseClaim, renewClaim, tryClaim, type Claim } from './claims.js';
 import { push, refSha } from './git-remote.js';
 import type { RemoteSettings } from './settings.js';
+import { finisher, type Finisher } from './merge.js';
 import { fetchShared, followBase, followTaskBranches } from './sync.js';
 
 interface Held {
@@ -107,11 +108,12 @@ export class RemoteRunner {
    * claim's deletion, conditional on the claim. On a lost race for the base,
    * undo the local merge, take the new base, merge again.
    */
-  async finish(task: Task, merge: () => Promise<void>): Promise<void> {
+  async finish(task: Task, steps: Finisher = finisher(this.project, task)): Promise<void> {
     const h = await this.stopRenewing(task.id);
     if (h.lost.signal.aborted) throw this.lost(task);
     const { remote } = this.settings;
     const base = this.project.config.base_branch;
+    await steps.close();
     this.pushBranch(task);
     for (let i = 0; i < MAX_PUSH_TRIES; i++) {
       // A whole lease for this try: the merge runs git synchronously, and no timer renews meanwhile.
@@ -123,8 +125,7 @@ export class RemoteRunner {
       h.claim = renewed.claim;
       this.sync();
       const before = refSha(this.project.root, `refs/heads/${base}`);
-      await merge();
-      this.pushBranch(task);
+      steps.merge();
       const head = refSha(this.project.root, `refs/heads/${base}`)!;
       const r = push(this.project.root, remote, [
         { src: head, dst: `refs/heads/${base}` },
@@ -132,6 +133,7 @@ export class RemoteRunner {
       ], { atomic: true });
       if (r.ok) {
         this.held.delete(task.id);
+        steps.cleanUp();
         return;
       }
       // Undo the unpublished merge: the next try merges on top of what won the race.
