@@ -29,6 +29,7 @@ const COMMANDS: Record<string, Loader> = {
   cost: () => import('./cost.js'),
   run: () => import('./run.js'),
   auto: () => import('./auto.js'),
+  ci: () => import('./ci.js'),
 };
 
 function firstPositional(args: readonly string[]): string | undefined {

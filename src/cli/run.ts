@@ -10,6 +10,7 @@ interface Args extends GlobalArgs {
   'check-timeout'?: number;
   budget?: number;
   worktree: boolean;
+  remote?: string;
 }
 
 const command: CommandModule<object, Args> = {
@@ -23,6 +24,7 @@ const command: CommandModule<object, Args> = {
       .option('check-timeout', { type: 'number', describe: 'Seconds each check may run (default 600)' })
       .option('budget', { type: 'number', describe: 'Token budget of the prompt' })
       .option('worktree', { type: 'boolean', default: true, describe: 'Work in a worktree (--no-worktree: switch this checkout to the task branch)' })
+      .option('remote', { type: 'string', describe: 'Claim it on this git remote while it runs, push its branch, release at the end (config: remote.name)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
       .epilogue('Exit status: 0 success, 2 partial (e.g. no checks), 1 failure, 130 interrupted.') as never,
   handler: async (argv) => {
@@ -30,15 +32,21 @@ const command: CommandModule<object, Args> = {
     const onInt = () => controller.abort();
     process.once('SIGINT', onInt);
     const verbose = !argv.json;
+    const project = openProject(cwdOf(argv));
+    const { claimIfShared } = await import('../remote/manual.js');
+    const claimed = claimIfShared(project, argv.remote, String(argv.id), (s) => err(s));
     try {
-      const r = await runAttempt(openProject(cwdOf(argv)), String(argv.id), {
+      const r = await runAttempt(project, String(argv.id), {
         executor: argv.executor,
         timeoutS: argv.timeout,
         checkTimeoutS: argv['check-timeout'],
         budget: argv.budget,
         worktree: argv.worktree,
-        signal: controller.signal,
-        onPhase: (phase, detail) => verbose && err(`${phase}${detail ? `: ${detail}` : ''}`),
+        signal: claimed ? AbortSignal.any([controller.signal, claimed.runner.lostSignal(claimed.task.id)]) : controller.signal,
+        onPhase: (phase, detail) => {
+          if (claimed && phase === 'running') claimed.runner.pushBranch(claimed.task);
+          if (verbose) err(`${phase}${detail ? `: ${detail}` : ''}`);
+        },
       });
       process.exitCode = r.interrupted ? 130 : r.outcome === 'success' ? 0 : r.outcome === 'partial' ? 2 : 1;
       if (argv.json) return json(r);
@@ -51,6 +59,8 @@ const command: CommandModule<object, Args> = {
       else out(`Memory: \`baton memory ${r.id}\`. Try again with \`baton run ${r.id}\`.`);
     } finally {
       process.removeListener('SIGINT', onInt);
+      // The branch goes to the remote and the claim is given back, whatever happened.
+      await claimed?.runner.release(claimed.task);
     }
   },
 };

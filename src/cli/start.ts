@@ -7,6 +7,7 @@ interface Args extends GlobalArgs {
   id: string;
   worktree: boolean;
   force: boolean;
+  remote?: string;
 }
 
 const command: CommandModule<object, Args> = {
@@ -17,10 +18,23 @@ const command: CommandModule<object, Args> = {
       .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
       .option('worktree', { alias: 'w', type: 'boolean', default: false, describe: 'Work in a separate worktree (worktree_dir in config)' })
       .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Start it even if it is not ready' })
+      .option('remote', { type: 'string', describe: 'Claim it on this git remote first (refs/baton/claims/<id>) and push its branch (config: remote.name)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (argv) => {
-    const r = await startTask(openProject(cwdOf(argv)), String(argv.id), { worktree: argv.worktree, force: argv.force });
-    if (argv.json) return json(r);
+    const project = openProject(cwdOf(argv));
+    const { claimIfShared } = await import('../remote/manual.js');
+    const claimed = claimIfShared(project, argv.remote, String(argv.id));
+    let r;
+    try {
+      r = await startTask(project, String(argv.id), { worktree: argv.worktree, force: argv.force });
+    } catch (error) {
+      await claimed?.runner.release(claimed.task);
+      throw error;
+    }
+    claimed?.runner.pushBranch(claimed.task);
+    const claim = claimed?.runner.detach(claimed.task.id);
+    if (argv.json) return json(claim ? { ...r, claim } : r);
+    if (claim) out(`Claimed on ${claimed!.runner.settings.remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there.`);
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);

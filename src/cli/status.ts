@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { openProject } from '../project/context.js';
+import { openProject, type Project } from '../project/context.js';
+import { loadTasksStrict } from '../store/tasks.js';
 import { statusReport, type StatusReport } from '../project/status.js';
 import { STATUSES } from '../core/task.js';
 import { cwdOf, json, out, type GlobalArgs } from './output.js';
@@ -7,6 +8,7 @@ import { cwdOf, json, out, type GlobalArgs } from './output.js';
 interface Args extends GlobalArgs {
   recent: number;
   branches: boolean;
+  remote?: string;
 }
 
 const command: CommandModule<object, Args> = {
@@ -16,14 +18,30 @@ const command: CommandModule<object, Args> = {
     y
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
       .option('recent', { type: 'number', default: 5, describe: 'How many recent memory entries to show' })
-      .option('branches', { type: 'boolean', default: true, describe: 'Read unmerged task branches (--no-branches to skip)' }) as never,
+      .option('branches', { type: 'boolean', default: true, describe: 'Read unmerged task branches (--no-branches to skip)' })
+      .option('remote', { type: 'string', describe: 'Also read who works on what from this git remote: claims and task branches (config: remote.name)' }) as never,
   handler: async (argv) => {
-    const report = await statusReport(openProject(cwdOf(argv)), { recent: argv.recent, branches: argv.branches });
-    if (argv.json) return json(report);
+    const project = openProject(cwdOf(argv));
+    const report = await statusReport(project, { recent: argv.recent, branches: argv.branches });
+    const board = await remoteBoardOf(project, argv.remote);
+    if (argv.json) return json(board ? { ...report, remote: board } : report);
     out(renderStatus(report));
+    if (board) {
+      const { renderBoard } = await import('../remote/board.js');
+      out(renderBoard(board, new Map(loadTasksStrict(project.root).map((t) => [t.id, t.title]))).join('\n'));
+    }
   },
 };
 export default command;
+
+/** Only with `--remote` or `remote:` in the config: one fetch of the claims and task branches. */
+async function remoteBoardOf(project: Project, flag: string | undefined) {
+  const { remoteName } = await import('../remote/settings.js');
+  const remote = remoteName(project.config, flag);
+  if (!remote) return undefined;
+  const { remoteBoard } = await import('../remote/board.js');
+  return remoteBoard(project, remote, loadTasksStrict(project.root));
+}
 
 export function renderStatus(r: StatusReport): string {
   if (!r.total) return 'No tasks yet. Add one with `baton task add "title"` or plan with `baton plan --from REQUIREMENTS.md`.';

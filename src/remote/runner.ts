@@ -12,7 +12,7 @@ import type { Task } from '../core/task.js';
 import { gitRun } from '../git/task-branch.js';
 import type { Project } from '../project/context.js';
 import { loadTasksStrict } from '../store/tasks.js';
-import { taskBranchName } from '../project/task-checkout.js';
+import { checkoutOf, taskBranchName } from '../project/task-checkout.js';
 import { claimRef, fetchClaims, isExpired, releaseClaim, renewClaim, tryClaim, type Claim } from './claims.js';
 import { push, refSha } from './git-remote.js';
 import type { RemoteSettings } from './settings.js';
@@ -47,7 +47,7 @@ export class RemoteRunner {
   /** Fetch base, task branches and claims; the local base and idle task branches follow the remote. */
   sync(): void {
     this.seen = fetchShared(this.project, this.settings.remote);
-    followBase(this.project, this.settings.remote, this.project.root);
+    followBase(this.project, this.settings.remote, checkoutOf(this.project, this.project.config.base_branch)?.dir);
     followTaskBranches(this.project, this.settings.remote);
   }
 
@@ -63,6 +63,19 @@ export class RemoteRunner {
     const held: Held = { claim: r.claim, lost: new AbortController(), timer: setInterval(() => this.renew(task.id), this.settings.renewMs) };
     this.held.set(task.id, held);
     return true;
+  }
+
+  /** Who holds the claim on `id` as last fetched. */
+  holder(id: string): Claim | undefined {
+    return this.seen.find((c) => c.task === id);
+  }
+
+  /** Stop renewing a claim and forget it: it stays on the remote until its lease ends (`baton start`). */
+  detach(id: string): Claim | undefined {
+    const h = this.held.get(id);
+    if (h) clearInterval(h.timer);
+    this.held.delete(id);
+    return h?.claim;
   }
 
   /** Aborts when the claim is lost (taken over after this runner failed to renew it in time). */
