@@ -15,9 +15,11 @@ const command: CommandModule<object, GlobalArgs & { limit?: number; remote?: str
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     let ready: (TaskSummary & { claimed_by?: string; claim_expires?: string })[] = await nextReport(project);
-    const { remoteName } = await import('../remote/settings.js');
-    const remote = remoteName(project.config, argv.remote);
-    if (remote) ready = await withClaims(project, remote, ready);
+    if (argv.remote || project.config.raw.remote !== undefined) {
+      const { remoteName } = await import('../remote/settings.js');
+      const remote = remoteName(project.config, argv.remote);
+      if (remote) ready = await withClaims(project, remote, ready);
+    }
     if (argv.limit !== undefined) ready = ready.slice(0, argv.limit);
     if (argv.json) return json(ready);
     if (!ready.length) return out('Nothing is ready. `baton status` shows what the tasks wait on.');

@@ -36,6 +36,7 @@ export default command;
 
 /** Only with `--remote` or `remote:` in the config: one fetch of the claims and task branches. */
 async function remoteBoardOf(project: Project, flag: string | undefined) {
+  if (!flag && project.config.raw.remote === undefined) return undefined; // the common case loads nothing more
   const { remoteName } = await import('../remote/settings.js');
   const remote = remoteName(project.config, flag);
   if (!remote) return undefined;
