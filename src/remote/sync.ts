@@ -51,16 +51,23 @@ function cannotFollow(base: string, remote: string, detail: string): BatonError 
 /** Local task branches follow the remote's where they can fast-forward and are not checked out. */
 export function followTaskBranches(project: Project, remote: string): void {
   const prefix = project.config.branch_prefix;
-  const r = gitRun(project.root, ['for-each-ref', '--format=%(refname)%00%(objectname)', `refs/remotes/${remote}/`]);
+  const theirsRoot = `refs/remotes/${remote}/`;
+  // One call for both sides; git runs again only for branches that differ.
+  const r = gitRun(project.root, ['for-each-ref', '--format=%(refname)%00%(objectname)', theirsRoot, 'refs/heads/']);
   if (r.code !== 0) return;
-  const checkedOut = new Set(listWorktrees(project.root).map((w) => w.branch).filter(Boolean));
-  const strip = `refs/remotes/${remote}/`;
+  const ours = new Map<string, string>();
+  const theirs = new Map<string, string>();
   for (const line of r.stdout.split('\n').filter(Boolean)) {
-    const [ref, theirs] = line.split('\0') as [string, string];
-    const branch = ref.slice(strip.length);
-    if (!branch.startsWith(prefix) || checkedOut.has(branch)) continue;
-    const ours = refSha(project.root, `refs/heads/${branch}`);
-    if (ours === theirs || (ours && !isAncestorRef(project.root, ours, theirs))) continue;
-    gitRun(project.root, ['update-ref', `refs/heads/${branch}`, theirs, ...(ours ? [ours] : [])]);
+    const [ref, sha] = line.split('\0') as [string, string];
+    if (ref.startsWith('refs/heads/')) ours.set(ref.slice('refs/heads/'.length), sha);
+    else theirs.set(ref.slice(theirsRoot.length), sha);
+  }
+  let checkedOut: Set<string> | undefined;
+  for (const [branch, sha] of theirs) {
+    const mine = ours.get(branch);
+    if (!branch.startsWith(prefix) || mine === sha) continue;
+    checkedOut ??= new Set(listWorktrees(project.root).map((w) => w.branch).filter((b): b is string => !!b));
+    if (checkedOut.has(branch) || (mine && !isAncestorRef(project.root, mine, sha))) continue;
+    gitRun(project.root, ['update-ref', `refs/heads/${branch}`, sha, ...(mine ? [mine] : [])]);
   }
 }
