@@ -142,7 +142,8 @@ class AutoRun {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onSignal);
       await remote?.releaseAll();
-      if (remote && this.reviews.length) await this.main.run(() => remote.publishBase());
+      // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
+      if (remote) await this.main.run(() => remote.publishBase());
     }
     const left = leftOver(project, this.settled, opts.merge);
     return { stop: this.stop ?? (left.length ? 'nothing-ready' : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };

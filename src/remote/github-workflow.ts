@@ -140,6 +140,8 @@ ${indent(setup, 6)}
         task: \${{ fromJSON(needs.plan.outputs.tasks) }}
     steps:
 ${indent([...setup, ...agents.flatMap((a) => a.split('\n'))], 6)}
+      - name: baton's hooks, so every commit lands in the task's memory
+        run: baton hooks install
       - name: Run \${{ matrix.task }}
         env:
           BATON_RUNNER: github-\${{ github.run_id }}-\${{ matrix.task }}
