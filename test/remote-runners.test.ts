@@ -74,7 +74,7 @@ describe('runners sharing one plan through a git remote', () => {
         }
       }, 50);
     });
-    const victim = runners.find((r) => hanging.startsWith(join(r.dir, '..')))!;
+    const victim = runners.find((r) => hanging.startsWith(`${join(r.dir, '..')}/`))!;
     process.kill(-victim.pid, 'SIGKILL');
     const results = await Promise.all(runners.map((r) => r.done));
 
@@ -118,9 +118,9 @@ describe('runners sharing one plan through a git remote', () => {
     }
     const cVictimRuns = events.filter((e) => e.task === ids.c && e.event === 'start').map((e) => e.cwd);
     expect(cVictimRuns).toHaveLength(2);
-    expect(cVictimRuns[1]!.startsWith(join(victim.dir, '..'))).toBe(false);
+    expect(cVictimRuns[1]!.startsWith(`${join(victim.dir, '..')}/`)).toBe(false);
     // The work was shared: at least three runners ran agents.
-    const who = new Set(events.map((e) => runners.findIndex((r) => e.cwd.startsWith(join(r.dir, '..')))));
+    const who = new Set(events.map((e) => runners.findIndex((r) => e.cwd.startsWith(`${join(r.dir, '..')}/`))));
     expect(who.size).toBeGreaterThanOrEqual(3);
   }, 300_000); // not a time limit: room for four runners and their agents on a loaded 2-core machine
 });
