@@ -106,8 +106,8 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
     expect(git(remote, ['show', `${branch}:.agents/memory/${b}.md`])).toMatch(/ result success\nWrote b.txt./);
     expect(git(remote, ['for-each-ref', '--format=%(refname)', 'refs/baton/claims/'])).toBe(`refs/baton/claims/${a}\n`);
     // B, finished on its pushed branch and awaiting its pull request, is no longer offered; A is in progress.
-    expect(JSON.parse(ok(fresh, ['next', '--remote', 'origin', '--json']))).toEqual([expect.objectContaining({ id: a, claimed_by: 'laptop' })]);
-    expect(JSON.parse(ok(work, ['next', '--remote', 'origin', '--json']))).toEqual([]);
+    expect(JSON.parse(ok(fresh, ['next', '--remote', 'origin', '--json'])).tasks).toEqual([expect.objectContaining({ id: a, claimedBy: 'laptop' })]);
+    expect(JSON.parse(ok(work, ['next', '--remote', 'origin', '--json'])).tasks).toEqual([]);
 
     // A workflow changed by hand is not overwritten without --force.
     write(work, '.github/workflows/baton.yml', `${read(work, '.github/workflows/baton.yml')}# mine\n`);

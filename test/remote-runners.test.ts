@@ -88,7 +88,7 @@ describe('runners sharing one plan through a git remote', () => {
     // The base on the remote has every result, merged once; no claim is left.
     const check = join(tempDir(), 'check');
     git(remote, ['clone', '-q', remote, check]);
-    const tasks = JSON.parse(ok(check, ['task', 'list', '--json'])) as { id: string; status: string }[];
+    const tasks = (JSON.parse(ok(check, ['task', 'list', '--json'])) as { tasks: { id: string; status: string }[] }).tasks;
     expect(tasks.map((t) => t.status)).toEqual(Array(12).fill('done'));
     const merges = git(check, ['log', '--merges', '--format=%s']).trim().split('\n');
     for (const [name, id] of Object.entries(ids)) {

@@ -1,17 +1,20 @@
-import type { CommandModule } from 'yargs';
 import { openProject, type Project } from '../project/context.js';
 import { nextReport, type TaskSummary } from '../project/status.js';
 import { loadTasksStrict } from '../store/tasks.js';
-import { cwdOf, json, out, table, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out, table } from './output.js';
 
-const command: CommandModule<object, GlobalArgs & { limit?: number; remote?: string }> = {
+export default defineCommand({
   command: 'next',
   describe: 'The ready tasks, in the order to take them',
-  builder: (y) =>
-    y
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
-      .option('limit', { alias: 'n', type: 'number', describe: 'Show at most N' })
-      .option('remote', { type: 'string', describe: 'Also read the claims and task branches on this git remote (config: remote.name)' }) as never,
+  options: {
+    limit: { alias: 'n', type: 'number', min: 0, describe: 'Show at most N' },
+    remote: { type: 'string', describe: 'Also read the claims and task branches on this git remote (config: remote.name)' },
+  },
+  examples: [
+    ['$0 next', 'every ready task, first to take first'],
+    ['$0 next -n 1 --json', 'the one task to take now, as JSON'],
+  ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     let ready: (TaskSummary & { claimed_by?: string; claim_expires?: string })[] = await nextReport(project);
@@ -21,12 +24,11 @@ const command: CommandModule<object, GlobalArgs & { limit?: number; remote?: str
       if (remote) ready = await withClaims(project, remote, ready);
     }
     if (argv.limit !== undefined) ready = ready.slice(0, argv.limit);
-    if (argv.json) return json(ready);
+    if (argv.json) return json({ tasks: ready });
     if (!ready.length) return out('Nothing is ready. `baton status` shows what the tasks wait on.');
     out(table(ready.map((t) => [t.id, t.phase ?? '', t.title + (t.claimed_by ? `  (claimed by ${t.claimed_by} until ${t.claim_expires})` : '')])));
   },
-};
-export default command;
+});
 
 /** Ready tasks as the remote sees them: those finished on a remote branch left out, live claims named. */
 async function withClaims(project: Project, remote: string, ready: TaskSummary[]) {

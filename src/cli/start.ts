@@ -1,25 +1,21 @@
-import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
 import { startTask } from '../project/start.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  id: string;
-  worktree: boolean;
-  force: boolean;
-  remote?: string;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'start <id>',
   describe: "Take a task: its branch (or a worktree), status in-progress, an attempt entry in its memory",
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
-      .option('worktree', { alias: 'w', type: 'boolean', default: false, describe: 'Work in a separate worktree (worktree_dir in config)' })
-      .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Start it even if it is not ready' })
-      .option('remote', { type: 'string', describe: 'Claim it on this git remote first (refs/baton/claims/<id>) and push its branch (config: remote.name)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    worktree: { alias: 'w', type: 'boolean', default: false, describe: 'Work in a separate worktree (worktree_dir in config)' },
+    force: { alias: 'f', type: 'boolean', default: false, describe: 'Start it even if it is not ready' },
+    remote: { type: 'string', describe: 'Claim it on this git remote first (refs/baton/claims/<id>) and push its branch (config: remote.name)' },
+  },
+  examples: [
+    ['$0 start 7f3a', 'switch this checkout to the task\'s branch'],
+    ['$0 start 7f3a --worktree', 'work on it in a worktree of its own'],
+  ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     const { claimIfShared } = await import('../remote/manual.js');
@@ -40,5 +36,4 @@ const command: CommandModule<object, Args> = {
     if (r.worktree) out(`Work there: cd ${r.dir}`);
     out(`Next: \`baton prompt ${r.id} --copy\` for the agent, then \`baton log ${r.id} --from REPORT.md\`.`);
   },
-};
-export default command;
+});

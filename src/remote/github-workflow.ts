@@ -121,10 +121,10 @@ ${indent(setup, 6)}
           baton cost --json > cost.json
           node -e '
             const fs = require("fs");
-            const ready = JSON.parse(fs.readFileSync("ready.json", "utf8"));
+            const ready = JSON.parse(fs.readFileSync("ready.json", "utf8")).tasks;
             const spent = JSON.parse(fs.readFileSync("cost.json", "utf8")).total.costUsd;
             const budget = process.env.BUDGET_USD ? Number(process.env.BUDGET_USD) : Infinity;
-            const ids = spent >= budget ? [] : ready.filter((t) => !t.claimed_by).slice(0, Number(process.env.MAX_TASKS)).map((t) => t.id);
+            const ids = spent >= budget ? [] : ready.filter((t) => !t.claimedBy).slice(0, Number(process.env.MAX_TASKS)).map((t) => t.id);
             if (spent >= budget) console.log("Budget reached: $" + spent.toFixed(2) + " of $" + budget);
             fs.appendFileSync(process.env.GITHUB_OUTPUT, "tasks=" + JSON.stringify(ids) + "\\nany=" + (ids.length > 0) + "\\n");
           '
