@@ -2,7 +2,8 @@
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
 // Figures: cold start, status/next/doctor at 100/1,000/5,000 tasks, prompt at 1,000 tasks
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
-// a 1,000-task board, and the hooks' cost per commit against the same commits without hooks.
+// a 1,000-task board, the hooks' cost per commit against the same commits without hooks, and
+// the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,6 +149,19 @@ async function main() {
     const m = measure(process.execPath, [BIN, 'prompt', target], dir, QUICK ? 2 : 5);
     print(row('baton prompt (1,000 tasks, 20,000 entries)', m.median, base));
     rmSync(dir, { recursive: true, force: true });
+  }
+  const remoteBench = join(ROOT, 'scripts', 'bench-remote.mjs');
+  if (existsSync(remoteBench)) {
+    // Runners sharing one plan through a git remote: agents that sleep, so the speedup shows what runs in parallel.
+    const { benchRunners } = await import(remoteBench);
+    const sleepMs = QUICK ? 3000 : 8000;
+    print('');
+    const one = await benchRunners(1, { sleepMs });
+    print(`remote: 12 tasks (4 chains of 3, agents sleep ${sleepMs / 1000} s), 1 runner  ${(one / 1000).toFixed(1)} s`);
+    for (const n of [2, 4]) {
+      const ms = await benchRunners(n, { sleepMs });
+      print(`remote: 12 tasks (4 chains of 3, agents sleep ${sleepMs / 1000} s), ${n} runners ${(ms / 1000).toFixed(1)} s  speedup ${(one / ms).toFixed(2)}x`);
+    }
   }
   const mcpBench = join(ROOT, 'scripts', 'bench-mcp.mjs');
   if (existsSync(join(ROOT, 'dist', 'mcp', 'server.js')) && existsSync(mcpBench)) {

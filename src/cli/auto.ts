@@ -1,7 +1,7 @@
 import { BatonError } from '../core/errors.js';
 import { plainDisplay, ttyDisplay } from '../project/auto-display.js';
 import { runAuto, type AutoSummary } from '../project/auto.js';
-import { openProject } from '../project/context.js';
+import { openProject, type Project } from '../project/context.js';
 import { defineCommand } from './command.js';
 import { EXIT as CODES } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';
@@ -32,6 +32,7 @@ export default defineCommand({
     executor: { alias: 'e', type: 'string', describe: 'Executor for every task, overriding the config' },
     timeout: { type: 'number', min: 1, describe: 'Seconds before an agent is stopped' },
     'check-timeout': { type: 'number', min: 1, describe: 'Seconds each check may run (default 600)' },
+    remote: { type: 'string', describe: 'Share the plan with other runners through this git remote: claim tasks there, push branches and merges (config: remote.name)' },
   },
   examples: [
     ['$0 auto --parallel 3', 'three tasks at once until the plan is done'],
@@ -51,6 +52,7 @@ export default defineCommand({
       controller.abort();
     };
     process.on('SIGINT', onInt);
+    const remote = await remoteRunner(project, argv.remote, (s) => display.note(s));
     let summary: AutoSummary;
     try {
       summary = await runAuto(project, {
@@ -65,6 +67,7 @@ export default defineCommand({
         run: { executor: argv.executor, timeoutS: argv.timeout, checkTimeoutS: argv['check-timeout'] },
         signal: controller.signal,
         display,
+        remote,
       });
     } finally {
       display.close();
@@ -75,6 +78,15 @@ export default defineCommand({
     out(renderSummary(summary));
   },
 });
+
+/** Loaded only with `--remote` (or `remote:` in the config). */
+async function remoteRunner(project: Project, flag: string | undefined, note: (s: string) => void) {
+  const { remoteSettings } = await import('../remote/settings.js');
+  const settings = remoteSettings(project.config, flag);
+  if (!settings) return undefined;
+  const { RemoteRunner } = await import('../remote/runner.js');
+  return new RemoteRunner(project, settings, note);
+}
 
 const STOPS: Record<AutoSummary['stop'], string> = {
   done: 'The plan is done.',

@@ -34,6 +34,7 @@ const COMMANDS: Record<string, Loader> = {
   auto: () => import('./auto.js'),
   board: () => import('./board.js'),
   mcp: () => import('./mcp.js'),
+  ci: () => import('./ci.js'),
 };
 
 const SHELLS = ['bash', 'zsh'];

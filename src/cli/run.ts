@@ -15,6 +15,7 @@ export default defineCommand({
     'check-timeout': { type: 'number', min: 1, describe: 'Seconds each check may run (default 600)' },
     budget: { type: 'number', min: 1, describe: 'Token budget of the prompt' },
     worktree: { type: 'boolean', default: true, describe: 'Work in a worktree (--no-worktree: switch this checkout to the task branch)' },
+    remote: { type: 'string', describe: 'Claim it on this git remote while it runs, push its branch, release at the end (config: remote.name)' },
   },
   examples: [
     ['$0 run 7f3a', 'one attempt by the task role\'s executor'],
@@ -26,15 +27,21 @@ export default defineCommand({
     const onInt = () => controller.abort();
     process.once('SIGINT', onInt);
     const verbose = !argv.json;
+    const project = openProject(cwdOf(argv));
+    const { claimIfShared } = await import('../remote/manual.js');
+    const claimed = claimIfShared(project, argv.remote, String(argv.id), (s) => err(s));
     try {
-      const r = await runAttempt(openProject(cwdOf(argv)), String(argv.id), {
+      const r = await runAttempt(project, String(argv.id), {
         executor: argv.executor,
         timeoutS: argv.timeout,
         checkTimeoutS: argv['check-timeout'],
         budget: argv.budget,
         worktree: argv.worktree,
-        signal: controller.signal,
-        onPhase: (phase, detail) => verbose && err(`${phase}${detail ? `: ${detail}` : ''}`),
+        signal: claimed ? AbortSignal.any([controller.signal, claimed.runner.lostSignal(claimed.task.id)]) : controller.signal,
+        onPhase: (phase, detail) => {
+          if (claimed && phase === 'running') claimed.runner.pushBranch(claimed.task);
+          if (verbose) err(`${phase}${detail ? `: ${detail}` : ''}`);
+        },
       });
       process.exitCode = r.interrupted ? EXIT.interrupted : r.outcome === 'success' ? EXIT.ok : r.outcome === 'partial' ? EXIT.incomplete : EXIT.failure;
       if (argv.json) return json(r);
@@ -48,6 +55,8 @@ export default defineCommand({
       else out(`Memory: \`baton memory ${r.id}\`. Try again with \`baton run ${r.id}\`.`);
     } finally {
       process.removeListener('SIGINT', onInt);
+      // The branch goes to the remote and the claim is given back, whatever happened.
+      await claimed?.runner.release(claimed.task);
     }
   },
 });

@@ -10,14 +10,27 @@ export default defineCommand({
   options: {
     worktree: { alias: 'w', type: 'boolean', default: false, describe: 'Work in a separate worktree (worktree_dir in config)' },
     force: { alias: 'f', type: 'boolean', default: false, describe: 'Start it even if it is not ready' },
+    remote: { type: 'string', describe: 'Claim it on this git remote first (refs/baton/claims/<id>) and push its branch (config: remote.name)' },
   },
   examples: [
     ['$0 start 7f3a', 'switch this checkout to the task\'s branch'],
     ['$0 start 7f3a --worktree', 'work on it in a worktree of its own'],
   ],
   handler: async (argv) => {
-    const r = await startTask(openProject(cwdOf(argv)), String(argv.id), { worktree: argv.worktree, force: argv.force });
-    if (argv.json) return json(r);
+    const project = openProject(cwdOf(argv));
+    const { claimIfShared } = await import('../remote/manual.js');
+    const claimed = claimIfShared(project, argv.remote, String(argv.id));
+    let r;
+    try {
+      r = await startTask(project, String(argv.id), { worktree: argv.worktree, force: argv.force });
+    } catch (error) {
+      await claimed?.runner.release(claimed.task);
+      throw error;
+    }
+    claimed?.runner.pushBranch(claimed.task);
+    const claim = claimed?.runner.detach(claimed.task.id);
+    if (argv.json) return json(claim ? { ...r, claim } : r);
+    if (claim) out(`Claimed on ${claimed!.runner.settings.remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there.`);
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);

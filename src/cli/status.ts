@@ -1,4 +1,5 @@
-import { openProject } from '../project/context.js';
+import { openProject, type Project } from '../project/context.js';
+import { loadTasksStrict } from '../store/tasks.js';
 import { statusReport, type StatusReport } from '../project/status.js';
 import { STATUSES } from '../core/task.js';
 import { defineCommand } from './command.js';
@@ -11,6 +12,7 @@ export default defineCommand({
   options: {
     recent: { type: 'number', default: 5, min: 0, describe: 'How many recent memory entries to show' },
     branches: { type: 'boolean', default: true, describe: 'Read unmerged task branches (--no-branches to skip)' },
+    remote: { type: 'string', describe: 'Also read who works on what from this git remote: claims and task branches (config: remote.name)' },
   },
   examples: [
     ['$0 status', 'where the plan stands'],
@@ -18,11 +20,27 @@ export default defineCommand({
     ['$0 status --json | jq .ready', 'the ready tasks, for a script'],
   ],
   handler: async (argv) => {
-    const report = await statusReport(openProject(cwdOf(argv)), { recent: argv.recent, branches: argv.branches });
-    if (argv.json) return json(report);
+    const project = openProject(cwdOf(argv));
+    const report = await statusReport(project, { recent: argv.recent, branches: argv.branches });
+    const board = await remoteBoardOf(project, argv.remote);
+    if (argv.json) return json(board ? { ...report, remote: board } : report);
     out(renderStatus(report, painter()));
+    if (board) {
+      const { renderBoard } = await import('../remote/board.js');
+      out(renderBoard(board, new Map(loadTasksStrict(project.root).map((t) => [t.id, t.title]))).join('\n'));
+    }
   },
 });
+
+/** Only with `--remote` or `remote:` in the config: one fetch of the claims and task branches. */
+async function remoteBoardOf(project: Project, flag: string | undefined) {
+  if (!flag && project.config.raw.remote === undefined) return undefined; // the common case loads nothing more
+  const { remoteName } = await import('../remote/settings.js');
+  const remote = remoteName(project.config, flag);
+  if (!remote) return undefined;
+  const { remoteBoard } = await import('../remote/board.js');
+  return remoteBoard(project, remote, loadTasksStrict(project.root));
+}
 
 export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): string {
   if (!r.total) return 'No tasks yet. Add one with `baton task add "title"` or plan with `baton plan --from REQUIREMENTS.md`.';
