@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
+import { forTerminal } from '../core/terminal.js';
 
 type Loader = () => Promise<{ default: CommandModule<object, any> }>;
 
@@ -80,10 +81,10 @@ export async function main(args: string[]): Promise<number> {
 
 function report(error: unknown): number {
   if (error instanceof BatonError) {
-    process.stderr.write(`baton: ${error.format()}\n`);
+    process.stderr.write(`baton: ${forTerminal(error.format())}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`baton: unexpected error (please report it): ${message}\n`);
+  process.stderr.write(`baton: unexpected error (please report it): ${forTerminal(message)}\n`);
   return 1;
 }

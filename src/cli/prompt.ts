@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
 import { cwdOf, err, json, out, type GlobalArgs } from './output.js';
+import { forTerminal } from '../core/terminal.js';
 
 interface Args extends GlobalArgs {
   id: string;
@@ -39,7 +40,8 @@ const command: CommandModule<object, Args> = {
       err(`Wrote ${argv.out}. ${note}`);
     }
     if (argv.json) return json(prompt);
-    if (!argv.copy && !argv.out) process.stdout.write(prompt.text);
+    // Piped to an agent, the prompt goes as written; on a terminal, its control characters are shown, not run.
+    if (!argv.copy && !argv.out) process.stdout.write(process.stdout.isTTY ? forTerminal(prompt.text) : prompt.text);
     else out('');
   },
 };

@@ -4,7 +4,7 @@
  * a commit of those two files so the base branch sees the work in flight.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { waitingOn } from '../core/graph.js';
@@ -14,10 +14,13 @@ import type { Task } from '../core/task.js';
 import {
   addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
 } from '../git/task-branch.js';
+import { deleteBranch, headCommit, removeNewWorktree, switchBack, unstage } from '../git/undo.js';
+import { writeFileAtomic } from '../store/atomic.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
+import { safeBranch } from './context.js';
 import { checkoutOf, taskBranchName, worktreePath } from './task-checkout.js';
 import { updateTask } from './tasks.js';
 
@@ -87,8 +90,36 @@ function runSetup(dir: string, command: string): void {
   });
 }
 
+/** What to take back, newest first, when a later step fails. */
+type UndoList = (() => void)[];
+
+function runUndo(undo: UndoList): void {
+  for (const step of undo.reverse()) {
+    try {
+      step();
+    } catch {
+      /* best effort: the error that made us undo is the one to report */
+    }
+  }
+}
+
+/** Put files back as they were (content, or absent) and their index entries back to HEAD's. */
+function keepFiles(dir: string, paths: string[], undo: UndoList): void {
+  const saved = paths.map((p) => {
+    const abs = join(dir, p);
+    return { p, abs, text: existsSync(abs) ? readFileSync(abs, 'utf8') : undefined };
+  });
+  undo.push(() => {
+    for (const f of saved) {
+      if (f.text === undefined) rmSync(f.abs, { force: true });
+      else writeFileAtomic(f.abs, f.text);
+    }
+    unstage(dir, paths);
+  });
+}
+
 /** The folder to work in: the checkout that has the branch, a new worktree, or this checkout switched to the branch. */
-function openCheckout(project: Project, task: Task, branch: string, existed: boolean, options: StartOptions): { dir: string; worktree: boolean; setup?: string } {
+function openCheckout(project: Project, task: Task, branch: string, existed: boolean, options: StartOptions, undo: UndoList): { dir: string; worktree: boolean; setup?: string } {
   const base = project.config.base_branch;
   const co = checkoutOf(project, branch);
   if (co && (options.worktree || !co.worktree)) return co;
@@ -110,11 +141,19 @@ function openCheckout(project: Project, task: Task, branch: string, existed: boo
       });
     }
     addWorktree(project.root, path, branch, existed ? undefined : base);
+    undo.push(() => {
+      removeNewWorktree(project.root, path);
+      if (!existed) deleteBranch(project.root, branch);
+    });
     return { dir: path, worktree: true, setup: project.config.worktree_setup.trim() || undefined };
   }
   assertClean(project, task, branch);
+  const from = { branch: safeBranch(project.root), commit: headCommit(project.root) };
   if (existed) switchBranch(project.root, branch);
   else createBranch(project.root, branch, base);
+  undo.push(() => {
+    if (switchBack(project.root, from.branch, from.commit) && !existed) deleteBranch(project.root, branch);
+  });
   return { dir: project.root, worktree: false };
 }
 
@@ -130,16 +169,35 @@ export async function startTask(project: Project, ref: string, options: StartOpt
       file: '.agents/config.yaml', hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
     });
   }
-  const { dir, worktree, setup } = openCheckout(project, task, branch, existed, options);
-
-  const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
-  const updated = updateTask(here, task.id, { status: 'in-progress', branch });
-  const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
-  // Relative: memory is committed, and an absolute path would name one person's machine.
-  const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
-  await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
-  const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
-  const commit = commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  // Everything that can be known is checked above; from here, a failure takes back every step.
+  const undo: UndoList = [];
+  let opened: ReturnType<typeof openCheckout> | undefined;
+  let updated: Task;
+  let attempt: number;
+  let commit: string | undefined;
+  try {
+    opened = openCheckout(project, task, branch, existed, options, undo);
+    const { dir, worktree } = opened;
+    const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
+    keepFiles(dir, [...ownPaths(here, task), '.agents/plan.md'], undo);
+    updated = updateTask(here, task.id, { status: 'in-progress', branch });
+    attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
+    // Relative: memory is committed, and an absolute path would name one person's machine.
+    const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
+    await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
+    const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+    commit = commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  } catch (error) {
+    runUndo(undo);
+    if (error instanceof BatonError) {
+      throw new BatonError(`${error.message}; \`baton start\` was undone`, {
+        file: error.file, line: error.line, cause: error,
+        hint: `${error.hint ?? 'Fix the cause and run it again.'}\n  The branch, the index and baton's files are as they were before \`baton start ${task.id}\`.`,
+      });
+    }
+    throw error;
+  }
+  const { dir, worktree, setup } = opened;
   if (setup) runSetup(dir, setup);
   return { id: task.id, title: updated.title, branch, dir, worktree, created: !existed, attempt, commit, setup };
 }
