@@ -4,7 +4,7 @@
  * a commit of those two files so the base branch sees the work in flight.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { waitingOn } from '../core/graph.js';
@@ -14,8 +14,7 @@ import type { Task } from '../core/task.js';
 import {
   addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
 } from '../git/task-branch.js';
-import { deleteBranch, headCommit, removeNewWorktree, switchBack, unstage } from '../git/undo.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
@@ -23,6 +22,7 @@ import type { Project } from './context.js';
 import { safeBranch } from './context.js';
 import { checkoutOf, taskBranchName, worktreePath } from './task-checkout.js';
 import { updateTask } from './tasks.js';
+import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
 
 export interface StartOptions {
   /** Work in a separate worktree instead of switching this checkout. */
@@ -87,34 +87,6 @@ function runSetup(dir: string, command: string): void {
   throw new BatonError(`the worktree is ready in ${dir}, but its setup \`${command}\` failed (exit ${r.status ?? 'by signal'})`, {
     file: '.agents/config.yaml',
     hint: `Fix \`worktree_setup\` or run it by hand in the worktree.${tail ? `\n  ${tail}` : ''}`,
-  });
-}
-
-/** What to take back, newest first, when a later step fails. */
-type UndoList = (() => void)[];
-
-function runUndo(undo: UndoList): void {
-  for (const step of undo.reverse()) {
-    try {
-      step();
-    } catch {
-      /* best effort: the error that made us undo is the one to report */
-    }
-  }
-}
-
-/** Put files back as they were (content, or absent) and their index entries back to HEAD's. */
-function keepFiles(dir: string, paths: string[], undo: UndoList): void {
-  const saved = paths.map((p) => {
-    const abs = join(dir, p);
-    return { p, abs, text: existsSync(abs) ? readFileSync(abs, 'utf8') : undefined };
-  });
-  undo.push(() => {
-    for (const f of saved) {
-      if (f.text === undefined) rmSync(f.abs, { force: true });
-      else writeFileAtomic(f.abs, f.text);
-    }
-    unstage(dir, paths);
   });
 }
 
