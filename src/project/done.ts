@@ -14,7 +14,7 @@ import type { Task } from '../core/task.js';
 import {
   branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
-import { gitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import { untrackedFiles } from '../git/worktree-state.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
@@ -204,7 +204,8 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
     refreshPlanFile(baseProject) ? ['.agents/plan.md'] : [],
   );
   result.merged = { into: plan.base, commit, dir: mergeDir };
-  if (plan.co?.worktree) removeWorktreeIfSafe(project, plan.co.dir, mergeDir, result);
+  // `co.worktree` is false when this command runs inside the task's worktree: ask git which checkout it is.
+  if (plan.co && (plan.co.worktree || isLinkedWorktree(plan.co.dir))) removeWorktreeIfSafe(project, plan.co.dir, mergeDir, result);
 }
 
 /**
@@ -230,6 +231,15 @@ function removeWorktreeIfSafe(project: Project, dir: string, mergeDir: string, r
   const r = gitRun(mergeDir, ['worktree', 'remove', dir]);
   if (r.code === 0) result.worktreeRemoved = dir;
   else keep(`\`git worktree remove\` refused: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+}
+
+/** A worktree added with `git worktree add` (not the repository's main checkout). */
+function isLinkedWorktree(dir: string): boolean {
+  try {
+    return resolve(gitDirOf(dir)) !== resolve(commonGitDirOf(dir));
+  } catch {
+    return false;
+  }
 }
 
 /** A commit, merge, rebase or cherry-pick under way in that worktree, described; undefined when none. */
