@@ -94,6 +94,13 @@ describe('broken files in .agents/tasks/', () => {
     const list = baton(dir, ['task', 'list']);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain(`${good}  todo`);
+
+    // The same bomb in config.yaml: located, not a stack trace.
+    const config = read(dir, '.agents/config.yaml');
+    write(dir, '.agents/config.yaml', `${config}${billionLaughs('T-b00b').split('\n').slice(3, 12).join('\n')}\n`);
+    const status = baton(dir, ['status']);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toMatch(/^baton: \.agents\/config\.yaml:\d+: YAML aliases that cannot be read/);
   });
 
   it('start refuses a duplicate id, naming both files, and changes nothing', () => {

@@ -5,17 +5,15 @@
  * before anything is written.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { isoNow, type MemoryEntry } from '../core/memory.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
-import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
-import { untrackedFiles } from '../git/worktree-state.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
@@ -23,6 +21,7 @@ import { checkEntryBody, failingLines, runChecks, type CheckResult } from './che
 import { safeBranch, type Project } from './context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { withCheckoutLock } from './pid-lock.js';
+import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from './task-checkout.js';
 import { refreshPlanFile, updateTask } from './tasks.js';
@@ -209,55 +208,6 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
 }
 
 /**
- * The worktree goes only when nothing in it would be lost: never `--force`.
- * Untracked files (not ignored ones), uncommitted changes, a git command or a
- * merge in progress there, or this very command running inside it: it stays,
- * and the result says why.
- */
-function removeWorktreeIfSafe(project: Project, dir: string, mergeDir: string, result: DoneResult): void {
-  const keep = (why: string) => void (result.worktreeKept = { dir, why });
-  if (resolve(project.root) === resolve(dir)) {
-    return keep(`you ran \`baton done\` from inside it. Once you have left it: \`git worktree remove ${dir}\``);
-  }
-  const busy = worktreeBusy(dir);
-  if (busy) return keep(`${busy}. Finish that, then: \`git worktree remove ${dir}\``);
-  const untracked = untrackedFiles(dir);
-  const changed = changedTrackedFiles(dir);
-  if (untracked.length || changed.length) {
-    const list = (files: string[]) => `${files.slice(0, 5).map((f) => `\`${f}\``).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
-    const what = [changed.length ? `uncommitted changes (${list(changed)})` : '', untracked.length ? `untracked files (${list(untracked)})` : ''].filter(Boolean).join(' and ');
-    return keep(`it has ${what}, which removing it would delete. Save or delete them, then: \`git worktree remove ${dir}\``);
-  }
-  const r = gitRun(mergeDir, ['worktree', 'remove', dir]);
-  if (r.code === 0) result.worktreeRemoved = dir;
-  else keep(`\`git worktree remove\` refused: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
-}
-
-/** A worktree added with `git worktree add` (not the repository's main checkout). */
-function isLinkedWorktree(dir: string): boolean {
-  try {
-    return resolve(gitDirOf(dir)) !== resolve(commonGitDirOf(dir));
-  } catch {
-    return false;
-  }
-}
-
-/** A commit, merge, rebase or cherry-pick under way in that worktree, described; undefined when none. */
-function worktreeBusy(dir: string): string | undefined {
-  let gitDir: string;
-  try {
-    gitDir = gitDirOf(dir);
-  } catch {
-    return undefined;
-  }
-  if (existsSync(join(gitDir, 'index.lock'))) return 'a git command (a commit?) is running there';
-  for (const [file, what] of [['MERGE_HEAD', 'a merge'], ['rebase-merge', 'a rebase'], ['rebase-apply', 'a rebase'], ['CHERRY_PICK_HEAD', 'a cherry-pick']] as const) {
-    if (existsSync(join(gitDir, file))) return `${what} is in progress there`;
-  }
-  return undefined;
-}
-
-/**
  * Refusals about the work itself, unless `--force`: a task that shows no work
  * (no commit of its own, no result, no passed check, no check to run now),
  * and, for a merge, a task that is blocked or whose last result is not a success.
@@ -290,7 +240,8 @@ function assertWorkDone(project: Project, plan: DonePlan, options: DoneOptions):
 /** No task branch: status done, memory flushed, baton's files committed on the branch this checkout is on. */
 async function closeHere(project: Project, plan: DonePlan, options: DoneOptions): Promise<DoneResult> {
   const checks = await checksOrRefuse(project, plan, project.root, plan.task.checks, options, () => {});
-  const closed = await closeOnBranch(project, { ...plan, base: plan.branch }, project.root, checks);
+  // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
+  const closed = await withCheckoutLock(project.root, 'commit', () => closeOnBranch(project, { ...plan, base: plan.branch }, project.root, checks));
   return { id: plan.task.id, branch: plan.branch, commit: closed.commit, backfilled: 0, checks, checkout: plan.branch, inPlace: true };
 }
 
@@ -305,7 +256,7 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   };
   const checksToRun = resolveTask(loadTasksStrict(dir), plan.task.id).checks;
   const checks = await checksOrRefuse(project, plan, dir, checksToRun, options, switchBack);
-  const closed = await closeOnBranch(project, plan, dir, checks);
+  const closed = await withCheckoutLock(dir, 'commit', () => closeOnBranch(project, plan, dir, checks));
   const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks };
   if (options.merge) mergeTask(project, plan, closed.task.title, result);
   else switchBack();

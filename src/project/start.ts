@@ -23,6 +23,7 @@ import { safeBranch } from './context.js';
 import { checkoutOf, taskBranchName, worktreePath } from './task-checkout.js';
 import { updateTask } from './tasks.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { withCheckoutLock } from './pid-lock.js';
 
 export interface StartOptions {
   /** Work in a separate worktree instead of switching this checkout. */
@@ -151,14 +152,17 @@ export async function startTask(project: Project, ref: string, options: StartOpt
     opened = openCheckout(project, task, branch, existed, options, undo);
     const { dir, worktree } = opened;
     const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
-    keepFiles(dir, [...ownPaths(here, task), '.agents/plan.md'], undo);
-    updated = updateTask(here, task.id, { status: 'in-progress', branch });
-    attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
-    // Relative: memory is committed, and an absolute path would name one person's machine.
-    const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
-    await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
-    const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
-    commit = commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+    // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
+    ({ updated, attempt, commit } = await withCheckoutLock(dir, 'commit', async () => {
+      keepFiles(dir, [...ownPaths(here, task), '.agents/plan.md'], undo);
+      const updated = updateTask(here, task.id, { status: 'in-progress', branch });
+      const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
+      // Relative: memory is committed, and an absolute path would name one person's machine.
+      const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
+      await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
+      const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+      return { updated, attempt, commit: commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`) };
+    }));
   } catch (error) {
     runUndo(undo);
     if (error instanceof BatonError) {
