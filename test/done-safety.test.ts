@@ -3,7 +3,7 @@
  * stays (and the output says why), a task with no work is not closed, a
  * blocked or partial task is not merged, and a failed check is remembered.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, makeProject, ok, read, snapshotFiles, taskFile, write } from './helpers/repo.js';
@@ -117,6 +117,34 @@ describe('done refuses what is not finished', () => {
     expect(memory).not.toContain('ok 3 passing');
     expect(git(dir, ['status', '--porcelain'])).toBe('');
     expect(read(dir, taskFile(dir, id))).toContain('status: in-progress');
+  });
+});
+
+describe('a done that fails late', () => {
+  it('leaves the task open and its files as they were when its commit is refused', () => {
+    const { dir, id } = planned();
+    ok(dir, ['start', id]);
+    write(dir, 'notes.md', '# Notes\n');
+    git(dir, ['add', 'notes.md']);
+    git(dir, ['commit', '-qm', 'Add notes']);
+    ok(dir, ['log', id, '--outcome', 'success', '--summary', 'Notes written.']);
+    // The person's own hook refuses the next commit: baton's Done commit.
+    writeFileSync(join(dir, '.git/hooks/pre-commit'), '#!/bin/sh\necho "pre-commit: not now" >&2\nexit 1\n');
+    chmodSync(join(dir, '.git/hooks/pre-commit'), 0o755);
+    const before = state(dir);
+    const r = baton(dir, ['done', id]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`\`${id}\` was not closed`);
+    const after = state(dir);
+    const memory = `.agents/memory/${id}.md`;
+    // Everything as it was, except that the memory may have gained the commits it was missing (never lose one).
+    expect({ ...after.files, [memory]: '' }).toEqual({ ...before.files, [memory]: '' });
+    expect({ ...after, files: {}, status: '' }).toEqual({ ...before, files: {}, status: '' });
+    const added = after.files[memory]!.slice(before.files[memory]!.length);
+    expect(after.files[memory]!.startsWith(before.files[memory]!)).toBe(true);
+    expect(added.match(/^## \S+ (\w+)/gm)?.every((h) => h.endsWith(' commit')) ?? true).toBe(true);
+    expect(read(dir, taskFile(dir, id))).toContain('status: review');
+    expect(git(dir, ['diff', '--cached', '--name-only'])).toBe('');
   });
 });
 

@@ -21,6 +21,7 @@ import { checkEntryBody, failingLines, runChecks, type CheckResult } from './che
 import { safeBranch, type Project } from './context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { withCheckoutLock } from './pid-lock.js';
+import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
 import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from './task-checkout.js';
@@ -194,6 +195,30 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   return { task: updated, commit, backfilled: commits.length };
 }
 
+/**
+ * `closeOnBranch` as one step: one writer at a time in the checkout (a
+ * parallel `baton log` would trip on git's index lock), and when its commit
+ * fails, baton's files go back to how they were after the hooks' queue was
+ * written, so nothing is left half-closed and a retry writes nothing twice.
+ */
+async function closeAtomically(project: Project, plan: DonePlan, dir: string, checks: CheckResult[]): Promise<Awaited<ReturnType<typeof closeOnBranch>>> {
+  return withCheckoutLock(dir, 'commit', async () => {
+    await flushHookQueue(dir);
+    const undo: UndoList = [];
+    keepFiles(dir, [...ownPaths(project, plan.task), '.agents/plan.md'], undo);
+    try {
+      return await closeOnBranch(project, plan, dir, checks);
+    } catch (error) {
+      runUndo(undo);
+      if (!(error instanceof BatonError)) throw error;
+      throw new BatonError(`${error.message}; \`${plan.task.id}\` was not closed`, {
+        file: error.file, line: error.line, cause: error,
+        hint: `${error.hint ?? 'Fix the cause.'}\n  Its task file and memory are as they were: run \`baton done ${plan.task.id}\` again.`,
+      });
+    }
+  });
+}
+
 /** Merge into the base with plan.md refreshed in the same commit; then the worktree goes. */
 function mergeTask(project: Project, plan: DonePlan, title: string, result: DoneResult): void {
   const mergeDir = plan.mergeDir!;
@@ -241,7 +266,7 @@ function assertWorkDone(project: Project, plan: DonePlan, options: DoneOptions):
 async function closeHere(project: Project, plan: DonePlan, options: DoneOptions): Promise<DoneResult> {
   const checks = await checksOrRefuse(project, plan, project.root, plan.task.checks, options, () => {});
   // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
-  const closed = await withCheckoutLock(project.root, 'commit', () => closeOnBranch(project, { ...plan, base: plan.branch }, project.root, checks));
+  const closed = await closeAtomically(project, { ...plan, base: plan.branch }, project.root, checks);
   return { id: plan.task.id, branch: plan.branch, commit: closed.commit, backfilled: 0, checks, checkout: plan.branch, inPlace: true };
 }
 
@@ -256,7 +281,13 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   };
   const checksToRun = resolveTask(loadTasksStrict(dir), plan.task.id).checks;
   const checks = await checksOrRefuse(project, plan, dir, checksToRun, options, switchBack);
-  const closed = await withCheckoutLock(dir, 'commit', () => closeOnBranch(project, plan, dir, checks));
+  let closed: Awaited<ReturnType<typeof closeOnBranch>>;
+  try {
+    closed = await closeAtomically(project, plan, dir, checks);
+  } catch (error) {
+    switchBack();
+    throw error;
+  }
   const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks };
   if (options.merge) mergeTask(project, plan, closed.task.title, result);
   else switchBack();
