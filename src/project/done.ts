@@ -168,9 +168,16 @@ async function recordFailedChecks(project: Project, plan: DonePlan, dir: string,
   }));
   const memory = rel(dir, here.paths.memoryFile(plan.task.id));
   return withCheckoutLock(dir, 'commit', async () => {
-    await appendMemory(dir, plan.task.id, entries, plan.task.title);
-    const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
-    return commitPaths(dir, [memory], `Check failed ${plan.task.id}: ${failed}\n\nTask: ${plan.task.id}`);
+    const undo: UndoList = [];
+    keepFiles(dir, [memory], undo);
+    try {
+      await appendMemory(dir, plan.task.id, entries, plan.task.title);
+      const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
+      return commitPaths(dir, [memory], `Check failed ${plan.task.id}: ${failed}\n\nTask: ${plan.task.id}`);
+    } catch {
+      runUndo(undo); // the refusal is what matters; a record that cannot be committed is not left half-written
+      return undefined;
+    }
   });
 }
 
