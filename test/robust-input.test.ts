@@ -121,6 +121,19 @@ describe('broken files in .agents/tasks/', () => {
   });
 });
 
+describe('deeply nested markdown', () => {
+  it('a task body nested too deep for the markdown parser is read line by line', () => {
+    const dir = makeProject();
+    const id = addTask(dir, 'Deep', '--criterion', 'Reads deep quotes');
+    const path = taskFile(dir, id);
+    write(dir, path, read(dir, path).replace('## Context\n', `## Context\n\nQuoted: ${'>'.repeat(50_000)} x\n`));
+    const r = baton(dir, ['pr', id]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('## Goal\n\nQuoted: >>>');
+    expect(r.stdout).toContain('- [ ] Reads deep quotes');
+  });
+});
+
 describe('a start that fails late', () => {
   it('undoes the branch, the index and the files when its commit fails', () => {
     const dir = makeProject();
