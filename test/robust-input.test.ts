@@ -126,10 +126,11 @@ describe('deeply nested markdown', () => {
     const dir = makeProject();
     const id = addTask(dir, 'Deep', '--criterion', 'Reads deep quotes');
     const path = taskFile(dir, id);
-    write(dir, path, read(dir, path).replace('## Context\n', `## Context\n\nQuoted: ${'>'.repeat(50_000)} x\n`));
+    write(dir, path, read(dir, path).replace('## Context\n', `## Context\n\n${'>'.repeat(50_000)} quoted\n`));
     const r = baton(dir, ['pr', id]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('## Goal\n\nQuoted: >>>');
+    expect(r.stdout).toContain('## Goal\n\n>>>>>');
+    expect(r.stdout).not.toContain('unexpected error');
     expect(r.stdout).toContain('- [ ] Reads deep quotes');
   });
 });

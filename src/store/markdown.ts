@@ -47,7 +47,9 @@ function textOf(node: MdNode): string {
  * stack. Such a file is read line by line instead (ATX headings and `- [ ]`
  * items outside fences), which is what a person would see anyway.
  */
-function deep<T>(read: () => T, fallback: () => T): T {
+function deep<T>(markdown: string, read: () => T, fallback: () => T): T {
+  // Hundreds of nesting marks at a line's start: remark would spend seconds before it overflows.
+  if (TOO_DEEP_RE.test(markdown)) return fallback();
   try {
     return read();
   } catch (error) {
@@ -57,6 +59,7 @@ function deep<T>(read: () => T, fallback: () => T): T {
 }
 
 const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
+const TOO_DEEP_RE = /^(?:[ \t]*[>*+-]){500}/m;
 
 /** Lines outside fenced code, with their 0-based offsets. */
 function plainLines(markdown: string): { text: string; offset: number; line: number }[] {
@@ -89,7 +92,7 @@ function plainSections(markdown: string, depth: number): Section[] {
 
 /** Sections at `depth` (default 2): heading text and the source up to the next heading of that depth or higher. */
 export function sections(markdown: string, depth = 2): Section[] {
-  return deep(() => treeSections(markdown, depth), () => plainSections(markdown, depth));
+  return deep(markdown, () => treeSections(markdown, depth), () => plainSections(markdown, depth));
 }
 
 function treeSections(markdown: string, depth: number): Section[] {
@@ -125,7 +128,7 @@ export function findSection(markdown: string, names: readonly string[], depth = 
 
 /** Checkbox list items (`- [ ]` / `- [x]`) anywhere in the markdown. */
 export function checkboxes(markdown: string): Checkbox[] {
-  return deep(() => treeCheckboxes(markdown), () => plainLines(markdown).flatMap((l) => {
+  return deep(markdown, () => treeCheckboxes(markdown), () => plainLines(markdown).flatMap((l) => {
     const m = /^\s*[-*+] \[([ xX])\][ \t]+(.*)$/.exec(l.text);
     return m ? [{ text: m[2]!.trim(), checked: m[1] !== ' ', line: l.line }] : [];
   }));
@@ -146,7 +149,7 @@ function treeCheckboxes(markdown: string): Checkbox[] {
 
 /** All headings (any depth) with their text, for tolerant readers of model output. */
 export function headings(markdown: string): { depth: number; title: string; start: number; end: number; line: number }[] {
-  return deep(() => treeHeadings(markdown), () => plainHeadings(markdown));
+  return deep(markdown, () => treeHeadings(markdown), () => plainHeadings(markdown));
 }
 
 function treeHeadings(markdown: string): { depth: number; title: string; start: number; end: number; line: number }[] {
