@@ -121,7 +121,7 @@ describe('the task loop by hand', () => {
     expect(read(dir, `.agents/memory/${a}.md`)).toMatch(/## \S+ commit [0-9a-f]{7,}\nAdd users module\n\n- src\/users.ts \+1 -0\n/);
 
     // The dependent task is ready now, and its prompt carries what the first one produced.
-    expect(JSON.parse(ok(dir, ['next', '--json'])).map((t: { id: string }) => t.id)).toEqual([b]);
+    expect(JSON.parse(ok(dir, ['next', '--json'])).tasks.map((t: { id: string }) => t.id)).toEqual([b]);
     const second = ok(dir, ['prompt', b]);
     expect(second).toContain(`### ${a}: Users module (done)`);
     expect(second).toContain('Result (success): The users module exists in src/users.ts and the check passes.');

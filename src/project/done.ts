@@ -12,7 +12,7 @@ import { isoNow, type MemoryEntry } from '../core/memory.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
@@ -67,17 +67,15 @@ function refuseDirty(dir: string, files: string[], what: string): never {
   });
 }
 
-/** Commit entries for the branch's commits, when the hooks left none (hooks off or not installed). */
-function backfillEntries(root: string, base: string, branch: string, memory: MemoryEntry[]): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
-  if (memory.some((e) => e.kind === 'commit')) return [];
-  return branchCommits(root, base, branch)
-    .filter((c) => !isBookkeeping(c.files))
-    .map((c) => ({
-      time: c.time || isoNow(),
-      kind: 'commit',
-      ref: c.sha,
-      body: [c.subject, '', ...c.files.map((f) => `- ${f.path} +${f.added} -${f.deleted}`)].join('\n').trimEnd(),
-    }));
+/**
+ * Commit entries for the branch's commits the hooks did not record (hooks off,
+ * not installed, or a commit they missed), by the one rule the flush, doctor
+ * and rebuild apply (src/memory/attribution.ts), in the hooks' own format.
+ */
+async function backfillEntries(dir: string, id: string, base: string, branch: string): Promise<number> {
+  const { taskCommitsOnBranch } = await import('../memory/attribution.js');
+  const { syncCommitEntries } = await import('../memory/sync.js');
+  return (await syncCommitEntries(dir, id, { expected: await taskCommitsOnBranch(dir, id, base, branch) })).added;
 }
 
 interface DonePlan {
@@ -189,9 +187,9 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   const there = resolveTask(loadTasksStrict(dir), task.id);
   const now = isoNow();
   // Closed in place (no task branch), its commits are on the base already and recorded there.
-  const commits = plan.here ? [] : backfillEntries(project.root, base, branch, readMemory(dir, task.id).entries);
+  const backfilled = plan.here ? 0 : await backfillEntries(dir, task.id, base, branch);
   const checkEntries = checks.map((c) => ({ time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) }));
-  await appendMemory(dir, task.id, [...commits, ...checkEntries], there.title);
+  await appendMemory(dir, task.id, checkEntries, there.title);
   const updated = there.status === 'done' ? there : updateTask(here, task.id, plan.here ? { status: 'done' } : { status: 'done', branch });
   // On the base, plan.md's task table changed with the status: it goes in the same commit.
   // The flush may also have written other memory files (project.md, a task a trailer named):
@@ -199,7 +197,7 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? ['.agents/plan.md'] : []), ...changedUnder(dir, '.agents/memory')])]
     .filter((p) => existsSync(join(dir, p)));
   const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
-  return { task: updated, commit, backfilled: commits.length };
+  return { task: updated, commit, backfilled };
 }
 
 /**
