@@ -147,6 +147,9 @@ describe('the task loop by hand', () => {
     write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')
       .replace('worktree_dir: ../.baton-worktrees', `worktree_dir: ${trees}`)
       .replace('worktree_setup: ""', 'worktree_setup: "echo ready > .setup-ran"')}`);
+    // What setup makes is ignored (like node_modules): the worktree can go after the merge without losing anything.
+    write(dir, '.gitignore', '.setup-ran\n');
+    git(dir, ['add', '.gitignore']);
     git(dir, ['commit', '-qam', 'config']);
 
     const r = JSON.parse(ok(dir, ['start', a, '--worktree', '--json']));

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
+import { forTerminal } from '../core/terminal.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { jsonError, quietOnClosedPipe } from './output.js';
 import { painter } from './render/colour.js';
@@ -140,10 +141,10 @@ function report(error: unknown, asJson: boolean): number {
   }
   const prefix = painter(process.stderr)('red', 'baton:');
   if (error instanceof BatonError) {
-    process.stderr.write(`${prefix} ${error.format()}\n`);
+    process.stderr.write(`${prefix} ${forTerminal(error.format())}\n`);
     return code;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${prefix} unexpected error (please report it): ${message}\n`);
+  process.stderr.write(`${prefix} unexpected error (please report it): ${forTerminal(message)}\n`);
   return code;
 }

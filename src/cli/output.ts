@@ -1,5 +1,6 @@
 /** Printing: plain text for people, JSON for programs (shapes in docs/json.md). */
 import { resolve } from 'node:path';
+import { forTerminal, jsonForTerminal } from '../core/terminal.js';
 import { BatonError } from '../core/errors.js';
 
 export interface GlobalArgs {
@@ -14,12 +15,15 @@ export function cwdOf(argv: GlobalArgs): string {
   return resolve(process.cwd(), argv.C ?? '.');
 }
 
+// Titles, memory and check output come from files anyone can edit: their control characters are shown, never run.
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = forTerminal(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = forTerminal(text);
+  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /**
@@ -29,7 +33,7 @@ export function err(text: string): void {
  */
 export function json<T extends object>(data: T extends readonly unknown[] ? never : T): void {
   if (Array.isArray(data)) throw new TypeError('json() takes an object: wrap a list under a name, e.g. { tasks }');
-  process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...(camelKeys(data) as object) }, null, 2)}\n`);
+  process.stdout.write(`${jsonForTerminal(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...(camelKeys(data) as object) }, null, 2))}\n`);
 }
 
 /** Under `--json`, errors are JSON too, on stderr, so a program never parses prose. */
@@ -69,6 +73,7 @@ export function quietOnClosedPipe(): void {
 /** Left-aligned columns, for lists of tasks; `paint` colours a cell after it is padded. */
 export function table(rows: string[][], paint?: (column: number, cell: string, padded: string) => string): string {
   const widths: number[] = [];
+  rows = rows.map((r) => r.map(forTerminal));
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows
     .map((r) => r.map((c, i) => {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { openProject } from '../project/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, err, json, out } from './output.js';
+import { forTerminal } from '../core/terminal.js';
 
 export default defineCommand({
   command: 'prompt <id>',
@@ -35,7 +36,8 @@ export default defineCommand({
       err(`Wrote ${argv.out}. ${note}`);
     }
     if (argv.json) return json(prompt);
-    if (!argv.copy && !argv.out) process.stdout.write(prompt.text);
+    // Piped to an agent, the prompt goes as written; on a terminal, its control characters are shown, not run.
+    if (!argv.copy && !argv.out) process.stdout.write(process.stdout.isTTY ? forTerminal(prompt.text) : prompt.text);
     else out('');
   },
 });

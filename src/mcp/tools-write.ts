@@ -123,19 +123,21 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       id,
       merge: z.boolean().optional().describe('Merge the branch into the base branch'),
       skip_checks: z.boolean().optional().describe('Merge without running the task\'s checks'),
+      force: z.boolean().optional().describe('Close a task that shows no work, or merge one that is blocked or partial; only when the person asked for it'),
     },
     output: {
       id: z.string(), branch: z.string(), commit: z.string().optional(), backfilled: z.number(),
       checks: z.array(z.object({ command: z.string(), passed: z.boolean(), code: z.number().optional(), timedOut: z.boolean(), ms: z.number(), tail: z.string() })),
       merged: z.object({ into: z.string(), commit: z.string(), dir: z.string() }).optional(),
-      worktreeRemoved: z.string().optional(), worktreeKept: z.string().optional(),
+      worktreeRemoved: z.string().optional(),
+      worktreeKept: z.object({ dir: z.string(), why: z.string() }).optional().describe('The worktree kept (untracked or changed files, work under way), and why'),
       checkout: z.string().optional().describe('The branch this checkout is on afterwards'),
       inPlace: z.boolean().optional(),
     },
     writes: true,
   }, async (a) => {
     const { doneTask } = await import('../project/done.js');
-    return { data: await doneTask(await project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks }) };
+    return { data: await doneTask(await project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks, force: a.force }) };
   });
 
   registerImportTools(server, ctx);
