@@ -123,7 +123,7 @@ describe('the task loop by hand', () => {
     expect(read(dir, `.agents/memory/${a}.md`)).toMatch(/## \S+ commit [0-9a-f]{7,}\nAdd users module\n\n- src\/users.ts \+1 -0\n/);
 
     // The dependent task is ready now, and its prompt carries what the first one produced.
-    expect(JSON.parse(ok(dir, ['next', '--json'])).map((t: { id: string }) => t.id)).toEqual([b]);
+    expect(JSON.parse(ok(dir, ['next', '--json'])).tasks.map((t: { id: string }) => t.id)).toEqual([b]);
     const second = ok(dir, ['prompt', b]);
     expect(second).toContain(`### Users module (${a}), done`);
     expect(second).toContain('Result (success): The users module exists in src/users.ts and the check passes.');
@@ -149,6 +149,9 @@ describe('the task loop by hand', () => {
     write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')
       .replace('worktree_dir: ../.baton-worktrees', `worktree_dir: ${trees}`)
       .replace('worktree_setup: ""', 'worktree_setup: "echo ready > .setup-ran"')}`);
+    // What setup makes is ignored (like node_modules): the worktree can go after the merge without losing anything.
+    write(dir, '.gitignore', '.setup-ran\n');
+    git(dir, ['add', '.gitignore']);
     git(dir, ['commit', '-qam', 'config']);
 
     const r = JSON.parse(ok(dir, ['start', a, '--worktree', '--json']));
