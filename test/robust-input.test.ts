@@ -180,6 +180,6 @@ describe('escape sequences from files reach the terminal as visible text', () =>
     expect(shown).not.toMatch(/[\x1b\x07\r\u009b]/);
     const asJson = ok(dir, ['memory', id, '--json']);
     expect(asJson).not.toMatch(/[\x1b\x07\r\u009b]/);
-    expect((JSON.parse(asJson) as { body: string }[]).some((e) => e.body.includes('\x1b]0;pwned\x07'))).toBe(true);
+    expect((JSON.parse(asJson) as { entries: { body: string }[] }).entries.some((e) => e.body.includes('\x1b]0;pwned\x07'))).toBe(true);
   });
 });

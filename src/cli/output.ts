@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { forTerminal, jsonForTerminal } from '../core/terminal.js';
 import { BatonError } from '../core/errors.js';
+import { colourOn } from './render/colour.js';
 
 export interface GlobalArgs {
   C?: string;
@@ -17,12 +18,12 @@ export function cwdOf(argv: GlobalArgs): string {
 
 // Titles, memory and check output come from files anyone can edit: their control characters are shown, never run.
 export function out(text: string): void {
-  const safe = forTerminal(text);
+  const safe = forTerminal(text, { keepColour: colourOn(process.stdout) });
   process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function err(text: string): void {
-  const safe = forTerminal(text);
+  const safe = forTerminal(text, { keepColour: colourOn(process.stderr) });
   process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
@@ -73,7 +74,7 @@ export function quietOnClosedPipe(): void {
 /** Left-aligned columns, for lists of tasks; `paint` colours a cell after it is padded. */
 export function table(rows: string[][], paint?: (column: number, cell: string, padded: string) => string): string {
   const widths: number[] = [];
-  rows = rows.map((r) => r.map(forTerminal));
+  rows = rows.map((r) => r.map((c) => forTerminal(c)));
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows
     .map((r) => r.map((c, i) => {

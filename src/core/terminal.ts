@@ -19,9 +19,23 @@ function visible(ch: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Text safe to print on a terminal: newlines and tabs kept, CRLF read as a newline, every other control made visible. */
-export function forTerminal(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(UNSAFE_RE, visible);
+/**
+ * The colour codes baton's own painter writes (bold, dim, red, green, yellow, cyan and their
+ * resets): they can neither move the cursor, nor hide, overwrite or link text.
+ */
+const OWN_COLOUR_RE = /\u001b\[(?:1|2|22|31|32|33|36|39)m/g;
+
+/**
+ * Text safe to print on a terminal: newlines and tabs kept, CRLF read as a newline, every other
+ * control made visible. With `keepColour` (colour is on for that stream) the exact colour codes
+ * baton paints with are kept; any other escape sequence is still shown, never run.
+ */
+export function forTerminal(text: string, options: { keepColour?: boolean } = {}): string {
+  const unix = text.replace(/\r\n/g, '\n');
+  if (!options.keepColour || !unix.includes('\u001b')) return unix.replace(UNSAFE_RE, visible);
+  // Split on baton's colour codes, make each piece safe, and join them back with the codes.
+  const codes = unix.match(OWN_COLOUR_RE) ?? [];
+  return unix.split(OWN_COLOUR_RE).map((piece, i) => piece.replace(UNSAFE_RE, visible) + (codes[i] ?? '')).join('');
 }
 
 /**

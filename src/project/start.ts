@@ -14,6 +14,7 @@ import type { Task } from '../core/task.js';
 import {
   addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
 } from '../git/task-branch.js';
+import { adoptPendingPrompt } from '../prompt/pending.js';
 import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
@@ -160,6 +161,7 @@ export async function startTask(project: Project, ref: string, options: StartOpt
       // Relative: memory is committed, and an absolute path would name one person's machine.
       const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
       await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
+      adoptPendingPrompt(project.root, dir, task.id); // a prompt read before the start goes onto the branch
       const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
       return { updated, attempt, commit: commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`) };
     }));
