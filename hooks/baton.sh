@@ -9,15 +9,17 @@
 #   post-commit   queues "<sha> <task>" in the worktree's own git dir (the branch's
 #                 task, or `project`; a `Task:` trailer naming another task wins
 #                 when the entry is written);
-#   post-merge    the same for a merge commit made by `git merge`;
+#   post-merge    the same for a merge commit made by `git merge`, and `<sha> tip`
+#                 for the tips it merged (or fast-forwarded to): written where
+#                 their `Task:` trailer sends them (their entry waits elsewhere);
 #   post-rewrite  queues the "<old> <new>" pairs of an amend or a rebase;
 #   pre-commit    writes the queued records into .agents/memory/<task>.md and stages
 #                 them, so they go into this commit and the tree stays clean. When
 #                 rewrites are queued it hands over to Node (`baton hooks flush`),
 #                 which replaces rewritten entries in place (rare: after amend/rebase).
 # `baton log`, `baton done` and `baton sync` flush the queue too (flushQueue).
-# Entries are written as git reports them: sh cannot apply baton's secret
-# redaction; the Node flush and `baton memory rebuild` do (see src/hook/flush.ts).
+# Entries are redacted by format-entries.awk (the token shapes of src/core/redact.ts
+# and private key blocks); the Node flush and `baton memory rebuild` redact again.
 
 # The fields of one commit record; Node reads commits with the same command.
 baton_log() {
@@ -177,23 +179,39 @@ baton_head_sha() {
 baton_record() {
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
-  if [ "$1" = merge ]; then
-    # Only a merge commit is news: a fast-forward made no commit.
-    baton_parents=$(git log -1 --format=%P HEAD) || return 1
-    case $baton_parents in *' '*) ;; *) return 0 ;; esac
-  fi
   baton_head_sha || return 1
   baton_task=$baton_id
-  if [ -z "$baton_task" ]; then
-    [ "$baton_offtask" = true ] || return 0
-    baton_task=project
+  [ -n "$baton_task" ] || [ "$baton_offtask" != true ] || baton_task=project
+  baton_records=''
+  [ -z "$baton_task" ] || baton_records="$baton_sha $baton_task
+"
+  if [ "$1" = merge ]; then
+    # The tips merged in are queued as `tip`: the last commit of a branch has
+    # its entry waiting in that branch's queue, which this branch never reads.
+    # A tip goes where its `Task:` trailer sends it, or nowhere (a commit of
+    # the base was recorded there). A fast-forward made no commit of its own.
+    baton_parents=$(git log -1 --format=%P HEAD) || return 1
+    set -- $baton_parents
+    if [ $# -gt 1 ]; then
+      shift
+      baton_records=''
+      for baton_p in "$@"; do baton_records="$baton_records$baton_p tip
+"; done
+      [ -z "$baton_task" ] || baton_records="$baton_records$baton_sha $baton_task
+"
+    else
+      baton_records="$baton_sha tip
+"
+    fi
   fi
+  [ -n "$baton_records" ] || return 0
   [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 1
-  printf '%s %s\n' "$baton_sha" "$baton_task" >> "$baton_q/queue-$baton_key" || return 1
+  printf '%s' "$baton_records" >> "$baton_q/queue-$baton_key" || return 1
   # `git commit <paths>` commits from a temporary index: re-stage what pre-commit
   # wrote into the real one, or the memory file would show as changed.
   if [ -r "$baton_q/restage" ]; then
-    IFS= read -r baton_restage < "$baton_q/restage"
+    baton_restage=''
+    while IFS= read -r baton_line; do baton_restage="$baton_restage $baton_line"; done < "$baton_q/restage"
     rm -f "$baton_q/restage"
     git add -- $baton_restage
   fi
@@ -208,33 +226,109 @@ baton_post_rewrite() {
   done >> "$baton_q/rewrites-$baton_key"
 }
 
-# Wait while Node holds its lock on the memory file (appendMemory, flush): the
-# hook only appends, in one write, so it needs no lock of its own (taking and
-# removing one costs two processes on every commit).
-baton_wait_lock() {
+# The lock on one memory file, shared with Node (withLock in src/store/atomic.ts):
+# a file created with O_EXCL (sh's noclobber `>`, a builtin; Node's `wx`) in
+# the worktree's git dir, removed by its holder. Whoever holds it reads and
+# writes the memory file; so an append never lands between a Node flush's read
+# and its rename (which lost the entry). Node removes one left by a dead holder.
+baton_lock() {
   baton_tries=0
-  while [ -e "$1" ]; do
+  while :; do
+    set -C
+    # `true`, not `:`: a failed redirection of a special builtin ends the shell.
+    if { true > "$1"; } 2>/dev/null; then set +C; return 0; fi
+    set +C
     baton_tries=$((baton_tries + 1))
+    # A lock over a minute old was left by a holder that died (Node gives up on one after 30 s).
+    if [ "$baton_tries" = 1 ] && [ -n "$(find "$1" -mmin +1 2>/dev/null)" ]; then rm -f "$1"; continue; fi
     [ "$baton_tries" -lt 100 ] || { echo "memory file is locked ($1)" >&2; return 1; }
     sleep 0.1 2>/dev/null || sleep 1
   done
+}
+
+# Queued commits that are no longer in HEAD's history (a `git reset`, an aborted
+# rebase, a dropped pick) are news of nothing: they are left out. The usual
+# record is HEAD itself, known without a process.
+baton_reachable() {
+  baton_head_sha || return 1
+  baton_kept=''
+  for baton_word in $baton_lines; do
+    case $baton_word in
+      T-*|project|tip)
+        [ -n "$baton_cur" ] && baton_kept="$baton_kept$baton_cur $baton_word
+"
+        continue ;;
+    esac
+    baton_cur=''
+    if [ "$baton_word" = "$baton_sha" ] || git merge-base --is-ancestor "$baton_word" "$baton_sha" 2>/dev/null; then
+      baton_cur=$baton_word
+    fi
+  done
+  baton_lines=$baton_kept
+}
+
+# The title a new memory file starts with, with `\n` for newlines (printf and
+# awk -v read them). Node's memoryHeader writes the same (test/faults-formats).
+baton_header() {
+  if [ "$1" = project ]; then
+    baton_fresh='# Memory: project\n\nDecisions from reviews and commits made off task branches. Append-only; baton adds entries below.'
+  else
+    baton_fresh="# Memory: $1\\n\\nAppend-only log of attempts, commits, results, bugs and decisions for this task."
+  fi
+}
+
+# Every task has its memory file from the commit that adds the task (its title
+# only): entries are then only ever appended to a file that exists wherever
+# the task does, so a commit replayed by a rebase or a cherry-pick onto another
+# task's branch meets a file, not a deletion (a modify/delete conflict).
+baton_ensure_memory() {
+  baton_new=''
+  for baton_f in .agents/tasks/T-*.md; do
+    baton_rest=${baton_f#.agents/tasks/T-}
+    baton_hex=${baton_rest%%[!0-9a-f]*}
+    case $baton_rest in "$baton_hex"-*|"$baton_hex".md) ;; *) continue ;; esac
+    [ -n "$baton_hex" ] && [ -f "$baton_f" ] || continue
+    baton_t=T-$baton_hex
+    baton_file=.agents/memory/$baton_t.md
+    [ -e "$baton_file" ] && continue
+    [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
+    baton_header "$baton_t"
+    printf "$baton_fresh\n" > "$baton_file" || return 1
+    baton_new="$baton_new $baton_file"
+  done
+  [ -n "$baton_new" ] || return 0
+  git add -- $baton_new || return 1
+  case ${GIT_INDEX_FILE:-} in *next-index*) mkdir -p "$baton_q" && printf '%s\n' "$baton_new" >> "$baton_q/restage" ;; esac
 }
 
 # pre-commit: write the queued records of this branch into memory and stage them.
 baton_pre_commit() {
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
+  baton_ensure_memory || return 1
   if [ -s "$baton_q/rewrites-$baton_key" ]; then
     "$baton_node" "$baton_pkg/dist/bin.js" hooks flush --stage >/dev/null
     return
   fi
   baton_queue=$baton_q/queue-$baton_key
-  [ -s "$baton_queue" ] || return 0
-  # Read and empty the queue with builtins (a commit costs ~4 ms; every exec counts).
   baton_lines=''
-  while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
+  if [ -s "$baton_queue" ]; then
+    # Read and empty the queue with builtins (a commit costs ~4 ms; every exec counts).
+    while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
 "; done < "$baton_queue"
-  : > "$baton_queue"
+    : > "$baton_queue"
+    baton_cur=''
+    baton_reachable || { printf '%s' "$baton_lines" >> "$baton_queue"; return 1; }
+  fi
+  # Committing a merge (`git merge --no-commit`, a resolved conflict, `baton done
+  # --merge`): the tips merged in go into this commit, routed by their trailer.
+  if [ -r "$baton_gd/MERGE_HEAD" ]; then
+    while read -r baton_line baton_rest; do
+      [ -n "$baton_line" ] && baton_lines="$baton_lines$baton_line tip
+"
+    done < "$baton_gd/MERGE_HEAD"
+  fi
+  [ -n "$baton_lines" ] || return 0
   if baton_write_queued; then
     # Commits whose trailer names another task, set aside by format-entries.awk.
     [ -s "$baton_q/elsewhere" ] || return 0
@@ -255,27 +349,32 @@ baton_write_queued() {
       T-*|project) case " $baton_tasks " in *" $baton_word "*) ;; *) baton_tasks="$baton_tasks $baton_word" ;; esac ;;
     esac
   done
+  # Merged tips: only those whose `Task:` trailer names a task, set aside for it.
+  case $baton_lines in *' tip
+'*)
+    printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = tip ] && echo "$baton_sha"; done \
+      | baton_log | awk -v task=tip -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >/dev/null \
+      || return 1 ;;
+  esac
   baton_staged=''
   for baton_task in $baton_tasks; do
     baton_file=.agents/memory/$baton_task.md
     [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
-    if [ "$baton_task" = project ]; then
-      baton_fresh='# Memory: project\n\nDecisions from reviews and commits made off task branches. Append-only; baton adds entries below.'
-    else
-      baton_fresh="# Memory: $baton_task\\n\\nAppend-only log of attempts, commits, results, bugs and decisions for this task."
-    fi
+    baton_header "$baton_task"
+    baton_lock "$baton_q/memory-$baton_task.lock" || return 1
     [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
-    baton_wait_lock "$baton_q/memory-$baton_task.lock" || return 1
     # Appended in one write(): the file is never rewritten here, only grown.
     printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = "$baton_task" ] && echo "$baton_sha"; done \
       | baton_log | awk -v memfile="$baton_src" -v header="$baton_fresh" \
-        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file" \
-      || return 1
+        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
+    baton_rc=$?
+    rm -f "$baton_q/memory-$baton_task.lock"
+    [ "$baton_rc" = 0 ] || return 1
     baton_staged="$baton_staged $baton_file"
   done
   [ -n "$baton_staged" ] || return 0
   git add -- $baton_staged || return 1
-  case ${GIT_INDEX_FILE:-} in *next-index*) printf '%s\n' "$baton_staged" > "$baton_q/restage" ;; esac
+  case ${GIT_INDEX_FILE:-} in *next-index*) printf '%s\n' "$baton_staged" >> "$baton_q/restage" ;; esac
 }
 
 # Run the hook that was here before baton, as if git had run it from here

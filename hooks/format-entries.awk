@@ -11,14 +11,34 @@
 # of commits FILE does not hold yet, led by what appending them to FILE needs (a
 # blank line, or -v header=TEXT when FILE is empty): the pre-commit hook appends
 # the output to FILE. Without memfile, every entry (what `baton memory rebuild` reads).
+# Secrets are redacted (subjects, bodies and file names): the token shapes of
+# src/core/redact.ts and private key blocks, also one cut off by the 5-line limit.
 # POSIX awk only (no interval expressions, no gawk extensions).
 BEGIN {
+  # Token shapes, as in src/core/redact.ts (test/faults-formats.test.ts pins them together).
+  nsec = 0
+  W = "A-Za-z0-9"
+  secret("AKIA" rep("[0-9A-Z]", 16), 1)
+  secret("sk-" rep("[" W "_-]", 16) "[" W "_-]*", 0)
+  secret("gh[pousr]_" rep("[" W "]", 20) "[" W "]*", 0)
+  secret("github_pat_" rep("[" W "_]", 20) "[" W "_]*", 0)
+  secret("xox[abprs]-" rep("[" W "-]", 10) "[" W "-]*", 0)
+  secret("AIza" rep("[" W "_-]", 30) "[" W "_-]*", 0)
+  secret("hf_" rep("[" W "]", 20) "[" W "]*", 0)
+  secret("glpat-" rep("[" W "_-]", 20) "[" W "_-]*", 0)
   n = 0
   if (memfile != "") {
     RS = "\n"
+    fence = ""
     while ((getline line < memfile) > 0) {
       n++
       last = line
+      # Code fences, as src/memory/file.ts reads them: one left open is closed before appending.
+      if (line ~ /^ ? ? ?(```|~~~)/) {
+        fl = line; sub(/^[ \t]+/, "", fl); sub(/[ \t\r]+$/, "", fl)
+        if (fence == "") { match(fl, /^(`+|~+)/); fence = substr(fl, 1, RLENGTH) }
+        else if (index(fl, fence) == 1 && fl ~ /^[`~]+$/) fence = ""
+      }
       if (line ~ /^## [0-9][0-9-]*T[0-9:]*Z commit [0-9a-f]/) { split(line, h, " "); seen[substr(h[4], 1, 12)] = 1 }
     }
     close(memfile)
@@ -26,9 +46,30 @@ BEGIN {
   RS = "\036"; FS = "\037"
 }
 
+function rep(cls, k,    out) { out = ""; while (k-- > 0) out = out cls; return out }
+function secret(re, bounded) { sec[++nsec] = re; secb[nsec] = bounded }
+
+# Every token of shape `re` that starts a word (and, when `bounded`, ends one) → [REDACTED].
+function scrub(s, re, bounded,    out, after) {
+  s = " " s; out = ""
+  while (match(s, "[^A-Za-z0-9_]" re)) {
+    after = substr(s, RSTART + RLENGTH, 1)
+    if (bounded && after ~ /[A-Za-z0-9_]/) { out = out substr(s, 1, RSTART); s = substr(s, RSTART + 1); continue }
+    out = out substr(s, 1, RSTART) "[REDACTED]"
+    s = substr(s, RSTART + RLENGTH)
+  }
+  return substr(out s, 2)
+}
+
+function redact(s,    i) {
+  sub(/-----BEGIN [A-Z ]*PRIVATE KEY-----.*/, "[REDACTED]", s)
+  for (i = 1; i <= nsec; i++) if (s ~ sec[i]) s = scrub(s, sec[i], secb[i])
+  return s
+}
+
 function trim_end(s) { sub(/[ \t\r\n]+$/, "", s); return s }
 
-function body_lines(body,    L, k, i, last, trailers, out, count) {
+function body_lines(body,    L, k, i, last, trailers, out, count, inkey) {
   k = split(body, L, "\n")
   while (k > 0 && L[k] ~ /^[ \t\r]*$/) k--
   # The last paragraph is git's trailer block when every line is `Key: value`.
@@ -37,11 +78,18 @@ function body_lines(body,    L, k, i, last, trailers, out, count) {
   trailers = k > 0
   for (i = last + 1; i <= k; i++) if (L[i] !~ /^[A-Za-z0-9][A-Za-z0-9-]*:[ \t]/) trailers = 0
   if (trailers) k = last
-  out = ""; count = 0
+  out = ""; count = 0; inkey = 0
   for (i = 1; i <= k && count < 5; i++) {
+    # A private key block goes whole: to its END line, else to the paragraph's end.
+    if (inkey) {
+      if (L[i] ~ /-----END [A-Z ]*PRIVATE KEY-----/) { inkey = 0; continue }
+      if (L[i] !~ /^[ \t\r]*$/) continue
+      inkey = 0
+    }
+    if (L[i] ~ /-----BEGIN [A-Z ]*PRIVATE KEY-----/ && L[i] !~ /-----BEGIN [A-Z ]*PRIVATE KEY-----.*-----END [A-Z ]*PRIVATE KEY-----/) inkey = 1
     # `#` lines are git's comments, and would read as headings in markdown.
     if (L[i] ~ /^#/) continue
-    out = out (count ? "\n" : "") L[i]
+    out = out (count ? "\n" : "") redact(L[i])
     count++
   }
   return trim_end(out)
@@ -57,7 +105,7 @@ function file_lines(stat,    L, k, i, a, path, out, count, more) {
     # Memory files change in every commit (the hook stages them): not news.
     if (index(path, ".agents/memory/") == 1) continue
     if (count == 30) { more++; continue }
-    out = out (count ? "\n" : "") "- " path (a[1] == "-" ? " (binary)" : " +" a[1] " -" a[2])
+    out = out (count ? "\n" : "") "- " redact(path) (a[1] == "-" ? " (binary)" : " +" a[1] " -" a[2])
     count++
   }
   if (more) out = out "\n- and " more " more file" (more == 1 ? "" : "s")
@@ -70,9 +118,11 @@ $1 != "" {
   # A `Task:` trailer naming another task sends the commit to that task's file.
   split($3, t, " ")
   if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; next }
+  # A merged tip (`-v task=tip`) is news only for the task its trailer names.
+  if (task == "tip") next
   if (short in seen) next
   seen[short] = 1
-  text = "## " $2 " commit " short "\n" $4
+  text = "## " $2 " commit " short "\n" redact($4)
   b = body_lines($5)
   if (b != "") text = text "\n\n" b
   f = file_lines($6)
@@ -83,6 +133,7 @@ $1 != "" {
 END {
   if (memfile != "" && m) {
     if (n == 0 && header != "") { print header; print "" }
+    else if (fence != "") { print fence; print "" }
     else if (n && last != "") print ""
   }
   for (i = 1; i <= m; i++) {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
 // Figures: cold start, status/next/doctor/task show at 100/1,000/5,000 tasks, prompt at 1,000 tasks
-// and 20,000 memory entries, and the hooks' cost per commit against the same commits without hooks.
+// and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
+// a 1,000-task board, the hooks' cost per commit against the same commits without hooks, and
+// the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs).
 // Ends with the targets, each met or missed. `--quick`: fewer runs and sizes; `--strict`: exit 1 on a miss.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -78,6 +80,40 @@ export function generateRepo(count, { memoryEntries = 0 } = {}) {
   return { dir, ids };
 }
 
+/** A running `baton board`: how long one GET of the plan page and of a task page takes, render included. */
+async function benchBoardServer(dir, runs) {
+  const child = spawn(process.execPath, [BIN, 'board', '--no-open'], { cwd: dir, env: ENV });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+      const m = /http:\/\/\S+\//.exec(text);
+      if (m) resolve(m[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`baton board exited ${code}`)));
+  });
+  const get = async (path) => {
+    const start = process.hrtime.bigint();
+    const body = await (await fetch(url + path)).text();
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, bytes: body.length };
+  };
+  try {
+    await get('');
+    const index = [];
+    const task = [];
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = await get('');
+      index.push(r.ms);
+      bytes = r.bytes;
+      task.push((await get('T-103e7.html')).ms);
+    }
+    return { index: median(index), task: median(task), bytes };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 function row(name, ms, base) {
   return `${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms ${(ms / base).toFixed(2).padStart(7)}x`;
 }
@@ -116,11 +152,43 @@ async function main() {
     }
     rmSync(dir, { recursive: true, force: true });
   }
-  if (!QUICK && existsSync(join(ROOT, 'dist', 'cli', 'prompt.js'))) {
+  if (existsSync(join(ROOT, 'dist', 'cli', 'board.js'))) {
+    const { dir } = generateRepo(1000, { memoryEntries: 5000 });
+    const out = join(dir, 'board-out');
+    print(row('baton board --out (1,000 tasks, 1,003 pages)', measure(process.execPath, [BIN, 'board', '--out', out], dir, QUICK ? 2 : 5).median, base));
+    const served = await benchBoardServer(dir, QUICK ? 3 : 9);
+    print(`baton board serving 1,000 tasks: plan page ${served.index.toFixed(1)} ms (${(served.bytes / 1024).toFixed(0)} KiB), task page ${served.task.toFixed(1)} ms (median of ${QUICK ? 3 : 9} GETs)`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (existsSync(join(ROOT, 'dist', 'cli', 'prompt.js'))) {
     const { dir, ids } = generateRepo(1000, { memoryEntries: 20000 });
     const target = ids[ids.length - 1];
     const m = measure(process.execPath, [BIN, 'prompt', target], dir, 5);
     print(row('baton prompt (1,000 tasks, 20,000 entries)', m.median, base));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const remoteBench = join(ROOT, 'scripts', 'bench-remote.mjs');
+  if (existsSync(remoteBench)) {
+    // Runners sharing one plan through a git remote: agents that sleep, so the speedup shows what runs in parallel.
+    const { benchRunners } = await import(remoteBench);
+    const sleepMs = QUICK ? 3000 : 8000;
+    print('');
+    const one = await benchRunners(1, { sleepMs });
+    print(`remote: 12 tasks (4 chains of 3, agents sleep ${sleepMs / 1000} s), 1 runner  ${(one / 1000).toFixed(1)} s`);
+    for (const n of [2, 4]) {
+      const ms = await benchRunners(n, { sleepMs });
+      print(`remote: 12 tasks (4 chains of 3, agents sleep ${sleepMs / 1000} s), ${n} runners ${(ms / 1000).toFixed(1)} s  speedup ${(one / ms).toFixed(2)}x`);
+    }
+  }
+  const mcpBench = join(ROOT, 'scripts', 'bench-mcp.mjs');
+  if (existsSync(join(ROOT, 'dist', 'mcp', 'server.js')) && existsSync(mcpBench)) {
+    const { benchMcp } = await import(mcpBench);
+    const { dir } = generateRepo(100);
+    const r = await benchMcp({ bin: BIN, root: ROOT, repo: dir, env: ENV, runs: RUNS });
+    const floor = r.sdkMs;
+    print('');
+    print(`mcp: node -e 0 ${r.nodeMs.toFixed(1)} ms; node importing the SDK's server ${floor.toFixed(1)} ms (SDK import ${(floor - r.nodeMs).toFixed(1)} ms)`);
+    print(`mcp: baton mcp answers initialize in ${r.mcpMs.toFixed(1)} ms (100 tasks), ${(r.mcpMs / floor).toFixed(2)}x node -e 0 plus the SDK import (target ≤ 1.5x)`);
     rmSync(dir, { recursive: true, force: true });
   }
   const hooksBench = join(ROOT, 'scripts', 'bench-hooks.mjs');

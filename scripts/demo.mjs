@@ -108,7 +108,7 @@ if (planned.code !== 0) {
   server.close();
   throw new Error(`baton plan exited ${planned.code}`);
 }
-const ids = new Map(JSON.parse(baton('task', 'list', '--json')).map((t) => [t.title, t.id]));
+const ids = new Map(JSON.parse(baton('task', 'list', '--json')).tasks.map((t) => [t.title, t.id]));
 const [sum, total, median, docs] = ['Add sum()', 'Add cart total()', 'Add median()', 'Document the API'].map((t) => ids.get(t));
 git('add', '-A');
 git('commit', '-q', '-m', 'Plan: sum, cart total, median, docs');

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  // A closed pipe (`baton --version | true`) ends quietly, as in the CLI (output.ts).
+  process.stdout.on('error', () => process.exit(0));
   process.stdout.write(`${pkg.version}\n`);
 } else {
   const { main } = await import('./cli/main.js');

@@ -54,7 +54,7 @@ describe('baton auto --parallel', () => {
       const sha = git(p.dir, ['log', '--format=%h', '--grep', `^Add ${name}$`, '-n', '1']).trim();
       expect(memory.match(new RegExp(`^## \\S+ commit ${sha.slice(0, 7)}\\w*\\nAdd ${name}\\n`, 'gm'))).toHaveLength(1);
     }
-    const list = JSON.parse(baton(p.dir, ['task', 'list', '--json']).stdout) as { status: string }[];
+    const list = (JSON.parse(baton(p.dir, ['task', 'list', '--json']).stdout) as { tasks: { status: string }[] }).tasks;
     expect(list.map((t) => t.status)).toEqual(Array(8).fill('done'));
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
     expect(git(p.dir, ['branch', '--show-current']).trim()).toBe('main');

@@ -33,11 +33,11 @@ describe('work in flight on unmerged task branches', () => {
       { id: c, branch: `task/${c}-docs`, status: 'in-progress' },
     ]));
     // Neither A (taken) nor B (its dependency is not merged) nor C is ready on main.
-    expect(JSON.parse(ok(dir, ['next', '--json']))).toEqual([]);
+    expect(JSON.parse(ok(dir, ['next', '--json'])).tasks).toEqual([]);
 
     // Once A's branch is merged, B becomes ready and A is no longer "in flight".
     git(dir, ['merge', '-q', '--no-edit', `task/${a}-schema`]);
-    expect((JSON.parse(ok(dir, ['next', '--json'])) as { id: string }[]).map((t) => t.id)).toEqual([b]);
+    expect((JSON.parse(ok(dir, ['next', '--json'])).tasks as { id: string }[]).map((t) => t.id)).toEqual([b]);
     expect(ok(dir, ['status'])).not.toContain('Done on unmerged branches');
     expect(ok(dir, ['status', '--no-branches'])).not.toContain('not merged');
   });

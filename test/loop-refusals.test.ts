@@ -119,7 +119,12 @@ describe('refusals leave everything as it was', () => {
     const r = baton(dir, ['done', a, '--merge']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`the check \`grep -q Intro README.md\` failed on \`task/${a}-readme-intro\` (exit 1); not merged`);
-    expect(state(dir)).toEqual(before);
+    // Nothing changed here; the failure is recorded on the task's branch, where the next attempt reads it.
+    const after = state(dir);
+    expect({ ...after, refs: '' }).toEqual({ ...before, refs: '' });
+    expect(after.refs).toContain(before.refs.split('\n').find((l) => l.startsWith('refs/heads/main '))!);
+    expect(git(dir, ['log', '-1', '--format=%s', `task/${a}-readme-intro`]).trim()).toBe(`Check failed ${a}: \`grep -q Intro README.md\``);
+    expect(git(dir, ['show', `task/${a}-readme-intro:.agents/memory/${a}.md`])).toMatch(/ check fail\n`grep -q Intro README.md` exited 1/);
 
     const merged = ok(dir, ['done', a, '--merge', '--skip-checks']);
     expect(merged).toContain('Merged into main');

@@ -32,7 +32,7 @@ describe('baton memory rebuild', () => {
     // Without its commit entries (and with one for a commit that never was), rebuild restores them.
     const stripped = hooksWrote.split(/\n(?=## )/).filter((b) => !/^## \S+ commit /.test(b)).join('\n');
     write(dir, path, `${stripped.trimEnd()}\n\n## 2020-01-02T00:00:00Z commit 0123456789ab\nGone\n`);
-    const result = JSON.parse(ok(dir, ['memory', 'rebuild', '--json'])) as { id: string; added: number; removed: number }[];
+    const result = (JSON.parse(ok(dir, ['memory', 'rebuild', '--json'])) as { results: { id: string; added: number; removed: number }[] }).results;
     expect(result.find((r) => r.id === id)).toMatchObject({ added: 4, removed: 1 });
     const rebuilt = read(dir, path);
     expect(commitEntries(rebuilt)).toEqual(commitEntries(hooksWrote));
@@ -56,7 +56,7 @@ describe('baton memory', () => {
     expect(all.indexOf('commit')).toBeLessThan(all.indexOf('decision'));
     expect(all).toContain(`(${id})`);
     expect(all).toContain('(project)');
-    const commits = JSON.parse(ok(dir, ['memory', id.slice(0, 5), '--kind', 'commit', '--json'])) as { kind: string; task: string; body: string }[];
+    const commits = (JSON.parse(ok(dir, ['memory', id.slice(0, 5), '--kind', 'commit', '--json'])) as { entries: { kind: string; task: string; body: string }[] }).entries;
     expect(commits).toHaveLength(1);
     expect(commits[0]).toMatchObject({ kind: 'commit', task: id });
     expect(commits[0]!.body).toMatch(/^Add the login form\n\n- a\.txt \+1 -0$/);

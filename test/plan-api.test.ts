@@ -33,11 +33,11 @@ describe('baton plan by API', () => {
   it('writes plan.md and one task per planned task, with dependencies mapped to ids', async () => {
     const { dir, r, server } = await plan([{ content: JSON.stringify(GOOD_PLAN) }], ['--json']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { created: { key: string; id: string; depends_on: string[] }[] };
+    const out = JSON.parse(r.stdout) as { created: { key: string; id: string; dependsOn: string[] }[] };
     const byKey = Object.fromEntries(out.created.map((c) => [c.key, c]));
     expect(Object.keys(byKey)).toEqual(['db', 'login', 'todos']);
-    expect(byKey.login!.depends_on).toEqual([byKey.db!.id]);
-    expect(byKey.todos!.depends_on).toEqual([byKey.db!.id, byKey.login!.id]);
+    expect(byKey.login!.dependsOn).toEqual([byKey.db!.id]);
+    expect(byKey.todos!.dependsOn).toEqual([byKey.db!.id, byKey.login!.id]);
 
     const files = taskFiles(dir);
     expect(Object.keys(files)).toHaveLength(3);

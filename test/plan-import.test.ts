@@ -143,11 +143,11 @@ describe('baton plan --update', () => {
 
     const json = JSON.parse(ok(dir, ['plan', '--update', '--import', 'answer.json', '--json'])) as { created: { id: string }[] };
     const apiId = json.created[0]!.id;
-    const tasks = JSON.parse(ok(dir, ['task', 'list', '--json'])) as { id: string; title: string; status: string; depends_on: string[] }[];
+    const tasks = (JSON.parse(ok(dir, ['task', 'list', '--json'])) as { tasks: { id: string; title: string; status: string; dependsOn: string[] }[] }).tasks;
     const byId = Object.fromEntries(tasks.map((t) => [t.id, t]));
     expect(byId[started]).toMatchObject({ title: 'Set up CI', status: 'in-progress' });
-    expect(byId[open]).toMatchObject({ title: 'Write the README and a quick start', depends_on: [apiId] });
-    expect(byId[apiId]).toMatchObject({ depends_on: [started] });
+    expect(byId[open]).toMatchObject({ title: 'Write the README and a quick start', dependsOn: [apiId] });
+    expect(byId[apiId]).toMatchObject({ dependsOn: [started] });
     expect(read(dir, '.agents/plan.md')).toContain('## Goal\n\nA small todo API');
   });
 });

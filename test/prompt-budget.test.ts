@@ -46,16 +46,18 @@ describe('baton prompt budget', () => {
     expect(r.stderr).toMatch(/\d+ memory entries left out to fit the budget/);
     // Dependencies' results and decisions, this task's own history and what names its files stay.
     expect(text).toContain('Result (success): Schema migrated; run `npm run migrate`.');
-    expect(text).toContain('- User ids are UUIDv7.');
+    expect(text).toContain('- decision: User ids are UUIDv7.');
     expect(text).toContain('Attempt 0 broke the cookie parser');
     expect(text).toContain('Attempt 7 broke the cookie parser');
-    expect(text).toContain('src/login.ts must never log passwords.');
+    // A decision naming this task's file is addressed to it, and leads the prompt.
+    expect(text).toMatch(/## Instructions for this task\n[\s\S]*- src\/login\.ts must never log passwords\./);
     // Project-wide decisions go, oldest first.
     expect(text).not.toContain('Project decision number 0:');
     expect(text).toContain('Project decision number 299:');
-    expect(text).toContain('## Left out');
-    expect(text).toMatch(/To fit a budget of 3000 tokens, \d+ memory entries were left out/);
-    expect(text).toMatch(/- project: \d+ decision\. Read them with `baton memory project` or in `\.agents\/memory\/project\.md`\./);
+    // The note is short, names where they came from, and points at nothing the agent cannot open.
+    const note = /## Left out\n\n(.*)\n/.exec(text)?.[1] ?? '';
+    expect(note).toMatch(/^To fit 3000 tokens, \d+ less relevant memory entries were left out \(\d+ decisions; from project-wide\)\.$/);
+    expect(text).not.toMatch(/\.agents\/memory|baton memory/);
 
     const json = JSON.parse(ok(dir, ['prompt', b, '--budget', '3000', '--json']));
     expect(json.tokens).toBeLessThanOrEqual(3000);
@@ -72,7 +74,9 @@ describe('baton prompt budget', () => {
     const two = ok(dir, ['prompt', b, '--budget', '4000']);
     expect(two).toBe(one);
     expect(snapshotFiles(dir)).toEqual(kept);
-    expect(read(dir, `.agents/prompts/${b}.md`)).toBe(one);
+    // Read before the task is started: the record is kept in the git dir, the working tree is untouched.
+    expect(read(dir, `.git/baton/prompts/${b}.md`)).toBe(one);
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
     ok(dir, ['prompt', b, '--out', 'p.md', '--budget', '4000']);
     expect(read(dir, 'p.md')).toBe(one);
   });

@@ -28,7 +28,7 @@ describe('baton prompt --copy', () => {
     const r = baton(dir, ['prompt', id, '--copy'], { env: { PATH: `${fake}:${gitOnlyPath()}` } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('Copied to the clipboard with xclip.');
-    expect(read(fake, 'clipboard.txt')).toBe(read(dir, `.agents/prompts/${id}.md`));
+    expect(read(fake, 'clipboard.txt')).toBe(read(dir, `.git/baton/prompts/${id}.md`));
     expect(read(fake, 'clipboard.txt.args')).toBe('-selection clipboard\n');
     expect(read(fake, 'clipboard.txt')).toContain(`# Task ${id}: Copy me`);
   });
@@ -42,7 +42,7 @@ describe('baton prompt --copy', () => {
     for (const tool of ['pbcopy', 'wl-copy', 'xclip', 'xsel', 'clip.exe']) expect(r.stderr).toContain(`\`${tool}\``);
     expect(r.stderr).toContain('--out FILE');
     expect(r.stdout).toBe('');
-    expect(existsSync(join(dir, `.agents/prompts/${id}.md`))).toBe(false);
+    expect(existsSync(join(dir, `.git/baton/prompts/${id}.md`))).toBe(false);
     // Without --copy the same PATH works: stdout is the prompt.
     expect(ok(dir, ['prompt', id], { env: { PATH: gitOnlyPath() } })).toContain(`# Task ${id}: Copy me`);
   });

@@ -51,10 +51,10 @@ describe('baton review by API', () => {
     server = await startChatServer([{ content: JSON.stringify(reviewAnswer(p)), usage: { prompt_tokens: 3000, completion_tokens: 400 } }]);
     const r = await batonAsync(p.dir, ['review', '--json'], { env: modelEnv(server) });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { id: string; filed: { id: string }[]; unsupported_claims: { task: string; by: string }[] };
+    const out = JSON.parse(r.stdout) as { id: string; filed: { id: string }[]; unsupportedClaims: { task: string; by: string }[] };
     expect(out.id).toBe('R-001');
     const filed = out.filed[0]!.id;
-    expect(out.unsupported_claims.filter((f) => f.task === p.login).map((f) => f.by).sort()).toEqual(['baton', 'baton', 'reviewer']);
+    expect(out.unsupportedClaims.filter((f) => f.task === p.login).map((f) => f.by).sort()).toEqual(['baton', 'baton', 'reviewer']);
 
     // What the reviewer read: the memory, the tasks, and baton's own cross-check.
     const user = server.requests[0]!.body.messages[1]!.content;
@@ -72,8 +72,8 @@ describe('baton review by API', () => {
     expect(review).toContain(`- ${p.login}: claimed "Login works and is tested"; npm test -- login failed (raised by the reviewer)`);
     expect(review).toContain('(found by baton from memory)');
 
-    const tasks = JSON.parse(ok(p.dir, ['task', 'list', '--json'])) as { id: string; status: string; depends_on: string[]; checks: string[] }[];
-    expect(tasks.find((t) => t.id === filed)).toMatchObject({ status: 'todo', depends_on: [p.db], checks: ['npm run migrate'] });
+    const tasks = (JSON.parse(ok(p.dir, ['task', 'list', '--json'])) as { tasks: { id: string; status: string; dependsOn: string[]; checks: string[] }[] }).tasks;
+    expect(tasks.find((t) => t.id === filed)).toMatchObject({ status: 'todo', dependsOn: [p.db], checks: ['npm run migrate'] });
     expect(tasks.find((t) => t.id === p.login)!.status).toBe('todo');
 
     const projectMemory = read(p.dir, '.agents/memory/project.md');
@@ -143,12 +143,12 @@ describe('baton review by copy and paste', () => {
     }));
     const out = JSON.parse(ok(p.dir, ['review', '--import', 'answer.json', '--json'])) as { split: { id: string; into: string[] }[] };
     const [read1, write1] = out.split[0]!.into;
-    const tasks = JSON.parse(ok(p.dir, ['task', 'list', '--json'])) as { id: string; status: string; depends_on: string[] }[];
+    const tasks = (JSON.parse(ok(p.dir, ['task', 'list', '--json'])) as { tasks: { id: string; status: string; dependsOn: string[] }[] }).tasks;
     const byId = Object.fromEntries(tasks.map((t) => [t.id, t]));
     expect(byId[p.todos]!.status).toBe('cancelled');
-    expect(byId[read1!]!.depends_on).toEqual([p.db, p.login]); // inherited from the split task
-    expect(byId[write1!]!.depends_on).toEqual([read1]);
-    expect(byId[docs]!.depends_on).toEqual([read1, write1]);
+    expect(byId[read1!]!.dependsOn).toEqual([p.db, p.login]); // inherited from the split task
+    expect(byId[write1!]!.dependsOn).toEqual([read1]);
+    expect(byId[docs]!.dependsOn).toEqual([read1, write1]);
     expect(read(p.dir, `.agents/memory/${p.todos}.md`)).toContain(`Split by R-001 into ${read1}, ${write1}; this task is cancelled.`);
   });
 

@@ -45,7 +45,7 @@ Let me know if you want the plan changed too.
     expect(review).toContain('Login was marked done, but no commit backs it.');
     expect(read(dir, taskFile(dir, login))).toContain('status: todo');
     expect(read(dir, '.agents/memory/project.md')).toContain('Sessions expire after 7 days');
-    const tasks = JSON.parse(ok(dir, ['task', 'list', '--json'])) as { id: string; title: string }[];
+    const tasks = (JSON.parse(ok(dir, ['task', 'list', '--json'])) as { tasks: { id: string; title: string }[] }).tasks;
     const filed = tasks.find((t) => t.title === 'Write the login tests')!;
     expect(read(dir, taskFile(dir, filed.id))).toContain('- [ ] `npm test -- login` passes');
   });

@@ -15,9 +15,9 @@ describe('task commands', () => {
     expect(shown).toContain(`${login}  Add login endpoint`);
     expect(shown).toContain(`depends on: ${db}`);
 
-    const list = JSON.parse(ok(dir, ['task', 'list', '--json'])) as { id: string }[];
+    const list = (JSON.parse(ok(dir, ['task', 'list', '--json'])) as { tasks: { id: string }[] }).tasks;
     expect(list.map((t) => t.id)).toEqual([db, login]);
-    const api = JSON.parse(ok(dir, ['task', 'list', '--phase', 'API', '--json'])) as { id: string }[];
+    const api = (JSON.parse(ok(dir, ['task', 'list', '--phase', 'API', '--json'])) as { tasks: { id: string }[] }).tasks;
     expect(api.map((t) => t.id)).toEqual([login]);
   });
 
@@ -59,9 +59,9 @@ describe('task commands', () => {
     const b = addTask(dir, 'B', '--phase', 'Two');
     const c = addTask(dir, 'C', '--phase', 'One');
     const d = addTask(dir, 'D', '-d', a);
-    expect((JSON.parse(ok(dir, ['next', '--json'])) as { id: string }[]).map((t) => t.id)).toEqual([a, c, b]);
+    expect((JSON.parse(ok(dir, ['next', '--json'])).tasks as { id: string }[]).map((t) => t.id)).toEqual([a, c, b]);
     ok(dir, ['task', 'set', a, '-s', 'done']);
-    expect((JSON.parse(ok(dir, ['next', '--json'])) as { id: string }[]).map((t) => t.id)).toEqual([c, b, d]);
+    expect((JSON.parse(ok(dir, ['next', '--json'])).tasks as { id: string }[]).map((t) => t.id)).toEqual([c, b, d]);
   });
 
   it('status counts by status and phase, lists ready and what blocked tasks wait on', () => {
@@ -75,7 +75,7 @@ describe('task commands', () => {
     expect(text).toContain(`${b}  Login  waits on ${a}`);
     const json = JSON.parse(ok(dir, ['status', '--json']));
     expect(json.counts).toMatchObject({ todo: 1, 'in-progress': 1, done: 0 });
-    expect(json.blocked).toEqual([expect.objectContaining({ id: b, waiting_on: [a] })]);
+    expect(json.blocked).toEqual([expect.objectContaining({ id: b, waitingOn: [a] })]);
   });
 
   it('status shows recent memory, leaving out baton\'s own bookkeeping commits', () => {
@@ -155,7 +155,7 @@ describe('task commands refuse bad input and change nothing', () => {
     const a = addTask(dir, 'A');
     const before = snapshotFiles(dir);
     const r = baton(dir, ['task', 'set', a, '--status', 'done', '--bogus']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // usage errors exit 2 (README, "Exit codes")
     expect(r.stderr).toContain('Unknown argument: bogus');
     expect(r.stderr).toContain('baton task --help');
     expect(snapshotFiles(dir)).toEqual(before);

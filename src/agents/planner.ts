@@ -57,7 +57,9 @@ export function planMessages(project: Project, opts: PlanOptions): ChatMessage[]
   const tasks = loadTasksStrict(project.root);
   assertCanPlan(project, tasks, opts); // before anyone pays for (or pastes) a prompt that cannot be applied
   const system = `${SYSTEM}${JSON.stringify(PLAN_SCHEMA)}\n${opts.update ? UPDATE_RULES : ''}`;
-  const parts = ['# Requirements', '', opts.requirements.trim(), '', '# Repository', '', repoMap(project.root)];
+  // The map takes at most half the planner's budget (about four characters a token); the requirements and the plan need the rest.
+  const budget = project.config.models.planner?.context_budget ?? project.config.context_budget;
+  const parts = ['# Requirements', '', opts.requirements.trim(), '', '# Repository', '', repoMap(project.root, { maxChars: budget * 2 })];
   if (opts.update) parts.push('', '# Current plan', '', currentPlan(project, tasks));
   return [
     { role: 'system', content: system },

@@ -1,23 +1,10 @@
-import type { CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { plainDisplay, ttyDisplay } from '../project/auto-display.js';
 import { runAuto, type AutoSummary } from '../project/auto.js';
-import { openProject } from '../project/context.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
-
-interface Args extends GlobalArgs {
-  parallel: number;
-  merge: boolean;
-  'review-every': number;
-  review: boolean;
-  'max-tasks'?: number;
-  'max-attempts': number;
-  'budget-usd'?: number;
-  'time-limit'?: string;
-  executor?: string;
-  timeout?: number;
-  'check-timeout'?: number;
-}
+import { openProject, type Project } from '../project/context.js';
+import { defineCommand } from './command.js';
+import { EXIT as CODES } from './exit-codes.js';
+import { cwdOf, json, out } from './output.js';
 
 /** `90`, `90s`, `30m`, `2h` → milliseconds. */
 export function parseDuration(text: string): number {
@@ -26,40 +13,46 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'];
 }
 
-const EXIT: Record<AutoSummary['stop'], number> = { done: 0, 'nothing-ready': 1, 'max-tasks': 3, budget: 3, time: 3, interrupted: 130 };
+const EXIT: Record<AutoSummary['stop'], number> = {
+  done: CODES.ok, 'nothing-ready': CODES.failure, 'max-tasks': CODES.incomplete, budget: CODES.incomplete, time: CODES.incomplete, interrupted: CODES.interrupted,
+};
 
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'auto',
-  describe: 'The whole loop: run the ready tasks (in parallel worktrees), check, merge, review, take follow-ups, until done or a limit',
-  builder: (y) =>
-    y
-      .option('parallel', { alias: 'p', type: 'number', default: 1, describe: 'Tasks run at once, each in its own worktree' })
-      .option('merge', { type: 'boolean', default: true, describe: 'Merge successful tasks into the base (--no-merge: leave them for pull requests)' })
-      .option('review-every', { type: 'number', default: 3, describe: 'Central Agent review after this many results (and after any failure); 0: only after failures' })
-      .option('review', { type: 'boolean', default: true, describe: 'Run reviews at all (--no-review: never)' })
-      .option('max-tasks', { type: 'number', describe: 'Start at most this many attempts' })
-      .option('max-attempts', { type: 'number', default: 2, describe: 'Failed attempts per task before auto leaves it' })
-      .option('budget-usd', { type: 'number', describe: 'Stop starting tasks once model costs (from the usage records) reach this' })
-      .option('time-limit', { type: 'string', describe: 'Wall time, e.g. 30m or 2h: then running agents are stopped and the run ends (resume later)' })
-      .option('executor', { alias: 'e', type: 'string', describe: 'Executor for every task, overriding the config' })
-      .option('timeout', { type: 'number', describe: 'Seconds before an agent is stopped' })
-      .option('check-timeout', { type: 'number', describe: 'Seconds each check may run (default 600)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary at the end (progress still goes to stderr)' })
-      .epilogue('Ctrl-C stops starting tasks and stops the running agents (their work is committed and logged); `baton auto` again resumes.\n' +
-        'Exit status: 0 plan done, 1 tasks failed or nothing ready, 3 a limit stopped it, 130 interrupted.') as never,
+  describe: 'The whole loop: run the ready tasks (in parallel worktrees), check, merge, review, take follow-ups, until done or a limit (--json: a summary at the end, progress on stderr)',
+  options: {
+    parallel: { alias: 'p', type: 'number', default: 1, min: 1, describe: 'Tasks run at once, each in its own worktree' },
+    merge: { type: 'boolean', default: true, describe: 'Merge successful tasks into the base (--no-merge: leave them for pull requests)' },
+    'review-every': { type: 'number', default: 3, min: 0, describe: 'Central Agent review after this many results (and after any failure); 0: only after failures' },
+    review: { type: 'boolean', default: true, describe: 'Run reviews at all (--no-review: never)' },
+    'max-tasks': { type: 'number', min: 0, describe: 'Start at most this many attempts' },
+    'max-attempts': { type: 'number', default: 2, min: 1, describe: 'Failed attempts per task before auto leaves it' },
+    'budget-usd': { type: 'number', min: 0, describe: 'Stop starting tasks once model costs (from the usage records) reach this' },
+    'time-limit': { type: 'string', describe: 'Wall time, e.g. 30m or 2h: then running agents are stopped and the run ends (resume later)' },
+    executor: { alias: 'e', type: 'string', describe: 'Executor for every task, overriding the config' },
+    timeout: { type: 'number', min: 1, describe: 'Seconds before an agent is stopped' },
+    'check-timeout': { type: 'number', min: 1, describe: 'Seconds each check may run (default 600)' },
+    remote: { type: 'string', describe: 'Share the plan with other runners through this git remote: claim tasks there, push branches and merges (config: remote.name)' },
+  },
+  examples: [
+    ['$0 auto --parallel 3', 'three tasks at once until the plan is done'],
+    ['$0 auto --max-tasks 5 --budget-usd 2 --time-limit 1h', 'with limits; `baton auto` again resumes'],
+  ],
+  epilogue: 'Ctrl-C stops starting tasks and stops the running agents (their work is committed and logged); `baton auto` again resumes.\n' +
+    `Exit status: ${CODES.ok} plan done, ${CODES.failure} tasks failed or nothing ready, ${CODES.incomplete} a limit stopped it, ${CODES.interrupted} interrupted.`,
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    if (!(argv.parallel >= 1)) throw new BatonError('`--parallel` must be 1 or more', { hint: 'e.g. `baton auto --parallel 3`' });
     const stream = argv.json ? process.stderr : process.stdout;
     const write = (s: string) => void stream.write(s);
     const display = stream.isTTY && !process.env.NO_COLOR ? ttyDisplay(write, () => stream.columns || 100) : plainDisplay(write);
     const controller = new AbortController();
     const onInt = () => {
-      if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
+      if (controller.signal.aborted) process.exit(CODES.interrupted); // a second Ctrl-C: stop now
       display.note('Stopping: no new tasks; the running agents are being stopped and their attempts logged (Ctrl-C again to quit at once).');
       controller.abort();
     };
     process.on('SIGINT', onInt);
+    const remote = await remoteRunner(project, argv.remote, (s) => display.note(s));
     let summary: AutoSummary;
     try {
       summary = await runAuto(project, {
@@ -74,6 +67,7 @@ const command: CommandModule<object, Args> = {
         run: { executor: argv.executor, timeoutS: argv.timeout, checkTimeoutS: argv['check-timeout'] },
         signal: controller.signal,
         display,
+        remote,
       });
     } finally {
       display.close();
@@ -83,8 +77,16 @@ const command: CommandModule<object, Args> = {
     if (argv.json) return json(summary);
     out(renderSummary(summary));
   },
-};
-export default command;
+});
+
+/** Loaded only with `--remote` (or `remote:` in the config). */
+async function remoteRunner(project: Project, flag: string | undefined, note: (s: string) => void) {
+  const { remoteSettings } = await import('../remote/settings.js');
+  const settings = remoteSettings(project.config, flag);
+  if (!settings) return undefined;
+  const { RemoteRunner } = await import('../remote/runner.js');
+  return new RemoteRunner(project, settings, note);
+}
 
 const STOPS: Record<AutoSummary['stop'], string> = {
   done: 'The plan is done.',

@@ -1,15 +1,24 @@
-import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
 import { readAllMemory } from '../store/memory.js';
 import { summarizeUsage, type CostLine } from '../llm/usage.js';
-import { cwdOf, json, out, table, type GlobalArgs } from './output.js';
+import { parseSince, SINCE_DESCRIBE } from '../core/since.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out, table } from './output.js';
 
-const command: CommandModule<object, GlobalArgs> = {
+export default defineCommand({
   command: 'cost',
   describe: 'Tokens and cost of every model call, by task, role and model (from `usage` entries in memory)',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  options: {
+    since: { type: 'string', describe: SINCE_DESCRIBE.replace('entries', 'calls') },
+  },
+  examples: [
+    ['$0 cost --since 1w', 'what the last week cost'],
+    ['$0 cost --json', 'the totals, for a script'],
+  ],
   handler: (argv) => {
-    const report = summarizeUsage(readAllMemory(openProject(cwdOf(argv)).root));
+    const since = argv.since === undefined ? undefined : parseSince(argv.since);
+    const entries = readAllMemory(openProject(cwdOf(argv)).root);
+    const report = summarizeUsage(since ? entries.filter((e) => e.time >= since) : entries);
     if (argv.json) return json(report);
     if (!report.total.entries) return out('No model calls recorded yet (they are kept as `usage` entries in .agents/memory/).');
     const money = (l: CostLine) => `$${l.costUsd.toFixed(4)}${l.unpriced ? ` (+${l.unpriced} unpriced)` : ''}`;
@@ -25,5 +34,4 @@ const command: CommandModule<object, GlobalArgs> = {
       ...(report.total.unpriced ? ['', 'Unpriced: models with no price; add them under `prices:` in .agents/config.yaml (USD per million tokens).'] : []),
     ].join('\n'));
   },
-};
-export default command;
+});

@@ -1,16 +1,21 @@
-import type { CommandModule } from 'yargs';
 import { formatProblem } from '../core/errors.js';
 import { openProject } from '../project/context.js';
 import { doctor, type DoctorCheck } from '../project/doctor.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { EXIT } from './exit-codes.js';
+import { cwdOf, json, out } from './output.js';
+import { painter } from './render/colour.js';
 
-const command: CommandModule<object, GlobalArgs & { fix: boolean }> = {
+export default defineCommand({
   command: 'doctor',
   describe: 'Validate .agents/ and the memory against history; report every problem with file:line',
-  builder: (y) =>
-    y
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
-      .option('fix', { type: 'boolean', default: false, describe: 'Repair what can be repaired safely' }) as never,
+  options: {
+    fix: { type: 'boolean', default: false, describe: 'Repair what can be repaired safely' },
+  },
+  examples: [
+    ['$0 doctor', 'every problem, like a linter; exit 1 if one is an error'],
+    ['$0 doctor --fix', 'repair what is safe to repair'],
+  ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv), { lenientConfig: true });
     const { memoryCheck } = await import('../hook/doctor-check.js');
@@ -18,9 +23,14 @@ const command: CommandModule<object, GlobalArgs & { fix: boolean }> = {
     const report = await doctor(project, { fix: argv.fix, checks });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     const warnings = report.problems.length - errors;
-    process.exitCode = errors ? 1 : 0;
+    process.exitCode = errors ? EXIT.failure : EXIT.ok;
     if (argv.json) return json(report);
-    for (const p of report.problems) out(formatProblem(p));
+    const paint = painter();
+    for (const p of report.problems) {
+      const text = formatProblem(p);
+      const label = `${p.severity}:`;
+      out(text.replace(label, paint(p.severity === 'error' ? 'red' : 'yellow', label)));
+    }
     for (const f of report.fixed) out(`fixed: ${f}`);
     out(
       report.problems.length
@@ -28,5 +38,4 @@ const command: CommandModule<object, GlobalArgs & { fix: boolean }> = {
         : `All good: ${report.tasks} task${report.tasks === 1 ? '' : 's'}, no problems.`,
     );
   },
-};
-export default command;
+});

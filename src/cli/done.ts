@@ -1,36 +1,33 @@
-import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
 import { doneTask } from '../project/done.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  id: string;
-  merge: boolean;
-  skipChecks: boolean;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'done <id>',
   describe: 'Close a task on its branch (memory flushed, changes committed); --merge merges it into the base branch',
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
-      .option('merge', { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' })
-      .option('skip-checks', { type: 'boolean', default: false, describe: 'Merge without running the task\'s checks' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    merge: { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' },
+    'skip-checks': { type: 'boolean', default: false, describe: 'Merge without running the task\'s checks' },
+    force: { alias: 'f', type: 'boolean', default: false, describe: 'Close a task that shows no work, or merge one that is blocked or partial' },
+  },
+  examples: [
+    ['$0 done 7f3a', 'close it on its branch, for a pull request'],
+    ['$0 done 7f3a --merge', 'run its checks, then merge it into the base branch'],
+  ],
   handler: async (argv) => {
-    const r = await doneTask(openProject(cwdOf(argv)), String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks });
+    const r = await doneTask(openProject(cwdOf(argv)), String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks, force: argv.force });
     if (argv.json) return json(r);
     const lines = [`${r.id}: done on ${r.branch}${r.commit ? ` (commit ${r.commit})` : ''}.`];
     if (r.backfilled) lines.push(`Recorded ${r.backfilled} commit${r.backfilled === 1 ? '' : 's'} in memory from git history (no hooks had).`);
     for (const c of r.checks) lines.push(`Check \`${c.command}\`: ${c.passed ? 'passed' : 'failed'}.`);
     if (r.merged) lines.push(`Merged into ${r.merged.into} (commit ${r.merged.commit}).`);
     if (r.worktreeRemoved) lines.push(`Removed the worktree ${r.worktreeRemoved}.`);
-    if (r.worktreeKept) lines.push(`Could not remove the worktree ${r.worktreeKept}`);
+    if (r.worktreeKept) lines.push(`Kept the worktree ${r.worktreeKept.dir}: ${r.worktreeKept.why}.`);
     if (r.checkout && !r.inPlace) lines.push(`This checkout is on ${r.checkout}.`);
     if (r.merged || r.inPlace) lines.push(`Next: \`baton next\`.`);
     else lines.push(`Next: \`baton pr ${r.id}\` for a pull request, or \`baton done ${r.id} --merge\`.`);
     out(lines.join('\n'));
   },
-};
-export default command;
+});

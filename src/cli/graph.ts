@@ -1,17 +1,20 @@
-import type { CommandModule } from 'yargs';
 import { mermaid } from '../core/graph.js';
 import { openProject } from '../project/context.js';
 import { refreshPlanFile } from '../project/tasks.js';
 import { loadTasksStrict } from '../store/tasks.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-const command: CommandModule<object, GlobalArgs & { write: boolean }> = {
+export default defineCommand({
   command: 'graph',
-  describe: 'The dependency graph as mermaid (also kept in plan.md)',
-  builder: (y) =>
-    y
-      .option('json', { type: 'boolean', default: false, describe: 'Print nodes and edges as JSON' })
-      .option('write', { type: 'boolean', default: false, describe: 'Also rewrite the task block in plan.md' }) as never,
+  describe: 'The dependency graph as mermaid (also kept in plan.md); --json gives nodes and edges',
+  options: {
+    write: { type: 'boolean', default: false, describe: 'Also rewrite the task block in plan.md' },
+  },
+  examples: [
+    ['$0 graph > graph.mmd', 'the mermaid source, for a viewer'],
+    ['$0 graph --write', 'refresh the graph kept in plan.md'],
+  ],
   handler: (argv) => {
     const project = openProject(cwdOf(argv));
     const tasks = loadTasksStrict(project.root);
@@ -24,5 +27,4 @@ const command: CommandModule<object, GlobalArgs & { write: boolean }> = {
     }
     out(mermaid(tasks));
   },
-};
-export default command;
+});

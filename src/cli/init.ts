@@ -1,28 +1,33 @@
-import type { CommandModule } from 'yargs';
 import { initProject } from '../project/init.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  hooks: boolean;
-  agents?: string[];
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'init',
   describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
-  builder: (y) =>
-    y
-      .option('hooks', { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' })
-      .option('agents', { type: 'string', array: true, describe: 'Point these agents\' instruction files at the AGENTS.md section: claude, gemini, cursor, copilot (comma-separated)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  options: {
+    hooks: { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' },
+    agents: { type: 'string', array: true, describe: 'Point these agents\' instruction files at the AGENTS.md section: claude, gemini, cursor, copilot (comma-separated)' },
+    mcp: { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: "Also write this MCP client's configuration for `baton mcp`" },
+  },
+  examples: [
+    ['$0 init', 'set up baton here (safe to run again)'],
+    ['$0 init --no-hooks', 'without the git hooks'],
+    ['$0 init --agents claude,cursor', 'and point CLAUDE.md and .cursor/rules at the AGENTS.md section'],
+    ['$0 init --mcp claude', 'and let Claude Code drive baton through MCP (.mcp.json)'],
+  ],
   handler: async (argv) => {
+    // An MCP client's file that cannot take baton's entry stops init before it writes anything.
+    const writeMcp = argv.mcp?.length ? await (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
     const result = initProject(cwdOf(argv), { agents: argv.agents });
     let hooks: string[] = [];
     if (argv.hooks) {
       const { installHooks } = await import('../hook/install.js');
       hooks = await installHooks(result.root);
     }
-    if (argv.json) return json({ ...result, hooks });
+    const mcp = writeMcp?.() ?? [];
+    if (argv.json) return json({ ...result, hooks, mcp });
+    for (const m of mcp) out(`${m.created ? 'created ' : m.changed ? 'updated ' : 'kept    '} ${m.file}  (MCP: ${m.client}. ${m.note})`);
     if (!result.created.length && !result.updated.length && !hooks.length) {
       out(`baton is already set up in ${result.root}; nothing changed.`);
       return;
@@ -33,5 +38,4 @@ const command: CommandModule<object, Args> = {
     for (const h of hooks) out(`hook     ${h}`);
     out('\nNext: describe the goal in .agents/plan.md, then `baton task add "…"` or `baton plan --from REQUIREMENTS.md`.');
   },
-};
-export default command;
+});

@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { OUTCOMES, type Outcome } from '../core/memory.js';
 import { openProject } from '../project/context.js';
 import { logTask, reportMissingOutcome, reportToLog, type LogInput } from '../project/log.js';
 import { parseReport } from '../prompt/report.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
-
-interface Args extends GlobalArgs {
-  id: string;
-  outcome?: string;
-  summary?: string;
-  bug?: string[];
-  decision?: string[];
-  blocker?: string[];
-  note?: string[];
-  from?: string;
-  done: boolean;
-  commit: boolean;
-}
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
 function readReport(cwd: string, from: string): string {
   if (from === '-') return readFileSync(0, 'utf8');
@@ -30,22 +17,25 @@ function readReport(cwd: string, from: string): string {
   }
 }
 
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'log <id>',
   describe: 'Record what happened on a task (outcome, summary, bugs, decisions, blockers), or read an agent\'s report',
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
-      .option('outcome', { type: 'string', choices: OUTCOMES as unknown as string[], describe: 'How the attempt ended' })
-      .option('summary', { alias: 'm', type: 'string', describe: 'What was done and what works now' })
-      .option('bug', { type: 'array', string: true, describe: 'A bug found (repeatable)' })
-      .option('decision', { type: 'array', string: true, describe: 'A decision a later task must know (repeatable)' })
-      .option('blocker', { type: 'array', string: true, describe: 'What stops the task (repeatable; sets it blocked)' })
-      .option('note', { type: 'array', string: true, describe: 'Anything else (repeatable)' })
-      .option('from', { type: 'string', nargs: 1, describe: 'Read the report an agent wrote (`-` for stdin)' })
-      .option('done', { type: 'boolean', default: false, describe: 'With success: mark the task done instead of review' })
-      .option('commit', { type: 'boolean', default: true, describe: 'Commit the record on the task branch (--no-commit: write it, do not commit)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    outcome: { type: 'string', choices: OUTCOMES as unknown as string[], describe: 'How the attempt ended' },
+    summary: { alias: 'm', type: 'string', describe: 'What was done and what works now' },
+    bug: { type: 'array', string: true, describe: 'A bug found (repeatable)' },
+    decision: { type: 'array', string: true, describe: 'A decision a later task must know (repeatable)' },
+    blocker: { type: 'array', string: true, describe: 'What stops the task (repeatable; sets it blocked)' },
+    note: { type: 'array', string: true, describe: 'Anything else (repeatable)' },
+    from: { type: 'string', nargs: 1, describe: 'Read the report an agent wrote (`-` for stdin)' },
+    done: { type: 'boolean', default: false, describe: 'With success: mark the task done instead of review' },
+    commit: { type: 'boolean', default: true, describe: 'Commit the record on the task branch (--no-commit: write it, do not commit)' },
+  },
+  examples: [
+    ['$0 log 7f3a --outcome success -m "Login works" --decision "Sessions live in Redis"', 'record an attempt by hand'],
+    ['$0 log 7f3a --from REPORT.md', 'read the report the agent wrote'],
+  ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
     const flags: LogInput = {
@@ -77,5 +67,4 @@ const command: CommandModule<object, Args> = {
     out(`${r.id}: ${r.entries} memory entr${r.entries === 1 ? 'y' : 'ies'} logged, ${status}${r.commit ? ` (commit ${r.commit})` : ''}.`);
     if (!r.onTaskBranch) out(`Note: the task's branch is not checked out; the record was written in ${r.dir} (not committed).`);
   },
-};
-export default command;
+});

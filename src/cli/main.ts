@@ -5,6 +5,10 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
+import { forTerminal } from '../core/terminal.js';
+import { EXIT, EXIT_TABLE } from './exit-codes.js';
+import { jsonError, quietOnClosedPipe } from './output.js';
+import { painter } from './render/colour.js';
 
 type Loader = () => Promise<{ default: CommandModule<object, any> }>;
 
@@ -31,18 +35,30 @@ const COMMANDS: Record<string, Loader> = {
   auto: () => import('./auto.js'),
   config: () => import('./config.js'),
   models: () => import('./models.js'),
+  board: () => import('./board.js'),
+  mcp: () => import('./mcp.js'),
+  ci: () => import('./ci.js'),
 };
 
-function firstPositional(args: readonly string[]): string | undefined {
+const SHELLS = ['bash', 'zsh'];
+
+/** The words that are not options (a guess for option values, good enough to name commands). */
+function positionals(args: readonly string[]): string[] {
+  const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') break;
     if (a === '-C' || a === '--cwd') {
       i++;
       continue;
     }
-    if (!a.startsWith('-')) return a;
+    if (!a.startsWith('-')) words.push(a);
   }
-  return undefined;
+  return words;
+}
+
+function firstPositional(args: readonly string[]): string | undefined {
+  return positionals(args)[0];
 }
 
 function version(): string {
@@ -61,15 +77,22 @@ function cwdArg(args: readonly string[]): string {
   return (i !== -1 ? args[i + 1] : eq?.slice('--cwd='.length)) ?? process.cwd();
 }
 
+/** `--json` anywhere before `--` (it is a global option, so `baton --json status` works too). */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--json' || a === '--json=true');
+}
+
 export async function main(args: string[]): Promise<number> {
+  quietOnClosedPipe();
+  const asJson = wantsJson(args);
   const name = firstPositional(args);
   if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
-  if (name && MODEL_COMMANDS.has(name)) {
-    try {
-      (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
-    } catch (error) {
-      return report(error);
-    }
+  try {
+    if (name && MODEL_COMMANDS.has(name)) (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
+    if (name === 'completion') args = chooseShell(args);
+  } catch (error) {
+    return report(error, asJson);
   }
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
   const modules = await Promise.all(loaders.map((load) => load()));
@@ -77,6 +100,7 @@ export async function main(args: string[]): Promise<number> {
     .scriptName('baton')
     .usage('$0 <command> [options]\n\nGit-native multi-agent development: plans, prompts and memory under .agents/.')
     .option('C', { alias: 'cwd', type: 'string', describe: 'Run as if started in this folder', global: true })
+    .option('json', { type: 'boolean', describe: 'Print JSON (shapes in docs/json.md); errors too, on stderr', global: true })
     .version(version())
     .alias('v', 'version')
     .help()
@@ -84,28 +108,59 @@ export async function main(args: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'Name a command; `baton --help` lists them.')
     .recommendCommands()
+    .example('$0 init', 'set up baton in this repository')
+    .example('$0 task add "Add login endpoint"', 'add a task by hand')
+    .example('$0 status --json', 'progress as JSON, for scripts')
+    .example('source <($0 completion bash)', 'tab completion in this shell')
+    .epilogue(EXIT_TABLE)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
-      const help = name && COMMANDS[name] ? `baton ${name} --help` : 'baton --help';
+      // yargs wraps what a `coerce` throws (a malformed number) in a YError: still a usage error.
+      if (error && error.name !== 'YError') throw error;
+      const known = name !== undefined && COMMANDS[name] !== undefined;
+      const help = known ? `baton ${name} --help` : 'baton --help';
+      const text = message ?? error?.message ?? 'usage error';
+      // recommendCommands says only "Did you mean X?": name the word it could not place.
+      const unknown = text.startsWith('Did you mean') ? `unknown command \`${positionals(args)[known ? 1 : 0] ?? ''}\`. ` : '';
       // Throwing stops yargs from running the command after a usage error.
-      throw new BatonError(message, { hint: `Run \`${help}\` for usage.` });
+      throw new BatonError(`${unknown}${text}`, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
     });
   for (const m of modules) cli.command(m.default);
+  // After the commands, so it comes last in `baton --help`.
+  cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`');
   try {
     await cli.parseAsync();
   } catch (error) {
-    return report(error);
+    return report(error, asJson);
   }
   return (process.exitCode as number | undefined) ?? 0;
 }
 
-function report(error: unknown): number {
+/** yargs picks the completion script from $SHELL; `baton completion zsh` says which outright. */
+function chooseShell(args: string[]): string[] {
+  const at = args.indexOf('completion') + 1;
+  const shell = args[at];
+  if (shell === undefined || shell.startsWith('-')) return args;
+  if (!SHELLS.includes(shell)) {
+    throw new BatonError(`no completion script for \`${shell}\``, { hint: 'Use `baton completion bash` or `baton completion zsh`.', exitCode: EXIT.usage });
+  }
+  process.env.SHELL = `/bin/${shell}`;
+  // yargs would take the shell's name for an unknown command.
+  return [...args.slice(0, at), ...args.slice(at + 1)];
+}
+
+function report(error: unknown, asJson: boolean): number {
+  const code = error instanceof BatonError ? error.exitCode : EXIT.failure;
+  if (asJson) {
+    jsonError(error, code);
+    return code;
+  }
+  const prefix = painter(process.stderr)('red', 'baton:');
   if (error instanceof BatonError) {
-    process.stderr.write(`baton: ${error.format()}\n`);
-    return error.exitCode;
+    process.stderr.write(`${prefix} ${forTerminal(error.format())}\n`);
+    return code;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`baton: unexpected error (please report it): ${message}\n`);
-  return 1;
+  process.stderr.write(`${prefix} unexpected error (please report it): ${forTerminal(message)}\n`);
+  return code;
 }

@@ -1,20 +1,17 @@
-import type { CommandModule } from 'yargs';
 import { runPlanDriver } from '../hook/merge-plan.js';
-
-interface Args {
-  kind: string;
-  base: string;
-  ours: string;
-  theirs: string;
-}
+import { defineCommand } from './command.js';
 
 /** Called by git (`merge.baton-plan.driver`), not by people: hidden from help. */
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'merge-driver <kind> <base> <ours> <theirs>',
-  describe: false as unknown as string,
-  builder: (y) => y.positional('kind', { type: 'string', choices: ['plan'] }) as never,
+  describe: false,
+  positionals: {
+    kind: { type: 'string', choices: ['plan'], describe: 'Which file: `plan`' },
+    base: { type: 'string', describe: 'The common ancestor\'s version (%O)' },
+    ours: { type: 'string', describe: 'Our version, rewritten with the result (%A)' },
+    theirs: { type: 'string', describe: 'Their version (%B)' },
+  },
   handler: (argv) => {
     process.exitCode = runPlanDriver(String(argv.base), String(argv.ours), String(argv.theirs));
   },
-};
-export default command;
+});

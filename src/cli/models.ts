@@ -1,21 +1,20 @@
-import type { Argv, CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { openProject } from '../project/context.js';
-import { cwdOf, json, out, table, type GlobalArgs } from './output.js';
+import { defineCommand, defineGroup } from './command.js';
+import { cwdOf, json, out, table } from './output.js';
 
-type Args = GlobalArgs & { role?: string[] };
-
-const check: CommandModule<object, Args> = {
+const check = defineCommand({
   command: 'check [role..]',
   describe: 'One tiny call per role: endpoint, model, latency, and whether JSON-schema output works',
-  builder: (y) =>
-    y.positional('role', { type: 'string', array: true, describe: 'Roles to check (default: every role in config.yaml)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
-      .example('$0 models check', 'every role')
-      .example('$0 models check implementer', 'one role') as never,
+  positionals: { role: { type: 'string', array: true, describe: 'Roles to check (default: every role in config.yaml)' } },
+  examples: [
+    ['$0 models check', 'every role'],
+    ['$0 models check implementer', 'one role'],
+  ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const unknown = (argv.role ?? []).filter((r) => !project.config.models[r]);
+    const roles = argv.role as string[] | undefined;
+    const unknown = (roles ?? []).filter((r) => !project.config.models[r]);
     if (unknown.length) {
       throw new BatonError(`no role ${unknown.map((r) => `\`${r}\``).join(', ')} in .agents/config.yaml`, {
         hint: `Roles: ${Object.keys(project.config.models).map((r) => `\`${r}\``).join(', ')}.`,
@@ -26,7 +25,7 @@ const check: CommandModule<object, Args> = {
     const onInt = () => controller.abort();
     process.once('SIGINT', onInt);
     try {
-      const results = await checkModels(project.config, process.env, argv.role, controller.signal);
+      const results = await checkModels(project.config, process.env, roles, controller.signal);
       if (!results.every((r) => r.ok)) process.exitCode = 1;
       if (argv.json) return json({ roles: results });
       const rows = [['role', 'model', 'endpoint', 'latency', 'json schema', 'result']];
@@ -44,12 +43,11 @@ const check: CommandModule<object, Args> = {
       process.removeListener('SIGINT', onInt);
     }
   },
-};
+});
 
-const command: CommandModule<object, GlobalArgs> = {
-  command: 'models <command>',
+export default defineGroup({
+  command: 'models',
   describe: 'The models of each role: check',
-  builder: (y: Argv) => y.command(check).demandCommand(1) as never,
-  handler: () => {},
-};
-export default command;
+  subcommands: [check],
+  examples: [['$0 models check', 'one tiny call per role']],
+});

@@ -1,32 +1,86 @@
-/** Printing: plain text for people, JSON for programs. */
+/** Printing: plain text for people, JSON for programs (shapes in docs/json.md). */
 import { resolve } from 'node:path';
+import { forTerminal, jsonForTerminal } from '../core/terminal.js';
+import { BatonError } from '../core/errors.js';
+import { colourOn } from './render/colour.js';
 
 export interface GlobalArgs {
   C?: string;
   json?: boolean;
 }
 
+/** Bumped when a JSON shape changes in a way a reader must know about (docs/json.md). */
+export const SCHEMA_VERSION = 1;
+
 export function cwdOf(argv: GlobalArgs): string {
   return resolve(process.cwd(), argv.C ?? '.');
 }
 
+// Titles, memory and check output come from files anyone can edit: their control characters are shown, never run.
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = forTerminal(text, { keepColour: colourOn(process.stdout) });
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = forTerminal(text, { keepColour: colourOn(process.stderr) });
+  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
-export function json(data: unknown): void {
-  process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+/**
+ * Every JSON answer is one object: `schemaVersion` first, then the data with camelCase keys
+ * (task files say `depends_on`; programs reading baton get `dependsOn`, like every other key).
+ * Lists are wrapped under a name (`tasks`, `entries`) so the version has a place to live.
+ */
+export function json<T extends object>(data: T extends readonly unknown[] ? never : T): void {
+  if (Array.isArray(data)) throw new TypeError('json() takes an object: wrap a list under a name, e.g. { tasks }');
+  process.stdout.write(`${jsonForTerminal(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...(camelKeys(data) as object) }, null, 2))}\n`);
 }
 
-export const jsonOption = { json: { type: 'boolean', describe: 'Print JSON', default: false } } as const;
+/** Under `--json`, errors are JSON too, on stderr, so a program never parses prose. */
+export function jsonError(error: unknown, exitCode: number): void {
+  const e = error instanceof BatonError
+    ? { message: error.message, file: error.file, line: error.line, hint: error.hint, exitCode }
+    : { message: error instanceof Error ? error.message : String(error), exitCode };
+  process.stderr.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, error: e }, null, 2)}\n`);
+}
 
-/** Left-aligned columns, for lists of tasks. */
-export function table(rows: string[][]): string {
+const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+
+/** `depends_on` → `dependsOn`, recursively; values and other keys (task ids, statuses) are kept. */
+export function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (!value || typeof value !== 'object' || value.constructor !== Object) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    result[SNAKE.test(key) ? key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : key] = camelKeys(v);
+  }
+  return result;
+}
+
+/**
+ * A closed pipe (`baton status | head -1`) ends the process quietly, as it would for any Unix
+ * tool: without this, Node throws an unhandled EPIPE with a stack trace.
+ */
+export function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
+}
+
+/** Left-aligned columns, for lists of tasks; `paint` colours a cell after it is padded. */
+export function table(rows: string[][], paint?: (column: number, cell: string, padded: string) => string): string {
   const widths: number[] = [];
+  rows = rows.map((r) => r.map((c) => forTerminal(c)));
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) => r.map((c, i) => {
+      const padded = i === r.length - 1 ? c : c.padEnd(widths[i]!);
+      return paint ? paint(i, c, padded) : padded;
+    }).join('  ').trimEnd())
+    .join('\n');
 }
+

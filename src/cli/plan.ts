@@ -1,34 +1,26 @@
-import type { CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { openProject } from '../project/context.js';
 import type { PlanResult } from '../agents/planner.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  from?: string;
-  update: boolean;
-  dryRun: boolean;
-  prompt: boolean;
-  copy: boolean;
-  import?: string;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'plan',
   describe: 'Central Agent: requirements → plan.md and tasks (by API, or by copy and paste with --prompt / --import)',
-  builder: (y) =>
-    y
-      .option('from', { type: 'string', describe: 'The requirements (a markdown file)' })
-      .option('update', { type: 'boolean', default: false, describe: 'Amend the existing plan; in-progress and done tasks are kept' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the change without writing it' })
-      .option('prompt', { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' })
-      .option('copy', { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' })
-      .option('import', { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
-      .example('$0 plan --from REQUIREMENTS.md', 'ask the planner model')
-      .example('$0 plan --from REQUIREMENTS.md --prompt --copy', 'copy the prompt for a chat')
-      .example('$0 plan --import answer.md', 'apply the answer pasted from the chat') as never,
+  options: {
+    from: { type: 'string', describe: 'The requirements (a markdown file)' },
+    update: { type: 'boolean', default: false, describe: 'Amend the existing plan; in-progress and done tasks are kept' },
+    'dry-run': { type: 'boolean', default: false, describe: 'Show the change without writing it' },
+    prompt: { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' },
+    copy: { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' },
+    import: { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' },
+  },
+  examples: [
+    ['$0 plan --from REQUIREMENTS.md', 'ask the planner model'],
+    ['$0 plan --from REQUIREMENTS.md --prompt --copy', 'copy the prompt for a chat'],
+    ['$0 plan --import answer.md', 'apply the answer pasted from the chat'],
+  ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
     if (argv.prompt && argv.import !== undefined) throw new BatonError('`--prompt` and `--import` go in two steps', { hint: 'First `--prompt` (paste it into a chat), then `--import FILE` with the answer.' });
@@ -46,8 +38,7 @@ const command: CommandModule<object, Args> = {
     const result = await withModel(!!argv.json, (modelOpts) => planner.planWithModel(project, { ...opts, requirements }, modelOpts));
     report(result, !!argv.json);
   },
-};
-export default command;
+});
 
 function report(r: PlanResult, asJson: boolean): void {
   const c = r.change;

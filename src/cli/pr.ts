@@ -1,20 +1,18 @@
-import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
-import { cwdOf, err, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, err, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  id: string;
-  create: boolean;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'pr <id>',
   describe: 'A pull-request title and body from the task and its memory (--create opens it with gh)',
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
-      .option('create', { type: 'boolean', default: false, describe: 'Open it with `gh pr create`' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    create: { type: 'boolean', default: false, describe: 'Open it with `gh pr create`' },
+  },
+  examples: [
+    ['$0 pr 7f3a', 'print the title and body'],
+    ['$0 pr 7f3a --create', 'open the pull request with gh'],
+  ],
   handler: async (argv) => {
     // Reading the task's sections needs the markdown parser: loaded only by this command.
     const { createPullRequest, draftPullRequest } = await import('../project/pr.js');
@@ -27,5 +25,4 @@ const command: CommandModule<object, Args> = {
       err(`Opened ${url}`);
     }
   },
-};
-export default command;
+});

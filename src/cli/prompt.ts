@@ -1,35 +1,34 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
-import { cwdOf, err, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, err, json, out } from './output.js';
+import { forTerminal } from '../core/terminal.js';
 
-interface Args extends GlobalArgs {
-  id: string;
-  out?: string;
-  copy: boolean;
-  budget?: number;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'prompt <id>',
-  describe: 'The self-contained prompt for a fresh agent to do one task (kept in .agents/prompts/<id>.md)',
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
-      .option('out', { alias: 'o', type: 'string', describe: 'Write it to this file instead of stdout' })
-      .option('copy', { alias: 'c', type: 'boolean', default: false, describe: 'Copy it to the clipboard (pbcopy, wl-copy, xclip, xsel or clip.exe)' })
-      .option('budget', { type: 'number', describe: 'Token budget (default: context_budget in config)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON (the prompt and its token count)' }) as never,
+  describe: 'The self-contained prompt for a fresh agent to do one task (kept with the task branch, or in the git dir before it is checked out); --json adds its token count',
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    out: { alias: 'o', type: 'string', describe: 'Write it to this file instead of stdout' },
+    copy: { alias: 'c', type: 'boolean', default: false, describe: 'Copy it to the clipboard (pbcopy, wl-copy, xclip, xsel or clip.exe)' },
+    budget: { type: 'number', min: 1, describe: 'Token budget (default: context_budget in config)' },
+    'with-files': { type: 'boolean', describe: 'Put the task\'s files (and, within budget, its dependencies\' files) into the prompt (default: prompt_with_files in config)' },
+  },
+  examples: [
+    ['$0 prompt 7f3a --copy', 'copy it, then paste it into an agent'],
+    ['$0 prompt 7f3a --budget 8000 -o prompt.md', 'a smaller prompt, in a file'],
+    ['$0 prompt 7f3a --with-files --copy', 'with the code it touches, for a chat that cannot read files'],
+  ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
     const clipboard = argv.copy ? await import('../prompt/clipboard.js') : undefined;
     clipboard?.requireClipboardTool(); // refuse before writing anything
     const { issuePrompt } = await import('../prompt/issue.js');
-    const prompt = await issuePrompt(openProject(cwd), String(argv.id), { budget: argv.budget });
+    const prompt = await issuePrompt(openProject(cwd), String(argv.id), { budget: argv.budget, withFiles: argv.withFiles });
     const note = `${prompt.id}: ${prompt.tokens} tokens (${prompt.encoding}, budget ${prompt.budget}), kept in ${prompt.file}`;
-    if (prompt.omitted.length) err(`baton: ${prompt.omitted.length} memory entries left out to fit the budget (the prompt lists them)`);
-    if (prompt.overBudget) err(`baton: warning: the prompt is ${prompt.tokens} tokens, over the budget of ${prompt.budget} even without memory; raise \`context_budget\` or pass --budget`);
+    const n = prompt.omitted.length;
+    if (n) err(`baton: ${n} memory entr${n === 1 ? 'y' : 'ies'} left out to fit the budget (the prompt says which kinds and from which tasks)`);
     if (clipboard) {
       const tool = clipboard.copyToClipboard(prompt.text);
       err(`Copied to the clipboard with ${tool}. ${note}`);
@@ -39,8 +38,8 @@ const command: CommandModule<object, Args> = {
       err(`Wrote ${argv.out}. ${note}`);
     }
     if (argv.json) return json(prompt);
-    if (!argv.copy && !argv.out) process.stdout.write(prompt.text);
+    // Piped to an agent, the prompt goes as written; on a terminal, its control characters are shown, not run.
+    if (!argv.copy && !argv.out) process.stdout.write(process.stdout.isTTY ? forTerminal(prompt.text) : prompt.text);
     else out('');
   },
-};
-export default command;
+});

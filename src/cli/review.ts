@@ -1,27 +1,24 @@
-import type { CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { openProject } from '../project/context.js';
 import type { ReviewResult } from '../agents/reviewer.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
-import { cwdOf, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { cwdOf, json, out } from './output.js';
 
-interface Args extends GlobalArgs {
-  dryRun: boolean;
-  prompt: boolean;
-  copy: boolean;
-  import?: string;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'review',
   describe: 'Central Agent: memory since the last review → reviews/R-<n>.md, follow-up tasks, decisions (by API, or --prompt / --import)',
-  builder: (y) =>
-    y
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Show the changes without writing them' })
-      .option('prompt', { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' })
-      .option('copy', { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' })
-      .option('import', { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  options: {
+    'dry-run': { type: 'boolean', default: false, describe: 'Show the changes without writing them' },
+    prompt: { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' },
+    copy: { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' },
+    import: { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' },
+  },
+  examples: [
+    ['$0 review', 'ask the reviewer model about the work since the last review'],
+    ['$0 review --prompt --copy', 'copy the prompt for a chat'],
+    ['$0 review --import answer.md --dry-run', 'see what a pasted answer would change'],
+  ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
     if (argv.prompt && argv.import !== undefined) throw new BatonError('`--prompt` and `--import` go in two steps', { hint: 'First `--prompt` (paste it into a chat), then `--import FILE` with the answer.' });
@@ -38,8 +35,7 @@ const command: CommandModule<object, Args> = {
     }
     report(await withModel(!!argv.json, (o) => reviewer.reviewWithModel(project, { dryRun: argv.dryRun }, o)), !!argv.json);
   },
-};
-export default command;
+});
 
 function report(r: ReviewResult, asJson: boolean): void {
   const c = r.change;

@@ -1,48 +1,52 @@
-import type { CommandModule } from 'yargs';
 import { openProject } from '../project/context.js';
 import { runAttempt } from '../project/run.js';
-import { cwdOf, err, json, out, type GlobalArgs } from './output.js';
+import { defineCommand } from './command.js';
+import { EXIT } from './exit-codes.js';
+import { cwdOf, err, json, out } from './output.js';
+import { painter } from './render/colour.js';
 
-interface Args extends GlobalArgs {
-  id: string;
-  executor?: string;
-  timeout?: number;
-  'check-timeout'?: number;
-  budget?: number;
-  worktree: boolean;
-}
-
-const command: CommandModule<object, Args> = {
+export default defineCommand({
   command: 'run <id>',
   describe: 'One attempt by an implementation agent: start (in a worktree), prompt, execute, run the checks, log the result',
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string', describe: 'Task id or unique prefix' })
-      .option('executor', { alias: 'e', type: 'string', describe: 'api, claude, codex, aider, gemini or a name under `executors:` (default: the task role\'s)' })
-      .option('timeout', { type: 'number', describe: 'Seconds before the agent is stopped (default: the executor\'s timeout_s, else 1800)' })
-      .option('check-timeout', { type: 'number', describe: 'Seconds each check may run (default 600)' })
-      .option('budget', { type: 'number', describe: 'Token budget of the prompt' })
-      .option('worktree', { type: 'boolean', default: true, describe: 'Work in a worktree (--no-worktree: switch this checkout to the task branch)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
-      .epilogue('Exit status: 0 success, 2 partial (e.g. no checks), 1 failure, 130 interrupted.') as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    executor: { alias: 'e', type: 'string', describe: 'api, claude, codex, aider, gemini or a name under `executors:` (default: the task role\'s)' },
+    timeout: { type: 'number', min: 1, describe: 'Seconds before the agent is stopped (default: the executor\'s timeout_s, else 1800)' },
+    'check-timeout': { type: 'number', min: 1, describe: 'Seconds each check may run (default 600)' },
+    budget: { type: 'number', min: 1, describe: 'Token budget of the prompt' },
+    worktree: { type: 'boolean', default: true, describe: 'Work in a worktree (--no-worktree: switch this checkout to the task branch)' },
+    remote: { type: 'string', describe: 'Claim it on this git remote while it runs, push its branch, release at the end (config: remote.name)' },
+  },
+  examples: [
+    ['$0 run 7f3a', 'one attempt by the task role\'s executor'],
+    ['$0 run 7f3a -e claude --timeout 900', 'with Claude Code, stopped after 15 minutes'],
+  ],
+  epilogue: `Exit status: ${EXIT.ok} success, ${EXIT.failure} failure, ${EXIT.incomplete} partial (e.g. no checks), ${EXIT.interrupted} interrupted.`,
   handler: async (argv) => {
     const controller = new AbortController();
     const onInt = () => controller.abort();
     process.once('SIGINT', onInt);
     const verbose = !argv.json;
+    const project = openProject(cwdOf(argv));
+    const { claimIfShared } = await import('../remote/manual.js');
+    const claimed = claimIfShared(project, argv.remote, String(argv.id), (s) => err(s));
     try {
-      const r = await runAttempt(openProject(cwdOf(argv)), String(argv.id), {
+      const r = await runAttempt(project, String(argv.id), {
         executor: argv.executor,
         timeoutS: argv.timeout,
         checkTimeoutS: argv['check-timeout'],
         budget: argv.budget,
         worktree: argv.worktree,
-        signal: controller.signal,
-        onPhase: (phase, detail) => verbose && err(`${phase}${detail ? `: ${detail}` : ''}`),
+        signal: claimed ? AbortSignal.any([controller.signal, claimed.runner.lostSignal(claimed.task.id)]) : controller.signal,
+        onPhase: (phase, detail) => {
+          if (claimed && phase === 'running') claimed.runner.pushBranch(claimed.task);
+          if (verbose) err(`${phase}${detail ? `: ${detail}` : ''}`);
+        },
       });
-      process.exitCode = r.interrupted ? 130 : r.outcome === 'success' ? 0 : r.outcome === 'partial' ? 2 : 1;
+      process.exitCode = r.interrupted ? EXIT.interrupted : r.outcome === 'success' ? EXIT.ok : r.outcome === 'partial' ? EXIT.incomplete : EXIT.failure;
       if (argv.json) return json(r);
-      for (const c of r.checks) out(`${c.passed ? 'pass' : 'FAIL'}  ${c.command}`);
+      const paint = painter();
+      for (const c of r.checks) out(`${c.passed ? paint('green', 'pass') : paint('red', 'FAIL')}  ${c.command}`);
       if (r.interrupted) return out(`${r.id}: interrupted; the work so far is committed on ${r.branch}. Run it again to continue.`);
       const claim = r.claimed && r.claimed !== r.outcome ? ` (the agent claimed ${r.claimed})` : '';
       out(`${r.id}: ${r.outcome}${claim}${r.reason ? ` — ${r.reason}` : ''}`);
@@ -51,7 +55,8 @@ const command: CommandModule<object, Args> = {
       else out(`Memory: \`baton memory ${r.id}\`. Try again with \`baton run ${r.id}\`.`);
     } finally {
       process.removeListener('SIGINT', onInt);
+      // The branch goes to the remote and the claim is given back, whatever happened.
+      await claimed?.runner.release(claimed.task);
     }
   },
-};
-export default command;
+});

@@ -2,39 +2,44 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { STATUSES, type Task } from '../core/task.js';
 import { openProject } from '../project/context.js';
 import { addTasks, replaceTaskText, setTask } from '../project/tasks.js';
 import { loadTaskByRef, loadTasksStrict } from '../store/tasks.js';
-import { cwdOf, json, out, table, type GlobalArgs } from './output.js';
-
-type Any = GlobalArgs & Record<string, any>;
+import { defineCommand, defineGroup } from './command.js';
+import { cwdOf, json, out, table } from './output.js';
+import { painter, STATUS_STYLE } from './render/colour.js';
 
 const list = (v: unknown): string[] | undefined =>
   v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
 
-const add: CommandModule<object, Any> = {
+const add = defineCommand({
   // `[title]`, not `<title>`: a title that starts with a dash comes after `--`, where yargs
   // leaves it in `_` instead of the positional.
   command: 'add [title]',
   describe: 'Create a task (a title that starts with "-" goes after `--`)',
-  builder: (y) =>
-    y
-      .positional('title', { type: 'string', describe: 'Short title, e.g. "Add login endpoint"' })
-      .option('depends-on', { alias: 'd', type: 'array', string: true, describe: 'Ids (or unique prefixes) it depends on' })
-      .option('phase', { alias: 'p', type: 'string' })
-      .option('check', { type: 'array', string: true, describe: 'A command whose success proves the task' })
-      .option('file', { type: 'array', string: true, describe: 'A file to look at' })
-      .option('role', { type: 'string', describe: 'Role (model/executor) that implements it' })
-      .option('context', { type: 'string', describe: 'Text for the Context section' })
-      .option('requirement', { type: 'array', string: true, describe: 'A requirement (repeatable)' })
-      .option('criterion', { type: 'array', string: true, describe: 'A success criterion (repeatable)' })
-      .option('json', { type: 'boolean', default: false }) as never,
+  positionals: {
+    title: { type: 'string', describe: 'Short title, e.g. "Add login endpoint"' },
+  },
+  options: {
+    'depends-on': { alias: 'd', type: 'array', string: true, describe: 'Ids (or unique prefixes) it depends on' },
+    phase: { alias: 'p', type: 'string', describe: 'The phase it belongs to, e.g. "API"' },
+    check: { type: 'array', string: true, describe: 'A command whose success proves the task (repeatable)' },
+    file: { type: 'array', string: true, describe: 'A file to look at (repeatable)' },
+    role: { type: 'string', describe: 'Role (model/executor) that implements it' },
+    context: { type: 'string', describe: 'Text for the Context section' },
+    requirement: { type: 'array', string: true, describe: 'A requirement (repeatable)' },
+    criterion: { type: 'array', string: true, describe: 'A success criterion (repeatable)' },
+  },
+  examples: [
+    ['$0 task add "Add login endpoint" --phase API --check "npm test -- login"', 'a task with a check that proves it'],
+    ['$0 task add "Login page" -d T-7f3a', 'a task that waits on another'],
+    ['$0 task add -- "-v flag prints the version"', 'a title that starts with a dash'],
+  ],
   handler: (argv) => {
-    const title = argv.title ?? (argv._ as unknown[]).slice(2).map(String).join(' ');
+    const title = argv.title ?? argv._.slice(2).map(String).join(' ');
     if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"' });
     const project = openProject(cwdOf(argv));
     const [task] = addTasks(project, [{
@@ -48,10 +53,10 @@ const add: CommandModule<object, Any> = {
       requirements: argv.requirement,
       criteria: argv.criterion,
     }]);
-    if (argv.json) return json(task);
+    if (argv.json) return json(task!);
     out(`${task!.id}  ${task!.path}`);
   },
-};
+});
 
 function renderTask(t: Task): string {
   const meta = [
@@ -67,40 +72,50 @@ function renderTask(t: Task): string {
   return `${meta.join('\n')}\n\n${t.body.trim()}`;
 }
 
-const show: CommandModule<object, Any> = {
+const show = defineCommand({
   command: 'show <id>',
   describe: 'Show one task',
-  builder: (y) => y.positional('id', { type: 'string' }).option('json', { type: 'boolean', default: false }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  examples: [['$0 task show 7f3a', 'a task by a prefix of its id']],
   handler: (argv) => {
     const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask);
     if (argv.json) return json(task);
     out(renderTask(task));
   },
-};
+});
 
-const listCmd: CommandModule<object, Any> = {
+const listCmd = defineCommand({
   command: 'list',
   describe: 'List tasks',
-  builder: (y) =>
-    y
-      .option('status', { alias: 's', type: 'string', choices: STATUSES as unknown as string[] })
-      .option('phase', { alias: 'p', type: 'string' })
-      .option('json', { type: 'boolean', default: false }) as never,
+  options: {
+    status: { alias: 's', type: 'string', choices: STATUSES as unknown as string[], describe: 'Only tasks with this status' },
+    phase: { alias: 'p', type: 'string', describe: 'Only tasks in this phase' },
+  },
+  examples: [
+    ['$0 task list --status blocked', 'what is stuck'],
+    ['$0 task list --phase API --json', 'one phase, for a script'],
+  ],
   handler: async (argv) => {
     const { topoOrder } = await import('../core/graph.js');
     let tasks = topoOrder(loadTasksStrict(openProject(cwdOf(argv)).root));
     if (argv.status) tasks = tasks.filter((t) => t.status === argv.status);
     if (argv.phase) tasks = tasks.filter((t) => t.phase === argv.phase);
-    if (argv.json) return json(tasks.map(({ body: _b, lines: _l, ...t }) => t));
+    if (argv.json) return json({ tasks: tasks.map(({ body: _b, lines: _l, ...t }) => t) });
     if (!tasks.length) return out('No tasks match.');
-    out(table(tasks.map((t) => [t.id, t.status, t.phase ?? '', t.title, t.depends_on.length ? `← ${t.depends_on.join(', ')}` : ''])));
+    const paint = painter();
+    const rows = tasks.map((t) => [t.id, t.status, t.phase ?? '', t.title, t.depends_on.length ? `← ${t.depends_on.join(', ')}` : '']);
+    out(table(rows, (column, cell, padded) => {
+      const style = column === 1 ? STATUS_STYLE[cell] : undefined;
+      return style ? paint(style, padded) : padded;
+    }));
   },
-};
+});
 
-const edit: CommandModule<object, Any> = {
+const edit = defineCommand({
   command: 'edit <id>',
   describe: 'Edit a task in $EDITOR; the result is validated before it is saved',
-  builder: (y) => y.positional('id', { type: 'string' }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  examples: [['EDITOR=nano $0 task edit 7f3a', 'edit it by hand; a mistake is refused and your edit kept']],
   handler: (argv) => {
     const project = openProject(cwdOf(argv));
     const tasks = loadTasksStrict(project.root);
@@ -120,6 +135,7 @@ const edit: CommandModule<object, Any> = {
     try {
       const saved = replaceTaskText(project, tasks, task, () => edited);
       rmSync(dir, { recursive: true, force: true });
+      if (argv.json) return json({ id: saved.id, path: saved.path, changed: edited !== original });
       out(edited === original ? `${saved.id}: no change` : `${saved.id}: saved ${saved.path}`);
     } catch (error) {
       if (error instanceof BatonError) {
@@ -132,24 +148,27 @@ const edit: CommandModule<object, Any> = {
       throw error;
     }
   },
-};
+});
 
-const set: CommandModule<object, Any> = {
+const set = defineCommand({
   command: 'set <id>',
   describe: 'Change fields of a task (only those fields change in its file)',
-  builder: (y) =>
-    y
-      .positional('id', { type: 'string' })
-      .option('status', { alias: 's', type: 'string', describe: STATUSES.join(' | ') })
-      .option('title', { type: 'string' })
-      .option('phase', { type: 'string', describe: 'Empty to remove' })
-      .option('role', { type: 'string' })
-      .option('depends-on', { type: 'array', string: true, describe: 'Replace the dependencies' })
-      .option('add-dep', { type: 'array', string: true })
-      .option('remove-dep', { type: 'array', string: true })
-      .option('check', { type: 'array', string: true, describe: 'Replace the checks' })
-      .option('file', { type: 'array', string: true, describe: 'Replace the file hints' })
-      .option('json', { type: 'boolean', default: false }) as never,
+  positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: {
+    status: { alias: 's', type: 'string', describe: STATUSES.join(' | ') },
+    title: { type: 'string', describe: 'A new title' },
+    phase: { type: 'string', describe: 'A new phase; empty to remove' },
+    role: { type: 'string', describe: 'A new role (model/executor)' },
+    'depends-on': { type: 'array', string: true, describe: 'Replace the dependencies' },
+    'add-dep': { type: 'array', string: true, describe: 'Add a dependency (repeatable)' },
+    'remove-dep': { type: 'array', string: true, describe: 'Remove a dependency (repeatable)' },
+    check: { type: 'array', string: true, describe: 'Replace the checks' },
+    file: { type: 'array', string: true, describe: 'Replace the file hints' },
+  },
+  examples: [
+    ['$0 task set 7f3a --status blocked', 'mark a task blocked'],
+    ['$0 task set 7f3a --add-dep T-09b4', 'make it wait on another task'],
+  ],
   handler: (argv) => {
     const project = openProject(cwdOf(argv));
     const changes = {
@@ -164,12 +183,11 @@ const set: CommandModule<object, Any> = {
     if (argv.json) return json(task);
     out(`${task.id}: updated (${task.status})`);
   },
-};
+});
 
-const command: CommandModule<object, GlobalArgs> = {
-  command: 'task <command>',
+export default defineGroup({
+  command: 'task',
   describe: 'Tasks by hand: add, show, list, edit, set',
-  builder: (y: Argv) => y.command(add).command(show).command(listCmd).command(edit).command(set).demandCommand(1) as never,
-  handler: () => {},
-};
-export default command;
+  subcommands: [add, show, listCmd, edit, set],
+  examples: [['$0 task list', 'every task, in dependency order']],
+});

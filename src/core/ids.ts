@@ -32,8 +32,16 @@ export function resolveTask<T extends Pick<Task, 'id' | 'title'>>(tasks: readonl
       hint: 'Task ids look like `T-7f3a` (a unique prefix such as `T-7f` is enough); `baton task list` shows them.',
     });
   }
-  const exact = tasks.find((t) => t.id === wanted);
-  if (exact) return exact;
+  const exact = tasks.filter((t) => t.id === wanted);
+  if (exact.length > 1) {
+    // Acting on one of two files that claim the same id would record work against the wrong one.
+    const files = exact.map((t) => `\`${(t as { path?: string }).path ?? t.title}\``).join(' and ');
+    throw new BatonError(`two task files have the id \`${wanted}\`: ${files}`, {
+      file: (exact[1] as { path?: string }).path,
+      hint: 'Keep one: delete the copy, or give it a new id (`baton task add` and move its text over). `baton doctor` lists every duplicate.',
+    });
+  }
+  if (exact[0]) return exact[0];
   const matches = tasks.filter((t) => t.id.startsWith(wanted));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {

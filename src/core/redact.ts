@@ -2,7 +2,8 @@
  * Redact anything that looks like a secret before it is written to memory or
  * sent to a model. Patterns favour false positives over leaks.
  */
-const PATTERNS: RegExp[] = [
+/** Token shapes; hooks/format-entries.awk redacts the same ones (test/faults-formats.test.ts). */
+export const PATTERNS: RegExp[] = [
   /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/g, // OpenAI, Anthropic
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub tokens
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
@@ -11,7 +12,8 @@ const PATTERNS: RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{30,}/g, // Google API key
   /\bhf_[A-Za-z0-9]{20,}/g, // Hugging Face
   /\bglpat-[A-Za-z0-9_-]{20,}/g, // GitLab
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  // A key block whole; one cut short (a commit body kept to 5 lines) to the end of its paragraph.
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|[^\n]*(?:\n(?![ \t\r]*(?:\n|$))[^\n]*)*)/g,
 ];
 
 // `API_KEY=...`, `"secret": "..."`, `Authorization: Bearer ...`

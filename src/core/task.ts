@@ -1,5 +1,6 @@
 /** The task model and its rules. Pure: no I/O. */
 import type { Problem } from './errors.js';
+import { firstControl } from './terminal.js';
 
 export const STATUSES = ['todo', 'in-progress', 'review', 'done', 'blocked', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -40,6 +41,15 @@ export function slugify(title: string, max = 40): string {
     .replace(/^-+|-+$/g, '');
   const cut = slug.slice(0, max).replace(/-+$/g, '');
   return cut || 'task';
+}
+
+/**
+ * A title as typed (`task add`, `task set --title`): line breaks and tabs
+ * become spaces (a title is one line). Other control characters are left for
+ * the caller to refuse or strip.
+ */
+export function oneLineTitle(raw: string): string {
+  return raw.replace(/[\t\n\r\v\f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 export function taskFileName(id: string, title: string): string {
@@ -85,6 +95,10 @@ export function taskFromData(
   const title = data.title;
   if (typeof title !== 'string' || title.trim() === '') {
     err('title', '`title` is missing or empty', 'Add a line like `title: Add login endpoint`.');
+  } else if (firstControl(title.trim())) {
+    // A title names a branch, a commit and a terminal line: a NUL fails git half-way, ESC repaints a screen.
+    err('title', `\`title\` contains a control character (${firstControl(title.trim())})`,
+      'Write the title on one line of plain text (no `\\0`, `\\e`, `\\n` escapes in quotes).');
   }
   const status = data.status ?? 'todo';
   if (!isStatus(status)) {
@@ -105,6 +119,8 @@ export function taskFromData(
     const v = data[key];
     if (v !== undefined && v !== null && typeof v !== 'string') {
       err(key, `\`${key}\` must be text`, `Quote it: \`${key}: "${String(v)}"\`.`);
+    } else if (typeof v === 'string' && firstControl(v)) {
+      err(key, `\`${key}\` contains a control character (${firstControl(v)})`, `Write \`${key}\` as one line of plain text.`);
     }
   }
   if (problems.length) return { problems };

@@ -1,5 +1,5 @@
 /** Reading task branches without checking them out. */
-import { spawn } from 'node:child_process';
+import { runGit } from './run.js';
 import { unmergedBranches } from './task-branch.js';
 
 export interface BranchFile {
@@ -16,30 +16,26 @@ function unmergedTaskBranches(root: string, prefix: string): { branch: string; i
 }
 
 /** `git cat-file --batch` for many `<rev>:<path>` at once; missing objects are left out. */
-export function catFiles(root: string, specs: string[]): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', reject);
-    child.on('close', () => {
-      const buf = Buffer.concat(chunks);
-      const result = new Map<string, string>();
-      let pos = 0;
-      for (const spec of specs) {
-        const nl = buf.indexOf(10, pos);
-        if (nl === -1) break;
-        const header = buf.subarray(pos, nl).toString();
-        pos = nl + 1;
-        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
-        const size = Number(header.split(' ')[2]);
-        result.set(spec, buf.subarray(pos, pos + size).toString('utf8'));
-        pos += size + 1;
-      }
-      resolve(result);
-    });
-    child.stdin.end(specs.map((s) => `${s}\n`).join(''));
-  });
+export async function catFiles(root: string, specs: string[]): Promise<Map<string, string>> {
+  if (!specs.length) return new Map();
+  return runGit(root, { args: ['cat-file', '--batch'], input: specs.map((s) => `${s}\n`).join(''), parse: (o) => parseCatFiles(o.bytes, specs) });
+}
+
+/** Pure: `git cat-file --batch` output → text by spec (sizes count bytes). */
+export function parseCatFiles(buf: Buffer, specs: readonly string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  let pos = 0;
+  for (const spec of specs) {
+    const nl = buf.indexOf(10, pos);
+    if (nl === -1) break;
+    const header = buf.subarray(pos, nl).toString();
+    pos = nl + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
+    const size = Number(header.split(' ')[2]);
+    result.set(spec, buf.subarray(pos, pos + size).toString('utf8'));
+    pos += size + 1;
+  }
+  return result;
 }
 
 /** The text of each unmerged task branch's own task file. */

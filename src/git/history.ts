@@ -4,7 +4,7 @@
  * rebuilt entry is byte for byte what the hook wrote.
  */
 import { spawn } from 'node:child_process';
-import { simpleGit } from 'simple-git';
+import { lines, runGit, text, type GitTask } from './run.js';
 
 export interface CommitRef {
   sha: string;
@@ -27,69 +27,88 @@ export function parseCommitRefs(output: string): CommitRef[] {
     });
 }
 
+const REF_FORMAT = '--format=%H%x1f%P%x1f%(trailers:key=Task,valueonly,separator=%x20)';
+
+/** Git calls as data (arguments + a pure parser), run by `runGit`. */
+export const tasks = {
+  listCommits: (revs: string[]): GitTask<CommitRef[]> => ({
+    args: ['log', '--topo-order', '--reverse', REF_FORMAT, ...revs, '--'], parse: (o) => parseCommitRefs(o.stdout),
+  }),
+  /** `--no-walk` fails on an unknown SHA: each is asked alone only then (rare). */
+  commitRefs: (shas: string[]): GitTask<CommitRef[]> => ({
+    args: ['log', '--no-walk=unsorted', REF_FORMAT, ...shas, '--'], codes: [0, 128], parse: (o) => (o.code === 0 ? parseCommitRefs(o.stdout) : []),
+  }),
+  /** Exit 1 with `-q --verify`: no such commit. */
+  resolveCommit: (ref: string): GitTask<string | undefined> => ({
+    args: ['rev-parse', '-q', '--verify', `${ref}^{commit}`], codes: [0, 1, 128], parse: (o) => (o.code === 0 ? o.stdout.trim() || undefined : undefined),
+  }),
+  /** Exit 0: an ancestor; 1: not one; 128: an unknown commit (not in history either). */
+  isAncestor: (sha: string, of: string): GitTask<boolean> => ({
+    args: ['merge-base', '--is-ancestor', sha, of], codes: [0, 1, 128], parse: (o) => o.code === 0,
+  }),
+  commitsBefore: (path: string): GitTask<string[]> => ({
+    args: ['log', '--diff-filter=A', '--format=%H %P', '--', path],
+    parse: (o) => {
+      const first = lines(o.stdout).pop();
+      return first ? first.split(' ').slice(1) : [];
+    },
+  }),
+  gitPath: (name: string) => text(['rev-parse', '--path-format=absolute', '--git-path', name]),
+  commonGitDir: () => text(['rev-parse', '--path-format=absolute', '--git-common-dir']),
+  stage: (files: string[]) => text(['add', '--', ...files]),
+  worktreeRoots: (): GitTask<string[]> => ({
+    args: ['worktree', 'list', '--porcelain'],
+    parse: (o) => lines(o.stdout).filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length)),
+  }),
+  taskBranches: (prefix: string): GitTask<string[]> => ({
+    args: ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`], parse: (o) => lines(o.stdout),
+  }),
+};
+
 /** Commits selected by `revs` (e.g. `['HEAD', '--not', 'main']`), oldest first. */
 export async function listCommits(root: string, revs: string[]): Promise<CommitRef[]> {
-  const out = await simpleGit(root).raw([
-    'log', '--topo-order', '--reverse', '--format=%H%x1f%P%x1f%(trailers:key=Task,valueonly,separator=%x20)', ...revs, '--',
-  ]);
-  return parseCommitRefs(out);
+  return runGit(root, tasks.listCommits(revs));
 }
 
 /** These commits alone (no history walk), in the order given; unknown SHAs are left out. */
 export async function commitRefs(root: string, shas: string[]): Promise<CommitRef[]> {
   if (!shas.length) return [];
-  try {
-    const out = await simpleGit(root).raw([
-      'log', '--no-walk=unsorted', '--format=%H%x1f%P%x1f%(trailers:key=Task,valueonly,separator=%x20)', ...shas, '--',
-    ]);
-    return parseCommitRefs(out);
-  } catch {
-    return []; // a SHA rewritten away: the caller treats it as not in history
-  }
+  const all = runGit(root, tasks.commitRefs(shas));
+  if (all.length || shas.length === 1) return all;
+  // One SHA was rewritten away: ask for each alone.
+  return shas.flatMap((sha) => runGit(root, tasks.commitRefs([sha])));
 }
 
 /** The full SHA of a commit-ish, or undefined when there is none. */
 export async function resolveCommit(root: string, ref: string): Promise<string | undefined> {
-  try {
-    return (await simpleGit(root).raw(['rev-parse', '-q', '--verify', `${ref}^{commit}`])).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return runGit(root, tasks.resolveCommit(ref));
 }
 
+/** Whether `sha` is in the history of `of` (false for a commit git does not know). */
 export async function isAncestor(root: string, sha: string, of = 'HEAD'): Promise<boolean> {
-  try {
-    await simpleGit(root).raw(['merge-base', '--is-ancestor', sha, of]);
-    return true;
-  } catch {
-    return false;
-  }
+  return runGit(root, tasks.isAncestor(sha, of));
 }
 
 /** The parents of the first commit that added `path` (the history baton knows about starts there). */
 export async function commitsBefore(root: string, path: string): Promise<string[]> {
-  const out = await simpleGit(root).raw(['log', '--diff-filter=A', '--format=%H %P', '--', path]);
-  const lines = out.trim().split('\n').filter(Boolean);
-  const first = lines[lines.length - 1];
-  return first ? first.split(' ').slice(1) : [];
+  return runGit(root, tasks.commitsBefore(path));
 }
 
 export async function gitPath(root: string, name: string): Promise<string> {
-  return (await simpleGit(root).raw(['rev-parse', '--path-format=absolute', '--git-path', name])).trim();
+  return runGit(root, tasks.gitPath(name)).trim();
 }
 
 export async function commonGitDir(root: string): Promise<string> {
-  return (await simpleGit(root).raw(['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  return runGit(root, tasks.commonGitDir()).trim();
 }
 
 export async function stageFiles(root: string, files: string[]): Promise<void> {
-  if (files.length) await simpleGit(root).raw(['add', '--', ...files]);
+  if (files.length) runGit(root, tasks.stage(files));
 }
 
 /** Worktree roots of the repository (`git worktree list`). */
 export async function worktreeRoots(root: string): Promise<string[]> {
-  const out = await simpleGit(root).raw(['worktree', 'list', '--porcelain']);
-  return out.split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length));
+  return runGit(root, tasks.worktreeRoots());
 }
 
 /**
@@ -118,6 +137,5 @@ export function commitEntriesText(root: string, shas: string[], pkg: string): Pr
 
 /** Local branches under the task prefix (`task/…`). */
 export async function taskBranches(root: string, prefix: string): Promise<string[]> {
-  const out = await simpleGit(root).raw(['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
-  return out.split('\n').filter(Boolean);
+  return runGit(root, tasks.taskBranches(prefix));
 }

@@ -4,8 +4,8 @@
  * time here, and exit codes matter: `merge-tree` says "conflict" with exit 1).
  * Parsers of git's output are pure functions, exported for tests.
  */
-import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
+import { runGit, type GitOutput } from './run.js';
 
 export interface GitResult {
   code: number;
@@ -13,10 +13,9 @@ export interface GitResult {
   stderr: string;
 }
 
+/** Any exit code is an answer here: the caller reads it (see src/git/run.ts). */
 export function gitRun(cwd: string, args: string[], input?: string): GitResult {
-  const r = spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw new BatonError(`could not run git: ${r.error.message}`, { hint: 'Install git and make sure it is on PATH.', cause: r.error });
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  return runGit(cwd, { args, input, codes: 'any', parse: (o: GitOutput) => ({ code: o.code, stdout: o.stdout, stderr: o.stderr }) });
 }
 
 function gitOk(cwd: string, args: string[], input?: string): string {

@@ -3,6 +3,8 @@
  * place (waiting, running, checking, merged, failed); otherwise one plain
  * line per change, which reads well in CI logs and files.
  */
+import { forTerminal } from '../core/terminal.js';
+
 export type TaskState = 'waiting' | 'starting' | 'running' | 'checking' | 'logging' | 'merging' | 'merged' | 'done' | 'failed' | 'partial' | 'interrupted' | 'skipped';
 
 export interface Display {
@@ -17,6 +19,11 @@ const MARK: Record<TaskState, string> = {
   merged: '✓', done: '✓', failed: '✗', partial: '~', interrupted: '!', skipped: '-',
 };
 
+/** A title or detail on one terminal line: its control characters shown, never run (a newline would also break the redraw count). */
+function oneLine(text: string): string {
+  return forTerminal(text).replace(/[\n\t]+/g, ' ');
+}
+
 function clock(): string {
   return new Date().toISOString().slice(11, 19);
 }
@@ -28,10 +35,10 @@ export function plainDisplay(write: (s: string) => void): Display {
       const line = `${state}${detail ? ` (${detail})` : ''}`;
       if (last.get(id) === line) return;
       last.set(id, line);
-      write(`${clock()} ${id} ${state.padEnd(11)} ${title}${detail ? ` — ${detail}` : ''}\n`);
+      write(`${clock()} ${id} ${state.padEnd(11)} ${oneLine(title)}${detail ? ` — ${oneLine(detail)}` : ''}\n`);
     },
     note(text) {
-      write(`${clock()} ${text}\n`);
+      write(`${clock()} ${forTerminal(text)}\n`);
     },
     close() {},
   };
@@ -61,13 +68,13 @@ export function ttyDisplay(write: (s: string) => void, columns: () => number): D
   return {
     task(id, title, state, detail) {
       const r = rows.get(id);
-      rows.set(id, { title, state, detail, since: r && r.state === state ? r.since : Date.now() });
+      rows.set(id, { title: oneLine(title), state, detail: detail === undefined ? undefined : oneLine(detail), since: r && r.state === state ? r.since : Date.now() });
       render();
     },
     note(text) {
       if (drawn) write(`\x1b[${drawn}A\r\x1b[J`);
       drawn = 0;
-      write(`${text}\n`);
+      write(`${forTerminal(text)}\n`);
       render();
     },
     close() {

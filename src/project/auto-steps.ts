@@ -80,7 +80,8 @@ export function branchState(project: Project, task: Task): BranchState {
 
 /** `baton done ID --merge`, the checks having just passed in the worktree. */
 export async function mergeTask(project: Project, id: string): Promise<void> {
-  await doneTask(project, id, { merge: true, skipChecks: true });
+  // The loop has judged the work itself (a success, or a partial a review accepted): `done`'s own refusals are for people.
+  await doneTask(project, id, { merge: true, skipChecks: true, force: true });
 }
 
 /** Whether `branch` is already part of the base. */

@@ -15,6 +15,7 @@ import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import type { Outcome } from '../core/memory.js';
 import type { Task } from '../core/task.js';
+import type { RemoteRunner } from '../remote/runner.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Display } from './auto-display.js';
 import { candidates, leftOver, type Candidate } from './auto-queue.js';
@@ -37,6 +38,8 @@ export interface AutoOptions {
   /** Ctrl-C. */
   signal?: AbortSignal;
   display: Display;
+  /** Share the plan with other runners through a git remote (`--remote`): claims, pushes. */
+  remote?: RemoteRunner;
 }
 
 export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted';
@@ -117,20 +120,30 @@ class AutoRun {
     if (opts.signal?.aborted) onSignal();
     opts.signal?.addEventListener('abort', onSignal);
     const timer = opts.timeLimitMs ? setTimeout(() => this.halt('time'), opts.timeLimitMs) : undefined;
+    const { remote } = opts;
     try {
-      for (;;) {
+      for (let idle = 0; ;) {
         if (!this.stop && opts.budgetUsd !== undefined && this.spent >= opts.budgetUsd) this.halt('budget');
         if (!this.reviewOn) this.reviewDue = false;
+        if (remote && !this.stop) await this.main.run(() => remote.sync());
         // While a review is due or running, no task starts: it may file what comes next.
         if (!this.stop && !this.reviewDue && !this.reviewing) this.fillSlots();
         if (this.reviewDue && !this.reviewing && !this.stop) this.startReview();
         const pending = [...this.running.values(), ...(this.reviewing ? [this.reviewing] : [])];
-        if (!pending.length) break;
-        await Promise.race(pending);
+        // Shared through a remote, other runners' merges can make more ready: look again now and then.
+        const waiting = remote && !this.stop && this.running.size < opts.parallel;
+        if (!pending.length) {
+          const skip = (id: string) => this.settled.has(id);
+          if (!waiting || (!remote.othersAtWork(skip) && idle++ > 0)) break;
+        } else idle = 0;
+        await Promise.race(waiting ? [...pending, sleep(remote.settings.pollMs)] : pending);
       }
     } finally {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onSignal);
+      await remote?.releaseAll();
+      // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
+      if (remote) await this.main.run(() => remote.publishBase());
     }
     const left = leftOver(project, this.settled, opts.merge);
     return { stop: this.stop ?? (left.length ? 'nothing-ready' : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
@@ -146,6 +159,7 @@ class AutoRun {
     for (const c of candidates(this.project, this.opts.merge, skip)) {
       if (this.running.size >= this.opts.parallel) return;
       if (c.state.doneOnBranch) {
+        if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
         this.track(c.task, this.mergeEarlier(c));
         continue;
       }
@@ -154,6 +168,7 @@ class AutoRun {
         continue;
       }
       if (this.opts.maxTasks !== undefined && this.launched >= this.opts.maxTasks) return this.halt('max-tasks');
+      if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
       this.launched++;
       this.track(c.task, this.attempt(c.task));
     }
@@ -173,24 +188,38 @@ class AutoRun {
     const { display } = this.opts;
     display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
     try {
-      await this.main.run(() => mergeTask(this.project, c.task.id));
+      await this.main.run(() => this.merge(c.task));
       display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
     } catch (error) {
+      await this.opts.remote?.release(c.task);
       this.settle(c.task, 'failed', `merge failed: ${firstLine(error)}`);
     }
+  }
+
+  /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
+  private merge(task: Task): Promise<void> {
+    const { remote } = this.opts;
+    return remote ? remote.finish(task) : mergeTask(this.project, task.id);
   }
 
   private async attempt(task: Task): Promise<void> {
     const { display } = this.opts;
     display.task(task.id, task.title, 'starting');
+    const { remote } = this.opts;
     let r: AttemptResult;
     try {
+      let pushed = false;
       r = await runAttempt(this.project, task.id, {
         ...this.opts.run,
-        signal: this.abort.signal,
-        onPhase: (phase, detail) => display.task(task.id, task.title, phase === 'logging' ? 'checking' : phase, detail),
+        signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
+        onPhase: (phase, detail) => {
+          // The start commit (status, attempt entry) goes to the remote before the agent works.
+          if (remote && phase === 'running' && !pushed) pushed = (remote.pushBranch(task), true);
+          display.task(task.id, task.title, phase === 'logging' ? 'checking' : phase, detail);
+        },
       });
     } catch (error) {
+      await remote?.release(task);
       this.results.push({ id: task.id, title: task.title, outcome: 'failure', merged: false, reason: firstLine(error) });
       this.settle(task, 'failed', firstLine(error));
       this.reviewDue = true;
@@ -198,6 +227,7 @@ class AutoRun {
     }
     this.spent += r.costUsd;
     if (r.interrupted) {
+      await remote?.release(task);
       display.task(task.id, task.title, 'interrupted', 'resume with `baton auto`');
       this.results.push({ id: task.id, title: task.title, outcome: 'interrupted', merged: false });
       return;
@@ -214,13 +244,14 @@ class AutoRun {
     if (outcome === 'success' && this.opts.merge) {
       display.task(task.id, task.title, 'merging');
       try {
-        await this.main.run(() => mergeTask(this.project, task.id));
+        await this.main.run(() => this.merge(task));
         merged = true;
       } catch (error) {
         outcome = 'failure';
         reason = `merge into ${this.project.config.base_branch} failed: ${firstLine(error)}`;
       }
     }
+    if (!merged) await this.opts.remote?.release(task);
     this.results.push({ id: task.id, title: task.title, outcome, merged, reason });
     if (merged) display.task(task.id, task.title, 'merged');
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
@@ -248,6 +279,10 @@ class AutoRun {
         this.reviewing = undefined;
       });
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 function firstLine(error: unknown): string {

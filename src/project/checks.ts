@@ -83,3 +83,28 @@ export function checkEntryBody(r: CheckResult): string {
   const fence = r.tail.includes('```') ? '~~~~' : '```';
   return `${head}\n\n${fence}\n${r.tail}\n${fence}`;
 }
+
+const FAILURE_RE = /\b(fail(ed|ure|ing)?|errors?|assert(ion)?|expected|exception|panic|not ok)\b|✗|✖|×|FAIL/i;
+
+/**
+ * The lines of a check's output that say what failed (each with the line
+ * before and after), or its last 10 lines when none does: what a memory entry
+ * needs, without pages of passing tests.
+ */
+export function failingLines(tail: string, max = 20): string {
+  const lines = tail.split('\n');
+  const keep = new Set<number>();
+  lines.forEach((l, i) => {
+    if (FAILURE_RE.test(l)) for (const j of [i - 1, i, i + 1]) if (j >= 0 && j < lines.length) keep.add(j);
+  });
+  if (!keep.size) return lines.slice(-10).join('\n');
+  const out: string[] = [];
+  let last = -1;
+  for (const i of [...keep].sort((a, b) => a - b)) {
+    if (out.length >= max) break;
+    if (last >= 0 && i > last + 1) out.push('…');
+    out.push(lines[i]!);
+    last = i;
+  }
+  return out.join('\n');
+}

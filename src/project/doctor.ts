@@ -19,7 +19,7 @@ export interface DoctorReport {
 }
 
 /** Extra checks other parts of baton register (hooks: commits missing from memory). */
-export type DoctorCheck = (project: Project) => Promise<Problem[]>;
+export type DoctorCheck = (project: Project, opts?: { fix?: boolean; fixed?: string[] }) => Promise<Problem[]>;
 
 export async function doctor(project: Project, opts: { fix?: boolean; checks?: DoctorCheck[] } = {}): Promise<DoctorReport> {
   const problems: Problem[] = [];
@@ -66,7 +66,8 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
       }
     }
   }
-  for (const check of opts.checks ?? []) problems.push(...(await check(project)));
+  // A check repairs what it found when asked (`--fix`), and reports what is left.
+  for (const check of opts.checks ?? []) problems.push(...(await check(project, { fix: opts.fix, fixed })));
 
   if (opts.fix && !problems.some((p) => p.severity === 'error' && p.file?.startsWith('.agents/tasks/'))) {
     if (refreshPlanFile(project)) fixed.push('.agents/plan.md: task block rewritten');

@@ -3,6 +3,6 @@
  * or commits memory itself. The hook module is loaded only when this runs.
  */
 export async function flushHookQueue(root: string): Promise<number> {
-  const { flushQueue } = await import('../hook/flush.js');
+  const { flushQueue } = await import('../memory/flush.js');
   return flushQueue(root);
 }

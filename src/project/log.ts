@@ -17,9 +17,11 @@ import { agentsPaths } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
 import { flushHookQueue } from './flush-queue.js';
+import { withCheckoutLock } from './pid-lock.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, taskBranchName } from './task-checkout.js';
 import { updateTask } from './tasks.js';
+import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
 
 export interface LogInput {
   outcome?: Outcome;
@@ -105,17 +107,32 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   }
   const dir = co?.dir ?? project.root;
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
-  await flushHookQueue(dir);
-  const there = resolveTask(loadTasksStrict(dir), task.id);
-  const next = statusAfter(input);
-  await appendMemory(dir, task.id, entries, there.title);
-  const updated = next && next !== there.status ? updateTask(here, task.id, { status: next }) : there;
-  let commit: string | undefined;
-  if (co && input.commit !== false) {
-    // Memory files the flush wrote for other tasks (a trailer can name one) go in too: the checkout stays clean.
-    const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, '.agents/memory')])].filter((p) => existsSync(join(dir, p)));
-    const what = input.outcome ? `${input.outcome}` : `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
-    commit = commitPaths(dir, paths, `Log ${task.id}: ${what}\n\nTask: ${task.id}`);
-  }
-  return { id: task.id, status: updated.status, previous: there.status, entries: entries.length, dir, onTaskBranch: !!co, commit };
+  // One at a time per checkout: git has one index, and parallel logs that commit would trip on its lock
+  // after writing their notes. A failure takes the notes back, so a retry never writes them twice.
+  return withCheckoutLock(dir, 'commit', async (): Promise<LogResult> => {
+    await flushHookQueue(dir);
+    const there = resolveTask(loadTasksStrict(dir), task.id);
+    const next = statusAfter(input);
+    const undo: UndoList = [];
+    keepFiles(dir, [...ownPaths(here, there), '.agents/plan.md'], undo);
+    try {
+      await appendMemory(dir, task.id, entries, there.title);
+      const updated = next && next !== there.status ? updateTask(here, task.id, { status: next }) : there;
+      let commit: string | undefined;
+      if (co && input.commit !== false) {
+        // Memory files the flush wrote for other tasks (a trailer can name one) go in too: the checkout stays clean.
+        const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, '.agents/memory')])].filter((p) => existsSync(join(dir, p)));
+        const what = input.outcome ? `${input.outcome}` : `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
+        commit = commitPaths(dir, paths, `Log ${task.id}: ${what}\n\nTask: ${task.id}`);
+      }
+      return { id: task.id, status: updated.status, previous: there.status, entries: entries.length, dir, onTaskBranch: !!co, commit };
+    } catch (error) {
+      runUndo(undo);
+      if (!(error instanceof BatonError)) throw error;
+      throw new BatonError(`${error.message}; nothing was logged`, {
+        file: error.file, line: error.line, cause: error,
+        hint: `${error.hint ?? 'Fix the cause.'}\n  The memory and the task file are as they were: run the same \`baton log\` again.`,
+      });
+    }
+  });
 }

@@ -3,10 +3,10 @@
  * common git dir (shared by all worktrees). A lock whose process is gone
  * (killed, or quit with a second Ctrl-C) is taken over.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import { commonGitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 
 export function acquirePidLock(root: string, name: string, busy: (pid: number) => BatonError): () => void {
   const path = join(commonGitDirOf(root), 'baton', `${name}.pid`);
@@ -32,5 +32,44 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Run `fn` while holding `<git dir>/baton/<name>.lock` of this checkout,
+ * waiting for other baton processes that hold it. Used around the steps that
+ * write baton's files and commit them, which git cannot interleave (one index
+ * per checkout). A lock whose process is gone is taken over; one that is
+ * still empty (its holder is writing its pid) counts as held.
+ */
+export async function withCheckoutLock<T>(dir: string, name: string, fn: () => Promise<T> | T): Promise<T> {
+  const path = join(gitDirOf(dir), 'baton', `${name}.lock`);
+  mkdirSync(dirname(path), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (staleLock(path)) rmSync(path, { force: true });
+    else await new Promise((r) => setTimeout(r, 25));
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+function staleLock(path: string): boolean {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (pid) return !alive(pid);
+    return Date.now() - statSync(path).mtimeMs > 10_000; // empty for 10 s: its holder died mid-write
+  } catch {
+    return false; // released meanwhile: try again
   }
 }

@@ -68,7 +68,8 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
   }
   const attempts = memory.filter((e) => e.kind === 'attempt').length;
   parts.push(`---\nTask \`${task.id}\` on \`${branch}\`${attempts > 1 ? ` after ${attempts} attempts` : ''}. Its full memory: \`.agents/memory/${task.id}.md\`.`);
-  return { id: task.id, title: `${task.title} (${task.id})`, body: redact(`${parts.join('\n\n')}\n`), branch, base: project.config.base_branch };
+  // A pull request is public: the title is redacted like the body (a key pasted into a title is still a key).
+  return { id: task.id, title: redact(`${task.title} (${task.id})`), body: redact(`${parts.join('\n\n')}\n`), branch, base: project.config.base_branch };
 }
 
 /** Open the pull request with GitHub's `gh`; returns what gh printed (the URL). */

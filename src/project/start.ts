@@ -14,12 +14,17 @@ import type { Task } from '../core/task.js';
 import {
   addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
 } from '../git/task-branch.js';
+import { adoptPendingPrompt } from '../prompt/pending.js';
+import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
 import { appendMemory, readMemory } from '../store/memory.js';
 import { agentsPaths, rel } from '../store/paths.js';
 import { loadTasksStrict } from '../store/tasks.js';
 import type { Project } from './context.js';
+import { safeBranch } from './context.js';
 import { checkoutOf, taskBranchName, worktreePath } from './task-checkout.js';
 import { updateTask } from './tasks.js';
+import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { withCheckoutLock } from './pid-lock.js';
 
 export interface StartOptions {
   /** Work in a separate worktree instead of switching this checkout. */
@@ -88,7 +93,7 @@ function runSetup(dir: string, command: string): void {
 }
 
 /** The folder to work in: the checkout that has the branch, a new worktree, or this checkout switched to the branch. */
-function openCheckout(project: Project, task: Task, branch: string, existed: boolean, options: StartOptions): { dir: string; worktree: boolean; setup?: string } {
+function openCheckout(project: Project, task: Task, branch: string, existed: boolean, options: StartOptions, undo: UndoList): { dir: string; worktree: boolean; setup?: string } {
   const base = project.config.base_branch;
   const co = checkoutOf(project, branch);
   if (co && (options.worktree || !co.worktree)) return co;
@@ -110,11 +115,19 @@ function openCheckout(project: Project, task: Task, branch: string, existed: boo
       });
     }
     addWorktree(project.root, path, branch, existed ? undefined : base);
+    undo.push(() => {
+      removeNewWorktree(project.root, path);
+      if (!existed) deleteBranch(project.root, branch);
+    });
     return { dir: path, worktree: true, setup: project.config.worktree_setup.trim() || undefined };
   }
   assertClean(project, task, branch);
+  const from = { branch: safeBranch(project.root), commit: headCommit(project.root) };
   if (existed) switchBranch(project.root, branch);
   else createBranch(project.root, branch, base);
+  undo.push(() => {
+    if (switchBack(project.root, from.branch, from.commit) && !existed) deleteBranch(project.root, branch);
+  });
   return { dir: project.root, worktree: false };
 }
 
@@ -130,16 +143,39 @@ export async function startTask(project: Project, ref: string, options: StartOpt
       file: '.agents/config.yaml', hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
     });
   }
-  const { dir, worktree, setup } = openCheckout(project, task, branch, existed, options);
-
-  const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
-  const updated = updateTask(here, task.id, { status: 'in-progress', branch });
-  const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
-  // Relative: memory is committed, and an absolute path would name one person's machine.
-  const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
-  await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
-  const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
-  const commit = commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  // Everything that can be known is checked above; from here, a failure takes back every step.
+  const undo: UndoList = [];
+  let opened: ReturnType<typeof openCheckout> | undefined;
+  let updated: Task;
+  let attempt: number;
+  let commit: string | undefined;
+  try {
+    opened = openCheckout(project, task, branch, existed, options, undo);
+    const { dir, worktree } = opened;
+    const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
+    // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
+    ({ updated, attempt, commit } = await withCheckoutLock(dir, 'commit', async () => {
+      keepFiles(dir, [...ownPaths(here, task), '.agents/plan.md'], undo);
+      const updated = updateTask(here, task.id, { status: 'in-progress', branch });
+      const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
+      // Relative: memory is committed, and an absolute path would name one person's machine.
+      const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
+      await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
+      adoptPendingPrompt(project.root, dir, task.id); // a prompt read before the start goes onto the branch
+      const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+      return { updated, attempt, commit: commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`) };
+    }));
+  } catch (error) {
+    runUndo(undo);
+    if (error instanceof BatonError) {
+      throw new BatonError(`${error.message}; \`baton start\` was undone`, {
+        file: error.file, line: error.line, cause: error,
+        hint: `${error.hint ?? 'Fix the cause and run it again.'}\n  The branch, the index and baton's files are as they were before \`baton start ${task.id}\`.`,
+      });
+    }
+    throw error;
+  }
+  const { dir, worktree, setup } = opened;
   if (setup) runSetup(dir, setup);
   return { id: task.id, title: updated.title, branch, dir, worktree, created: !existed, attempt, commit, setup };
 }

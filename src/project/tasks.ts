@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { BatonError, problemToError } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { newTaskId, resolveTask } from '../core/ids.js';
-import { isStatus, STATUSES, taskFileName, type Task } from '../core/task.js';
+import { isStatus, oneLineTitle, STATUSES, taskFileName, type Task } from '../core/task.js';
+import { CONTROL_RE, firstControl } from '../core/terminal.js';
 import { withLockSync, writeFileAtomic, writeFilesAtomic } from '../store/atomic.js';
 import { setFrontMatterFields } from '../store/frontmatter.js';
 import { readPlan, withTaskBlock } from '../store/plan.js';
@@ -36,18 +37,40 @@ export function taskBody(input: Pick<NewTask, 'context' | 'requirements' | 'crit
   ].join('\n');
 }
 
+/**
+ * A title typed by a person: one line (breaks become spaces); any other
+ * control character is refused before anything is written, because it would
+ * break the branch name, the commit message or the terminal later.
+ */
+export function checkedTitle(raw: string): string {
+  const title = oneLineTitle(raw);
+  if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"' });
+  const bad = firstControl(title);
+  if (bad) {
+    throw new BatonError(`the title contains a control character (${bad}); nothing was written`, {
+      hint: 'Give the title as plain text, without escape sequences.',
+    });
+  }
+  return title;
+}
+
+/** A title a model wrote: one line, control characters dropped (a plan is not refused for one stray byte). */
+function cleanedTitle(raw: string): string {
+  return oneLineTitle(raw).replace(new RegExp(CONTROL_RE.source, 'g'), '').trim();
+}
+
 /** Build the file text of a new task. Pure apart from the random id. */
 export function newTaskFile(input: NewTask, existing: readonly Task[], now = new Date()): { task: Task; text: string } {
-  if (!input.title.trim()) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"' });
+  const title = checkedTitle(input.title);
   const status = input.status ?? 'todo';
   if (!isStatus(status)) throw new BatonError(`unknown status \`${status}\``, { hint: `Use one of: ${STATUSES.join(', ')}.` });
   const deps = (input.dependsOn ?? []).map((ref) => resolveTask(existing, ref).id);
   const id = newTaskId(new Set(existing.map((t) => t.id)));
-  const path = `.agents/tasks/${taskFileName(id, input.title)}`;
+  const path = `.agents/tasks/${taskFileName(id, title)}`;
   const text = renderTaskFile(
     {
       id,
-      title: input.title.trim(),
+      title,
       status,
       depends_on: [...new Set(deps)],
       phase: input.phase,
@@ -145,8 +168,8 @@ export function setTask(project: Project, ref: string, changes: TaskChanges): Ta
     updates.status = changes.status;
   }
   if (changes.title !== undefined) {
-    if (!changes.title.trim()) throw new BatonError('the title cannot be empty', { hint: 'Give a short title.' });
-    updates.title = changes.title.trim();
+    if (!oneLineTitle(changes.title)) throw new BatonError('the title cannot be empty', { hint: 'Give a short title.' });
+    updates.title = checkedTitle(changes.title);
   }
   const optional = (v: string | null | undefined) => (v === null || v === '' ? undefined : v);
   if (changes.phase !== undefined) updates.phase = optional(changes.phase);
@@ -205,13 +228,14 @@ export function refreshPlanFile(project: Project): boolean {
  * map them to ids first, so a task may depend on one listed after it).
  */
 export function taskFileWithId(input: NewTask, id: string, dependsOn: readonly string[], now = new Date()): { task: Task; text: string } {
-  if (!input.title.trim()) throw new BatonError('a task needs a title', { hint: 'Give every task a `title`.' });
+  const title = cleanedTitle(input.title);
+  if (!title) throw new BatonError('a task needs a title', { hint: 'Give every task a `title`.' });
   const status = input.status ?? 'todo';
   if (!isStatus(status)) throw new BatonError(`unknown status \`${status}\``, { hint: `Use one of: ${STATUSES.join(', ')}.` });
-  const path = `.agents/tasks/${taskFileName(id, input.title)}`;
+  const path = `.agents/tasks/${taskFileName(id, title)}`;
   const text = renderTaskFile(
     {
-      id, title: input.title.trim(), status, depends_on: [...new Set(dependsOn)], phase: input.phase || undefined,
+      id, title, status, depends_on: [...new Set(dependsOn)], phase: input.phase || undefined,
       files: input.files, checks: input.checks, role: input.role, created: now.toISOString(),
     },
     taskBody(input),

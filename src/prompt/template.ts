@@ -39,7 +39,12 @@ export function renderTemplate(template: Template, values: Record<string, string
       });
     }
   }
-  const withSections = template.text.replace(SECTION_RE, (_m, name: string, inner: string) => (values[name]?.trim() ? inner : ''));
+  // Sections may nest (`{{#full}}` inside `{{#instructions}}`): resolve the outer ones, then what they kept.
+  let withSections = template.text;
+  for (let prev = ''; prev !== withSections;) {
+    prev = withSections;
+    withSections = withSections.replace(SECTION_RE, (_m, name: string, inner: string) => (values[name]?.trim() ? inner : ''));
+  }
   const filled = withSections.replace(PLACEHOLDER_RE, (_m, _kind: string, name: string) => values[name] ?? '');
   // Empty sections can leave runs of blank lines; keep the output tidy and stable.
   return `${filled.replace(/\n{3,}/g, '\n\n').trim()}\n`;

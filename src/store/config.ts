@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument, isMap, isScalar } from 'yaml';
 import { BatonError } from '../core/errors.js';
 import { agentsPaths, rel } from './paths.js';
+import { yamlData } from './frontmatter.js';
 
 export interface ModelConfig {
   model: string;
@@ -99,7 +100,7 @@ export function parseConfig(text: string, file: string): Config {
     const offset = (item?.key as { range?: number[] } | undefined)?.range?.[0];
     return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
   };
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const raw = (yamlData(doc, text, file, 1) ?? {}) as Record<string, unknown>;
   const config = defaultConfig();
   config.raw = raw;
   const fail = (key: string, expected: string): never => {

@@ -4,7 +4,7 @@
  * read with `yaml`, and edits are made in place on the source text so that
  * comments, key order, unknown keys and the body survive byte for byte.
  */
-import { parseDocument, isMap, isPair, isScalar, isCollection, Document, type Pair, type Node } from 'yaml';
+import { parseDocument, isMap, isPair, isScalar, isCollection, visit, Document, type Pair, type Node } from 'yaml';
 import { BatonError } from '../core/errors.js';
 
 export interface FrontMatter {
@@ -80,8 +80,35 @@ export function parseFrontMatter(text: string, file: string, example = 'id: T-7f
     for (; pos < start; pos++) if (yamlText.charCodeAt(pos) === 10) line++;
     lines[key] = line;
   }
-  const data = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const data = (yamlData(doc, yamlText, file, firstLine) ?? {}) as Record<string, unknown>;
   return { data, lines, line: lineAt(text, 0), body: text.slice(split.bodyStart), yamlStart: split.yamlStart, yamlEnd: split.yamlEnd };
+}
+
+/** Few enough that no hand-written file needs more, few enough that a "billion laughs" stops at once. */
+const MAX_ALIASES = 50;
+
+/**
+ * A parsed document's data, or a located error: aliases that expand
+ * exponentially (a "billion laughs" file) and unresolvable ones are refused
+ * at the line of the first alias instead of exhausting memory or throwing a
+ * bare ReferenceError. `firstLine` is the file line of the YAML's first line.
+ */
+export function yamlData(doc: Document.Parsed, yamlText: string, file: string, firstLine: number): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    let offset = 0;
+    visit(doc, { Alias: (_key, node) => {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    } });
+    const line = firstLine + lineAt(yamlText, offset) - 1;
+    const what = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new BatonError(`YAML aliases that cannot be read: ${what}`, {
+      file, line, cause: error,
+      hint: `Write the values out instead of using \`*alias\` references (at most ${MAX_ALIASES} are read).`,
+    });
+  }
 }
 
 /** Render a value as YAML on one line (flow style). */

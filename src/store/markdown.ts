@@ -42,8 +42,60 @@ function textOf(node: MdNode): string {
   return (node.children ?? []).map(textOf).join('');
 }
 
+/**
+ * remark recurses per nesting level: a body of 50,000 `>` overflows the
+ * stack. Such a file is read line by line instead (ATX headings and `- [ ]`
+ * items outside fences), which is what a person would see anyway.
+ */
+function deep<T>(markdown: string, read: () => T, fallback: () => T): T {
+  // Hundreds of nesting marks at a line's start: remark would spend seconds before it overflows.
+  if (TOO_DEEP_RE.test(markdown)) return fallback();
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RangeError) return fallback();
+    throw error;
+  }
+}
+
+const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
+const TOO_DEEP_RE = /^(?:[ \t]*[>*+-]){500}/m;
+
+/** Lines outside fenced code, with their 0-based offsets. */
+function plainLines(markdown: string): { text: string; offset: number; line: number }[] {
+  const out: { text: string; offset: number; line: number }[] = [];
+  let offset = 0, fence: string | undefined;
+  markdown.split('\n').forEach((text, i) => {
+    const f = FENCE_RE.exec(text);
+    if (f && (!fence || text.trim().startsWith(fence))) fence = fence ? undefined : f[1]!;
+    else if (!fence) out.push({ text, offset, line: i + 1 });
+    offset += text.length + 1;
+  });
+  return out;
+}
+
+function plainHeadings(markdown: string): { depth: number; title: string; start: number; end: number; line: number }[] {
+  return plainLines(markdown).flatMap((l) => {
+    const m = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(l.text);
+    return m ? [{ depth: m[1]!.length, title: m[2]!.trim(), start: l.offset, end: l.offset + l.text.length, line: l.line }] : [];
+  });
+}
+
+function plainSections(markdown: string, depth: number): Section[] {
+  const hs = plainHeadings(markdown);
+  return hs.flatMap((h, i) => {
+    if (h.depth !== depth) return [];
+    const next = hs.slice(i + 1).find((n) => n.depth <= h.depth);
+    return [{ depth: h.depth, title: h.title, content: markdown.slice(h.end, next?.start ?? markdown.length).trim(), line: h.line }];
+  });
+}
+
 /** Sections at `depth` (default 2): heading text and the source up to the next heading of that depth or higher. */
 export function sections(markdown: string, depth = 2): Section[] {
+  return deep(markdown, () => treeSections(markdown, depth), () => plainSections(markdown, depth));
+}
+
+function treeSections(markdown: string, depth: number): Section[] {
   const tree = parse(markdown);
   const top = tree.children ?? [];
   const out: Section[] = [];
@@ -76,6 +128,13 @@ export function findSection(markdown: string, names: readonly string[], depth = 
 
 /** Checkbox list items (`- [ ]` / `- [x]`) anywhere in the markdown. */
 export function checkboxes(markdown: string): Checkbox[] {
+  return deep(markdown, () => treeCheckboxes(markdown), () => plainLines(markdown).flatMap((l) => {
+    const m = /^\s*[-*+] \[([ xX])\][ \t]+(.*)$/.exec(l.text);
+    return m ? [{ text: m[2]!.trim(), checked: m[1] !== ' ', line: l.line }] : [];
+  }));
+}
+
+function treeCheckboxes(markdown: string): Checkbox[] {
   const out: Checkbox[] = [];
   const walk = (node: MdNode) => {
     if (node.type === 'listItem' && typeof node.checked === 'boolean') {
@@ -90,6 +149,10 @@ export function checkboxes(markdown: string): Checkbox[] {
 
 /** All headings (any depth) with their text, for tolerant readers of model output. */
 export function headings(markdown: string): { depth: number; title: string; start: number; end: number; line: number }[] {
+  return deep(markdown, () => treeHeadings(markdown), () => plainHeadings(markdown));
+}
+
+function treeHeadings(markdown: string): { depth: number; title: string; start: number; end: number; line: number }[] {
   const tree = parse(markdown);
   return (tree.children ?? [])
     .filter((n) => n.type === 'heading')

@@ -4,7 +4,7 @@
  * plans stay fast; the cache is keyed by content, so hand edits are seen.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, type Task } from '../core/task.js';
@@ -71,7 +71,12 @@ export function loadTasks(root: string): TaskSet {
   const problems: Problem[] = [];
   for (const name of names) {
     const path = `.agents/tasks/${name}`;
-    const text = readFileSync(join(dir, name), 'utf8');
+    const read = readTaskFile(join(dir, name), path);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      continue;
+    }
+    const { text } = read;
     const key = createHash('sha1').update(path).update('\0').update(text).digest('base64');
     let entry = cache.get(key);
     if (!entry) {
@@ -95,6 +100,32 @@ export function loadTasks(root: string): TaskSet {
     }
   }
   return { tasks, problems };
+}
+
+/**
+ * A task file's text, or why there is none: a folder or a dangling link
+ * named like a task holds no task (a warning: it is skipped, every command
+ * goes on); a file that cannot be read is an error, located like a parse error.
+ */
+function readTaskFile(abs: string, path: string): { text: string } | { problem: Problem } {
+  try {
+    if (statSync(abs).isDirectory()) {
+      return { problem: { file: path, severity: 'warning', message: 'a folder named like a task file; it is skipped', hint: 'Rename the folder, or move its contents out: a task is one `.md` file.' } };
+    }
+    return { text: readFileSync(abs, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') {
+      let target = '';
+      try {
+        target = ` to \`${readlinkSync(abs)}\``;
+      } catch {
+        /* gone since the listing */
+      }
+      return { problem: { file: path, severity: 'warning', message: `a symbolic link${target} that leads nowhere; it is skipped`, hint: 'Remove the link, or restore the file it points to.' } };
+    }
+    return { problem: { file: path, severity: 'error', message: `cannot read the task file: ${(error as Error).message}`, hint: 'Check its permissions (`ls -l`).' } };
+  }
 }
 
 function withoutBody(task: Task): Omit<Task, 'path' | 'body'> {

@@ -1,0 +1,83 @@
+/**
+ * What the board shows, read the way `baton status` reads it: the tasks of
+ * this checkout with the work on unmerged task branches laid over them
+ * (`effectiveTasks`), plus where each task branch is checked out.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isReady, topoOrder } from '../core/graph.js';
+import type { MemoryEntry } from '../core/memory.js';
+import type { Task } from '../core/task.js';
+import { listWorktrees, unmergedBranches } from '../git/task-branch.js';
+import type { Project } from '../project/context.js';
+import type { InFlight } from '../project/in-flight.js';
+import { effectiveTasks, recentMemory } from '../project/status.js';
+import { taskBranchName } from '../project/task-checkout.js';
+
+export interface BoardTask extends Task {
+  ready: boolean;
+  /** The unmerged task branch this task has work on, if any. */
+  flight?: InFlight;
+  /** Folder of the worktree that has its branch checked out (not the main checkout). */
+  worktree?: string;
+}
+
+export interface Board {
+  /** Tasks in the order to take them (dependencies first). */
+  tasks: BoardTask[];
+  byId: Map<string, BoardTask>;
+  flights: InFlight[];
+  /** Unmerged task branches that exist, whether or not their task file changed there. */
+  branches: Set<string>;
+  recent: MemoryEntry[];
+}
+
+export async function readBoard(project: Project): Promise<Board> {
+  const { tasks, flights } = await effectiveTasks(project, true);
+  // Two git calls whatever the plan's size: branch pages and worktree folders are looked up in these.
+  const branches = new Set(unmergedBranches(project.root, project.config.branch_prefix, 'HEAD'));
+  const worktrees = new Map<string, string>();
+  if (branches.size) {
+    for (const wt of listWorktrees(project.root)) if (wt.branch && resolve(wt.path) !== resolve(project.root)) worktrees.set(wt.branch, wt.path);
+  }
+  const byIdPlain = new Map(tasks.map((t) => [t.id, t]));
+  const flightOf = new Map(flights.map((f) => [f.id, f]));
+  const ordered: BoardTask[] = topoOrder(tasks).map((t) => ({
+    ...t,
+    ready: isReady(t, byIdPlain),
+    flight: flightOf.get(t.id),
+    worktree: worktrees.get(taskBranchName(project, t)),
+  }));
+  return {
+    tasks: ordered,
+    byId: new Map(ordered.map((t) => [t.id, t])),
+    flights,
+    branches,
+    recent: recentMemory(project, 8),
+  };
+}
+
+export interface Review {
+  name: string;
+  text: string;
+}
+
+export function readReviews(project: Project): Review[] {
+  const dir = project.paths.reviews;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => /^R-.*\.md$/.test(n))
+    .sort()
+    .reverse()
+    .map((name) => ({ name: name.slice(0, -3), text: readFileSync(join(dir, name), 'utf8') }));
+}
+
+/** The last prompt issued for a task: from the checkout where it is worked on, else this one. */
+export function lastPrompt(project: Project, id: string, dirs: string[]): string | undefined {
+  for (const dir of dirs) {
+    const file = join(dir, '.agents', 'prompts', `${id}.md`);
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  const here = join(project.paths.prompts, `${id}.md`);
+  return existsSync(here) ? readFileSync(here, 'utf8') : undefined;
+}

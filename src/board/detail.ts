@@ -1,0 +1,62 @@
+/**
+ * One task as its own branch sees it: the task file and memory from the
+ * checkout or branch where it is worked on (`taskState`, as `done` and `pr`
+ * read it), plus commits git has on the branch that memory does not list yet
+ * (the hooks write a commit's entry at the next commit).
+ */
+import type { MemoryEntry } from '../core/memory.js';
+import type { Task } from '../core/task.js';
+import { branchCommits, type CommitRecord } from '../git/task-branch.js';
+import { summarizeUsage, type CostLine } from '../llm/usage.js';
+import { safeBranch, type Project } from '../project/context.js';
+import { taskBranchName, taskState } from '../project/task-checkout.js';
+import { readMemory } from '../store/memory.js';
+import type { Board, BoardTask } from './data.js';
+import { lastPrompt, readReviews } from './data.js';
+
+export interface TaskDetail {
+  task: BoardTask;
+  /** The task file's text as its branch has it. */
+  there: Task;
+  branch: string;
+  /** Where task and memory were read from: a folder or a branch name. */
+  from: string;
+  onBranch: boolean;
+  /** The branch is the one checked out where the board runs. */
+  here: boolean;
+  memory: MemoryEntry[];
+  /** Commits on the unmerged branch with no `commit` entry in memory yet. */
+  unrecorded: CommitRecord[];
+  prompt?: string;
+  cost: CostLine;
+  reviews: string[];
+}
+
+export function taskDetail(project: Project, board: Board, task: BoardTask): TaskDetail {
+  const branch = taskBranchName(project, task);
+  const onBranch = board.branches.has(branch);
+  let there: Task = task;
+  let memory: MemoryEntry[];
+  let from = project.root;
+  let unrecorded: CommitRecord[] = [];
+  if (onBranch) {
+    const state = taskState(project, task);
+    there = state.task;
+    memory = state.memory;
+    from = state.from;
+    const known = memory.filter((e) => e.kind === 'commit' && e.ref).map((e) => e.ref!);
+    const recorded = (sha: string) => known.some((k) => k.startsWith(sha) || sha.startsWith(k));
+    unrecorded = branchCommits(project.root, 'HEAD', branch).filter((c) => !recorded(c.sha));
+  } else {
+    memory = readMemory(project.root, task.id).entries;
+  }
+  const dirs = task.worktree ? [task.worktree] : [];
+  const reviews = readReviews(project)
+    .filter((r) => r.text.includes(task.id))
+    .map((r) => r.name);
+  return {
+    task, there, branch, from, onBranch, here: safeBranch(project.root) === branch, memory, unrecorded, reviews,
+    prompt: lastPrompt(project, task.id, dirs),
+    cost: summarizeUsage(memory).total,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * `baton board --write`: the board's two changes go through the same use
+ * cases as `baton task set` and `baton task edit` (validation of the whole
+ * plan, the tasks lock, plan.md's table), so they are refused or applied
+ * exactly as the CLI would.
+ */
+import { BatonError } from '../core/errors.js';
+import { resolveTask } from '../core/ids.js';
+import type { Project } from '../project/context.js';
+import { replaceTaskText, setTask } from '../project/tasks.js';
+import { loadTasksStrict } from '../store/tasks.js';
+
+export function boardWrite(project: Project, id: string, action: 'status' | 'edit', form: URLSearchParams): void {
+  if (action === 'status') {
+    const status = form.get('status');
+    if (!status) throw new BatonError('no status in the form', { hint: 'Choose a status and save again.' });
+    setTask(project, id, { status });
+    return;
+  }
+  const text = form.get('text');
+  if (text === null || !text.trim()) throw new BatonError('the task text is empty', { hint: 'Edit the text instead of clearing it.' });
+  const tasks = loadTasksStrict(project.root);
+  const task = resolveTask(tasks, id);
+  // Browsers send CRLF from a textarea; the file keeps the line ends it had.
+  replaceTaskText(project, tasks, task, () => text.replace(/\r\n/g, '\n'));
+}

@@ -1,0 +1,75 @@
+/**
+ * The one way baton runs git. A git call is data, as in simple-git's tasks:
+ * the arguments, the exit codes that are answers (not failures), and a pure
+ * parser of what git printed. `runGit` spawns it and checks the exit code;
+ * anything else is a `GitError` that keeps the command, the code and stderr.
+ *
+ * Why not simple-git: its `.raw()` rejects only when git writes to stderr, so
+ * `merge-base --is-ancestor` (which answers "no" with exit 1 and silence)
+ * read as "yes", and dropped commits stayed in memory.
+ */
+import { spawnSync } from 'node:child_process';
+import { BatonError } from '../core/errors.js';
+
+export interface GitOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout as bytes (for `cat-file --batch`, whose sizes count bytes). */
+  bytes: Buffer;
+}
+
+export interface GitTask<T> {
+  args: readonly string[];
+  input?: string;
+  /** Exit codes that are an answer rather than a failure (default: 0 only; `any`: the parser reads the code). */
+  codes?: readonly number[] | 'any';
+  parse: (out: GitOutput) => T;
+}
+
+export class GitError extends BatonError {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stderr: string;
+
+  constructor(args: readonly string[], code: number, stderr: string, cause?: unknown) {
+    const said = stderr.trim().split('\n').slice(-3).join(' ');
+    super(`\`git ${args.join(' ')}\` failed${code >= 0 ? ` (exit ${code})` : ''}${said ? `: ${said}` : ''}`, {
+      hint: code < 0 ? 'Install git and make sure it is on PATH.' : 'Fix what git reports and run the command again.',
+      cause,
+    });
+    this.name = 'GitError';
+    this.args = args;
+    this.code = code;
+    this.stderr = stderr;
+  }
+}
+
+/** Run a git task in `cwd`: its parsed answer, or a GitError. */
+export function runGit<T>(cwd: string, task: GitTask<T>): T {
+  const r = spawnSync('git', task.args as string[], {
+    cwd, input: task.input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+  });
+  if (r.error) throw new GitError(task.args, -1, r.error.message, r.error);
+  const code = r.status ?? -1;
+  const bytes = r.stdout ?? Buffer.alloc(0);
+  const out: GitOutput = { code, bytes, stdout: bytes.toString('utf8'), stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8') };
+  const codes = task.codes ?? [0];
+  if (codes !== 'any' && !codes.includes(code)) throw new GitError(task.args, code, out.stderr || out.stdout);
+  return task.parse(out);
+}
+
+/** A task whose answer is its exit code being 0 (e.g. `merge-base --is-ancestor`: 0 yes, 1 no). */
+export function yesNo(args: readonly string[]): GitTask<boolean> {
+  return { args, codes: [0, 1], parse: (o) => o.code === 0 };
+}
+
+/** A task whose answer is stdout, trimmed of the final newline. */
+export function text(args: readonly string[], input?: string): GitTask<string> {
+  return { args, input, parse: (o) => o.stdout.replace(/\n$/, '') };
+}
+
+/** Pure: lines of output, empty ones left out. */
+export function lines(out: string): string[] {
+  return out.split('\n').filter(Boolean);
+}

@@ -1,0 +1,41 @@
+/** Output shapes the tools share (zod, turned into JSON Schema by the SDK). */
+import * as z from 'zod';
+import { STATUSES } from '../core/task.js';
+
+export const status = z.enum(STATUSES);
+
+export const taskSummary = {
+  id: z.string().describe('Task id, e.g. T-7f3a'),
+  title: z.string(),
+  status,
+  phase: z.string().optional(),
+  depends_on: z.array(z.string()).describe('Ids of the tasks it waits on'),
+  branch: z.string().optional().describe('Set when the status comes from an unmerged task branch'),
+};
+export const taskSummaryObject = z.object(taskSummary);
+
+export const task = {
+  ...taskSummary,
+  files: z.array(z.string()).describe('Files to look at'),
+  checks: z.array(z.string()).describe('Commands whose success proves the task'),
+  role: z.string().optional(),
+  created: z.string().optional(),
+  path: z.string().describe('The task file, relative to the repository root'),
+  body: z.string().describe('Markdown: Context, Requirements, Success criteria'),
+};
+export const taskObject = z.object(task);
+
+export const memoryEntry = z.object({
+  time: z.string().describe('ISO-8601 UTC'),
+  kind: z.string().describe('commit, attempt, result, bug, decision, blocker, note, review, …'),
+  ref: z.string().optional().describe('commit SHA for commit entries, outcome for result entries'),
+  body: z.string(),
+  task: z.string().optional().describe('The task id, or `project`'),
+  line: z.number().optional(),
+});
+
+/** A task as the tools return it: everything but the line numbers kept for error messages. */
+export function taskData<T extends { lines?: unknown }>(t: T): Omit<T, 'lines'> {
+  const { lines: _lines, ...rest } = t;
+  return rest;
+}

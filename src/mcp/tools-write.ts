@@ -1,0 +1,211 @@
+/**
+ * Tools that write: task_add, task_set, start, log, done, review_import, plan_import.
+ * Domain modules are imported on the first call, not at start: the server answers `initialize` sooner.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import * as z from 'zod';
+import { OUTCOMES } from '../core/memory.js';
+import { STATUSES } from '../core/task.js';
+import { status, task as taskShape, taskData } from './schemas.js';
+import { defineTool, project, type ServerContext } from './tool-kit.js';
+
+const id = z.string().describe('Task id or a unique prefix of it, e.g. `T-7f3a` or `7f3a`');
+const list = (what: string) => z.array(z.string()).optional().describe(what);
+
+export function registerWriteTools(server: McpServer, ctx: ServerContext): void {
+  defineTool(server, ctx, 'task_add', {
+    title: 'Add a task',
+    description: 'Create one task file under .agents/tasks/ with a fresh id (ids never collide across branches). Call it when you find work that needs its own task: a follow-up, a bug to fix later. Returns the task, with its id and file path.',
+    input: {
+      title: z.string().min(1).describe('Short imperative title, e.g. "Add login endpoint"'),
+      depends_on: list('Ids (or unique prefixes) of tasks it waits on'),
+      phase: z.string().optional(),
+      checks: list('Commands whose success proves the task, e.g. "npm test -- login"'),
+      files: list('Files to look at'),
+      role: z.string().optional().describe('Role (model or executor) that implements it'),
+      context: z.string().optional().describe('Text for the Context section'),
+      requirements: list('Requirements, one per item'),
+      criteria: list('Success criteria, one per item'),
+    },
+    output: taskShape,
+    writes: true,
+    idempotent: false,
+  }, async (a) => {
+    const { addTasks } = await import('../project/tasks.js');
+    const [made] = addTasks(await project(ctx), [{
+      title: a.title, dependsOn: a.depends_on, phase: a.phase, checks: a.checks, files: a.files, role: a.role,
+      context: a.context, requirements: a.requirements, criteria: a.criteria,
+    }]);
+    return { data: taskData(made!) };
+  });
+
+  defineTool(server, ctx, 'task_set', {
+    title: 'Change a task',
+    description: `Change front matter fields of one task; only those fields change in its file, the rest stays as written. Status is one of ${STATUSES.join(', ')}. To record the outcome of your work use \`log\` instead (it sets the status from the outcome and keeps the record in memory).`,
+    input: {
+      id,
+      status: status.optional(),
+      title: z.string().optional(),
+      phase: z.string().optional().describe('Empty string to remove'),
+      role: z.string().optional(),
+      depends_on: list('Replace the dependencies'),
+      add_deps: list('Dependencies to add'),
+      remove_deps: list('Dependencies to remove'),
+      checks: list('Replace the checks'),
+      files: list('Replace the file hints'),
+    },
+    output: taskShape,
+    writes: true,
+  }, async (a) => {
+    const { setTask } = await import('../project/tasks.js');
+    const t = setTask(await project(ctx), a.id, {
+      status: a.status, title: a.title, phase: a.phase, role: a.role, dependsOn: a.depends_on,
+      addDeps: a.add_deps, removeDeps: a.remove_deps, checks: a.checks, files: a.files,
+    });
+    return { data: taskData(t) };
+  });
+
+  defineTool(server, ctx, 'start', {
+    title: 'Start a task',
+    description: 'Take a task: switch to its branch (or create a worktree on it), set it in-progress, add an attempt entry to its memory and commit those. Call it before working on a task; then call `prompt` for the brief, work and commit in `dir`, and finish with `log`.',
+    input: {
+      id,
+      worktree: z.boolean().optional().describe('Work in a separate worktree instead of switching this checkout'),
+      force: z.boolean().optional().describe('Start it even if it is not ready'),
+    },
+    output: {
+      id: z.string(), title: z.string(), branch: z.string(),
+      dir: z.string().describe('The folder to work and commit in'),
+      worktree: z.boolean(), created: z.boolean().describe('False when an earlier attempt\'s branch was reused'),
+      attempt: z.number(), commit: z.string().optional(),
+    },
+    writes: true,
+    idempotent: false,
+  }, async (a) => {
+    const { startTask } = await import('../project/start.js');
+    return { data: await startTask(await project(ctx), a.id, { worktree: a.worktree, force: a.force }) };
+  });
+
+  defineTool(server, ctx, 'log', {
+    title: 'Log the outcome',
+    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know. It commits the record on the task branch.',
+    input: {
+      id,
+      outcome: z.enum(OUTCOMES).optional().describe('How the attempt ended'),
+      summary: z.string().optional().describe('What was done and what works now'),
+      bugs: list('Bugs found, one per item'),
+      decisions: list('Decisions a later task must know, one per item'),
+      blockers: list('What stops the task, one per item (sets it blocked)'),
+      notes: list('Anything else, one per item'),
+      done: z.boolean().optional().describe('With success: mark the task done instead of review'),
+      commit: z.boolean().optional().describe('Commit the record on the task branch (default true)'),
+    },
+    output: {
+      id: z.string(), status, previous: status, entries: z.number().describe('Memory entries written'),
+      dir: z.string(), onTaskBranch: z.boolean(), commit: z.string().optional(),
+    },
+    writes: true,
+    idempotent: false,
+  }, async (a) => {
+    const { logTask } = await import('../project/log.js');
+    return {
+      data: await logTask(await project(ctx), a.id, {
+        outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers,
+        notes: a.notes, done: a.done, commit: a.commit,
+      }),
+    };
+  });
+
+  defineTool(server, ctx, 'done', {
+    title: 'Close a task',
+    description: 'Close a task on its branch: memory flushed (commits the hooks missed recorded from history), status done, committed. With `merge: true` its checks run and the branch is merged into the base branch (refused on a conflict or a failing check). Call it when the work is finished and reviewed.',
+    input: {
+      id,
+      merge: z.boolean().optional().describe('Merge the branch into the base branch'),
+      skip_checks: z.boolean().optional().describe('Merge without running the task\'s checks'),
+      force: z.boolean().optional().describe('Close a task that shows no work, or merge one that is blocked or partial; only when the person asked for it'),
+    },
+    output: {
+      id: z.string(), branch: z.string(), commit: z.string().optional(), backfilled: z.number(),
+      checks: z.array(z.object({ command: z.string(), passed: z.boolean(), code: z.number().optional(), timedOut: z.boolean(), ms: z.number(), tail: z.string() })),
+      merged: z.object({ into: z.string(), commit: z.string(), dir: z.string() }).optional(),
+      worktreeRemoved: z.string().optional(),
+      worktreeKept: z.object({ dir: z.string(), why: z.string() }).optional().describe('The worktree kept (untracked or changed files, work under way), and why'),
+      checkout: z.string().optional().describe('The branch this checkout is on afterwards'),
+      inPlace: z.boolean().optional(),
+    },
+    writes: true,
+  }, async (a) => {
+    const { doneTask } = await import('../project/done.js');
+    return { data: await doneTask(await project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks, force: a.force }) };
+  });
+
+  registerImportTools(server, ctx);
+}
+
+const answer = z.string().min(1).describe('The whole answer, as written (JSON or markdown)');
+
+function registerImportTools(server: McpServer, ctx: ServerContext): void {
+  const ref = z.object({ id: z.string(), title: z.string(), path: z.string() });
+  defineTool(server, ctx, 'review_import', {
+    title: 'Apply a review',
+    description: 'Apply the answer to `review_prompt`: writes .agents/reviews/R-<n>.md, files follow-up tasks, reopens, accepts or splits tasks, and records decisions. Call it on the base branch with your whole answer. With `dry_run` it only says what it would change. A malformed answer is refused and nothing is written.',
+    input: { answer, dry_run: z.boolean().optional().describe('Show the changes without writing them') },
+    output: {
+      id: z.string(), path: z.string(), written: z.boolean(),
+      filed: z.array(ref.extend({ follows: z.string().nullable() })),
+      reopened: z.array(z.object({ id: z.string(), reason: z.string() })),
+      accepted: z.array(z.object({ id: z.string(), reason: z.string() })),
+      split: z.array(z.object({ id: z.string(), into: z.array(z.string()) })),
+      decisions: z.array(z.string()), plan_changes: z.array(z.string()),
+    },
+    writes: true,
+    idempotent: false,
+  }, async (a) => {
+    const { reviewFromText } = await import('../agents/reviewer.js');
+    const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dry_run, source: 'the `answer` argument' });
+    const c = r.change;
+    return {
+      data: {
+        id: c.id, path: `.agents/reviews/${c.id}.md`, written: r.written,
+        filed: c.filed.map((f) => ({ id: f.task.id, title: f.task.title, path: f.task.path, follows: f.follows ?? null })),
+        reopened: c.reopened.map((x) => ({ id: x.task.id, reason: x.reason })),
+        accepted: c.accepted.map((x) => ({ id: x.task.id, reason: x.reason })),
+        split: c.split.map((s) => ({ id: s.task.id, into: s.into.map((t) => t.id) })),
+        decisions: c.decisions, plan_changes: c.planChanges,
+      },
+    };
+  });
+
+  defineTool(server, ctx, 'plan_import', {
+    title: 'Apply a plan',
+    description: 'Apply a planner\'s answer (a JSON object, or markdown with ## Goal and ## Tasks sections): writes .agents/plan.md and one task file per task. With `update` it amends the existing plan and keeps in-progress and done tasks. Call it after you have written a plan for requirements. With `dry_run` it only says what it would change. A malformed answer is refused and nothing is written.',
+    input: {
+      answer,
+      update: z.boolean().optional().describe('Amend the existing plan instead of starting one'),
+      dry_run: z.boolean().optional().describe('Show the changes without writing them'),
+    },
+    output: {
+      written: z.boolean(),
+      created: z.array(ref.extend({ depends_on: z.array(z.string()) })),
+      amended: z.array(ref.extend({ fields: z.array(z.string()) })),
+      kept: z.array(z.object({ id: z.string(), title: z.string(), status })),
+      plan_changed: z.boolean(),
+    },
+    writes: true,
+    idempotent: false,
+  }, async (a) => {
+    const { planFromText } = await import('../agents/planner.js');
+    const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dry_run, source: 'the `answer` argument' });
+    const c = r.change;
+    return {
+      data: {
+        written: r.written,
+        created: c.created.map((t) => ({ id: t.task.id, title: t.task.title, path: t.task.path, depends_on: t.task.depends_on })),
+        amended: c.amended.map((t) => ({ id: t.task.id, title: t.task.title, path: t.task.path, fields: t.fields })),
+        kept: c.kept.map((t) => ({ id: t.task.id, title: t.task.title, status: t.task.status })),
+        plan_changed: c.planChanged,
+      },
+    };
+  });
+}

@@ -1,0 +1,60 @@
+/** `baton doctor`: commits on task branches that are neither in memory nor queued by the hooks. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../core/errors.js';
+import { catFiles } from '../git/branches.js';
+import { commonGitDir, taskBranches, worktreeRoots } from '../git/history.js';
+import { currentBranch } from '../git/gitdir.js';
+import type { DoctorCheck } from '../project/doctor.js';
+import { parseMemory } from './file.js';
+import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
+import { shortSha } from '../hook/package.js';
+import { pendingShas } from './queue.js';
+import { recordCheck } from './record-check.js';
+
+/** Both of doctor's memory checks: the record in this checkout, and unmerged task branches. */
+export const memoryCheck: DoctorCheck = async (project, opts) => [...(await recordCheck(project, opts)), ...(await branchesCheck(project))];
+
+export const branchesCheck: DoctorCheck = async (project) => {
+  const { root, config } = project;
+  const common = await commonGitDir(root);
+  const pending = new Set<string>();
+  for (const dir of [common, ...subdirs(join(common, 'worktrees'))]) for (const sha of pendingShas(dir)) pending.add(sha);
+  // A branch checked out in a worktree: read its working files (flushed, maybe not yet committed).
+  const checkedOut = new Map<string, string>();
+  for (const wt of await worktreeRoots(root)) {
+    try {
+      const b = currentBranch(wt);
+      if (b) checkedOut.set(b, wt);
+    } catch {
+      /* a worktree that is gone */
+    }
+  }
+  const problems: Problem[] = [];
+  for (const branch of await taskBranches(root, config.branch_prefix)) {
+    const id = taskOfBranch(branch, config.branch_prefix);
+    if (!id) continue;
+    const file = `.agents/memory/${id}.md`;
+    const wt = checkedOut.get(branch);
+    const text = wt
+      ? existsSync(join(wt, file)) ? readFileSync(join(wt, file), 'utf8') : ''
+      : ((await catFiles(root, [`${branch}:${file}`])).get(`${branch}:${file}`) ?? '');
+    const refs = new Set(parseMemory(text).entries.filter((e) => e.kind === 'commit' && e.ref).map((e) => e.ref!));
+    const missing = (await taskCommitsOnBranch(root, id, config.base_branch, branch)).filter(
+      (sha) => !refs.has(shortSha(sha)) && !pending.has(sha),
+    );
+    if (!missing.length) continue;
+    const shown = missing.slice(0, 5).map(shortSha).join(', ') + (missing.length > 5 ? ', …' : '');
+    problems.push({
+      file,
+      severity: 'warning',
+      message: `${missing.length} commit${missing.length === 1 ? '' : 's'} on \`${branch}\` missing from memory: ${shown}`,
+      hint: `Run \`baton memory rebuild ${id}\` on \`${branch}\`${wt && wt !== root ? ` (in ${wt})` : ''} to add them from history.`,
+    });
+  }
+  return problems;
+};
+
+function subdirs(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).map((n) => join(dir, n)) : [];
+}

@@ -1,0 +1,93 @@
+/**
+ * Write what the hooks queued into memory: run by `baton log`, `baton done`
+ * and `baton sync`, and by the pre-commit hook after an amend or a rebase.
+ *
+ * On a task branch it leaves the task's memory exactly right whatever the
+ * hooks saw: one entry per commit of the branch, under its current SHA, none
+ * for commits rewritten away. Entries it writes pass through baton's secret
+ * redaction; the sh hooks cannot do that, and write git's text as is (it is
+ * already in the repository's history, so memory shows nothing new).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gitDirOf } from '../git/gitdir.js';
+import { safeBranch } from '../project/context.js';
+import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
+import { readConfig } from '../store/config.js';
+import { agentsPaths, rel } from '../store/paths.js';
+import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
+import { syncCommitEntries, type SyncResult } from './sync.js';
+import { claimQueue, finalSha } from './queue.js';
+
+export interface FlushOptions {
+  /** `git add` the memory files written (the pre-commit hook: they go into the commit being made). */
+  stage?: boolean;
+}
+
+/** Returns how many entries were added, replaced or removed. */
+export async function flushQueue(root: string, opts: FlushOptions = {}): Promise<number> {
+  return (await flushQueueDetailed(root, opts)).reduce((n, r) => n + r.added + r.replaced + r.removed, 0);
+}
+
+export async function flushQueueDetailed(root: string, opts: FlushOptions = {}): Promise<SyncResult[]> {
+  if (!existsSync(agentsPaths(root).dir)) return [];
+  const branch = safeBranch(root);
+  if (!branch) return [];
+  const config = readConfig(root);
+  const claim = claimQueue(gitDirOf(root), branch);
+  // Committing a merge (the pre-commit hook): the tips merged in go into this commit, as in baton.sh.
+  const merging = opts.stage ? mergeHeads(gitDirOf(root)) : [];
+  claim.queued.push(...merging.map((sha) => ({ sha, task: TIP })));
+  try {
+    const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
+    const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
+    if (opts.stage) await stageFiles(root, written.map((r) => rel(root, r.path)));
+    claim.release();
+    return results;
+  } catch (error) {
+    claim.restore();
+    throw error;
+  }
+}
+
+async function flushClaim(
+  root: string, branch: string, prefix: string, base: string, claim: ReturnType<typeof claimQueue>, merging: ReadonlySet<string>,
+): Promise<SyncResult[]> {
+  const rewrites = new Map(claim.rewrites);
+  const branchTask = taskOfBranch(branch, prefix);
+  // Queued commits by file, under their current SHA, if still in this branch.
+  // A `Task:` trailer naming another task sends the commit there, as the sh hook does.
+  const finals = claim.queued.map((q) => finalSha(rewrites, q.sha));
+  const trailer = new Map((await commitRefs(root, [...new Set(finals)])).map((c) => [c.sha, c.task]));
+  const byFile = new Map<string, string[]>();
+  claim.queued.forEach((q, i) => {
+    const sha = finals[i]!;
+    const id = trailer.get(sha) ?? q.task;
+    if (id === TIP) return; // a merged tip with no trailer was recorded on its own branch
+    const list = byFile.get(id) ?? [];
+    if (!list.includes(sha)) byFile.set(id, [...list, sha]);
+  });
+  if (branchTask && !byFile.has(branchTask)) byFile.set(branchTask, []);
+  const results: SyncResult[] = [];
+  for (const [id, queued] of byFile) {
+    const reachable: string[] = [];
+    for (const sha of queued) if (merging.has(sha) || (await isAncestor(root, sha))) reachable.push(sha);
+    if (id === branchTask) {
+      const own = await taskCommitsOnBranch(root, id, base);
+      const expected = [...own, ...reachable.filter((s) => !own.includes(s))];
+      results.push(await syncCommitEntries(root, id, { expected, rewrites }));
+    } else if (reachable.length || rewrites.size) {
+      results.push(await syncCommitEntries(root, id, { expected: reachable, rewrites, validate: false }));
+    }
+  }
+  return results;
+}
+
+/** A merged tip, queued by the hooks (baton.sh) and recorded only where its `Task:` trailer sends it. */
+const TIP = 'tip';
+
+/** The commits being merged (`MERGE_HEAD`), while a merge waits to be committed. */
+function mergeHeads(gitDir: string): string[] {
+  const path = join(gitDir, 'MERGE_HEAD');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+}

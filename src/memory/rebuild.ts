@@ -1,0 +1,65 @@
+/**
+ * `baton memory rebuild [ID]`: memory made right from history, in the current
+ * worktree. Commit entries are made again from the commits (the `Task:`
+ * trailer and the task branch; stale ones go); every other entry stays where
+ * it is, and one deleted from the file (or with it) comes back from the file's
+ * own history. The whole file is redacted.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { currentBranch } from '../git/gitdir.js';
+import { commitsBefore, listCommits, resolveCommit } from '../git/history.js';
+import { readConfig, type Config } from '../store/config.js';
+import { agentsPaths } from '../store/paths.js';
+import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
+import { syncCommitEntries, type SyncResult } from './sync.js';
+import { memoryIdsInHistory, restoreMemory } from './restore.js';
+import { runGit } from '../git/run.js';
+
+/**
+ * The one rule, applied to HEAD's history: which commits each memory file must
+ * hold (a `Task:` trailer, else the task branch for its own commits, else
+ * `project`), from the commit that added .agents/ on. The flush, doctor and
+ * `baton done` ask the same question of the same code.
+ */
+export async function expectedCommits(root: string, config: Config = readConfig(root)): Promise<{ groups: Map<string, string[]>; ids: string[] }> {
+  let branch: string | undefined;
+  try {
+    branch = currentBranch(root);
+  } catch {
+    branch = undefined;
+  }
+  if (!(await resolveCommit(root, 'HEAD'))) return { groups: new Map(), ids: [] };
+  const branchTask = taskOfBranch(branch, config.branch_prefix);
+  // History baton knows about starts with the commit that added .agents/.
+  const before = await commitsBefore(root, '.agents/config.yaml');
+  const commits = await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
+  const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
+  const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));
+  if (!config.record_off_task_commits) groups.delete('project');
+  const ids = [...new Set([...groups.keys(), ...existingMemoryIds(root)])].filter((i) => i !== 'project' || config.record_off_task_commits);
+  return { groups, ids };
+}
+
+export async function rebuildMemory(root: string, id?: string): Promise<SyncResult[]> {
+  const config = readConfig(root);
+  if (!(await resolveCommit(root, 'HEAD'))) return [];
+  const { groups, ids: known } = await expectedCommits(root);
+  // Every memory file: those with commits, those here, and those deleted (still in history).
+  const ids = new Set(id ? [id] : [...known, ...runGit(root, memoryIdsInHistory)]);
+  if (!config.record_off_task_commits) ids.delete('project');
+  const results: SyncResult[] = [];
+  for (const each of [...ids].sort()) {
+    const { restored, redacted } = await restoreMemory(root, each);
+    const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true });
+    results.push({ ...r, added: r.added + restored, replaced: r.replaced + (redacted ? 1 : 0) });
+  }
+  return results;
+}
+
+function existingMemoryIds(root: string): string[] {
+  const dir = agentsPaths(root).memory;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.md') && !n.startsWith('.') && (/^T-[0-9a-f]+\.md$/.test(n) || n === 'project.md'))
+    .map((n) => n.slice(0, -3));
+}

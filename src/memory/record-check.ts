@@ -1,0 +1,121 @@
+/**
+ * `baton doctor`: is the record in this checkout exactly the history? Stale
+ * commit entries (commits no longer in HEAD's history), commits missing from
+ * their memory file (by the one rule in attribution.ts, as rebuild applies it),
+ * entries and files deleted (still in git history), hooks missing or pointing
+ * at a baton that is gone, a `base_branch` that does not exist. `--fix` runs
+ * `baton memory rebuild` and reinstalls the hooks, then checks again.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Problem } from '../core/errors.js';
+import type { Config } from '../store/config.js';
+import { gitDirOf } from '../git/gitdir.js';
+import { resolveCommit } from '../git/history.js';
+import { lines, runGit } from '../git/run.js';
+import type { DoctorCheck } from '../project/doctor.js';
+import { shortSha } from '../hook/package.js';
+import { memoryPath, parseMemory } from './file.js';
+import { pendingShas } from './queue.js';
+import { expectedCommits, rebuildMemory } from './rebuild.js';
+import { lostEntries, memoryIdsInHistory } from './restore.js';
+
+const key = (sha: string) => sha.slice(0, 7);
+const fileOf = (id: string) => `.agents/memory/${id}.md`;
+const REBUILD = 'Run `baton memory rebuild` (or `baton doctor --fix`) to make memory match history.';
+
+export const recordCheck: DoctorCheck = async (project, opts = {}) => {
+  const first = await findProblems(project.root, project.config);
+  if (!opts.fix || !first.length) return first;
+  if (first.some((p) => p.file?.startsWith('.agents/memory/'))) {
+    // A config.yaml doctor reports as broken stops the rebuild; the problems stay reported.
+    const rebuilt = await rebuildMemory(project.root).then(() => true, () => false);
+    if (rebuilt) opts.fixed?.push('.agents/memory: rebuilt from history (`baton memory rebuild`)');
+  }
+  if (first.some((p) => p.message.startsWith('hook '))) {
+    const { installHooks } = await import('../hook/install.js');
+    await installHooks(project.root);
+    opts.fixed?.push('git hooks: reinstalled');
+  }
+  return findProblems(project.root, project.config);
+};
+
+async function findProblems(root: string, config: Config): Promise<Problem[]> {
+  const base = config.base_branch;
+  if (!(await resolveCommit(root, 'HEAD'))) return [];
+  const hooks = await hookProblems(root);
+  const problems: Problem[] = [...baseProblems(root, base, await resolveCommit(root, base)), ...hooks.problems];
+  // Compared on 7 hex digits: entries written by older versions carry 7.
+  const reachable = new Set(runGit(root, { args: ['rev-list', 'HEAD'], parse: (o) => lines(o.stdout) }).map(key));
+  const pending = new Set([...pendingShas(gitDirOf(root))].map(key));
+  const { groups, ids } = await expectedCommits(root, config);
+  const inHistory = runGit(root, memoryIdsInHistory);
+  for (const id of [...new Set([...ids, ...inHistory])].sort()) {
+    const path = memoryPath(root, id);
+    const file = fileOf(id);
+    if (!existsSync(path)) {
+      if (inHistory.includes(id)) {
+        problems.push({ file, severity: 'warning', message: `memory file deleted (it is in git history)`, hint: REBUILD });
+        continue;
+      }
+      if (!groups.get(id)?.length) continue;
+    }
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const entries = parseMemory(text, id).entries;
+    const present = new Set<string>();
+    for (const e of entries) {
+      if (e.kind !== 'commit' || !e.ref) continue;
+      present.add(key(e.ref));
+      if (!reachable.has(key(e.ref)) && !pending.has(key(e.ref))) {
+        problems.push({
+          file, line: e.line, severity: 'warning',
+          message: `stale entry: commit \`${e.ref}\` is not in the history of HEAD (a reset, a rebase or a dropped commit)`, hint: REBUILD,
+        });
+      }
+    }
+    // Without hooks nothing records commits as they are made (`baton done` backfills): none is missing yet.
+    const missing = !hooks.installed ? [] : (groups.get(id) ?? []).filter((sha) => !present.has(key(sha)) && !pending.has(key(sha)));
+    if (missing.length) {
+      const shown = missing.slice(0, 5).map(shortSha).join(', ') + (missing.length > 5 ? ', …' : '');
+      problems.push({
+        file, line: Math.max(1, text.split('\n').length - 1), severity: 'warning',
+        message: `${missing.length} commit${missing.length === 1 ? '' : 's'} of HEAD's history missing from memory: ${shown}`, hint: REBUILD,
+      });
+    }
+    for (const lost of await lostEntries(root, id, text)) {
+      problems.push({
+        file, line: lost.line, severity: 'warning',
+        message: `${lost.entry.kind} entry of ${lost.entry.time} deleted (line ${lost.line} in commit ${shortSha(lost.commit)})`, hint: REBUILD,
+      });
+    }
+  }
+  return problems;
+}
+
+function baseProblems(root: string, base: string, found: string | undefined): Problem[] {
+  if (found) return [];
+  const config = '.agents/config.yaml';
+  const text = existsSync(`${root}/${config}`) ? readFileSync(`${root}/${config}`, 'utf8') : '';
+  const line = text.split('\n').findIndex((l) => /^base_branch\s*:/.test(l)) + 1;
+  return [{
+    file: config, line: line || undefined, severity: 'warning',
+    message: `base_branch \`${base}\` does not exist in this repository`,
+    hint: 'Set `base_branch` in .agents/config.yaml to the branch tasks start from and merge into (`git branch` lists them).',
+  }];
+}
+
+async function hookProblems(root: string): Promise<{ installed: boolean; problems: Problem[] }> {
+  const { hooksStatus } = await import('../hook/install.js');
+  const status = await hooksStatus(root);
+  const ours = status.hooks.filter((h) => h.state === 'installed');
+  // No baton hook at all: the project chose `--no-hooks`, and `baton done` backfills.
+  if (status.skipped || !ours.length) return { installed: false, problems: [] };
+  const problems: Problem[] = [];
+  for (const h of status.hooks) {
+    if (h.state === 'missing') {
+      problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is missing: its commits are not recorded`, hint: 'Run `baton hooks install` (or `baton doctor --fix`).' });
+    } else if (h.state === 'installed' && h.packageFound === false) {
+      problems.push({ file: h.path, line: 1, severity: 'warning', message: `hook \`${h.hook}\` is stale: the baton it points to is gone`, hint: 'Run `baton hooks install` (or `baton doctor --fix`).' });
+    }
+  }
+  return { installed: true, problems };
+}

@@ -1,0 +1,98 @@
+/**
+ * Memory is versioned: an entry deleted from a memory file (by hand, by a bad
+ * merge, with the file) is still in the file's history. These functions find
+ * such entries (doctor) and put them back (rebuild), in time order, redacted.
+ * Commit entries are not restored from history: they are made from the commits
+ * themselves, and one whose commit is gone is stale, not lost.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gitDirOf } from '../git/gitdir.js';
+import { withLock, writeFileAtomic } from '../store/atomic.js';
+import { catFiles } from '../git/branches.js';
+import { lines, runGit, type GitTask } from '../git/run.js';
+import { redact } from '../core/redact.js';
+import { formatEntry, type MemoryEntry } from './entry.js';
+import { appendable, memoryHeader, memoryPath, parseMemory } from './file.js';
+
+export interface LostEntry {
+  entry: MemoryEntry;
+  /** The last commit whose version of the file held it, and its line there. */
+  commit: string;
+  line: number;
+}
+
+/** Commits of HEAD's history that changed `path` (newest first). */
+const versionsOf = (path: string): GitTask<string[]> => ({
+  args: ['log', '--format=%H', 'HEAD', '--', path], codes: [0, 128], parse: (o) => (o.code === 0 ? lines(o.stdout) : []),
+});
+
+/** Memory files that ever existed in HEAD's history (their ids). */
+export const memoryIdsInHistory: GitTask<string[]> = {
+  args: ['log', '--format=', '--name-only', 'HEAD', '--', '.agents/memory'],
+  codes: [0, 128],
+  parse: (o) => [...new Set(lines(o.stdout).map((p) => /^\.agents\/memory\/(T-[0-9a-f]+|project)\.md$/.exec(p)?.[1]).filter((id): id is string => !!id))],
+};
+
+const keyOf = (e: MemoryEntry) => `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}`;
+
+/** Non-commit entries the file held at some commit of HEAD's history and does not hold now. */
+export async function lostEntries(root: string, id: string, text?: string): Promise<LostEntry[]> {
+  const path = memoryPath(root, id);
+  const rel = id === 'project' ? '.agents/memory/project.md' : `.agents/memory/${id}.md`;
+  const now = text ?? (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
+  const versions = runGit(root, versionsOf(rel));
+  if (!versions.length) return [];
+  const texts = await catFiles(root, versions.map((v) => `${v}:${rel}`));
+  const lost = new Map<string, LostEntry>();
+  for (const commit of versions) {
+    const old = texts.get(`${commit}:${rel}`);
+    if (old === undefined) continue;
+    for (const entry of parseMemory(old, id).entries) {
+      const key = keyOf(entry);
+      if (entry.kind === 'commit' || have.has(key) || lost.has(key)) continue;
+      const clean = { ...entry, body: redact(entry.body) };
+      if (have.has(keyOf(clean))) continue;
+      lost.set(key, { entry, commit, line: entry.line ?? 1 });
+    }
+  }
+  return [...lost.values()].sort((a, b) => a.entry.time.localeCompare(b.entry.time));
+}
+
+/** Pure: `text` with `entries` put back where their time places them, redacted. */
+export function insertEntries(text: string, id: string, entries: readonly MemoryEntry[]): string {
+  let out = text.trim() === '' ? memoryHeader(id) : text;
+  for (const entry of entries) {
+    const block = formatEntry({ ...entry, body: redact(entry.body) });
+    const parsed = parseMemory(out);
+    const next = parsed.entries.find((e) => e.time > entry.time);
+    if (!next) {
+      out = `${appendable(out).replace(/\n*$/, '\n\n')}${block}`;
+      continue;
+    }
+    const all = out.split('\n');
+    const at = next.line! - 1;
+    out = [...all.slice(0, at), ...block.split('\n').slice(0, -1), '', ...all.slice(at)].join('\n');
+  }
+  return out;
+}
+
+/**
+ * Put lost entries back and redact the whole file (a key pasted by hand, cut
+ * across lines, goes too). Returns how many entries came back and whether
+ * redaction changed anything.
+ */
+export async function restoreMemory(root: string, id: string): Promise<{ restored: number; redacted: boolean }> {
+  const path = memoryPath(root, id);
+  let result = { restored: 0, redacted: false };
+  await withLock(join(gitDirOf(root), 'baton', `memory-${id}.lock`), async () => {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const lost = await lostEntries(root, id, text);
+    const restored = lost.length ? insertEntries(text, id, lost.map((l) => l.entry)) : text;
+    const clean = redact(restored);
+    result = { restored: lost.length, redacted: clean !== restored };
+    if (clean !== text) writeFileAtomic(path, clean);
+  });
+  return result;
+}

@@ -1,0 +1,73 @@
+/** Bring one memory file's commit entries in line with history (flush and rebuild share this). */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gitDirOf } from '../git/gitdir.js';
+import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
+import { withLock, writeFileAtomic } from '../store/atomic.js';
+import { memoryHeader, memoryPath, parseMemory } from './file.js';
+import { packageRoot, shortSha } from '../hook/package.js';
+import { finalSha } from './queue.js';
+import { parseEntriesText, reconcileMemory } from './reconcile.js';
+
+export interface SyncOptions {
+  /** Commits that must have an entry, oldest first. */
+  expected: string[];
+  /** old → new SHAs from amends and rebases. */
+  rewrites?: ReadonlyMap<string, string>;
+  /** Rewrite every commit entry from history (rebuild), not only stale ones. */
+  regenerate?: boolean;
+  /** Check that other entries name commits still in HEAD's history (default true; false for project.md, which is long). */
+  validate?: boolean;
+}
+
+export interface SyncResult {
+  id: string;
+  path: string;
+  added: number;
+  replaced: number;
+  removed: number;
+}
+
+export async function syncCommitEntries(root: string, id: string, opts: SyncOptions): Promise<SyncResult> {
+  const path = memoryPath(root, id);
+  const result: SyncResult = { id, path, added: 0, replaced: 0, removed: 0 };
+  const rewrites = opts.rewrites ?? new Map<string, string>();
+  const expected = new Set(opts.expected);
+  await withLock(join(gitDirOf(root), 'baton', `memory-${id}.lock`), async () => {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const refs = new Map<string, string | null>();
+    for (const entry of parseMemory(text).entries) {
+      if (entry.kind !== 'commit' || !entry.ref || refs.has(entry.ref)) continue;
+      refs.set(entry.ref, await currentShaOf(root, entry.ref, expected, rewrites, opts.validate ?? true));
+    }
+    const present = new Set([...refs.values()].filter((s): s is string => !!s));
+    const wanted = new Set(opts.expected.filter((s) => !present.has(s)));
+    for (const [ref, sha] of refs) if (sha && (opts.regenerate || !sha.startsWith(ref))) wanted.add(sha);
+    if (!wanted.size && ![...refs.values()].includes(null)) return;
+    const byShort = parseEntriesText(await commitEntriesText(root, [...wanted], packageRoot()));
+    const entries = new Map<string, string>();
+    for (const sha of wanted) {
+      const e = byShort.get(shortSha(sha));
+      if (e) entries.set(sha, e);
+    }
+    const r = reconcileMemory(text, memoryHeader(id), { refs, expected: opts.expected, entries, regenerate: opts.regenerate });
+    Object.assign(result, { added: r.added, replaced: r.replaced, removed: r.removed });
+    if (r.text !== text) writeFileAtomic(path, r.text);
+  });
+  return result;
+}
+
+/** What an entry's ref names now: a commit of the branch, the rewrite of one, or nothing (null). */
+async function currentShaOf(
+  root: string, ref: string, expected: ReadonlySet<string>, rewrites: ReadonlyMap<string, string>, validate: boolean,
+): Promise<string | null> {
+  for (const sha of expected) if (sha.startsWith(ref)) return sha;
+  for (const old of rewrites.keys()) {
+    if (!old.startsWith(ref)) continue;
+    const now = finalSha(rewrites, old);
+    return expected.has(now) || (await isAncestor(root, now)) ? now : null;
+  }
+  if (!validate) return ref;
+  const full = await resolveCommit(root, ref);
+  return full && (await isAncestor(root, full)) ? full : null;
+}

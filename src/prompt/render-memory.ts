@@ -1,0 +1,155 @@
+/**
+ * Memory as the prompt shows it: short times, ids always with their titles,
+ * no pointers to files or commands a pasted chat cannot open, check output cut
+ * to its failing lines. Pure.
+ */
+import type { MemoryEntry } from '../core/memory.js';
+import type { Task } from '../core/task.js';
+import type { Item } from './select.js';
+
+export interface View {
+  task: Task;
+  byId: ReadonlyMap<string, Task>;
+  items: readonly Item[];
+  /** Direct dependency id → files its commits touched. */
+  depFiles: ReadonlyMap<string, string[]>;
+  /** Review notes of plan.md addressed to this task. */
+  planInstructions: readonly string[];
+  /** Earlier commits on this task's branch (a retry), oldest first. */
+  ownCommits: readonly { sha: string; subject: string }[];
+  /** Files those commits touched. */
+  ownFiles: readonly string[];
+  branch: string;
+}
+
+export interface Style {
+  /** Cut each entry's body to this many characters (0: no cut). */
+  bodyLimit: number;
+  /** Leave out what helps but is not needed (files a dependency touched, explanations). */
+  terse: boolean;
+}
+
+/** `2026-11-22T10:31:05Z` → `11-22 10:31`: the order is what matters, not the second. */
+export function shortTime(time: string): string {
+  return time.length >= 16 ? `${time.slice(5, 10)} ${time.slice(11, 16)}` : time;
+}
+
+export function titled(id: string, byId: ReadonlyMap<string, Task>): string {
+  const t = byId.get(id);
+  return t ? `${t.title} (${id})` : id === 'project' ? 'project-wide' : id;
+}
+
+const FAIL_RE = /(fail|error|expected|received|assert|✗|×|✕|not ok|panic|exception|cannot|undefined is not)/i;
+
+/** A check's output, cut to the lines that say what failed. */
+function cutCheck(body: string): string {
+  const [head, ...rest] = body.split('\n');
+  const lines = rest.filter((l) => !/^(```|~~~)/.test(l.trim()) && l.trim());
+  const failing = lines.filter((l) => FAIL_RE.test(l));
+  const shown = (failing.length ? failing : lines.slice(-5)).slice(0, 8).map((l) => `    ${l.trim().slice(0, 200)}`);
+  return [head, ...shown].join('\n');
+}
+
+export function cleanBody(entry: MemoryEntry, view: View, style: Style): string {
+  let body = entry.kind === 'check' ? cutCheck(entry.body.trim()) : entry.body.trim();
+  // Pointers into .agents/ and reviews' file names: the agent may not have them.
+  body = body.replace(/\s*See \.agents\/\S+?\.md\.?/g, '').replace(/`?\.agents\/[\w./-]+`?/g, 'the project notes');
+  // Ids alone tell an agent nothing: give each its title, once.
+  const seen = new Set<string>();
+  body = body.replace(/\bT-[0-9a-f]{3,16}\b(?! \()/g, (id) => {
+    if (id === view.task.id) return 'this task';
+    const t = view.byId.get(id);
+    if (!t || seen.has(id)) return id;
+    seen.add(id);
+    return `"${t.title}" (${id})`;
+  });
+  body = body.replace(/(^|[.!?]\s+|\n)this task/g, '$1This task');
+  // A review's id alone at the end of a decision: the agent cannot open the review.
+  body = body.replace(/\s*\((R-\d+)\)\s*$/, '').replace(/\n{3,}/g, '\n\n').trim();
+  if (style.bodyLimit && body.length > style.bodyLimit) body = `${body.slice(0, style.bodyLimit).trimEnd()} …`;
+  return body;
+}
+
+function line(item: Item, view: View, style: Style, withSource: boolean): string {
+  const e = item.entry;
+  const source = withSource && e.task && e.task !== view.task.id ? `, ${titled(e.task, view.byId)}` : '';
+  const head = `${shortTime(e.time)} ${e.kind}${e.ref ? ` ${e.ref}` : ''}${source}`;
+  const body = cleanBody(e, view, style);
+  return body ? `- ${head}: ${body.split('\n').join('\n  ')}` : `- ${head}`;
+}
+
+const of = (items: readonly Item[], kept: ReadonlySet<Item>, pred: (i: Item) => boolean) => items.filter((i) => kept.has(i) && pred(i));
+
+export function redoSection(view: View, kept: ReadonlySet<Item>, style: Style): string {
+  const redo = of(view.items, kept, (i) => i.group === 'redo');
+  const out: string[] = [];
+  const reopen = redo.find((i) => i.entry.kind === 'review');
+  if (reopen) out.push(`- Reopened by a review: ${cleanBody(reopen.entry, view, style).replace(/^Reopened by [\w-]+:\s*/m, '')}`);
+  for (const i of redo.filter((r) => r !== reopen)) {
+    const what = i.entry.kind === 'result' ? `Last attempt ended ${i.entry.ref ?? 'without a result'}` : i.entry.kind === 'check' ? 'Failed check' : 'Blocker';
+    out.push(`- ${what} (${shortTime(i.entry.time)}): ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`);
+  }
+  const commits = view.ownCommits.filter((c) => !/^Merge /.test(c.subject));
+  if (commits.length) {
+    const n = commits.length;
+    const subjects = commits.slice(-5).map((c) => `"${c.subject}"`).join(', ');
+    const files = view.ownFiles.slice(0, 15).map((f) => `\`${f}\``).join(', ');
+    out.push(`- The branch \`${view.branch}\` already has ${n} commit${n === 1 ? '' : 's'} from earlier attempts (${subjects})${files ? `; the files they created or changed exist there: ${files}${view.ownFiles.length > 15 ? ` and ${view.ownFiles.length - 15} more` : ''}` : ''}. Build on them; fix what failed rather than start over.`);
+  }
+  return out.join('\n');
+}
+
+export function instructionsSection(view: View, kept: ReadonlySet<Item>, style: Style): string {
+  const fromPlan = view.planInstructions.map((b) => `- ${b.split('\n').join('\n  ')}`);
+  const fromMemory = of(view.items, kept, (i) => i.group === 'instruction').map((i) => `- ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`);
+  return [...fromPlan, ...fromMemory].join('\n');
+}
+
+export function dependencySection(view: View, kept: ReadonlySet<Item>, style: Style): string {
+  const blocks = view.task.depends_on.map((id) => {
+    const dep = view.byId.get(id);
+    const lines = [`### ${titled(id, view.byId)}${dep ? `, ${dep.status}` : ', task file missing'}`];
+    const mine = of(view.items, kept, (i) => i.group === 'dependency' && i.about === id);
+    const result = mine.find((i) => i.entry.kind === 'result');
+    lines.push('', result ? `Result (${result.entry.ref ?? 'unknown'}): ${cleanBody(result.entry, view, style) || '(no summary)'}` : 'Result: none recorded.');
+    const rest = mine.filter((i) => i !== result);
+    if (rest.length) lines.push('', ...rest.map((i) => `- ${i.entry.kind}: ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`));
+    const files = view.depFiles.get(id) ?? [];
+    if (files.length && !style.terse) lines.push('', `Files its commits touched: ${files.slice(0, 12).map((f) => `\`${f}\``).join(', ')}${files.length > 12 ? ` and ${files.length - 12} more` : ''}`);
+    return lines.join('\n');
+  });
+  const up = of(view.items, kept, (i) => i.group === 'upstream');
+  if (up.length) {
+    const ids = [...new Set(up.map((i) => i.about))];
+    const lines = ids.map((id) => {
+      const parts = up.filter((i) => i.about === id).map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
+      return `- ${titled(id, view.byId)}\n${parts.join('\n')}`;
+    });
+    const why = style.terse ? '' : 'The tasks those build on; their interfaces still hold unless a result above says otherwise.\n\n';
+    blocks.push(`### Further up the graph\n\n${why}${lines.join('\n')}`);
+  }
+  return blocks.join('\n\n');
+}
+
+export function memorySection(view: View, kept: ReadonlySet<Item>, style: Style): string {
+  const own = of(view.items, kept, (i) => i.group === 'own');
+  const related = of(view.items, kept, (i) => i.group === 'related')
+    .sort((a, b) => a.tier - b.tier || b.score - a.score || a.entry.time.localeCompare(b.entry.time) || a.order - b.order);
+  const out: string[] = [];
+  if (own.length) out.push(`### Earlier work on this task\n\n${own.map((i) => line(i, view, style, false)).join('\n')}`);
+  if (related.length) out.push(`### Elsewhere in the project\n\n${related.map((i) => line(i, view, style, true)).join('\n')}`);
+  return out.join('\n\n');
+}
+
+/** One or two lines: how many entries, of which kinds, from which tasks (by title). */
+export function omittedSection(omitted: readonly Item[], view: View, budget: number): string {
+  if (!omitted.length) return '';
+  const kinds = new Map<string, number>();
+  for (const i of omitted) kinds.set(i.entry.kind, (kinds.get(i.entry.kind) ?? 0) + 1);
+  const kindText = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ');
+  const sources = [...new Set(omitted.map((i) => i.entry.task ?? 'project'))];
+  const names = sources.slice(0, 3).map((id) => (id === 'project' ? 'project-wide' : `"${view.byId.get(id)?.title ?? id}"`));
+  const more = sources.length > 3 ? ` and ${sources.length - 3} more` : '';
+  const n = omitted.length;
+  return `To fit ${budget} tokens, ${n} less relevant memory entr${n === 1 ? 'y was' : 'ies were'} left out (${kindText}; from ${names.join(', ')}${more}).`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Who works on what, as the shared remote says: its claims and its task
+ * branches, read after one `git fetch` of exactly those refs. Used by
+ * `baton status --remote` and `baton next --remote` (and by their config key),
+ * never otherwise, so reading the plan stays as fast as it was.
+ */
+import type { Status, Task } from '../core/task.js';
+import { catFiles } from '../git/branches.js';
+import { gitRun } from '../git/task-branch.js';
+import type { Project } from '../project/context.js';
+import { parseTaskText } from '../store/tasks.js';
+import { isExpired } from './claims.js';
+import { fetchShared } from './sync.js';
+
+export interface BoardClaim {
+  id: string;
+  runner: string;
+  expires: string;
+  since: string;
+  expired: boolean;
+}
+
+export interface BoardBranch {
+  id: string;
+  branch: string;
+  /** The task's status on the remote's branch. */
+  status: Status;
+}
+
+export interface Board {
+  remote: string;
+  claims: BoardClaim[];
+  branches: BoardBranch[];
+}
+
+export async function remoteBoard(project: Project, remote: string, tasks: readonly Task[]): Promise<Board> {
+  const claims = fetchShared(project, remote).map((c) => ({ id: c.task, runner: c.runner, expires: c.expires, since: c.since, expired: isExpired(c) }));
+  const prefix = project.config.branch_prefix;
+  const strip = `refs/remotes/${remote}/`;
+  const r = gitRun(project.root, ['for-each-ref', '--format=%(refname)', strip]);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const found = (r.code === 0 ? r.stdout.split('\n') : [])
+    .map((ref) => ref.slice(strip.length))
+    .filter((b) => b.startsWith(prefix))
+    .map((branch) => ({ branch, id: /^(T-[0-9a-f]+)/.exec(branch.slice(prefix.length))?.[1] ?? '' }))
+    .filter((b) => byId.has(b.id));
+  const specs = found.map((b) => `${strip}${b.branch}:${byId.get(b.id)!.path}`);
+  const texts = specs.length ? await catFiles(project.root, specs) : new Map<string, string>();
+  const branches: BoardBranch[] = [];
+  found.forEach((b, i) => {
+    const text = texts.get(specs[i]!);
+    const there = text === undefined ? undefined : parseTaskText(text, byId.get(b.id)!.path).task;
+    if (there && there.status !== byId.get(b.id)!.status) branches.push({ id: b.id, branch: b.branch, status: there.status });
+  });
+  return { remote, claims, branches };
+}
+
+/** A live claim on `id`, if any. */
+export function liveClaim(board: Board, id: string): BoardClaim | undefined {
+  return board.claims.find((c) => c.id === id && !c.expired);
+}
+
+/** Finished on a remote branch (awaiting its merge or pull request): not to be taken again. */
+export function finishedOnRemote(board: Board, id: string): BoardBranch | undefined {
+  return board.branches.find((b) => b.id === id && (b.status === 'done' || b.status === 'review'));
+}
+
+/** Lines for `baton status`: claims and remote branch states. */
+export function renderBoard(board: Board, titles: ReadonlyMap<string, string>): string[] {
+  const lines = ['', `On \`${board.remote}\`: ${board.claims.length} claim${board.claims.length === 1 ? '' : 's'}`];
+  for (const c of board.claims) {
+    lines.push(`  ${c.id}  ${titles.get(c.id) ?? ''}  claimed by ${c.runner} ${c.expired ? `(lease ended ${c.expires}; another runner may take it over)` : `until ${c.expires}`}`);
+  }
+  for (const b of board.branches) lines.push(`  ${b.id}  ${titles.get(b.id) ?? ''}  ${b.status} on ${board.remote}/${b.branch}`);
+  return lines;
+}

@@ -1,0 +1,30 @@
+/** `baton ci init github`: write the workflow, never over one a person has (without `force`). */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError } from '../core/errors.js';
+import type { Project } from '../project/context.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { githubWorkflow, secretNames, WORKFLOW_PATH, type WorkflowOptions } from './github-workflow.js';
+
+export interface CiInitResult {
+  path: string;
+  written: boolean;
+  /** Repository secrets the workflow reads. */
+  secrets: string[];
+}
+
+export function initGithubCi(project: Project, opts: WorkflowOptions & { force?: boolean }): CiInitResult {
+  const path = join(project.root, WORKFLOW_PATH);
+  const text = githubWorkflow(project.config, opts);
+  const secrets = secretNames(project.config);
+  if (existsSync(path)) {
+    if (readFileSync(path, 'utf8') === text) return { path: WORKFLOW_PATH, written: false, secrets };
+    if (!opts.force) {
+      throw new BatonError(`\`${WORKFLOW_PATH}\` already exists and differs from what baton would write`, {
+        file: WORKFLOW_PATH, hint: 'Nothing was written. Pass `--force` to replace it, or merge the changes by hand.',
+      });
+    }
+  }
+  writeFileAtomic(path, text);
+  return { path: WORKFLOW_PATH, written: true, secrets };
+}

@@ -1,0 +1,88 @@
+/**
+ * git's side of sharing a plan through a remote: fetches and pushes whose
+ * outcome is data. A push the remote refuses (a lease that no longer holds, a
+ * base that moved) is a normal result, `rejected`; only a remote that cannot
+ * be reached at all is an error.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { BatonError } from '../core/errors.js';
+import { gitRun, type GitResult } from '../git/task-branch.js';
+
+export interface PushSpec {
+  /** What to push: a SHA or a ref; empty deletes `dst`. */
+  src: string;
+  dst: string;
+  /** Compare-and-swap: the SHA `dst` must have on the remote now; '' means it must not exist. */
+  expect?: string;
+}
+
+export interface PushResult {
+  ok: boolean;
+  /** Refused by the remote (stale lease, not a fast-forward, atomic push failed). */
+  rejected: boolean;
+  detail: string;
+}
+
+export function pushArgs(remote: string, specs: readonly PushSpec[], atomic: boolean): string[] {
+  const args = ['push', '--porcelain', '--no-verify'];
+  if (atomic) args.push('--atomic');
+  for (const s of specs) if (s.expect !== undefined) args.push(`--force-with-lease=${s.dst}:${s.expect}`);
+  args.push(remote, ...specs.map((s) => `${s.src}:${s.dst}`));
+  return args;
+}
+
+/** `git push --porcelain` output and exit code → result. Pure. */
+export function parsePush(r: GitResult): PushResult {
+  if (r.code === 0) return { ok: true, rejected: false, detail: '' };
+  const refused = r.stdout.split('\n').filter((l) => l.startsWith('!'));
+  if (refused.length) return { ok: false, rejected: true, detail: refused.map((l) => l.split('\t').slice(1).join(' ')).join('; ') };
+  return { ok: false, rejected: false, detail: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ') };
+}
+
+function unreachable(remote: string, what: string, detail: string): BatonError {
+  return new BatonError(`could not ${what} \`${remote}\`: ${detail}`, {
+    hint: `Check the remote (\`git remote -v\`, \`git fetch ${remote}\`) and your access to it; nothing was changed there.`,
+  });
+}
+
+export function push(root: string, remote: string, specs: readonly PushSpec[], opts: { atomic?: boolean } = {}): PushResult {
+  const r = parsePush(gitRun(root, pushArgs(remote, specs, opts.atomic ?? false)));
+  if (!r.ok && !r.rejected) throw unreachable(remote, 'push to', r.detail);
+  return r;
+}
+
+/** The same push without blocking the event loop (lease renewals run beside the agents). */
+export function pushAsync(root: string, remote: string, specs: readonly PushSpec[]): Promise<PushResult> {
+  return new Promise((resolve) => {
+    const child = spawn('git', pushArgs(remote, specs, false), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (e) => resolve({ ok: false, rejected: false, detail: e.message }));
+    child.on('close', (code) => resolve(parsePush({ code: code ?? 1, stdout, stderr })));
+  });
+}
+
+/** One `git fetch` of these refspecs (forced, pruned): what the remote has now. */
+export function fetchRefs(root: string, remote: string, refspecs: readonly string[]): void {
+  const r = gitRun(root, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', remote, ...refspecs]);
+  if (r.code !== 0) throw unreachable(remote, 'fetch from', (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' '));
+}
+
+/** SHA of a local ref, undefined when it does not exist. */
+export function refSha(root: string, ref: string): string | undefined {
+  const r = gitRun(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+export function isAncestorRef(root: string, a: string, b: string): boolean {
+  return gitRun(root, ['merge-base', '--is-ancestor', a, b]).code === 0;
+}
+
+/** `git` with extra environment variables (an identity for baton's own objects). */
+export function gitRunEnv(root: string, args: string[], env: NodeJS.ProcessEnv, input?: string): GitResult {
+  const r = spawnSync('git', args, { cwd: root, input, env, encoding: 'utf8' });
+  if (r.error) throw new BatonError(`could not run git: ${r.error.message}`, { hint: 'Install git and make sure it is on PATH.', cause: r.error });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}

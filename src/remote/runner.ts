@@ -1,0 +1,211 @@
+/**
+ * One runner among many sharing a plan through a git remote (`baton auto
+ * --remote`). It claims a task before working on it, renews the lease while
+ * the agent works, pushes the task branch at each safe point (after the start
+ * commit, after the attempt is logged), and finishes with one atomic push:
+ * the base moved forward by the merge and the claim deleted, both or neither,
+ * and only if the claim is still the one it holds. So two runners never both
+ * finish a task; a lost race on the base is retried on the new base.
+ */
+import { BatonError } from '../core/errors.js';
+import type { Task } from '../core/task.js';
+import { gitRun } from '../git/task-branch.js';
+import type { Project } from '../project/context.js';
+import { loadTasksStrict } from '../store/tasks.js';
+import { checkoutOf, taskBranchName } from '../project/task-checkout.js';
+import { claimRef, fetchClaims, isExpired, releaseClaim, renewClaim, tryClaim, type Claim } from './claims.js';
+import { push, refSha } from './git-remote.js';
+import type { RemoteSettings } from './settings.js';
+import { finisher, type Finisher } from './merge.js';
+import { fetchShared, followBase, followTaskBranches } from './sync.js';
+
+interface Held {
+  claim: Claim;
+  timer: NodeJS.Timeout;
+  renewing?: Promise<void>;
+  lost: AbortController;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const MAX_PUSH_TRIES = 20;
+
+export class RemoteRunner {
+  private seen: Claim[] = [];
+  private readonly held = new Map<string, Held>();
+
+  constructor(
+    private readonly project: Project,
+    readonly settings: RemoteSettings,
+    private readonly note: (text: string) => void = () => {},
+  ) {}
+
+  get name(): string {
+    return this.settings.runner;
+  }
+
+  /** Fetch base, task branches and claims; the local base and idle task branches follow the remote. */
+  sync(): void {
+    this.seen = fetchShared(this.project, this.settings.remote);
+    followBase(this.project, this.settings.remote, checkoutOf(this.project, this.project.config.base_branch)?.dir);
+    followTaskBranches(this.project, this.settings.remote);
+  }
+
+  /** Claim a task (or take over an expired claim); false when another runner has it. */
+  claim(task: Task): boolean {
+    const current = this.seen.find((c) => c.task === task.id);
+    if (current && current.runner !== this.name && !isExpired(current)) return false;
+    const now = Date.now();
+    const info = { task: task.id, runner: this.name, since: iso(now), expires: iso(now + this.settings.leaseMs) };
+    const r = tryClaim(this.project.root, this.settings.remote, info, current);
+    if (!r.won) return false;
+    if (current) this.note(`${task.id}: took over the claim of ${current.runner} (its lease ended ${current.expires})`);
+    const held: Held = { claim: r.claim, lost: new AbortController(), timer: setInterval(() => this.renew(task.id), this.settings.renewMs) };
+    this.held.set(task.id, held);
+    return true;
+  }
+
+  /** Who holds the claim on `id` as last fetched. */
+  holder(id: string): Claim | undefined {
+    return this.seen.find((c) => c.task === id);
+  }
+
+  /** Stop renewing a claim and forget it: it stays on the remote until its lease ends (`baton start`). */
+  detach(id: string): Claim | undefined {
+    const h = this.held.get(id);
+    if (h) clearInterval(h.timer);
+    this.held.delete(id);
+    return h?.claim;
+  }
+
+  /** Aborts when the claim is lost (taken over after this runner failed to renew it in time). */
+  lostSignal(id: string): AbortSignal {
+    return this.held.get(id)?.lost.signal ?? AbortSignal.abort();
+  }
+
+  private renew(id: string): void {
+    const h = this.held.get(id);
+    if (!h || h.renewing) return;
+    const expires = iso(Date.now() + this.settings.leaseMs);
+    h.renewing = renewClaim(this.project.root, this.settings.remote, h.claim, expires)
+      .then(({ claim, result }) => {
+        h.claim = claim;
+        if (result.rejected && !h.lost.signal.aborted) {
+          this.note(`${id}: the claim was taken over by another runner; stopping this attempt`);
+          h.lost.abort();
+        }
+      })
+      .finally(() => {
+        h.renewing = undefined;
+      });
+  }
+
+  private async stopRenewing(id: string): Promise<Held> {
+    const h = this.held.get(id);
+    if (!h) throw new BatonError(`${id} is not claimed by this runner (${this.name})`, { hint: 'Claim it first (`baton start --remote`).' });
+    clearInterval(h.timer);
+    await h.renewing;
+    return h;
+  }
+
+  /** Push the task branch as it is now (best effort: a refusal is noted, not fatal). */
+  pushBranch(task: Task): void {
+    const branch = taskBranchName(this.project, task);
+    if (!refSha(this.project.root, `refs/heads/${branch}`)) return;
+    const r = push(this.project.root, this.settings.remote, [{ src: `refs/heads/${branch}`, dst: `refs/heads/${branch}` }]);
+    if (!r.ok) this.note(`${task.id}: could not push \`${branch}\` (${r.detail})`);
+  }
+
+  /**
+   * Merge into the base and publish: one atomic push of the base and the
+   * claim's deletion, conditional on the claim. On a lost race for the base,
+   * undo the local merge, take the new base, merge again.
+   */
+  async finish(task: Task, steps: Finisher = finisher(this.project, task)): Promise<void> {
+    const h = await this.stopRenewing(task.id);
+    if (h.lost.signal.aborted) throw this.lost(task);
+    const { remote } = this.settings;
+    const base = this.project.config.base_branch;
+    await steps.close();
+    this.pushBranch(task);
+    for (let i = 0; i < MAX_PUSH_TRIES; i++) {
+      // A whole lease for this try: the merge runs git synchronously, and no timer renews meanwhile.
+      const renewed = await renewClaim(this.project.root, remote, h.claim, iso(Date.now() + this.settings.leaseMs));
+      if (!renewed.result.ok) {
+        this.held.delete(task.id);
+        throw this.lost(task);
+      }
+      h.claim = renewed.claim;
+      this.sync();
+      const before = refSha(this.project.root, `refs/heads/${base}`);
+      steps.merge();
+      const head = refSha(this.project.root, `refs/heads/${base}`)!;
+      const r = push(this.project.root, remote, [
+        { src: head, dst: `refs/heads/${base}` },
+        { src: '', dst: claimRef(task.id), expect: h.claim.sha },
+      ], { atomic: true });
+      if (r.ok) {
+        this.held.delete(task.id);
+        steps.cleanUp();
+        return;
+      }
+      // Undo the unpublished merge: the next try merges on top of what won the race.
+      if (before) gitRun(this.project.root, ['reset', '--hard', '--quiet', before]);
+      const now = fetchClaims(this.project.root, remote).find((c) => c.task === task.id);
+      if (now?.sha !== h.claim.sha) {
+        this.held.delete(task.id);
+        throw this.lost(task);
+      }
+      this.note(`${task.id}: \`${base}\` moved on ${remote} meanwhile; merging again (try ${i + 2})`);
+    }
+    await this.release(task);
+    throw new BatonError(`could not push \`${base}\` to \`${remote}\` after ${MAX_PUSH_TRIES} tries: other runners kept moving it`, {
+      hint: `The work is on the task branch; \`baton auto --remote ${remote}\` merges it on its next run.`,
+    });
+  }
+
+  private lost(task: Task): BatonError {
+    return new BatonError(`${task.id}: another runner took over the claim after its lease ran out, so this runner did not merge`, {
+      hint: `Give runners a longer lease (\`remote.lease_s\` in .agents/config.yaml); the work is on \`${taskBranchName(this.project, task)}\`.`,
+    });
+  }
+
+  /** Push the branch and give the task back (its claim deleted if still ours). */
+  async release(task: Task): Promise<void> {
+    if (!this.held.has(task.id)) return;
+    const h = await this.stopRenewing(task.id);
+    this.held.delete(task.id);
+    this.pushBranch(task);
+    if (!h.lost.signal.aborted) releaseClaim(this.project.root, this.settings.remote, h.claim);
+  }
+
+  /** Give back every claim still held (the run is ending). */
+  async releaseAll(): Promise<void> {
+    const tasks = new Map(loadTasksStrict(this.project.root).map((t) => [t.id, t]));
+    for (const id of [...this.held.keys()]) {
+      const t = tasks.get(id);
+      if (t) await this.release(t);
+    }
+  }
+
+  /** Whether other runners hold claims on tasks not done here, so waiting may make more ready. */
+  othersAtWork(skip: (id: string) => boolean): boolean {
+    const open = new Set(loadTasksStrict(this.project.root).filter((t) => t.status !== 'done' && t.status !== 'cancelled').map((t) => t.id));
+    return this.seen.some((c) => c.runner !== this.name && open.has(c.task) && !skip(c.task));
+  }
+
+  /** Commits on the local base the remote lacks (a review's): pushed, merging the remote's first on a lost race. */
+  publishBase(): void {
+    const base = this.project.config.base_branch;
+    for (let i = 0; i < MAX_PUSH_TRIES; i++) {
+      this.sync();
+      const head = refSha(this.project.root, `refs/heads/${base}`);
+      if (!head || head === refSha(this.project.root, `refs/remotes/${this.settings.remote}/${base}`)) return;
+      if (push(this.project.root, this.settings.remote, [{ src: head, dst: `refs/heads/${base}` }]).ok) return;
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

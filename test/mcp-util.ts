@@ -1,0 +1,51 @@
+/** Shared by the MCP tests: `baton mcp` as a child process, driven by the SDK's own client over stdio. */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { BIN, git, GIT_ENV, snapshotFiles } from './helpers/repo.js';
+
+export interface Connection {
+  client: Client;
+  stderr: () => string;
+  close: () => Promise<void>;
+}
+
+export async function connect(dir: string, args: string[] = []): Promise<Connection> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', ...args],
+    cwd: dir,
+    env: { ...(process.env as Record<string, string>), ...GIT_ENV },
+    stderr: 'pipe',
+  });
+  let err = '';
+  transport.stderr?.on('data', (d) => (err += d));
+  const client = new Client({ name: 'baton-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => err, close: () => client.close() };
+}
+
+export async function call(c: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+  return (await c.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+/** A tool call that must succeed; its structured content. */
+export async function data<T = Record<string, any>>(c: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const r = await call(c, name, args);
+  if (r.isError) throw new Error(`${name} failed: ${textOf(r)}`);
+  return r.structuredContent as T;
+}
+
+export function textOf(r: CallToolResult): string {
+  return r.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+}
+
+/** Everything under .agents/, the files git sees as changed, HEAD and the branch: the whole state a call could touch. */
+export function repoState(dir: string): { files: Record<string, string>; status: string; head: string; branch: string } {
+  return {
+    files: snapshotFiles(dir),
+    status: git(dir, ['status', '--porcelain', '--untracked-files=all']),
+    head: git(dir, ['rev-parse', 'HEAD']).trim(),
+    branch: git(dir, ['branch', '--show-current']).trim(),
+  };
+}
