@@ -65,8 +65,8 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-/** Commands that manage the hooks themselves, or run inside a git operation. */
-const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init']);
+/** Commands that manage the hooks themselves, run inside a git operation, or check them (doctor reports, --fix repairs). */
+const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init', 'doctor']);
 
 /** Commands that may call a model: they read keys from a `.env` at the repository root. */
 const MODEL_COMMANDS = new Set(['plan', 'review', 'run', 'auto', 'models']);
