@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
-// Figures: cold start, status/next/doctor at 100/1,000/5,000 tasks, prompt at 1,000 tasks
+// Figures: cold start, status/next/doctor/task show at 100/1,000/5,000 tasks, prompt at 1,000 tasks
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
 // a 1,000-task board, the hooks' cost per commit against the same commits without hooks, and
 // the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs).
+// Ends with the targets, each met or missed. `--quick`: fewer runs and sizes; `--strict`: exit 1 on a miss.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,21 +118,37 @@ function row(name, ms, base) {
   return `${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms ${(ms / base).toFixed(2).padStart(7)}x`;
 }
 
+/** The targets of issue 12, each checked in this run (ratios against `node -e 0` measured in the same run). */
+const TARGETS = [
+  { key: 'version', name: 'baton --version', limit: 1.2, unit: 'x node' },
+  { key: 'status100', name: 'baton status, 100 tasks', limit: 1.8, unit: 'x node' },
+  { key: 'show5000', name: 'baton task show, 5,000 tasks', limit: 1.5, unit: 'x node' },
+  { key: 'status5000', name: 'baton status, 5,000 tasks', limit: 200, unit: 'ms' },
+  { key: 'hook', name: 'hooks, added cost per commit', limit: 15, unit: 'ms' },
+];
+
 async function main() {
   if (!existsSync(BIN)) throw new Error('build first: npm run build');
-  const lines = [];
-  const print = (l) => { console.log(l); lines.push(l); };
+  const found = {};
+  const print = (l) => console.log(l);
   const base = measure(process.execPath, ['-e', '0'], ROOT).median;
   print(`baseline: node -e 0 = ${base.toFixed(1)} ms (median of ${RUNS}); ratios below are against it`);
   print('');
-  print(row('baton --version', measure(process.execPath, [BIN, '--version'], ROOT).median, base));
+  const version = measure(process.execPath, [BIN, '--version'], ROOT).median;
+  found.version = version / base;
+  print(row('baton --version', version, base));
   print(row('baton --help', measure(process.execPath, [BIN, '--help'], ROOT).median, base));
-  const sizes = QUICK ? [100, 1000] : [100, 1000, 5000];
+  const sizes = QUICK ? [100, 5000] : [100, 1000, 5000];
   for (const n of sizes) {
-    const { dir } = generateRepo(n);
-    for (const cmd of [['status'], ['next'], ['doctor']]) {
+    const { dir, ids } = generateRepo(n);
+    for (const cmd of [['status'], ['next'], ['doctor'], ['task', 'show', ids[Math.floor(n / 2)]]]) {
+      if (QUICK && cmd[0] === 'doctor') continue;
       const m = measure(process.execPath, [BIN, ...cmd], dir);
-      print(row(`baton ${cmd.join(' ')} (${n} tasks)`, m.median, base) + `   first run (no cache) ${m.first.toFixed(0)} ms`);
+      const label = cmd[0] === 'task' ? 'task show' : cmd.join(' ');
+      print(row(`baton ${label} (${n} tasks)`, m.median, base) + `   first run (no cache) ${m.first.toFixed(0)} ms`);
+      if (label === 'status' && n === 100) found.status100 = m.median / base;
+      if (label === 'status' && n === 5000) found.status5000 = m.median;
+      if (label === 'task show' && n === 5000) found.show5000 = m.median / base;
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -146,7 +163,7 @@ async function main() {
   if (existsSync(join(ROOT, 'dist', 'cli', 'prompt.js'))) {
     const { dir, ids } = generateRepo(1000, { memoryEntries: 20000 });
     const target = ids[ids.length - 1];
-    const m = measure(process.execPath, [BIN, 'prompt', target], dir, QUICK ? 2 : 5);
+    const m = measure(process.execPath, [BIN, 'prompt', target], dir, 5);
     print(row('baton prompt (1,000 tasks, 20,000 entries)', m.median, base));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -179,10 +196,24 @@ async function main() {
     const { benchHooks } = await import(hooksBench);
     const commits = QUICK ? 50 : 200;
     const r = await benchHooks({ commits });
+    found.hook = r.addedMsPerCommit;
     print('');
     print(`hooks: ${commits} commits without hooks ${r.baselineMsPerCommit.toFixed(1)} ms/commit, with hooks ${r.hooksMsPerCommit.toFixed(1)} ms/commit`);
     print(`hooks: added cost ${r.addedMsPerCommit.toFixed(1)} ms per commit (${(r.hooksMsPerCommit / r.baselineMsPerCommit).toFixed(2)}x a commit without hooks)`);
   }
+  print('');
+  print('targets (issue 12):');
+  let missed = 0;
+  for (const t of TARGETS) {
+    const v = found[t.key];
+    if (v === undefined) continue;
+    const met = v <= t.limit;
+    if (!met) missed++;
+    const shown = t.unit === 'ms' ? `${v.toFixed(1)} ms` : `${v.toFixed(2)}x`;
+    print(`  ${t.name.padEnd(34)} <= ${String(t.limit).padStart(4)} ${t.unit.padEnd(7)} ${shown.padStart(10)}   ${met ? 'met' : 'MISSED'}`);
+  }
+  print(missed ? `${missed} target${missed > 1 ? 's' : ''} missed (a loaded machine misses some; run again alone before you trust it)` : 'all targets met');
+  if (missed && process.argv.includes('--strict')) process.exitCode = 1;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, GIT_ENV, makeRepo, ok, read, tempDir, write } from './helpers/repo.js';
+import { pathWithout } from './helpers/path.js';
 import { clean, commitFile, commitRefs, expectExact, flush, short, taskRepo } from './hooks-util.js';
 
 const HUSKY_H = `#!/usr/bin/env sh
@@ -128,12 +129,13 @@ describe('never hurt a commit', () => {
 
     rmSync(join(dir, '.agents/memory'));
     git(dir, ['checkout', 'HEAD', '--', '.agents/memory']);
-    const stub = join(dir, '.git/hooks/pre-commit');
-    writeFileSync(stub, read(dir, '.git/hooks/pre-commit').replace(/^baton_node=.*$/m, "baton_node='/nonexistent/node'"));
+    // The node the hooks were installed with is gone, and no other is on PATH.
+    const env = join(dir, '.git/baton/hooks.env');
+    writeFileSync(env, read(dir, '.git/baton/hooks.env').replace(/^baton_node=.*$/m, "baton_node='/nonexistent/node'"));
     git(dir, ['commit', '-q', '--amend', '-m', 'Second, amended']);
     write(dir, 'c.txt', 'c\n');
     git(dir, ['add', 'c.txt']);
-    const r2 = spawnGit(dir, ['commit', '-q', '-m', 'Third']);
+    const r2 = spawnGit(dir, ['commit', '-q', '-m', 'Third'], { PATH: pathWithout('node', 'nodejs') });
     expect(r2.status).toBe(0);
     expect(r2.stderr.trim().split('\n')).toHaveLength(1);
     expect(r2.stderr).toContain('baton: pre-commit hook skipped');
@@ -142,6 +144,6 @@ describe('never hurt a commit', () => {
   });
 });
 
-function spawnGit(cwd: string, args: string[]) {
-  return spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' });
+function spawnGit(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...env }, encoding: 'utf8' });
 }

@@ -13,7 +13,7 @@ export default defineCommand({
     force: { type: 'boolean', default: false, describe: 'Replace a workflow that differs' },
     parallel: { type: 'number', default: 4, min: 1, describe: 'Default of the `max_parallel` input (jobs at once)' },
     'max-tasks': { type: 'number', default: 8, min: 1, describe: 'Default of the `max_tasks` input (tasks per run)' },
-    install: { type: 'string', default: 'npm install --global baton', describe: 'The command that installs baton on the runner' },
+    install: { type: 'string', default: 'npm install --global @baton-dev/baton', describe: 'The command that installs baton on the runner' },
   },
   examples: [
     ['$0 ci init github', 'write .github/workflows/baton.yml'],

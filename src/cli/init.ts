@@ -7,17 +7,19 @@ export default defineCommand({
   describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
   options: {
     hooks: { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' },
+    agents: { type: 'string', array: true, describe: 'Point these agents\' instruction files at the AGENTS.md section: claude, gemini, cursor, copilot (comma-separated)' },
     mcp: { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: "Also write this MCP client's configuration for `baton mcp`" },
   },
   examples: [
     ['$0 init', 'set up baton here (safe to run again)'],
     ['$0 init --no-hooks', 'without the git hooks'],
+    ['$0 init --agents claude,cursor', 'and point CLAUDE.md and .cursor/rules at the AGENTS.md section'],
     ['$0 init --mcp claude', 'and let Claude Code drive baton through MCP (.mcp.json)'],
   ],
   handler: async (argv) => {
     // An MCP client's file that cannot take baton's entry stops init before it writes anything.
     const writeMcp = argv.mcp?.length ? await (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
-    const result = initProject(cwdOf(argv));
+    const result = initProject(cwdOf(argv), { agents: argv.agents });
     let hooks: string[] = [];
     if (argv.hooks) {
       const { installHooks } = await import('../hook/install.js');
@@ -32,6 +34,7 @@ export default defineCommand({
     }
     for (const f of result.created) out(`created  ${f}`);
     for (const f of result.updated) out(`updated  ${f}`);
+    if (result.baseBranch) out(`base_branch: ${result.baseBranch.name} (${result.baseBranch.from}; change it with \`baton config set base_branch NAME\`)`);
     for (const h of hooks) out(`hook     ${h}`);
     out('\nNext: describe the goal in .agents/plan.md, then `baton task add "…"` or `baton plan --from REQUIREMENTS.md`.');
   },

@@ -33,6 +33,8 @@ const COMMANDS: Record<string, Loader> = {
   cost: () => import('./cost.js'),
   run: () => import('./run.js'),
   auto: () => import('./auto.js'),
+  config: () => import('./config.js'),
+  models: () => import('./models.js'),
   board: () => import('./board.js'),
   mcp: () => import('./mcp.js'),
   ci: () => import('./ci.js'),
@@ -63,6 +65,18 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+/** Commands that manage the hooks themselves, run inside a git operation, or check them (doctor reports, --fix repairs). */
+const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init', 'doctor']);
+
+/** Commands that may call a model: they read keys from a `.env` at the repository root. */
+const MODEL_COMMANDS = new Set(['plan', 'review', 'run', 'auto', 'models']);
+
+function cwdArg(args: readonly string[]): string {
+  const i = args.findIndex((a) => a === '-C' || a === '--cwd');
+  const eq = args.find((a) => a.startsWith('--cwd='));
+  return (i !== -1 ? args[i + 1] : eq?.slice('--cwd='.length)) ?? process.cwd();
+}
+
 /** `--json` anywhere before `--` (it is a global option, so `baton --json status` works too). */
 function wantsJson(args: readonly string[]): boolean {
   const end = args.indexOf('--');
@@ -73,7 +87,9 @@ export async function main(args: string[]): Promise<number> {
   quietOnClosedPipe();
   const asJson = wantsJson(args);
   const name = firstPositional(args);
+  if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
   try {
+    if (name && MODEL_COMMANDS.has(name)) (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
     if (name === 'completion') args = chooseShell(args);
   } catch (error) {
     return report(error, asJson);

@@ -7,7 +7,7 @@ import { resolveTask } from '../core/ids.js';
 import { STATUSES, type Task } from '../core/task.js';
 import { openProject } from '../project/context.js';
 import { addTasks, replaceTaskText, setTask } from '../project/tasks.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { loadTaskByRef, loadTasksStrict } from '../store/tasks.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
@@ -78,7 +78,7 @@ const show = defineCommand({
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
   examples: [['$0 task show 7f3a', 'a task by a prefix of its id']],
   handler: (argv) => {
-    const task = resolveTask(loadTasksStrict(openProject(cwdOf(argv)).root), String(argv.id));
+    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask);
     if (argv.json) return json(task);
     out(renderTask(task));
   },

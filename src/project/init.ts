@@ -6,7 +6,9 @@ import { DEFAULT_CONFIG_TEXT } from '../store/config.js';
 import { memoryHeader } from '../store/memory.js';
 import { agentsPaths } from '../store/paths.js';
 import { PLAN_TEMPLATE } from '../store/plan.js';
+import { commonGitDirOf, currentBranch } from '../git/gitdir.js';
 import { requireRepo } from './context.js';
+import { agentPointerFiles, parseAgents } from './init-agents.js';
 
 export const ATTRIBUTES_LINE = '.agents/memory/*.md merge=union';
 /** plan.md's task table is rebuilt on merge by baton's driver (git falls back to a normal merge where it is not installed). */
@@ -65,10 +67,29 @@ export interface InitResult {
   root: string;
   created: string[];
   updated: string[];
+  /** The base branch a new config.yaml was given, and where it came from. */
+  baseBranch?: { name: string; from: 'current branch' | 'origin/HEAD' | 'default' };
 }
 
-export function initProject(cwd: string): InitResult {
+/** The branch tasks start from: the current one, else the remote's default (origin/HEAD), else `main`. */
+export function detectBaseBranch(root: string): NonNullable<InitResult['baseBranch']> {
+  try {
+    const current = currentBranch(root);
+    if (current) return { name: current, from: 'current branch' };
+    const head = readFileSync(join(commonGitDirOf(root), 'refs', 'remotes', 'origin', 'HEAD'), 'utf8').trim();
+    if (head.startsWith('ref: refs/remotes/origin/')) return { name: head.slice('ref: refs/remotes/origin/'.length), from: 'origin/HEAD' };
+  } catch {
+    // no origin/HEAD: the default below
+  }
+  return { name: 'main', from: 'default' };
+}
+
+/** A branch name as a YAML scalar (quoted when YAML would read it as something else). */
+const yamlScalar = (s: string) => (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && !/^(true|false|null|yes|no|on|off|~|[0-9.eE+-]+)$/i.test(s) ? s : JSON.stringify(s));
+
+export function initProject(cwd: string, opts: { agents?: readonly string[] } = {}): InitResult {
   const root = requireRepo(cwd);
+  const agents = parseAgents(opts.agents ?? []);
   const paths = agentsPaths(root);
   const files = new Map<string, string>();
   const created: string[] = [];
@@ -79,7 +100,11 @@ export function initProject(cwd: string): InitResult {
       created.push(path.slice(root.length + 1));
     }
   };
-  ensure(paths.config, DEFAULT_CONFIG_TEXT);
+  let baseBranch: InitResult['baseBranch'];
+  if (!existsSync(paths.config)) {
+    baseBranch = detectBaseBranch(root);
+    ensure(paths.config, DEFAULT_CONFIG_TEXT.replace(/^base_branch: main$/m, `base_branch: ${yamlScalar(baseBranch.name)}`));
+  }
   ensure(paths.plan, PLAN_TEMPLATE);
   ensure(join(paths.tasks, 'README.md'), TASKS_README);
   ensure(paths.projectMemory, memoryHeader('project'));
@@ -109,7 +134,11 @@ export function initProject(cwd: string): InitResult {
     files.set(agentsMd, nextAgents);
     (agentsText ? updated : created).push('AGENTS.md');
   }
+  for (const [path, content] of agentPointerFiles(root, agents)) {
+    (existsSync(path) ? updated : created).push(path.slice(root.length + 1));
+    files.set(path, content);
+  }
   for (const [path, content] of files) writeFileAtomic(path, content);
   mkdirSync(paths.memory, { recursive: true });
-  return { root, created, updated };
+  return { root, created, updated, baseBranch };
 }

@@ -160,3 +160,29 @@ function yamlInline(value: unknown): string {
   return text.slice('---\nv: '.length, text.lastIndexOf('\n---')).trimEnd();
 }
 
+
+/**
+ * One task by id or unique prefix, reading only the file whose name holds
+ * that id (`T-7f3a-slug.md`), so `baton task show` costs the same at 5,000
+ * tasks as at 10. Anything the names cannot settle (no file by that name,
+ * several, a file whose id is not the one its name says) is left to
+ * `resolve` over every task, which gives the same answers and errors as before.
+ */
+export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Task[], ref: string) => T): T | Task {
+  const raw = ref.trim().toLowerCase();
+  const wanted = raw.startsWith('t-') ? `T-${raw.slice(2)}` : `T-${raw}`;
+  const dir = agentsPaths(root).tasks;
+  if (/^T-[0-9a-f]{1,16}$/.test(wanted) && existsSync(dir)) {
+    const names = readdirSync(dir).filter((n) => isTaskFileName(n) && n.startsWith(wanted));
+    const exact = names.filter((n) => n === `${wanted}.md` || n.startsWith(`${wanted}-`));
+    const only = exact.length === 1 ? exact[0] : names.length === 1 ? names[0] : undefined;
+    if (only) {
+      const path = `.agents/tasks/${only}`;
+      const { task } = parseTaskText(readFileSync(join(dir, only), 'utf8'), path);
+      if (task && (task.id === wanted || (!exact.length && task.id.startsWith(wanted))) && only.startsWith(`${task.id}`)) {
+        return { ...withoutBody(task), path, body: task.body }; // the key order loadTasks gives
+      }
+    }
+  }
+  return resolve(loadTasksStrict(root), ref);
+}
