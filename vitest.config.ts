@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // Most tests wait on git and CLI subprocesses, not on their own CPU: three files at once on a
+    // 2-core machine take the suite from ~285 s to ~160 s (measured, all passing).
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Several tests stop agents and model calls on purpose (timeouts, Ctrl-C); on a loaded 2-core CI
