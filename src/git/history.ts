@@ -50,7 +50,8 @@ export const tasks = {
     args: ['log', '--diff-filter=A', '--format=%H %P', '--', path],
     parse: (o) => {
       const first = lines(o.stdout).pop();
-      return first ? first.split(' ').slice(1) : [];
+      // A root commit has no parents: `%P` is empty, and an empty revision would make git fail.
+      return first ? first.split(' ').slice(1).filter(Boolean) : [];
     },
   }),
   gitPath: (name: string) => text(['rev-parse', '--path-format=absolute', '--git-path', name]),
