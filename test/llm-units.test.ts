@@ -8,7 +8,7 @@ import { roleSettings } from '../src/llm/settings.js';
 import { parseUsageEntry, summarizeUsage, usageEntry } from '../src/llm/usage.js';
 import { formatEntry } from '../src/core/memory.js';
 import { parseMemory } from '../src/store/memory.js';
-import { defaultConfig } from '../src/store/config.js';
+import { defaultConfig } from '../src/workspace/config.js';
 import { readReviewAnswer } from '../src/agents/reviewer.js';
 import { PLAN_SCHEMA } from '../src/agents/plan-schema.js';
 

@@ -15,7 +15,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { redact, REDACTED } from '../core/redact.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 
 export interface Hunk {
   oldStart: number;

@@ -5,7 +5,7 @@
  */
 import { BatonError } from '../core/errors.js';
 import type { Task } from '../core/task.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 import { apiExecutor } from './executors/api.js';
 import { commandExecutor } from './executors/command.js';
 import { PRESETS } from './executors/presets.js';

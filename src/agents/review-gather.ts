@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { topoOrder } from '../core/graph.js';
 import type { MemoryEntry } from '../core/memory.js';
 import type { Task } from '../core/task.js';
-import type { Project } from '../project/context.js';
-import { parseFrontMatter } from '../store/frontmatter.js';
+import type { Project } from '../workspace/context.js';
+import { parseFrontMatter } from '../workspace/frontmatter.js';
 import { parseMemory, readAllMemory } from '../store/memory.js';
 import { showFile, unmergedBranches } from '../git/task-branch.js';
-import { taskBranchName } from '../project/task-checkout.js';
-import { readPlan } from '../store/plan.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { taskBranchName } from '../tasks/checkout.js';
+import { readPlan } from '../tasks/plan.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { summarizeUsage, type CostReport } from '../llm/usage.js';
 
 export interface ReviewRecord {

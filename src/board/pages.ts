@@ -2,7 +2,7 @@
 import type { MemoryEntry } from '../core/memory.js';
 import { STATUSES } from '../core/task.js';
 import { parseUsageEntry, type CostReport } from '../llm/usage.js';
-import { commitEntryFiles } from '../project/task-checkout.js';
+import { commitEntryFiles } from '../tasks/checkout.js';
 import { costChart, type CostPoint } from './cost-chart.js';
 import type { Board, BoardTask, Review } from './data.js';
 import type { TaskDetail } from './detail.js';

@@ -1,4 +1,4 @@
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { readAllMemory } from '../store/memory.js';
 import { summarizeUsage, type CostLine } from '../llm/usage.js';
 import { parseSince, SINCE_DESCRIBE } from '../core/since.js';

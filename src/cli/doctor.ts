@@ -1,6 +1,6 @@
 import { formatProblem } from '../core/errors.js';
-import { openProject } from '../project/context.js';
-import { doctor, type DoctorCheck } from '../project/doctor.js';
+import { openProject } from '../workspace/context.js';
+import { doctor, type DoctorCheck } from '../workflow/doctor.js';
 import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';

@@ -1,5 +1,5 @@
-import { openProject } from '../project/context.js';
-import { doneTask } from '../project/done.js';
+import { openProject } from '../workspace/context.js';
+import { doneTask } from '../workflow/done.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 

@@ -87,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
   quietOnClosedPipe();
   const asJson = wantsJson(args);
   const name = firstPositional(args);
-  if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
+  if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../git-hooks/refresh.js')).refreshStaleHooks(cwdArg(args));
   try {
     if (name && MODEL_COMMANDS.has(name)) (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
     if (name === 'completion') args = chooseShell(args);

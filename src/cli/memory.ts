@@ -1,11 +1,11 @@
-import { openProject } from '../project/context.js';
-import { memoryId, searchMemory } from '../project/memory-query.js';
+import { openProject } from '../workspace/context.js';
+import { memoryId, searchMemory } from '../workflow/memory-query.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { SINCE_DESCRIBE } from '../core/since.js';
 
 // Kept importable from here: tests and older callers use it.
-export { filterEntries, type MemoryFilter } from '../project/memory-query.js';
+export { filterEntries, type MemoryFilter } from '../workflow/memory-query.js';
 
 const show = defineCommand({
   command: '$0 [id]',

@@ -24,7 +24,7 @@ export async function readInput(cwd: string, file: string, what: string): Promis
 
 /** Run a model call with Ctrl-C wired to abort it and a spinner while it waits. */
 export async function withModel<T>(json: boolean, run: (opts: ModelOptions) => Promise<T>): Promise<T> {
-  const { spinner } = await import('../llm/progress.js');
+  const { spinner } = await import('./render/progress.js');
   const spin = spinner({ json });
   const controller = new AbortController();
   const onInt = () => controller.abort();

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, err, json, out } from './output.js';
 import { forTerminal } from '../core/terminal.js';

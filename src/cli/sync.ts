@@ -1,4 +1,4 @@
-import { requireRepo } from '../project/context.js';
+import { requireRepo } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 

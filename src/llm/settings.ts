@@ -3,7 +3,7 @@
  * Pure (the environment is passed in), so tests and the CLI resolve the same way.
  */
 import { BatonError } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 
 export interface RoleSettings {
   role: string;

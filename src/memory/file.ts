@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { redact } from '../core/redact.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
-import { agentsPaths } from '../store/paths.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
+import { agentsPaths } from '../workspace/paths.js';
 import { gitDirOf } from '../git/gitdir.js';
 
 export interface MemoryFile {

@@ -8,8 +8,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { currentBranch } from '../git/gitdir.js';
 import { commitsBefore, listCommits, resolveCommit } from '../git/history.js';
-import { readConfig, type Config } from '../store/config.js';
-import { agentsPaths } from '../store/paths.js';
+import { readConfig, type Config } from '../workspace/config.js';
+import { agentsPaths } from '../workspace/paths.js';
 import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
 import { memoryIdsInHistory, restoreMemory } from './restore.js';

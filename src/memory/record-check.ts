@@ -8,12 +8,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Problem } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 import { gitDirOf } from '../git/gitdir.js';
 import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
-import type { DoctorCheck } from '../project/doctor.js';
-import { shortSha } from '../hook/package.js';
+import type { DoctorCheck } from '../workflow/doctor.js';
+import { shortSha } from '../workspace/package.js';
 import { memoryPath, parseMemory } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
@@ -32,7 +32,7 @@ export const recordCheck: DoctorCheck = async (project, opts = {}) => {
     if (rebuilt) opts.fixed?.push('.agents/memory: rebuilt from history (`baton memory rebuild`)');
   }
   if (first.some((p) => p.message.startsWith('hook '))) {
-    const { installHooks } = await import('../hook/install.js');
+    const { installHooks } = await import('../git-hooks/install.js');
     await installHooks(project.root);
     opts.fixed?.push('git hooks: reinstalled');
   }
@@ -104,7 +104,7 @@ function baseProblems(root: string, base: string, found: string | undefined): Pr
 }
 
 async function hookProblems(root: string): Promise<{ installed: boolean; problems: Problem[] }> {
-  const { hooksStatus } = await import('../hook/install.js');
+  const { hooksStatus } = await import('../git-hooks/install.js');
   const status = await hooksStatus(root);
   const ours = status.hooks.filter((h) => h.state === 'installed');
   // No baton hook at all: the project chose `--no-hooks`, and `baton done` backfills.

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitDirOf } from '../git/gitdir.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
 import { redact } from '../core/redact.js';

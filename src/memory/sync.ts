@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitDirOf } from '../git/gitdir.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { memoryHeader, memoryPath, parseMemory } from './file.js';
-import { packageRoot, shortSha } from '../hook/package.js';
+import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
 

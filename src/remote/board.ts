@@ -7,8 +7,8 @@
 import type { Status, Task } from '../core/task.js';
 import { catFiles } from '../git/branches.js';
 import { gitRun } from '../git/task-branch.js';
-import type { Project } from '../project/context.js';
-import { parseTaskText } from '../store/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { parseTaskText } from '../tasks/task-files.js';
 import { isExpired } from './claims.js';
 import { fetchShared } from './sync.js';
 

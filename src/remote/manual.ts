@@ -8,8 +8,8 @@
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import type { Task } from '../core/task.js';
-import type { Project } from '../project/context.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { isExpired, type Claim } from './claims.js';
 import { RemoteRunner } from './runner.js';
 import { remoteName, remoteSettings } from './settings.js';

@@ -8,10 +8,10 @@
 import type { Task } from '../core/task.js';
 import { gitRun, mergeConflicts, mergeInto } from '../git/task-branch.js';
 import { BatonError } from '../core/errors.js';
-import type { Project } from '../project/context.js';
-import { doneTask } from '../project/done.js';
-import { checkoutOf, taskBranchName } from '../project/task-checkout.js';
-import { refreshPlanFile } from '../project/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { doneTask } from '../workflow/done.js';
+import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
+import { refreshPlanFile } from '../tasks/write.js';
 
 export interface Finisher {
   /** Once: the task closed on its branch. */

@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { BatonError } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 
 export interface RemoteSettings {
   remote: string;

@@ -5,7 +5,7 @@
  * apply go back to the model with the error, a bounded number of times.
  */
 import { roleSettings } from '../../llm/settings.js';
-import type { Config } from '../../store/config.js';
+import type { Config } from '../../workspace/config.js';
 import { applyEdits, EditError, fileContents, parseAnswer } from '../edits.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitDirOf } from '../../git/gitdir.js';
-import { writeFileAtomic } from '../../store/atomic.js';
+import { writeFileAtomic } from '../../workspace/atomic.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 import { DEFAULT_TIMEOUT_S, type CommandSpec } from './presets.js';
 

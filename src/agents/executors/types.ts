@@ -1,5 +1,5 @@
 /** What every executor (model through the API, or an agent CLI) is given and gives back. */
-import type { Config } from '../../store/config.js';
+import type { Config } from '../../workspace/config.js';
 import type { Task } from '../../core/task.js';
 import type { Usage } from '../../llm/usage.js';
 

@@ -5,12 +5,12 @@ import { BatonError, type Problem } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { ENTRY_KINDS } from '../core/memory.js';
 import { TASK_ID_RE } from '../core/task.js';
-import { readConfig } from '../store/config.js';
+import { readConfig } from '../workspace/config.js';
 import { parseMemory } from '../store/memory.js';
-import { BEGIN_MARKER, END_MARKER } from '../store/plan.js';
-import { loadTasks } from '../store/tasks.js';
-import type { Project } from './context.js';
-import { refreshPlanFile } from './tasks.js';
+import { BEGIN_MARKER, END_MARKER } from '../tasks/plan.js';
+import { loadTasks } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { refreshPlanFile } from '../tasks/write.js';
 
 export interface DoctorReport {
   problems: Problem[];

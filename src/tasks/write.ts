@@ -6,12 +6,12 @@ import { graphProblems } from '../core/graph.js';
 import { newTaskId, resolveTask } from '../core/ids.js';
 import { isStatus, oneLineTitle, STATUSES, taskFileName, type Task } from '../core/task.js';
 import { CONTROL_RE, firstControl } from '../core/terminal.js';
-import { withLockSync, writeFileAtomic, writeFilesAtomic } from '../store/atomic.js';
-import { setFrontMatterFields } from '../store/frontmatter.js';
-import { readPlan, withTaskBlock } from '../store/plan.js';
-import { loadTasks, loadTasksStrict, parseTaskText, renderTaskFile, tasksInvalid } from '../store/tasks.js';
+import { withLockSync, writeFileAtomic, writeFilesAtomic } from '../workspace/atomic.js';
+import { setFrontMatterFields } from '../workspace/frontmatter.js';
+import { readPlan, withTaskBlock } from './plan.js';
+import { loadTasks, loadTasksStrict, parseTaskText, renderTaskFile, tasksInvalid } from './task-files.js';
 import { gitDirOf } from '../git/gitdir.js';
-import { onTaskBranch, type Project } from './context.js';
+import { onTaskBranch, type Project } from '../workspace/context.js';
 
 export interface NewTask {
   title: string;

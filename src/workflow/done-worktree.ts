@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import { changedTrackedFiles, gitRun } from '../git/task-branch.js';
 import { untrackedFiles } from '../git/worktree-state.js';
-import type { Project } from './context.js';
+import type { Project } from '../workspace/context.js';
 
 /**
  * The worktree goes only when nothing in it would be lost: never `--force`.

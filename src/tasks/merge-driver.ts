@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isStatus, type Task } from '../core/task.js';
-import { blockRows, withoutTaskBlock, withTaskBlock, type BlockRow } from '../store/plan.js';
+import { blockRows, withoutTaskBlock, withTaskBlock, type BlockRow } from './plan.js';
 import { gitRun } from '../git/task-branch.js';
-import { packageRoot } from './package.js';
+import { packageRoot } from '../workspace/package.js';
 
 export const DRIVER_NAME = 'baton-plan';
 export const PLAN_ATTRIBUTE = `.agents/plan.md merge=${DRIVER_NAME}`;

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Status, Task } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
-import type { Project } from './context.js';
-import { parseTaskText } from '../store/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { parseTaskText } from './task-files.js';
 
 export interface InFlight {
   id: string;

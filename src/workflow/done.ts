@@ -15,17 +15,17 @@ import {
   branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../store/memory.js';
-import { agentsPaths, rel } from '../store/paths.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { agentsPaths, rel } from '../workspace/paths.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, failingLines, runChecks, type CheckResult } from './checks.js';
-import { safeBranch, type Project } from './context.js';
+import { safeBranch, type Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
-import { withCheckoutLock } from './pid-lock.js';
+import { withCheckoutLock } from '../workspace/pid-lock.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
 import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
-import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from './task-checkout.js';
-import { refreshPlanFile, updateTask } from './tasks.js';
+import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
+import { refreshPlanFile, updateTask } from '../tasks/write.js';
 
 export interface DoneOptions {
   merge?: boolean;

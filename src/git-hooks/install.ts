@@ -14,11 +14,11 @@
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { commonGitDir, gitPath } from '../git/history.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
-import { rel } from '../store/paths.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
+import { rel } from '../workspace/paths.js';
 import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
-import { installMergeDriver, uninstallMergeDriver } from './merge-plan.js';
-import { HOOK_NAMES, packageRoot, type HookName } from './package.js';
+import { installMergeDriver, uninstallMergeDriver } from '../tasks/merge-driver.js';
+import { HOOK_NAMES, packageRoot, type HookName } from '../workspace/package.js';
 
 const MARKER = '# baton-hook';
 /** The sh scripts a stub sources; copied into the git dir as a last resort. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { unstage } from '../git/undo.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 
 /** What to take back, in the order the steps were done; `runUndo` runs them newest first. */
 export type UndoList = (() => void)[];

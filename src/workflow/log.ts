@@ -13,14 +13,14 @@ import type { Status } from '../core/task.js';
 import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
 import { REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../store/memory.js';
-import { agentsPaths } from '../store/paths.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import type { Project } from './context.js';
+import { agentsPaths } from '../workspace/paths.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
-import { withCheckoutLock } from './pid-lock.js';
+import { withCheckoutLock } from '../workspace/pid-lock.js';
 import { ownPaths } from './start.js';
-import { checkoutOf, taskBranchName } from './task-checkout.js';
-import { updateTask } from './tasks.js';
+import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
+import { updateTask } from '../tasks/write.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
 
 export interface LogInput {

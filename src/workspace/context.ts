@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { BatonError } from '../core/errors.js';
 import { findRepoRoot, currentBranch } from '../git/gitdir.js';
-import { defaultConfig, readConfig, type Config } from '../store/config.js';
-import { agentsPaths } from '../store/paths.js';
+import { defaultConfig, readConfig, type Config } from './config.js';
+import { agentsPaths } from './paths.js';
 
 export interface Project {
   root: string;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commonGitDirOf, findRepoRoot } from '../git/gitdir.js';
-import { HOOK_NAMES, packageRoot } from './package.js';
+import { HOOK_NAMES, packageRoot } from '../workspace/package.js';
 
 interface ManifestLike {
   dir: string;

@@ -3,7 +3,7 @@
  * terminal; silent with `--json` or when stderr is not a TTY. Retry and
  * repair notices are printed as lines (except with `--json`) since they explain a wait.
  */
-import type { Progress } from './client.js';
+import type { Progress } from '../../llm/client.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

@@ -3,7 +3,7 @@
  * place (waiting, running, checking, merged, failed); otherwise one plain
  * line per change, which reads well in CI logs and files.
  */
-import { forTerminal } from '../core/terminal.js';
+import { forTerminal } from '../../core/terminal.js';
 
 export type TaskState = 'waiting' | 'starting' | 'running' | 'checking' | 'logging' | 'merging' | 'merged' | 'done' | 'failed' | 'partial' | 'interrupted' | 'skipped';
 

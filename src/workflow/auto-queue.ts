@@ -1,9 +1,9 @@
 /** Which tasks `baton auto` takes next, and why the others are not done: read from the files. */
 import { nextTasks } from '../core/graph.js';
 import type { Task } from '../core/task.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { branchState, openFollowUps, type BranchState } from './auto-steps.js';
-import type { Project } from './context.js';
+import type { Project } from '../workspace/context.js';
 
 export interface Candidate {
   task: Task;

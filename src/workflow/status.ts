@@ -5,10 +5,10 @@ import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
 import type { MemoryEntry } from '../core/memory.js';
 import { STATUSES, type Status, type Task } from '../core/task.js';
 import { readMemory } from '../store/memory.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import type { Project } from './context.js';
-import { inFlight, type InFlight } from './in-flight.js';
-import { commitEntryFiles, isBookkeeping } from './task-checkout.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { inFlight, type InFlight } from '../tasks/in-flight.js';
+import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
 
 export interface TaskSummary {
   id: string;

@@ -17,14 +17,14 @@ import {
 import { adoptPendingPrompt } from '../prompt/pending.js';
 import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
 import { appendMemory, readMemory } from '../store/memory.js';
-import { agentsPaths, rel } from '../store/paths.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import type { Project } from './context.js';
-import { safeBranch } from './context.js';
-import { checkoutOf, taskBranchName, worktreePath } from './task-checkout.js';
-import { updateTask } from './tasks.js';
+import { agentsPaths, rel } from '../workspace/paths.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { safeBranch } from '../workspace/context.js';
+import { checkoutOf, taskBranchName, worktreePath } from '../tasks/checkout.js';
+import { updateTask } from '../tasks/write.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
-import { withCheckoutLock } from './pid-lock.js';
+import { withCheckoutLock } from '../workspace/pid-lock.js';
 
 export interface StartOptions {
   /** Work in a separate worktree instead of switching this checkout. */

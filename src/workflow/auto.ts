@@ -16,11 +16,11 @@ import { topoOrder } from '../core/graph.js';
 import type { Outcome } from '../core/memory.js';
 import type { Task } from '../core/task.js';
 import type { RemoteRunner } from '../remote/runner.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import type { Display } from './auto-display.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Display } from '../cli/render/auto-display.js';
 import { candidates, leftOver, type Candidate } from './auto-queue.js';
 import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd } from './auto-steps.js';
-import type { Project } from './context.js';
+import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 
 export interface AutoOptions {

@@ -9,9 +9,9 @@ import type { MemoryEntry } from '../core/memory.js';
 import { slugify, type Task } from '../core/task.js';
 import { branchCommits, branchExists, listWorktrees, showFile, trailerCommits, type CommitRecord } from '../git/task-branch.js';
 import { parseMemory, readMemory } from '../store/memory.js';
-import { rel } from '../store/paths.js';
-import { parseTaskText } from '../store/tasks.js';
-import { safeBranch, type Project } from './context.js';
+import { rel } from '../workspace/paths.js';
+import { parseTaskText } from './task-files.js';
+import { safeBranch, type Project } from '../workspace/context.js';
 
 export function taskBranchName(project: Project, task: Pick<Task, 'id' | 'title' | 'branch'>): string {
   return task.branch ?? `${project.config.branch_prefix}${task.id}-${slugify(task.title)}`;

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, parseDocument } from 'yaml';
 import { BatonError } from '../core/errors.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { DEFAULT_CONFIG_TEXT, parseConfig, type Config } from '../store/config.js';
-import { agentsPaths, rel } from '../store/paths.js';
+import { writeFileAtomic } from './atomic.js';
+import { DEFAULT_CONFIG_TEXT, parseConfig, type Config } from './config.js';
+import { agentsPaths, rel } from './paths.js';
 
 const TOP_KEYS = ['base_branch', 'branch_prefix', 'worktree_dir', 'worktree_setup', 'context_budget', 'record_off_task_commits', 'models', 'executors', 'prices'];
 

@@ -9,11 +9,11 @@ import { resolveTask } from '../core/ids.js';
 import type { MemoryEntry } from '../core/memory.js';
 import { redact } from '../core/redact.js';
 import { onPath } from '../prompt/clipboard.js';
-import { checkboxes, findSection } from '../store/markdown.js';
+import { checkboxes, findSection } from '../tasks/markdown.js';
 import { gitRun } from '../git/task-branch.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import type { Project } from './context.js';
-import { isBookkeeping, taskBranchName, taskCommits, taskState } from './task-checkout.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { isBookkeeping, taskBranchName, taskCommits, taskState } from '../tasks/checkout.js';
 
 export interface PullRequestDraft {
   id: string;

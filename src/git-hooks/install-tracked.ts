@@ -7,7 +7,7 @@
  */
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 import { gitRun } from '../git/task-branch.js';
 
 export const TRACKED_MARKER = '# added by `baton hooks install`';

@@ -14,11 +14,11 @@ import { executorFor } from '../agents/implementer.js';
 import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/types.js';
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
-import { openProject, type Project } from './context.js';
-import { acquirePidLock } from './pid-lock.js';
+import { openProject, type Project } from '../workspace/context.js';
+import { acquirePidLock } from '../workspace/pid-lock.js';
 import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
 import { flushHookQueue } from './flush-queue.js';
 

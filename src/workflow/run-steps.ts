@@ -10,8 +10,8 @@ import type { Task } from '../core/task.js';
 import { commitPaths, gitRun } from '../git/task-branch.js';
 import type { Report } from '../prompt/report.js';
 import { appendMemory } from '../store/memory.js';
-import { agentsPaths } from '../store/paths.js';
-import type { Project } from './context.js';
+import { agentsPaths } from '../workspace/paths.js';
+import type { Project } from '../workspace/context.js';
 import { logTask, reportToLog } from './log.js';
 import { ownPaths, startTask } from './start.js';
 

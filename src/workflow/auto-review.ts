@@ -4,7 +4,7 @@
  * attempts are logged), summarized for the progress display.
  */
 import { reviewWithModel as review } from '../agents/reviewer.js';
-import type { Project } from './context.js';
+import type { Project } from '../workspace/context.js';
 
 export interface AutoReview {
   id: string;

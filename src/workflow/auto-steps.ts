@@ -9,14 +9,14 @@ import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmer
 import { parseUsageEntry } from '../llm/usage.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../store/memory.js';
-import { rel } from '../store/paths.js';
-import { loadTasksStrict, parseTaskText } from '../store/tasks.js';
-import type { Display } from './auto-display.js';
-import { safeBranch, type Project } from './context.js';
+import { rel } from '../workspace/paths.js';
+import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
+import type { Display } from '../cli/render/auto-display.js';
+import { safeBranch, type Project } from '../workspace/context.js';
 import { doneTask } from './done.js';
 import { flushHookQueue } from './flush-queue.js';
-import { acquirePidLock } from './pid-lock.js';
-import { taskBranchName } from './task-checkout.js';
+import { acquirePidLock } from '../workspace/pid-lock.js';
+import { taskBranchName } from '../tasks/checkout.js';
 
 /** One `baton auto` per repository: a second one would race the first for tasks and merges. */
 export function acquireRunLock(project: Project): () => void {

@@ -7,8 +7,8 @@ import { resolveTask } from '../core/ids.js';
 import { parseSince } from '../core/since.js';
 import type { MemoryEntry } from '../core/memory.js';
 import { readAllMemory, readMemory } from '../store/memory.js';
-import { loadTasks } from '../store/tasks.js';
-import type { Project } from './context.js';
+import { loadTasks } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
 
 /** `T-7f`, `7f3a` or `project` → the memory file's id. */
 export function memoryId(project: Project, ref: string): string {

@@ -1,13 +1,13 @@
 /** `baton init`: the `.agents/` folder, `.gitattributes`, the AGENTS.md section. */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/atomic.js';
-import { DEFAULT_CONFIG_TEXT } from '../store/config.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+import { DEFAULT_CONFIG_TEXT } from '../workspace/config.js';
 import { memoryHeader } from '../store/memory.js';
-import { agentsPaths } from '../store/paths.js';
-import { PLAN_TEMPLATE } from '../store/plan.js';
+import { agentsPaths } from '../workspace/paths.js';
+import { PLAN_TEMPLATE } from '../tasks/plan.js';
 import { commonGitDirOf, currentBranch } from '../git/gitdir.js';
-import { requireRepo } from './context.js';
+import { requireRepo } from '../workspace/context.js';
 import { agentPointerFiles, parseAgents } from './init-agents.js';
 
 export const ATTRIBUTES_LINE = '.agents/memory/*.md merge=union';

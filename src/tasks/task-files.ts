@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, type Task } from '../core/task.js';
 import { gitDirOf } from '../git/gitdir.js';
-import { writeFileAtomic } from './atomic.js';
-import { parseFrontMatter, setFrontMatterFields } from './frontmatter.js';
-import { agentsPaths } from './paths.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
+import { agentsPaths } from '../workspace/paths.js';
 
 export interface TaskSet {
   tasks: Task[];
