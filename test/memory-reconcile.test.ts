@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { filterEntries } from '../src/cli/memory.js';
 import { parseCommitRefs } from '../src/git/history.js';
-import { reconcileMemory } from '../src/hook/reconcile.js';
-import { parseMemory } from '../src/store/memory.js';
+import { reconcileMemory } from '../src/memory/reconcile.js';
+import { parseMemory } from '../src/memory/file.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

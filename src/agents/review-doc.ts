@@ -1,5 +1,5 @@
 /** The review file (`reviews/R-<n>.md`) and the memory entries a review leaves. Pure. */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { renderTaskFile } from '../tasks/task-files.js';
 import type { Flag, ReviewInput } from './review-gather.js';

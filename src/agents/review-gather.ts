@@ -6,11 +6,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topoOrder } from '../core/graph.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import type { Project } from '../workspace/context.js';
 import { parseFrontMatter } from '../workspace/frontmatter.js';
-import { parseMemory, readAllMemory } from '../store/memory.js';
+import { parseMemory, readAllMemory } from '../memory/file.js';
 import { showFile, unmergedBranches } from '../git/task-branch.js';
 import { taskBranchName } from '../tasks/checkout.js';
 import { readPlan } from '../tasks/plan.js';

@@ -1,5 +1,5 @@
 /** `baton cost` over time: the running total of recorded model spend as an inline SVG line chart. */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { parseUsageEntry } from '../llm/usage.js';
 import { esc } from './html.js';
 

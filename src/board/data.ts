@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isReady, topoOrder } from '../core/graph.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { listWorktrees, unmergedBranches } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';

@@ -1,5 +1,5 @@
 /** The board's pages as HTML strings: the plan, a task, the reviews, the cost. Pure. */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
 import { parseUsageEntry, type CostReport } from '../llm/usage.js';
 import { commitEntryFiles } from '../tasks/checkout.js';

@@ -9,7 +9,7 @@ import { BatonError } from '../core/errors.js';
 import { TASK_ID_RE } from '../core/task.js';
 import { summarizeUsage } from '../llm/usage.js';
 import type { Project } from '../workspace/context.js';
-import { readAllMemory } from '../store/memory.js';
+import { readAllMemory } from '../memory/file.js';
 import { costPoints } from './cost-chart.js';
 import { readBoard, readReviews, type Board } from './data.js';
 import { taskDetail } from './detail.js';

@@ -1,5 +1,5 @@
 import { openProject } from '../workspace/context.js';
-import { readAllMemory } from '../store/memory.js';
+import { readAllMemory } from '../memory/file.js';
 import { summarizeUsage, type CostLine } from '../llm/usage.js';
 import { parseSince, SINCE_DESCRIBE } from '../core/since.js';
 import { defineCommand } from './command.js';

@@ -18,7 +18,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv), { lenientConfig: true });
-    const { memoryCheck } = await import('../hook/doctor-check.js');
+    const { memoryCheck } = await import('../memory/doctor-check.js');
     const checks: DoctorCheck[] = [memoryCheck];
     const report = await doctor(project, { fix: argv.fix, checks });
     const errors = report.problems.filter((p) => p.severity === 'error').length;

@@ -52,7 +52,7 @@ const flush = defineCommand({
     stage: { type: 'boolean', default: false, describe: 'Stage the memory files it writes' },
   },
   handler: async (argv) => {
-    const { flushQueue } = await import('../hook/flush.js');
+    const { flushQueue } = await import('../memory/flush.js');
     const n = await flushQueue(requireRepo(cwdOf(argv)), { stage: argv.stage });
     if (argv.json) return json({ changed: n });
     out(`${n} memory entr${n === 1 ? 'y' : 'ies'} written`);

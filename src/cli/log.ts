@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import { OUTCOMES, type Outcome } from '../core/memory.js';
+import { OUTCOMES, type Outcome } from '../memory/entry.js';
 import { openProject } from '../workspace/context.js';
 import { logTask, reportMissingOutcome, reportToLog, type LogInput } from '../workflow/log.js';
 import { parseReport } from '../prompt/report.js';

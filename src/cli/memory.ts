@@ -36,7 +36,7 @@ const rebuild = defineCommand({
   examples: [['$0 memory rebuild', 'repair every task\'s commit entries from git history']],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const { rebuildMemory } = await import('../hook/rebuild.js');
+    const { rebuildMemory } = await import('../memory/rebuild.js');
     const results = await rebuildMemory(project.root, argv.id ? memoryId(project, argv.id) : undefined);
     if (argv.json) return json({ results: results.map(({ path: _path, ...r }) => r) });
     const changed = results.filter((r) => r.added + r.replaced + r.removed);

@@ -33,7 +33,6 @@
 export { createModel, usageLine, type ChatMessage, type ChatResult, type ChatJsonOptions, type Model, type ModelOptions, type Progress } from './client.js';
 export { extractJson } from './json-text.js';
 export { costOf, priceOf, DEFAULT_PRICES } from './prices.js';
-export { spinner } from '../cli/render/progress.js';
 export { coerce, validateSchema, type JsonSchema } from './schema.js';
 export { roleSettings, type RoleSettings } from './settings.js';
 export { recordUsage, parseUsageEntry, summarizeUsage, usageEntry, type Usage, type CostReport } from './usage.js';

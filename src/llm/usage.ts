@@ -10,8 +10,8 @@
  *
  * No `openai` import here: `baton cost` reads these without loading the SDK.
  */
-import { isoNow, type MemoryEntry } from '../core/memory.js';
-import { appendMemory } from '../store/memory.js';
+import { isoNow, type MemoryEntry } from '../memory/entry.js';
+import { appendMemory } from '../memory/file.js';
 
 export interface Usage {
   role: string;

@@ -4,7 +4,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
-import { OUTCOMES } from '../core/memory.js';
+import { OUTCOMES } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
 import { status, task as taskShape, taskData } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';

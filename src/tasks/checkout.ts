@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { slugify, type Task } from '../core/task.js';
 import { branchCommits, branchExists, listWorktrees, showFile, trailerCommits, type CommitRecord } from '../git/task-branch.js';
-import { parseMemory, readMemory } from '../store/memory.js';
+import { parseMemory, readMemory } from '../memory/file.js';
 import { rel } from '../workspace/paths.js';
 import { parseTaskText } from './task-files.js';
 import { safeBranch, type Project } from '../workspace/context.js';

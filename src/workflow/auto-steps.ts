@@ -3,12 +3,12 @@
  * base with the plan committed, reading each task's branch, merging, reviewing.
  */
 import { BatonError } from '../core/errors.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
 import { parseUsageEntry } from '../llm/usage.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
-import { parseMemory, readMemory } from '../store/memory.js';
+import { parseMemory, readMemory } from '../memory/file.js';
 import { rel } from '../workspace/paths.js';
 import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
 import type { Display } from '../cli/render/auto-display.js';

@@ -13,7 +13,7 @@
 import { executorFor } from '../agents/implementer.js';
 import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
-import type { Outcome } from '../core/memory.js';
+import type { Outcome } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import type { RemoteRunner } from '../remote/runner.js';
 import { loadTasksStrict } from '../tasks/task-files.js';

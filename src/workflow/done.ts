@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import { isoNow, type MemoryEntry } from '../core/memory.js';
+import { isoNow, type MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import {
   branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
-import { appendMemory, readMemory } from '../store/memory.js';
+import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, failingLines, runChecks, type CheckResult } from './checks.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { DEFAULT_CONFIG_TEXT } from '../workspace/config.js';
-import { memoryHeader } from '../store/memory.js';
+import { memoryHeader } from '../memory/file.js';
 import { agentsPaths } from '../workspace/paths.js';
 import { PLAN_TEMPLATE } from '../tasks/plan.js';
 import { commonGitDirOf, currentBranch } from '../git/gitdir.js';

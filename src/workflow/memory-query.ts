@@ -5,8 +5,8 @@
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { parseSince } from '../core/since.js';
-import type { MemoryEntry } from '../core/memory.js';
-import { readAllMemory, readMemory } from '../store/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
+import { readAllMemory, readMemory } from '../memory/file.js';
 import { loadTasks } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import { onPath } from '../prompt/clipboard.js';
 import { checkboxes, findSection } from '../tasks/markdown.js';

@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isoNow, type MemoryEntry, type Outcome } from '../core/memory.js';
+import { isoNow, type MemoryEntry, type Outcome } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { commitPaths, gitRun } from '../git/task-branch.js';
 import type { Report } from '../prompt/report.js';
-import { appendMemory } from '../store/memory.js';
+import { appendMemory } from '../memory/file.js';
 import { agentsPaths } from '../workspace/paths.js';
 import type { Project } from '../workspace/context.js';
 import { logTask, reportToLog } from './log.js';

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import { isoNow, type MemoryEntry, type Outcome } from '../core/memory.js';
+import { isoNow, type MemoryEntry, type Outcome } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { executorFor } from '../agents/implementer.js';
 import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/types.js';

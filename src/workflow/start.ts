@@ -9,14 +9,14 @@ import { join, relative } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { waitingOn } from '../core/graph.js';
 import { resolveTask } from '../core/ids.js';
-import { isoNow } from '../core/memory.js';
+import { isoNow } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import {
   addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { adoptPendingPrompt } from '../prompt/pending.js';
 import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
-import { appendMemory, readMemory } from '../store/memory.js';
+import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';

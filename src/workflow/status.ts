@@ -2,9 +2,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES, type Status, type Task } from '../core/task.js';
-import { readMemory } from '../store/memory.js';
+import { readMemory } from '../memory/file.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from '../tasks/in-flight.js';
