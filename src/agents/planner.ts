@@ -15,7 +15,7 @@ import { readPlan, withTaskBlock } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { coerce, validateSchema } from '../llm/schema.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
-import type { Usage } from '../llm/usage.js';
+import type { Usage } from '../memory/usage.js';
 import { parseAnswer } from './answer.js';
 import { planWithSections } from './plan-doc.js';
 import { PLAN_ALIASES, PLAN_SCHEMA, type PlanAnswer } from './plan-schema.js';
@@ -163,7 +163,7 @@ export async function planWithModel(project: Project, opts: PlanOptions & { dryR
   const usage = { ...result.usage, purpose: opts.update ? 'plan --update' : 'plan' };
   if (!opts.dryRun) {
     writeFilesAtomic(change.files);
-    const { recordUsage } = await import('../llm/usage.js');
+    const { recordUsage } = await import('../memory/usage.js');
     await recordUsage(project.root, 'project', usage);
   }
   return { change, usage, written: !opts.dryRun };

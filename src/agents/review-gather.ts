@@ -15,7 +15,7 @@ import { showFile, unmergedBranches } from '../git/task-branch.js';
 import { taskBranchName } from '../tasks/checkout.js';
 import { readPlan } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
-import { summarizeUsage, type CostReport } from '../llm/usage.js';
+import { summarizeUsage, type CostReport } from '../memory/usage.js';
 
 export interface ReviewRecord {
   number: number;

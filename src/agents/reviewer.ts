@@ -26,7 +26,7 @@ import { readPlan, withTaskBlock } from '../tasks/plan.js';
 import { parseTaskText, tasksInvalid } from '../tasks/task-files.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
 import { coerce, validateSchema } from '../llm/schema.js';
-import type { Usage } from '../llm/usage.js';
+import type { Usage } from '../memory/usage.js';
 import { parseAnswer } from './answer.js';
 import { setSection } from './plan-doc.js';
 import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
@@ -275,7 +275,7 @@ export async function reviewWithModel(project: Project, opts: { dryRun?: boolean
   const usage = { ...result.usage, purpose: `review ${input.id}` };
   if (!opts.dryRun) {
     await applyReview(project, change);
-    const { recordUsage } = await import('../llm/usage.js');
+    const { recordUsage } = await import('../memory/usage.js');
     await recordUsage(project.root, 'project', usage);
   }
   return { change, usage, written: !opts.dryRun };

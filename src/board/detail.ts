@@ -7,7 +7,7 @@
 import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { branchCommits, type CommitRecord } from '../git/task-branch.js';
-import { summarizeUsage, type CostLine } from '../llm/usage.js';
+import { summarizeUsage, type CostLine } from '../memory/usage.js';
 import { safeBranch, type Project } from '../workspace/context.js';
 import { taskBranchName, taskState } from '../tasks/checkout.js';
 import { readMemory } from '../memory/file.js';

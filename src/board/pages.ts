@@ -1,7 +1,7 @@
 /** The board's pages as HTML strings: the plan, a task, the reviews, the cost. Pure. */
 import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
-import { parseUsageEntry, type CostReport } from '../llm/usage.js';
+import { parseUsageEntry, type CostReport } from '../memory/usage.js';
 import { commitEntryFiles } from '../tasks/checkout.js';
 import { costChart, type CostPoint } from './cost-chart.js';
 import type { Board, BoardTask, Review } from './data.js';

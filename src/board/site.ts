@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { TASK_ID_RE } from '../core/task.js';
-import { summarizeUsage } from '../llm/usage.js';
+import { summarizeUsage } from '../memory/usage.js';
 import type { Project } from '../workspace/context.js';
 import { readAllMemory } from '../memory/file.js';
 import { costPoints } from './cost-chart.js';

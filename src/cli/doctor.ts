@@ -1,6 +1,7 @@
 import { formatProblem } from '../core/errors.js';
 import { openProject } from '../workspace/context.js';
-import { doctor, type DoctorCheck } from '../workflow/doctor.js';
+import { doctor } from '../workflow/doctor.js';
+import type { DoctorCheck } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';

@@ -15,9 +15,9 @@ import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync
 import { join } from 'node:path';
 import { commonGitDir, gitPath } from '../git/history.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
-import { rel } from '../workspace/paths.js';
+import { rel, stateDirIn } from '../workspace/paths.js';
 import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
-import { installMergeDriver, uninstallMergeDriver } from '../tasks/merge-driver.js';
+import { installMergeDriver, uninstallMergeDriver } from './merge-driver.js';
 import { HOOK_NAMES, packageRoot, type HookName } from '../workspace/package.js';
 
 const MARKER = '# baton-hook';
@@ -43,8 +43,8 @@ async function places(root: string): Promise<Places> {
   return {
     dir: await gitPath(root, 'hooks'),
     common,
-    backups: join(common, 'baton', 'hooks-orig'),
-    manifest: join(common, 'baton', 'hooks.json'),
+    backups: join(stateDirIn(common), 'hooks-orig'),
+    manifest: join(stateDirIn(common), 'hooks.json'),
   };
 }
 
@@ -87,7 +87,7 @@ export function hooksEnvText(pkg: string, node: string): string {
 
 /** hooks.env and the copy of the sh scripts, from the package at `pkg`. */
 export function writeHooksHome(common: string, pkg: string): void {
-  const home = join(common, 'baton');
+  const home = stateDirIn(common);
   mkdirSync(join(home, 'pkg', 'hooks'), { recursive: true });
   for (const script of SCRIPTS) {
     const text = readFileSync(join(pkg, 'hooks', script), 'utf8');
@@ -116,8 +116,8 @@ export async function installHooks(root: string, options: { pkg?: string } = {})
   // Parallel commands (auto --parallel) may all find the hooks stale at once: one installs, the
   // others then find ours in place. Without the lock a second one could move our stub into the
   // backups, and the stub would then chain to itself.
-  mkdirSync(join(p.common, 'baton'), { recursive: true });
-  return withLock(join(p.common, 'baton', 'hooks-install.lock'), () => install(root, p, options.pkg ?? packageRoot()));
+  mkdirSync(stateDirIn(p.common), { recursive: true });
+  return withLock(join(stateDirIn(p.common), 'hooks-install.lock'), () => install(root, p, options.pkg ?? packageRoot()));
 }
 
 function install(root: string, p: Places, pkg: string): string[] {
@@ -127,7 +127,7 @@ function install(root: string, p: Places, pkg: string): string[] {
   manifest.pkg = pkg;
   mkdirSync(p.dir, { recursive: true });
   writeHooksHome(p.common, pkg);
-  const stub = join(p.common, 'baton', 'stub');
+  const stub = join(stateDirIn(p.common), 'stub');
   if (!existsSync(stub) || readFileSync(stub, 'utf8') !== stubText()) {
     writeFileAtomic(stub, stubText());
     chmodSync(stub, 0o755);
@@ -191,8 +191,8 @@ export async function uninstallHooks(root: string): Promise<string[]> {
     }
   }
   rmSync(p.manifest, { force: true });
-  for (const f of ['hooks.env', 'stub']) rmSync(join(p.common, 'baton', f), { force: true });
-  rmSync(join(p.common, 'baton', 'pkg'), { recursive: true, force: true });
+  for (const f of ['hooks.env', 'stub']) rmSync(join(stateDirIn(p.common), f), { force: true });
+  rmSync(join(stateDirIn(p.common), 'pkg'), { recursive: true, force: true });
   lines.push(...uninstallMergeDriver(root));
   if (existsSync(p.backups) && !readdirSync(p.backups).length) rmdirSync(p.backups);
   return lines;

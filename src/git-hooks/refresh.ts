@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commonGitDirOf, findRepoRoot } from '../git/gitdir.js';
 import { HOOK_NAMES, packageRoot } from '../workspace/package.js';
+import { stateDirIn } from '../workspace/paths.js';
 
 interface ManifestLike {
   dir: string;
@@ -31,7 +32,7 @@ export function staleHooks(cwd: string): { root: string; pkg: string; reason: st
   const root = findRepoRoot(cwd);
   if (!root) return undefined;
   const common = commonGitDirOf(root);
-  const text = read(join(common, 'baton', 'hooks.json'));
+  const text = read(join(stateDirIn(common), 'hooks.json'));
   if (!text) return undefined; // never installed, or uninstalled: not ours to add
   const manifest = JSON.parse(text) as ManifestLike;
   if (!manifest.pkg) {
@@ -42,13 +43,13 @@ export function staleHooks(cwd: string): { root: string; pkg: string; reason: st
   if (!hasScripts(manifest.pkg)) return { root, pkg: packageRoot(), reason: `the package they ran is gone (${manifest.pkg})` };
   const stub = read(join(packageRoot(), 'hooks', 'stub'));
   const pkg = manifest.pkg;
-  if (read(join(common, 'baton', 'stub')) !== stub || !existsSync(join(common, 'baton', 'hooks.env'))) return { root, pkg, reason: 'their files in the git dir are out of date' };
+  if (read(join(stateDirIn(common), 'stub')) !== stub || !existsSync(join(stateDirIn(common), 'hooks.env'))) return { root, pkg, reason: 'their files in the git dir are out of date' };
   for (const name of HOOK_NAMES) {
     if (manifest.hooks[name]?.tracked) continue;
     if (read(join(manifest.dir, name)) !== stub) return { root, pkg, reason: `${name} was replaced or is from another version` };
   }
   for (const script of ['baton.sh', 'format-entries.awk']) {
-    if (read(join(common, 'baton', 'pkg', 'hooks', script)) !== read(join(pkg, 'hooks', script))) return { root, pkg, reason: 'their copy of the scripts is out of date' };
+    if (read(join(stateDirIn(common), 'pkg', 'hooks', script)) !== read(join(pkg, 'hooks', script))) return { root, pkg, reason: 'their copy of the scripts is out of date' };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import type { Problem } from '../core/errors.js';
 import { catFiles } from '../git/branches.js';
 import { commonGitDir, taskBranches, worktreeRoots } from '../git/history.js';
 import { currentBranch } from '../git/gitdir.js';
-import type { DoctorCheck } from '../workflow/doctor.js';
+import type { DoctorCheck } from '../workspace/context.js';
 import { parseMemory } from './file.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { shortSha } from '../workspace/package.js';

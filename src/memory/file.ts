@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { redact } from '../core/redact.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
-import { agentsPaths } from '../workspace/paths.js';
-import { gitDirOf } from '../git/gitdir.js';
+import { agentsPaths, stateDir } from '../workspace/paths.js';
 
 export interface MemoryFile {
   /** Everything before the first entry (title, notes a person wrote). */
@@ -114,7 +113,7 @@ export async function appendMemory(
   const path = memoryPath(root, id);
   let lockDir: string;
   try {
-    lockDir = join(gitDirOf(root), 'baton');
+    lockDir = stateDir(root);
   } catch {
     lockDir = join(agentsPaths(root).memory);
   }

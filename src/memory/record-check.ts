@@ -12,7 +12,7 @@ import type { Config } from '../workspace/config.js';
 import { gitDirOf } from '../git/gitdir.js';
 import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
-import type { DoctorCheck } from '../workflow/doctor.js';
+import type { DoctorCheck } from '../workspace/context.js';
 import { shortSha } from '../workspace/package.js';
 import { memoryPath, parseMemory } from './file.js';
 import { pendingShas } from './queue.js';

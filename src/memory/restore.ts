@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../git/gitdir.js';
+import { stateDir } from '../workspace/paths.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
@@ -86,7 +86,7 @@ export function insertEntries(text: string, id: string, entries: readonly Memory
 export async function restoreMemory(root: string, id: string): Promise<{ restored: number; redacted: boolean }> {
   const path = memoryPath(root, id);
   let result = { restored: 0, redacted: false };
-  await withLock(join(gitDirOf(root), 'baton', `memory-${id}.lock`), async () => {
+  await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
     const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
     const lost = await lostEntries(root, id, text);
     const restored = lost.length ? insertEntries(text, id, lost.map((l) => l.entry)) : text;

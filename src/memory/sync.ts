@@ -1,7 +1,7 @@
 /** Bring one memory file's commit entries in line with history (flush and rebuild share this). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../git/gitdir.js';
+import { stateDir } from '../workspace/paths.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { memoryHeader, memoryPath, parseMemory } from './file.js';
@@ -33,7 +33,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
   const result: SyncResult = { id, path, added: 0, replaced: 0, removed: 0 };
   const rewrites = opts.rewrites ?? new Map<string, string>();
   const expected = new Set(opts.expected);
-  await withLock(join(gitDirOf(root), 'baton', `memory-${id}.lock`), async () => {
+  await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
     const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
     const refs = new Map<string, string | null>();
     for (const entry of parseMemory(text).entries) {

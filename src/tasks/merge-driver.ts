@@ -5,17 +5,14 @@
  * person's prose with git's own 3-way merge (`git merge-file`, so real prose
  * conflicts are still reported) and rebuilds the table from the rows of both
  * sides. It runs only during a merge that touches plan.md, never per commit.
+ * git-hooks/merge-driver.ts registers it in git's config.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isStatus, type Task } from '../core/task.js';
-import { blockRows, withoutTaskBlock, withTaskBlock, type BlockRow } from './plan.js';
 import { gitRun } from '../git/task-branch.js';
-import { packageRoot } from '../workspace/package.js';
-
-export const DRIVER_NAME = 'baton-plan';
-export const PLAN_ATTRIBUTE = `.agents/plan.md merge=${DRIVER_NAME}`;
+import { blockRows, withoutTaskBlock, withTaskBlock, type BlockRow } from './plan.js';
 
 /** For each task: the side that changed its row wins; a row deleted on one side and untouched on the other goes. */
 export function mergeRows(base: Map<string, BlockRow>, ours: Map<string, BlockRow>, theirs: Map<string, BlockRow>): BlockRow[] {
@@ -64,37 +61,3 @@ export function runPlanDriver(basePath: string, oursPath: string, theirsPath: st
   writeFileSync(oursPath, text);
   return conflicts > 0 ? 1 : 0;
 }
-
-function sq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The driver's command: baton from where it was installed, then on PATH, then
- * in node_modules/.bin; where none is found, git's own 3-way merge of the file
- * (conflict markers, both sides kept), never only our side.
- */
-export function mergeDriverCommand(pkg: string, node: string): string {
-  const bin = sq(join(pkg, 'dist', 'bin.js'));
-  const args = 'merge-driver plan %O %A %B';
-  return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then "$n" ${bin} ${args}; `
-    + `elif command -v baton >/dev/null 2>&1; then baton ${args}; `
-    + `elif [ -x node_modules/.bin/baton ]; then node_modules/.bin/baton ${args}; `
-    + `else git merge-file -L ours -L base -L theirs %A %O %B; fi`;
-}
-
-/** Register the driver in the repository's git config (shared by its worktrees; a machine path is fine there). */
-export function installMergeDriver(root: string, pkg = packageRoot()): string[] {
-  const command = mergeDriverCommand(pkg, process.execPath);
-  const current = gitRun(root, ['config', '--local', '--get', `merge.${DRIVER_NAME}.driver`]).stdout.trim();
-  if (current === command) return [];
-  gitRun(root, ['config', '--local', `merge.${DRIVER_NAME}.name`, 'baton: merge plan.md prose, rebuild its task table']);
-  gitRun(root, ['config', '--local', `merge.${DRIVER_NAME}.driver`, command]);
-  return [`merge driver ${DRIVER_NAME} for .agents/plan.md (git config)`];
-}
-
-export function uninstallMergeDriver(root: string): string[] {
-  const r = gitRun(root, ['config', '--local', '--remove-section', `merge.${DRIVER_NAME}`]);
-  return r.code === 0 ? [`merge driver ${DRIVER_NAME} removed from git config`] : [];
-}
-

@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSyn
 import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, type Task } from '../core/task.js';
-import { gitDirOf } from '../git/gitdir.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
 import { agentsPaths } from '../workspace/paths.js';
+import { stateDir } from '../workspace/paths.js';
 
 export interface TaskSet {
   tasks: Task[];
@@ -44,7 +44,7 @@ export function parseTaskText(text: string, path: string): { task?: Task; proble
 
 function cachePath(root: string): string | undefined {
   try {
-    return join(gitDirOf(root), 'baton', 'task-cache.json');
+    return join(stateDir(root), 'task-cache.json');
   } catch {
     return undefined;
   }

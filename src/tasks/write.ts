@@ -10,8 +10,8 @@ import { withLockSync, writeFileAtomic, writeFilesAtomic } from '../workspace/at
 import { setFrontMatterFields } from '../workspace/frontmatter.js';
 import { readPlan, withTaskBlock } from './plan.js';
 import { loadTasks, loadTasksStrict, parseTaskText, renderTaskFile, tasksInvalid } from './task-files.js';
-import { gitDirOf } from '../git/gitdir.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
+import { stateDir } from '../workspace/paths.js';
 
 export interface NewTask {
   title: string;
@@ -121,7 +121,7 @@ export function writeTasks(project: Project, changed: { task: Task; text: string
   };
   let lockDir: string | undefined;
   try {
-    lockDir = join(gitDirOf(project.root), 'baton');
+    lockDir = stateDir(project.root);
   } catch {
     lockDir = undefined; // not a checkout git knows: nobody to race with
   }

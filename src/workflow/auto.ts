@@ -15,9 +15,9 @@ import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import type { Outcome } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import type { RemoteRunner } from '../remote/runner.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
-import type { Display } from '../cli/render/auto-display.js';
+import type { Display } from './auto-events.js';
+import type { SharedRemote } from './shared-remote.js';
 import { candidates, leftOver, type Candidate } from './auto-queue.js';
 import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
@@ -39,7 +39,7 @@ export interface AutoOptions {
   signal?: AbortSignal;
   display: Display;
   /** Share the plan with other runners through a git remote (`--remote`): claims, pushes. */
-  remote?: RemoteRunner;
+  remote?: SharedRemote;
 }
 
 export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted';

@@ -9,7 +9,7 @@ import { readConfig } from '../workspace/config.js';
 import { parseMemory } from '../memory/file.js';
 import { BEGIN_MARKER, END_MARKER } from '../tasks/plan.js';
 import { loadTasks } from '../tasks/task-files.js';
-import type { Project } from '../workspace/context.js';
+import type { DoctorCheck, Project } from '../workspace/context.js';
 import { refreshPlanFile } from '../tasks/write.js';
 
 export interface DoctorReport {
@@ -17,9 +17,6 @@ export interface DoctorReport {
   fixed: string[];
   tasks: number;
 }
-
-/** Extra checks other parts of baton register (hooks: commits missing from memory). */
-export type DoctorCheck = (project: Project, opts?: { fix?: boolean; fixed?: string[] }) => Promise<Problem[]>;
 
 export async function doctor(project: Project, opts: { fix?: boolean; checks?: DoctorCheck[] } = {}): Promise<DoctorReport> {
   const problems: Problem[] = [];

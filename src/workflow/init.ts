@@ -8,11 +8,11 @@ import { agentsPaths } from '../workspace/paths.js';
 import { PLAN_TEMPLATE } from '../tasks/plan.js';
 import { commonGitDirOf, currentBranch } from '../git/gitdir.js';
 import { requireRepo } from '../workspace/context.js';
+import { PLAN_ATTRIBUTE } from '../git-hooks/merge-driver.js';
 import { agentPointerFiles, parseAgents } from './init-agents.js';
 
 export const ATTRIBUTES_LINE = '.agents/memory/*.md merge=union';
 /** plan.md's task table is rebuilt on merge by baton's driver (git falls back to a normal merge where it is not installed). */
-export const PLAN_ATTRIBUTES_LINE = '.agents/plan.md merge=baton-plan';
 const AGENTS_BEGIN = '<!-- baton:begin -->';
 const AGENTS_END = '<!-- baton:end -->';
 
@@ -112,7 +112,7 @@ export function initProject(cwd: string, opts: { agents?: readonly string[] } = 
 
   const attributes = join(root, '.gitattributes');
   const attrText = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
-  const missing = [ATTRIBUTES_LINE, PLAN_ATTRIBUTES_LINE].filter((line) => !attrText.split('\n').some((l) => l.trim() === line));
+  const missing = [ATTRIBUTES_LINE, PLAN_ATTRIBUTE].filter((line) => !attrText.split('\n').some((l) => l.trim() === line));
   if (missing.length) {
     const sep = attrText === '' || attrText.endsWith('\n') ? '' : '\n';
     files.set(attributes, `${attrText}${sep}${missing.join('\n')}\n`);

@@ -168,7 +168,7 @@ async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Ta
     commitAll(dir, `${task.title}\n\n${why}\n\nTask: ${task.id}`, before);
   }
   if (result.usage) {
-    const { recordUsage } = await import('../llm/usage.js');
+    const { recordUsage } = await import('../memory/usage.js');
     await recordUsage(dir, task.id, result.usage);
   }
   await flushHookQueue(dir);

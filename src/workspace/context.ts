@@ -1,6 +1,6 @@
 /** What every operation needs to know about the repository it works on. */
 import { existsSync } from 'node:fs';
-import { BatonError } from '../core/errors.js';
+import { BatonError, type Problem } from '../core/errors.js';
 import { findRepoRoot, currentBranch } from '../git/gitdir.js';
 import { defaultConfig, readConfig, type Config } from './config.js';
 import { agentsPaths } from './paths.js';
@@ -10,6 +10,9 @@ export interface Project {
   config: Config;
   paths: ReturnType<typeof agentsPaths>;
 }
+
+/** A check `baton doctor` runs beside its own, registered by the part of baton it is about (memory: commits missing from it). */
+export type DoctorCheck = (project: Project, opts?: { fix?: boolean; fixed?: string[] }) => Promise<Problem[]>;
 
 export function requireRepo(cwd: string): string {
   const root = findRepoRoot(cwd);

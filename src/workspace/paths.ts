@@ -1,5 +1,6 @@
 /** Where things live under `.agents/`. */
 import { join } from 'node:path';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 
 export const AGENTS_DIR = '.agents';
 
@@ -26,4 +27,22 @@ export type AgentsPaths = ReturnType<typeof agentsPaths>;
 export function rel(root: string, path: string): string {
   const r = path.startsWith(root) ? path.slice(root.length).replace(/^[\\/]+/, '') : path;
   return r.split('\\').join('/');
+}
+
+/** The folder for baton's own state inside a git dir: locks, caches, the hooks' files. Never tracked. */
+export const STATE_DIR = 'baton';
+
+/** `<git dir>/baton` of a git dir already found (the hooks find theirs without spawning git). */
+export function stateDirIn(gitDir: string): string {
+  return join(gitDir, STATE_DIR);
+}
+
+/** `<git dir>/baton` of this checkout (a worktree has its own): locks and caches. */
+export function stateDir(root: string): string {
+  return stateDirIn(gitDirOf(root));
+}
+
+/** `<common git dir>/baton`, shared by every worktree of the repository: hooks, pending prompts, run pids. */
+export function sharedStateDir(root: string): string {
+  return stateDirIn(commonGitDirOf(root));
 }

@@ -6,10 +6,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
+import { sharedStateDir, stateDir } from './paths.js';
 
 export function acquirePidLock(root: string, name: string, busy: (pid: number) => BatonError): () => void {
-  const path = join(commonGitDirOf(root), 'baton', `${name}.pid`);
+  const path = join(sharedStateDir(root), `${name}.pid`);
   mkdirSync(dirname(path), { recursive: true });
   for (let tries = 0; ; tries++) {
     try {
@@ -43,7 +43,7 @@ function alive(pid: number): boolean {
  * still empty (its holder is writing its pid) counts as held.
  */
 export async function withCheckoutLock<T>(dir: string, name: string, fn: () => Promise<T> | T): Promise<T> {
-  const path = join(gitDirOf(dir), 'baton', `${name}.lock`);
+  const path = join(stateDir(dir), `${name}.lock`);
   mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     try {

@@ -4,15 +4,7 @@
  * line per change, which reads well in CI logs and files.
  */
 import { forTerminal } from '../../core/terminal.js';
-
-export type TaskState = 'waiting' | 'starting' | 'running' | 'checking' | 'logging' | 'merging' | 'merged' | 'done' | 'failed' | 'partial' | 'interrupted' | 'skipped';
-
-export interface Display {
-  task(id: string, title: string, state: TaskState, detail?: string): void;
-  /** A line about the whole run (a review, a limit). */
-  note(text: string): void;
-  close(): void;
-}
+import type { Display, TaskState } from '../../workflow/auto-events.js';
 
 const MARK: Record<TaskState, string> = {
   waiting: '·', starting: '>', running: '>', checking: '?', logging: '>', merging: '>',

@@ -10,21 +10,11 @@
  *
  * No `openai` import here: `baton cost` reads these without loading the SDK.
  */
-import { isoNow, type MemoryEntry } from '../memory/entry.js';
-import { appendMemory } from '../memory/file.js';
+import { isoNow, type MemoryEntry } from './entry.js';
+import type { Usage } from '../llm/client.js';
+import { appendMemory } from './file.js';
 
-export interface Usage {
-  role: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  /** Undefined when the model has no price (`prices:` in config.yaml sets one). */
-  costUsd?: number;
-  /** HTTP calls it took (retries and repairs included). */
-  calls: number;
-  /** What it served: `plan`, `review R-002`, a task id. */
-  purpose?: string;
-}
+export type { Usage };
 
 export function formatUsageBody(u: Usage): string {
   return [
