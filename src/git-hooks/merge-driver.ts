@@ -5,9 +5,10 @@
 import { join } from 'node:path';
 import { gitRun } from '../git/task-branch.js';
 import { packageRoot } from '../workspace/package.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export const DRIVER_NAME = 'baton-plan';
-export const PLAN_ATTRIBUTE = `.agents/plan.md merge=${DRIVER_NAME}`;
+export const PLAN_ATTRIBUTE = `${AGENTS.plan} merge=${DRIVER_NAME}`;
 
 function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

@@ -18,6 +18,7 @@ import { memoryPath, parseMemory } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory } from './restore.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 const key = (sha: string) => sha.slice(0, 7);
 const fileOf = (id: string) => `.agents/memory/${id}.md`;
@@ -26,7 +27,7 @@ const REBUILD = 'Run `baton memory rebuild` (or `baton doctor --fix`) to make me
 export const recordCheck: DoctorCheck = async (project, opts = {}) => {
   const first = await findProblems(project.root, project.config);
   if (!opts.fix || !first.length) return first;
-  if (first.some((p) => p.file?.startsWith('.agents/memory/'))) {
+  if (first.some((p) => isUnder(p.file ?? '', AGENTS.memory))) {
     // A config.yaml doctor reports as broken stops the rebuild; the problems stay reported.
     const rebuilt = await rebuildMemory(project.root).then(() => true, () => false);
     if (rebuilt) opts.fixed?.push('.agents/memory: rebuilt from history (`baton memory rebuild`)');
@@ -93,7 +94,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
 
 function baseProblems(root: string, base: string, found: string | undefined): Problem[] {
   if (found) return [];
-  const config = '.agents/config.yaml';
+  const config = AGENTS.config;
   const text = existsSync(`${root}/${config}`) ? readFileSync(`${root}/${config}`, 'utf8') : '';
   const line = text.split('\n').findIndex((l) => /^base_branch\s*:/.test(l)) + 1;
   return [{

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir } from '../workspace/paths.js';
+import { stateDir, AGENTS } from '../workspace/paths.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
@@ -29,7 +29,7 @@ const versionsOf = (path: string): GitTask<string[]> => ({
 
 /** Memory files that ever existed in HEAD's history (their ids). */
 export const memoryIdsInHistory: GitTask<string[]> = {
-  args: ['log', '--format=', '--name-only', 'HEAD', '--', '.agents/memory'],
+  args: ['log', '--format=', '--name-only', 'HEAD', '--', AGENTS.memory],
   codes: [0, 128],
   parse: (o) => [...new Set(lines(o.stdout).map((p) => /^\.agents\/memory\/(T-[0-9a-f]+|project)\.md$/.exec(p)?.[1]).filter((id): id is string => !!id))],
 };
@@ -39,7 +39,7 @@ const keyOf = (e: MemoryEntry) => `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}
 /** Non-commit entries the file held at some commit of HEAD's history and does not hold now. */
 export async function lostEntries(root: string, id: string, text?: string): Promise<LostEntry[]> {
   const path = memoryPath(root, id);
-  const rel = id === 'project' ? '.agents/memory/project.md' : `.agents/memory/${id}.md`;
+  const rel = AGENTS.memoryFile(id);
   const now = text ?? (existsSync(path) ? readFileSync(path, 'utf8') : '');
   const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
   const versions = runGit(root, versionsOf(rel));

@@ -25,6 +25,7 @@ import { REPORT_FORMAT } from './report.js';
 import { followedBy, furtherUp, selectMemory, type Item } from './select.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -147,7 +148,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     // Tasks far from this one: their files from their memory's commit entries, without asking git.
     const touched = commits.has(t.id)
       ? touchedFiles(commits.get(t.id)!)
-      : (memory.get(t.id) ?? []).filter((e) => e.kind === 'commit').flatMap((e) => commitEntryFiles(e).map((f) => f.path)).filter((p) => !p.startsWith('.agents/'));
+      : (memory.get(t.id) ?? []).filter((e) => e.kind === 'commit').flatMap((e) => commitEntryFiles(e).map((f) => f.path)).filter((p) => !isUnder(p, AGENTS.dir));
     files.set(t.id, [...new Set([...t.files, ...touched])]);
   }
   const ownCommits = commits.get(task.id) ?? [];

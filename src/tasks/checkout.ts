@@ -9,7 +9,7 @@ import type { MemoryEntry } from '../memory/entry.js';
 import { slugify, type Task } from '../core/task.js';
 import { branchCommits, branchExists, listWorktrees, showFile, trailerCommits, type CommitRecord } from '../git/task-branch.js';
 import { parseMemory, readMemory } from '../memory/file.js';
-import { rel } from '../workspace/paths.js';
+import { rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { parseTaskText } from './task-files.js';
 import { safeBranch, type Project } from '../workspace/context.js';
 
@@ -73,13 +73,13 @@ export function taskCommits(project: Project, task: Task, memory: MemoryEntry[] 
 
 /** baton's own Start/Log/Done commits touch only `.agents/`: true to memory, noise in a summary. */
 export function isBookkeeping(files: readonly { path: string }[]): boolean {
-  return files.length > 0 && files.every((f) => f.path.startsWith('.agents/'));
+  return files.length > 0 && files.every((f) => isUnder(f.path, AGENTS.dir));
 }
 
 /** Files a task's commits touched, in first-touched order, without baton's own files. */
 export function touchedFiles(commits: CommitRecord[]): string[] {
   const files = new Set<string>();
-  for (const c of commits) for (const f of c.files) if (!f.path.startsWith('.agents/')) files.add(f.path);
+  for (const c of commits) for (const f of c.files) if (!isUnder(f.path, AGENTS.dir)) files.add(f.path);
   return [...files];
 }
 

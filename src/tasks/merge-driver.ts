@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { isStatus, type Task } from '../core/task.js';
 import { gitRun } from '../git/task-branch.js';
 import { blockRows, withoutTaskBlock, withTaskBlock, type BlockRow } from './plan.js';
+import { AGENTS } from '../workspace/paths.js';
 
 /** For each task: the side that changed its row wins; a row deleted on one side and untouched on the other goes. */
 export function mergeRows(base: Map<string, BlockRow>, ours: Map<string, BlockRow>, theirs: Map<string, BlockRow>): BlockRow[] {
@@ -32,7 +33,7 @@ function rowTask(row: BlockRow, order: number): Task {
   const status = row.status === 'ready' ? 'todo' : isStatus(row.status) ? row.status : 'todo';
   return {
     id: row.id, title: row.title, status, depends_on: row.depends_on, phase: row.phase || undefined,
-    files: [], checks: [], path: `.agents/tasks/${row.file}`, body: '', lines: {}, created: new Date(order).toISOString(),
+    files: [], checks: [], path: `${AGENTS.tasks}/${row.file}`, body: '', lines: {}, created: new Date(order).toISOString(),
   };
 }
 

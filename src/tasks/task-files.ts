@@ -10,7 +10,7 @@ import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, type Task } from '../core/task.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
-import { agentsPaths } from '../workspace/paths.js';
+import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { stateDir } from '../workspace/paths.js';
 
 export interface TaskSet {
@@ -70,7 +70,7 @@ export function loadTasks(root: string): TaskSet {
   const tasks: Task[] = [];
   const problems: Problem[] = [];
   for (const name of names) {
-    const path = `.agents/tasks/${name}`;
+    const path = `${AGENTS.tasks}/${name}`;
     const read = readTaskFile(join(dir, name), path);
     if ('problem' in read) {
       problems.push(read.problem);
@@ -177,7 +177,7 @@ export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Tas
     const exact = names.filter((n) => n === `${wanted}.md` || n.startsWith(`${wanted}-`));
     const only = exact.length === 1 ? exact[0] : names.length === 1 ? names[0] : undefined;
     if (only) {
-      const path = `.agents/tasks/${only}`;
+      const path = `${AGENTS.tasks}/${only}`;
       const { task } = parseTaskText(readFileSync(join(dir, only), 'utf8'), path);
       if (task && (task.id === wanted || (!exact.length && task.id.startsWith(wanted))) && only.startsWith(`${task.id}`)) {
         return { ...withoutBody(task), path, body: task.body }; // the key order loadTasks gives

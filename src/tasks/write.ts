@@ -11,7 +11,7 @@ import { setFrontMatterFields } from '../workspace/frontmatter.js';
 import { readPlan, withTaskBlock } from './plan.js';
 import { loadTasks, loadTasksStrict, parseTaskText, renderTaskFile, tasksInvalid } from './task-files.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
-import { stateDir } from '../workspace/paths.js';
+import { stateDir, AGENTS } from '../workspace/paths.js';
 
 export interface NewTask {
   title: string;
@@ -66,7 +66,7 @@ export function newTaskFile(input: NewTask, existing: readonly Task[], now = new
   if (!isStatus(status)) throw new BatonError(`unknown status \`${status}\``, { hint: `Use one of: ${STATUSES.join(', ')}.` });
   const deps = (input.dependsOn ?? []).map((ref) => resolveTask(existing, ref).id);
   const id = newTaskId(new Set(existing.map((t) => t.id)));
-  const path = `.agents/tasks/${taskFileName(id, title)}`;
+  const path = `${AGENTS.tasks}/${taskFileName(id, title)}`;
   const text = renderTaskFile(
     {
       id,
@@ -232,7 +232,7 @@ export function taskFileWithId(input: NewTask, id: string, dependsOn: readonly s
   if (!title) throw new BatonError('a task needs a title', { hint: 'Give every task a `title`.' });
   const status = input.status ?? 'todo';
   if (!isStatus(status)) throw new BatonError(`unknown status \`${status}\``, { hint: `Use one of: ${STATUSES.join(', ')}.` });
-  const path = `.agents/tasks/${taskFileName(id, title)}`;
+  const path = `${AGENTS.tasks}/${taskFileName(id, title)}`;
   const text = renderTaskFile(
     {
       id, title, status, depends_on: [...new Set(dependsOn)], phase: input.phase || undefined,

@@ -9,7 +9,7 @@ import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmer
 import { parseUsageEntry } from '../memory/usage.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../memory/file.js';
-import { rel } from '../workspace/paths.js';
+import { rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
 import type { Display } from './auto-events.js';
 import { safeBranch, type Project } from '../workspace/context.js';
@@ -39,7 +39,7 @@ export async function prepareBase(project: Project, merge: boolean): Promise<str
       hint: `Switch back first (\`git switch ${base}\`), or set \`base_branch\` in .agents/config.yaml.`,
     });
   }
-  const dirty = changedTrackedFiles(project.root).filter((p) => !p.startsWith('.agents/'));
+  const dirty = changedTrackedFiles(project.root).filter((p) => !isUnder(p, AGENTS.dir));
   if (merge && dirty.length) {
     const shown = dirty.slice(0, 5).map((p) => `\`${p}\``).join(', ');
     throw new BatonError(`uncommitted changes in ${project.root} (${shown}) would get in the way of merging tasks into \`${base}\``, {

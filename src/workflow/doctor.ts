@@ -11,6 +11,7 @@ import { BEGIN_MARKER, END_MARKER } from '../tasks/plan.js';
 import { loadTasks } from '../tasks/task-files.js';
 import type { DoctorCheck, Project } from '../workspace/context.js';
 import { refreshPlanFile } from '../tasks/write.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 export interface DoctorReport {
   problems: Problem[];
@@ -32,12 +33,12 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
 
   const planPath = project.paths.plan;
   if (!existsSync(planPath)) {
-    problems.push({ file: '.agents/plan.md', severity: 'warning', message: 'plan.md is missing', hint: 'Run `baton init` to create it.' });
+    problems.push({ file: AGENTS.plan, severity: 'warning', message: 'plan.md is missing', hint: 'Run `baton init` to create it.' });
   } else {
     const plan = readFileSync(planPath, 'utf8');
     if (!plan.includes(BEGIN_MARKER) || !plan.includes(END_MARKER)) {
       problems.push({
-        file: '.agents/plan.md', severity: 'warning', message: 'plan.md has no generated task block',
+        file: AGENTS.plan, severity: 'warning', message: 'plan.md has no generated task block',
         hint: '`baton doctor --fix` adds it (a task table and the graph between baton markers).',
       });
     }
@@ -49,7 +50,7 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
     for (const name of readdirSync(memDir).sort()) {
       if (!name.endsWith('.md') || name.startsWith('.') || /^readme\.md$/i.test(name)) continue;
       const id = name.slice(0, -3);
-      const file = `.agents/memory/${name}`;
+      const file = `${AGENTS.memory}/${name}`;
       if (id !== 'project' && (!TASK_ID_RE.test(id) || (!known.has(id) && !fileProblems.some((p) => p.file?.includes(`/${id}-`))))) {
         problems.push({ file, severity: 'warning', message: `memory for \`${id}\`, which is not a task`, hint: 'Rename it to `<task id>.md` or move its entries to `project.md`.' });
       }
@@ -66,7 +67,7 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
   // A check repairs what it found when asked (`--fix`), and reports what is left.
   for (const check of opts.checks ?? []) problems.push(...(await check(project, { fix: opts.fix, fixed })));
 
-  if (opts.fix && !problems.some((p) => p.severity === 'error' && p.file?.startsWith('.agents/tasks/'))) {
+  if (opts.fix && !problems.some((p) => p.severity === 'error' && isUnder(p.file ?? '', AGENTS.tasks))) {
     if (refreshPlanFile(project)) fixed.push('.agents/plan.md: task block rewritten');
   }
   return { problems, fixed, tasks: tasks.length };

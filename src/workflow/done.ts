@@ -15,7 +15,7 @@ import {
   branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
-import { agentsPaths, rel } from '../workspace/paths.js';
+import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, failingLines, runChecks, type CheckResult } from './checks.js';
 import { safeBranch, type Project } from '../workspace/context.js';
@@ -57,7 +57,7 @@ export interface DoneResult {
 
 function dirtyOutside(project: Project, dir: string, task: Task): string[] {
   const mine = new Set(ownPaths(project, task));
-  return changedTrackedFiles(dir).filter((p) => !mine.has(p) && !p.startsWith('.agents/prompts/'));
+  return changedTrackedFiles(dir).filter((p) => !mine.has(p) && !isUnder(p, AGENTS.prompts));
 }
 
 function refuseDirty(dir: string, files: string[], what: string): never {
@@ -124,11 +124,11 @@ function preflight(project: Project, ref: string, options: DoneOptions): DonePla
   if (!options.merge) return plan;
   if (dirty.length) refuseDirty(co!.dir, dirty, `on \`${branch}\` would be left out of the merge`);
   if (!branchExists(project.root, base)) {
-    throw new BatonError(`the base branch \`${base}\` does not exist`, { file: '.agents/config.yaml', hint: 'Set `base_branch:` to the branch to merge into.' });
+    throw new BatonError(`the base branch \`${base}\` does not exist`, { file: AGENTS.config, hint: 'Set `base_branch:` to the branch to merge into.' });
   }
   plan.mergeDir = checkoutForMerge(project, base, co);
   if (plan.mergeDir !== (co?.dir ?? project.root)) {
-    const busy = changedTrackedFiles(plan.mergeDir).filter((p) => !p.startsWith('.agents/prompts/'));
+    const busy = changedTrackedFiles(plan.mergeDir).filter((p) => !isUnder(p, AGENTS.prompts));
     if (busy.length) refuseDirty(plan.mergeDir, busy, `would get in the way of the merge into \`${base}\``);
   }
   const conflicts = mergeConflicts(project.root, base, branch);
@@ -194,7 +194,7 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // On the base, plan.md's task table changed with the status: it goes in the same commit.
   // The flush may also have written other memory files (project.md, a task a trailer named):
   // they go in the same commit, so the checkout is clean afterwards.
-  const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? ['.agents/plan.md'] : []), ...changedUnder(dir, '.agents/memory')])]
+  const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
     .filter((p) => existsSync(join(dir, p)));
   const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
   return { task: updated, commit, backfilled };
@@ -210,7 +210,7 @@ async function closeAtomically(project: Project, plan: DonePlan, dir: string, ch
   return withCheckoutLock(dir, 'commit', async () => {
     await flushHookQueue(dir);
     const undo: UndoList = [];
-    keepFiles(dir, [...ownPaths(project, plan.task), '.agents/plan.md'], undo);
+    keepFiles(dir, [...ownPaths(project, plan.task), AGENTS.plan], undo);
     try {
       return await closeOnBranch(project, plan, dir, checks);
     } catch (error) {
@@ -230,7 +230,7 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
   if (safeBranch(mergeDir) !== plan.base) switchBranch(mergeDir, plan.base);
   const baseProject: Project = { ...project, root: mergeDir, paths: agentsPaths(mergeDir) };
   const commit = mergeInto(mergeDir, plan.branch, `Merge ${plan.branch}: ${title}\n\nTask: ${plan.task.id}`, () =>
-    refreshPlanFile(baseProject) ? ['.agents/plan.md'] : [],
+    refreshPlanFile(baseProject) ? [AGENTS.plan] : [],
   );
   result.merged = { into: plan.base, commit, dir: mergeDir };
   // `co.worktree` is false when this command runs inside the task's worktree: ask git which checkout it is.

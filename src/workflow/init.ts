@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { DEFAULT_CONFIG_TEXT } from '../workspace/config.js';
 import { memoryHeader } from '../memory/file.js';
-import { agentsPaths } from '../workspace/paths.js';
+import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { PLAN_TEMPLATE } from '../tasks/plan.js';
 import { commonGitDirOf, currentBranch } from '../git/gitdir.js';
 import { requireRepo } from '../workspace/context.js';
 import { PLAN_ATTRIBUTE } from '../git-hooks/merge-driver.js';
 import { agentPointerFiles, parseAgents } from './init-agents.js';
 
-export const ATTRIBUTES_LINE = '.agents/memory/*.md merge=union';
+export const ATTRIBUTES_LINE = `${AGENTS.memory}/*.md merge=union`;
 /** plan.md's task table is rebuilt on merge by baton's driver (git falls back to a normal merge where it is not installed). */
 const AGENTS_BEGIN = '<!-- baton:begin -->';
 const AGENTS_END = '<!-- baton:end -->';

@@ -13,7 +13,7 @@ import type { Status } from '../core/task.js';
 import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
 import { REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
-import { agentsPaths } from '../workspace/paths.js';
+import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -114,14 +114,14 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
     const there = resolveTask(loadTasksStrict(dir), task.id);
     const next = statusAfter(input);
     const undo: UndoList = [];
-    keepFiles(dir, [...ownPaths(here, there), '.agents/plan.md'], undo);
+    keepFiles(dir, [...ownPaths(here, there), AGENTS.plan], undo);
     try {
       await appendMemory(dir, task.id, entries, there.title);
       const updated = next && next !== there.status ? updateTask(here, task.id, { status: next }) : there;
       let commit: string | undefined;
       if (co && input.commit !== false) {
         // Memory files the flush wrote for other tasks (a trailer can name one) go in too: the checkout stays clean.
-        const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, '.agents/memory')])].filter((p) => existsSync(join(dir, p)));
+        const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, AGENTS.memory)])].filter((p) => existsSync(join(dir, p)));
         const what = input.outcome ? `${input.outcome}` : `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
         commit = commitPaths(dir, paths, `Log ${task.id}: ${what}\n\nTask: ${task.id}`);
       }

@@ -17,7 +17,7 @@ import {
 import { adoptPendingPrompt } from '../prompt/pending.js';
 import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
 import { appendMemory, readMemory } from '../memory/file.js';
-import { agentsPaths, rel } from '../workspace/paths.js';
+import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { safeBranch } from '../workspace/context.js';
@@ -50,7 +50,7 @@ export interface StartResult {
 
 /** Paths baton itself writes inside this task's scope; they never count as "your uncommitted work". */
 export function ownPaths(project: Project, task: Pick<Task, 'id' | 'path'>): string[] {
-  return [task.path, rel(project.root, project.paths.memoryFile(task.id)), `.agents/prompts/${task.id}.md`];
+  return [task.path, rel(project.root, project.paths.memoryFile(task.id)), `${AGENTS.prompts}/${task.id}.md`];
 }
 
 function assertReady(task: Task, tasks: readonly Task[]): void {
@@ -74,7 +74,7 @@ function assertReady(task: Task, tasks: readonly Task[]): void {
 
 function assertClean(project: Project, task: Task, branch: string): void {
   const mine = new Set(ownPaths(project, task));
-  const dirty = changedTrackedFiles(project.root).filter((p) => !mine.has(p) && !p.startsWith('.agents/prompts/'));
+  const dirty = changedTrackedFiles(project.root).filter((p) => !mine.has(p) && !isUnder(p, AGENTS.prompts));
   if (!dirty.length) return;
   const shown = dirty.slice(0, 5).map((p) => `\`${p}\``).join(', ');
   throw new BatonError(`uncommitted changes (${shown}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}) would be carried to \`${branch}\``, {
@@ -87,7 +87,7 @@ function runSetup(dir: string, command: string): void {
   if (r.status === 0) return;
   const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().split('\n').slice(-10).join('\n  ');
   throw new BatonError(`the worktree is ready in ${dir}, but its setup \`${command}\` failed (exit ${r.status ?? 'by signal'})`, {
-    file: '.agents/config.yaml',
+    file: AGENTS.config,
     hint: `Fix \`worktree_setup\` or run it by hand in the worktree.${tail ? `\n  ${tail}` : ''}`,
   });
 }
@@ -140,7 +140,7 @@ export async function startTask(project: Project, ref: string, options: StartOpt
   const existed = branchExists(project.root, branch);
   if (!existed && !branchExists(project.root, base)) {
     throw new BatonError(`the base branch \`${base}\` does not exist`, {
-      file: '.agents/config.yaml', hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
+      file: AGENTS.config, hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
     });
   }
   // Everything that can be known is checked above; from here, a failure takes back every step.
@@ -155,7 +155,7 @@ export async function startTask(project: Project, ref: string, options: StartOpt
     const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
     // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
     ({ updated, attempt, commit } = await withCheckoutLock(dir, 'commit', async () => {
-      keepFiles(dir, [...ownPaths(here, task), '.agents/plan.md'], undo);
+      keepFiles(dir, [...ownPaths(here, task), AGENTS.plan], undo);
       const updated = updateTask(here, task.id, { status: 'in-progress', branch });
       const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
       // Relative: memory is committed, and an absolute path would name one person's machine.

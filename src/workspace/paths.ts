@@ -4,6 +4,23 @@ import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 
 export const AGENTS_DIR = '.agents';
 
+/** The same places relative to the repository root, with forward slashes: git pathspecs, file lists, messages. */
+export const AGENTS = {
+  dir: AGENTS_DIR,
+  config: `${AGENTS_DIR}/config.yaml`,
+  plan: `${AGENTS_DIR}/plan.md`,
+  tasks: `${AGENTS_DIR}/tasks`,
+  memory: `${AGENTS_DIR}/memory`,
+  prompts: `${AGENTS_DIR}/prompts`,
+  reviews: `${AGENTS_DIR}/reviews`,
+  memoryFile: (id: string) => `${AGENTS_DIR}/memory/${id}.md`,
+} as const;
+
+/** Whether a repository-relative path is inside `folder` (one of AGENTS' folders). */
+export function isUnder(path: string, folder: string): boolean {
+  return path.startsWith(`${folder}/`);
+}
+
 export function agentsPaths(root: string) {
   const dir = join(root, AGENTS_DIR);
   return {
