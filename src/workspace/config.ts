@@ -63,28 +63,21 @@ models:
     executor: api
 `;
 
-const DEFAULT_MODELS: Record<string, ModelConfig> = {
-  planner: { model: 'gpt-5', api_key_env: 'OPENAI_API_KEY' },
-  reviewer: { model: 'gpt-5', api_key_env: 'OPENAI_API_KEY' },
-  implementer: { model: 'gpt-5-mini', api_key_env: 'OPENAI_API_KEY', executor: 'api' },
+/** The shape with no values: the defaults are written once, in DEFAULT_CONFIG_TEXT above. */
+const BARE: Config = {
+  base_branch: '', branch_prefix: '', worktree_dir: '', worktree_setup: '', context_budget: 0,
+  record_off_task_commits: false, models: {}, executors: {}, prices: {}, raw: {},
 };
 
+let defaults: Config | undefined;
+
+/** The documented defaults, read from the text `baton init` writes, so the two cannot drift apart. */
 export function defaultConfig(): Config {
-  return {
-    base_branch: 'main',
-    branch_prefix: 'task/',
-    worktree_dir: '../.baton-worktrees',
-    worktree_setup: '',
-    context_budget: 16000,
-    record_off_task_commits: true,
-    models: structuredClone(DEFAULT_MODELS),
-    executors: {},
-    prices: {},
-    raw: {},
-  };
+  defaults ??= { ...parseConfig(DEFAULT_CONFIG_TEXT, 'the default config', BARE), raw: {} };
+  return structuredClone(defaults);
 }
 
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, base?: Config): Config {
   const doc = parseDocument(text, { prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
@@ -101,7 +94,7 @@ export function parseConfig(text: string, file: string): Config {
     return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
   };
   const raw = (yamlData(doc, text, file, 1) ?? {}) as Record<string, unknown>;
-  const config = defaultConfig();
+  const config = base ? structuredClone(base) : defaultConfig();
   config.raw = raw;
   const fail = (key: string, expected: string): never => {
     throw new BatonError(`\`${key}\` must be ${expected}, got ${JSON.stringify(raw[key])}`, {
