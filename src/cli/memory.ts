@@ -4,9 +4,6 @@ import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { SINCE_DESCRIBE } from '../core/since.js';
 
-// Kept importable from here: tests and older callers use it.
-export { filterEntries, type MemoryFilter } from '../workflow/memory-query.js';
-
 const show = defineCommand({
   command: '$0 [id]',
   describe: 'Memory entries, newest last, for one task (or `project`) or all',

@@ -11,7 +11,7 @@ import { resolveTask } from '../core/ids.js';
 import { isoNow, OUTCOMES, type MemoryEntry, type Outcome } from '../memory/entry.js';
 import type { Status } from '../core/task.js';
 import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
-import { REPORT_FORMAT, type Report } from '../prompt/report.js';
+import { parseReport, REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
@@ -55,6 +55,21 @@ export function reportToLog(report: Report): LogInput {
     decisions: report.decisions,
     blockers: report.blockers,
     notes: report.notes,
+  };
+}
+
+/** `baton log --from`: the report an agent wrote, with the flags given beside it added (outcome and summary override). */
+export function logInputWithReport(flags: LogInput, reportText: string, source: string): LogInput {
+  const report = parseReport(reportText);
+  if (!report.outcome && !flags.outcome) throw reportMissingOutcome(source);
+  const fromReport = reportToLog(report);
+  return {
+    outcome: flags.outcome ?? fromReport.outcome,
+    summary: flags.summary ?? fromReport.summary,
+    bugs: [...(fromReport.bugs ?? []), ...(flags.bugs ?? [])],
+    decisions: [...(fromReport.decisions ?? []), ...(flags.decisions ?? [])],
+    blockers: [...(fromReport.blockers ?? []), ...(flags.blockers ?? [])],
+    notes: [...(fromReport.notes ?? []), ...(flags.notes ?? [])],
   };
 }
 
