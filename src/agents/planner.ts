@@ -10,9 +10,9 @@ import { topoOrder } from '../core/graph.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
-import { writeFilesAtomic } from '../workspace/atomic.js';
 import { readPlan, withTaskBlock } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { writeTaskFiles } from '../tasks/write.js';
 import { coerce, validateSchema } from '../llm/schema.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
 import type { Usage } from '../memory/usage.js';
@@ -129,7 +129,7 @@ export function planFromText(project: Project, text: string, opts: PlanOptions &
     });
   }
   const change = prepareOrExplain(project, read.value, opts, opts.source);
-  if (!opts.dryRun) writeFilesAtomic(change.files);
+  if (!opts.dryRun) writeTaskFiles(project, change.files);
   return { change, written: !opts.dryRun };
 }
 
@@ -162,7 +162,7 @@ export async function planWithModel(project: Project, opts: PlanOptions & { dryR
   const change = prepareOrExplain(project, result.value, opts, `the ${model.settings.model} answer`);
   const usage = { ...result.usage, purpose: opts.update ? 'plan --update' : 'plan' };
   if (!opts.dryRun) {
-    writeFilesAtomic(change.files);
+    writeTaskFiles(project, change.files);
     const { recordUsage } = await import('../memory/usage.js');
     await recordUsage(project.root, 'project', usage);
   }

@@ -18,12 +18,12 @@ import { isoNow } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
-import { writeFilesAtomic } from '../workspace/atomic.js';
 import { setFrontMatterFields } from '../workspace/frontmatter.js';
 import { findSection } from '../tasks/markdown.js';
 import { appendMemory } from '../memory/file.js';
 import { readPlan, withTaskBlock } from '../tasks/plan.js';
 import { parseTaskText, tasksInvalid } from '../tasks/task-files.js';
+import { writeTaskFiles } from '../tasks/write.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
 import { coerce, validateSchema } from '../llm/schema.js';
 import type { Usage } from '../memory/usage.js';
@@ -218,7 +218,7 @@ function mergeFlags(own: Flag[], claimed: NonNullable<ReviewAnswer['unsupported_
 }
 
 export async function applyReview(project: Project, change: ReviewChange): Promise<void> {
-  writeFilesAtomic(change.files);
+  writeTaskFiles(project, change.files);
   for (const m of change.memory) await appendMemory(project.root, m.target, m.entries);
 }
 

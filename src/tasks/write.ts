@@ -119,6 +119,18 @@ export function writeTasks(project: Project, changed: { task: Task; text: string
     if (plan) files.set(plan[0], plan[1]);
     writeFilesAtomic(files);
   };
+  withTasksLock(project, write);
+}
+
+/**
+ * Write task files and plan.md as the planner or the reviewer built them, under
+ * the same lock as every other task write (tasks/ is their only writer).
+ */
+export function writeTaskFiles(project: Project, files: ReadonlyMap<string, string>): void {
+  withTasksLock(project, () => writeFilesAtomic(files));
+}
+
+function withTasksLock(project: Project, write: () => void): void {
   let lockDir: string | undefined;
   try {
     lockDir = stateDir(project.root);
@@ -215,11 +227,13 @@ export function updateTask(project: Project, ref: string, updates: Record<string
 }
 
 export function refreshPlanFile(project: Project): boolean {
-  const tasks = loadTasksStrict(project.root);
-  const plan = planUpdate(project, tasks);
-  if (!plan) return false;
-  writeFileAtomic(plan[0], plan[1]);
-  return true;
+  let written = false;
+  withTasksLock(project, () => {
+    const plan = planUpdate(project, loadTasksStrict(project.root));
+    if (plan) writeFileAtomic(plan[0], plan[1]);
+    written = plan !== undefined;
+  });
+  return written;
 }
 
 /**
