@@ -22,7 +22,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
-    const clipboard = argv.copy ? await import('../prompt/clipboard.js') : undefined;
+    const clipboard = argv.copy ? await import('./render/clipboard.js') : undefined;
     clipboard?.requireClipboardTool(); // refuse before writing anything
     const { issuePrompt } = await import('../prompt/issue.js');
     const prompt = await issuePrompt(openProject(cwd), String(argv.id), { budget: argv.budget, withFiles: argv.withFiles });

@@ -8,7 +8,7 @@ import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
-import { onPath } from '../prompt/clipboard.js';
+import { onPath } from '../workspace/on-path.js';
 import { checkboxes, findSection } from '../tasks/markdown.js';
 import { gitRun } from '../git/task-branch.js';
 import { loadTasksStrict } from '../tasks/task-files.js';

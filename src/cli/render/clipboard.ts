@@ -3,9 +3,8 @@
  * No dependency: the same commands a person would type.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { BatonError } from '../core/errors.js';
+import { BatonError } from '../../core/errors.js';
+import { onPath } from '../../workspace/on-path.js';
 
 export interface ClipboardTool {
   command: string;
@@ -20,20 +19,6 @@ export const CLIPBOARD_TOOLS: ClipboardTool[] = [
   { command: 'xsel', args: ['--clipboard', '--input'] },
   { command: 'clip.exe', args: [] },
 ];
-
-/** Whether an executable named `command` is on PATH. */
-export function onPath(command: string, path = process.env.PATH ?? ''): boolean {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      /* not here */
-    }
-  }
-  return false;
-}
 
 export function findClipboardTool(path = process.env.PATH ?? ''): ClipboardTool | undefined {
   return CLIPBOARD_TOOLS.find((t) => onPath(t.command, path));
