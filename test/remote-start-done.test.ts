@@ -39,6 +39,10 @@ describe('a claim taken by `baton start --remote`: the same list everywhere, giv
     const started = baton(laptop, ['start', a, '--remote', 'origin'], { env: { BATON_RUNNER: 'laptop' } });
     expect(started.code, started.stderr).toBe(0);
     expect(claims(remote)).toBe(`refs/baton/claims/${a}\n`);
+    // Starting it again in the same clone (another process, so another default name) keeps the claim its own.
+    const again = baton(laptop, ['start', a, '--remote', 'origin']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Claimed on origin as laptop until \d{4}-/);
 
     // One clone has A's branch locally, the other has never fetched it: both list A, with its claim.
     const branchA = taskBranch(remote, a);

@@ -27,8 +27,11 @@ export interface Claimed {
 
 /** Fetch, claim `ref`'s task (its remote branch brought in), or say who has it. */
 export function claimOne(project: Project, flag: string | undefined, ref: string, note?: (s: string) => void): Claimed {
-  const settings = remoteSettings(project.config, flag);
+  let settings = remoteSettings(project.config, flag);
   if (!settings) throw new BatonError('no remote to claim through', { hint: 'Pass `--remote origin`, or set `remote: origin` in .agents/config.yaml.' });
+  // A claim this clone's `baton start` took is its own still (the default name differs per process): renewed, not refused.
+  const held = heldNoteFor(project, ref);
+  if (held?.remote === settings.remote) settings = { ...settings, runner: held.runner };
   const runner = new RemoteRunner(project, settings, note);
   runner.sync();
   const task = resolveTask(loadTasksStrict(project.root), ref);
@@ -64,6 +67,15 @@ export function keepClaim(project: Project, claimed: Claimed): Claim | undefined
   const note: HeldNote = { remote: claimed.runner.settings.remote, task: claim.task, runner: claim.runner, sha: claim.sha };
   writeFileAtomic(heldClaimPath(project.root, claim.task), `${JSON.stringify(note)}\n`);
   return claim;
+}
+
+/** The note for `ref`'s task, if this clone knows the task yet (before the fetch that may bring it). */
+function heldNoteFor(project: Project, ref: string): HeldNote | undefined {
+  try {
+    return readHeld(heldClaimPath(project.root, resolveTask(loadTasksStrict(project.root), ref).id));
+  } catch {
+    return undefined;
+  }
 }
 
 function readHeld(path: string): HeldNote | undefined {
