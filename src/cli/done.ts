@@ -6,7 +6,7 @@ import { cwdOf, json, out } from './output.js';
 
 export default defineCommand({
   command: 'done <id>',
-  describe: 'Close a task on its branch (memory flushed, changes committed); --merge merges it into the base branch',
+  describe: 'Close a task on its branch (memory flushed, changes committed); --merge merges it into the base branch. A claim `start --remote` took is given back',
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
   options: {
     merge: { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' },
