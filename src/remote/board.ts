@@ -82,7 +82,8 @@ export async function remoteNext(project: Project, remote: string): Promise<Remo
   const there = new Map(board.branches.map((b) => [b.id, b]));
   // Finished on a branch but not merged counts as awaiting review, as in effectiveTasks: dependents wait.
   const seen = tasks.map((t) => {
-    const b = there.get(t.id);
+    // Done (or cancelled) here stays so: a stale remote branch of a merged task does not reopen it.
+    const b = t.status === 'done' || t.status === 'cancelled' ? undefined : there.get(t.id);
     return b ? { ...t, status: b.status === 'done' ? ('review' as const) : b.status, branch: b.branch } : t;
   });
   const byId = new Map(seen.map((t) => [t.id, t]));
