@@ -373,10 +373,20 @@ baton_write_queued() {
     baton_header "$baton_task"
     baton_lock "$baton_q/memory-$baton_task.lock" || return 1
     [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
+    # This task's SHAs, picked with builtins and handed over in a here-document
+    # (no process for it, where a `printf | while` pipeline cost two).
+    baton_pick=''
+    set -- $baton_lines
+    while [ $# -ge 2 ]; do
+      [ "$2" = "$baton_task" ] && baton_pick="$baton_pick${baton_pick:+
+}$1"
+      shift 2
+    done
     # Appended in one write(): the file is never rewritten here, only grown.
-    printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = "$baton_task" ] && echo "$baton_sha"; done \
-      | baton_log | awk -v memfile="$baton_src" -v header="$baton_fresh" \
+    baton_log <<EOF | awk -v memfile="$baton_src" -v header="$baton_fresh" \
         -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
+$baton_pick
+EOF
     baton_rc=$?
     rm -f "$baton_q/memory-$baton_task.lock"
     [ "$baton_rc" = 0 ] || return 1
