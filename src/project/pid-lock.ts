@@ -122,14 +122,7 @@ export async function withCheckoutLock<T>(dir: string, name: string, fn: () => P
   const path = join(gitDirOf(dir), 'baton', `${name}.lock`);
   mkdirSync(dirname(path), { recursive: true });
   for (;;) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (createWithPid(path)) break;
     if (staleLock(path)) rmSync(path, { force: true });
     else await new Promise((r) => setTimeout(r, 25));
   }
