@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonGitDirOf, findRepoRoot } from '../git/gitdir.js';
+import { commonGitDirOf, findRepoRoot, gitDirOf } from '../git/gitdir.js';
 import { HOOK_NAMES, packageRoot } from './package.js';
 
 interface ManifestLike {
@@ -57,6 +57,11 @@ export function staleHooks(cwd: string): { root: string; pkg: string; reason: st
 export async function refreshStaleHooks(cwd: string): Promise<void> {
   if (process.env.BATON_HOOKS === '0') return;
   try {
+    // A merge the hooks saw may have left plan.md's table behind (src/project/plan-after-merge.ts).
+    const root = findRepoRoot(cwd);
+    if (root && existsSync(join(gitDirOf(root), 'baton', 'plan-stale'))) {
+      await (await import('../project/plan-after-merge.js')).refreshPlanAfterMerge(root).catch(() => undefined);
+    }
     const stale = staleHooks(cwd);
     if (!stale) return;
     const { installHooks } = await import('./install.js');

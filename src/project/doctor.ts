@@ -1,12 +1,12 @@
 /** `baton doctor`: every problem in `.agents/`, located, like a linter. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { ENTRY_KINDS } from '../core/memory.js';
 import { TASK_ID_RE } from '../core/task.js';
 import { readConfig } from '../store/config.js';
-import { parseMemory } from '../store/memory.js';
+import { brokenMemoryFiles, memoryFileNames, parseMemory } from '../store/memory.js';
 import { BEGIN_MARKER, END_MARKER } from '../store/plan.js';
 import { loadTasks } from '../store/tasks.js';
 import type { Project } from './context.js';
@@ -49,8 +49,9 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
   const known = new Set(tasks.map((t) => t.id));
   const memDir = project.paths.memory;
   if (existsSync(memDir)) {
-    for (const name of readdirSync(memDir).sort()) {
-      if (!name.endsWith('.md') || name.startsWith('.') || /^readme\.md$/i.test(name)) continue;
+    problems.push(...brokenMemoryFiles(memDir));
+    for (const name of memoryFileNames(memDir)) {
+      if (/^readme\.md$/i.test(name)) continue;
       const id = name.slice(0, -3);
       const file = `.agents/memory/${name}`;
       if (id !== 'project' && (!TASK_ID_RE.test(id) || (!known.has(id) && !fileProblems.some((p) => p.file?.includes(`/${id}-`))))) {
