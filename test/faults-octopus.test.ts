@@ -51,17 +51,24 @@ describe('an octopus merge of three task branches', () => {
     expect(git(dir, ['log', '-1', '--format=%P']).trim().split(' ')).toHaveLength(3);
     expect(clean(dir)).toBe('');
 
-    // The next baton command on main rebuilds plan.md's table and commits it alone.
-    ok(dir, ['status']);
+    // Reading changes nothing: status reads the merged task files, and commits nothing.
+    const head = git(dir, ['rev-parse', 'HEAD']).trim();
+    const shown = JSON.parse(ok(dir, ['status', '--json'])) as { counts: Record<string, number> };
+    expect(shown.counts.done).toBe(3);
+    expect(git(dir, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    // The next baton command that commits (here `sync`) rebuilds plan.md's table and commits it alone.
+    ok(dir, ['sync']);
     const rows = blockRows(read(dir, '.agents/plan.md'));
     expect(ids.map((id) => rows.get(id)?.status)).toEqual(['done', 'done', 'done']);
     expect(git(dir, ['log', '-1', '--format=%s']).trim()).toBe('Plan: the task table after a merge');
     const files = git(dir, ['show', '--name-only', '--format=', 'HEAD']).split('\n').filter(Boolean);
     expect(files).toContain('.agents/plan.md'); // with the memory the hook wrote for the merge, nothing else
     expect(files.filter((f) => f !== '.agents/plan.md' && !f.startsWith('.agents/memory/'))).toEqual([]);
-    expect(clean(dir)).toBe('');
+    // `sync` then wrote the queued entries into memory, uncommitted (as it always does): nothing else changed.
+    expect(clean(dir).split('\n').filter(Boolean).every((l) => / \.agents\/memory\//.test(l))).toBe(true);
 
     // The next commit on main writes what waited: the merged tips (the Done commits) go to their tasks.
+    git(dir, ['add', '.agents/memory']); // what `sync` wrote goes with the next commit, as a user's would
     commitFile(dir, 'after.txt', 'after\n', 'After the merge');
     expect(clean(dir)).toBe('');
     ids.forEach((id, i) => {

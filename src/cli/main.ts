@@ -68,6 +68,13 @@ function version(): string {
 /** Commands that manage the hooks themselves, run inside a git operation, or check them (doctor reports, --fix repairs). */
 const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init', 'doctor']);
 
+/**
+ * Commands that commit anyway: after a merge baton did not make, they first commit plan.md's
+ * rebuilt task table (src/project/plan-after-merge.ts). Reading commands never commit.
+ */
+const COMMITTING = new Set(['start', 'log', 'done', 'sync', 'plan', 'review', 'run', 'auto']);
+const COMMITTING_TASK = new Set(['add', 'edit', 'set']);
+
 /** Commands that may call a model: they read keys from a `.env` at the repository root. */
 const MODEL_COMMANDS = new Set(['plan', 'review', 'run', 'auto', 'models']);
 
@@ -88,6 +95,9 @@ export async function main(args: string[]): Promise<number> {
   const asJson = wantsJson(args);
   const name = firstPositional(args);
   if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
+  if (name && (COMMITTING.has(name) || (name === 'task' && COMMITTING_TASK.has(positionals(args)[1] ?? '')))) {
+    await (await import('../project/plan-after-merge.js')).refreshPlanAfterMerge(cwdArg(args)).catch(() => undefined);
+  }
   try {
     if (name && MODEL_COMMANDS.has(name)) (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
     if (name === 'completion') args = chooseShell(args);

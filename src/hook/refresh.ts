@@ -57,11 +57,6 @@ export function staleHooks(cwd: string): { root: string; pkg: string; reason: st
 export async function refreshStaleHooks(cwd: string): Promise<void> {
   if (process.env.BATON_HOOKS === '0') return;
   try {
-    // A merge the hooks saw may have left plan.md's table behind (src/project/plan-after-merge.ts).
-    const root = findRepoRoot(cwd);
-    if (root && existsSync(join(gitDirOf(root), 'baton', 'plan-stale'))) {
-      await (await import('../project/plan-after-merge.js')).refreshPlanAfterMerge(root).catch(() => undefined);
-    }
     const stale = staleHooks(cwd);
     if (!stale) return;
     const { installHooks } = await import('./install.js');
