@@ -136,6 +136,7 @@ export async function main(args: string[]): Promise<number> {
       throw new BatonError(`${unknown}${text}`, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
     });
   for (const m of modules) cli.command(m.default);
+  skipHelpCache(cli);
   // After the commands, so it comes last in `baton --help`.
   cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`');
   try {
@@ -144,6 +145,18 @@ export async function main(args: string[]): Promise<number> {
     return report(error, asJson);
   }
   return (process.exitCode as number | undefined) ?? 0;
+}
+
+/**
+ * yargs renders the whole help text after every command's handler, to keep it
+ * for a help shown later (11-19 ms of string-width on each run). baton shows
+ * help only before a handler returns (`--help`, a bare group, usage errors),
+ * all of which render it on the spot, so the cached copy is never read.
+ */
+function skipHelpCache(cli: Argv): void {
+  const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } })
+    .getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** yargs picks the completion script from $SHELL; `baton completion zsh` says which outright. */
