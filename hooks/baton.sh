@@ -177,6 +177,7 @@ baton_head_sha() {
 # post-commit / post-merge: queue HEAD for the branch's task (or project). A
 # `Task:` trailer naming another task wins; the flush reads it (format-entries.awk).
 baton_record() {
+  baton_mode=$1
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
   baton_head_sha || return 1
@@ -193,6 +194,11 @@ baton_record() {
     baton_parents=$(git log -1 --format=%P HEAD) || return 1
     set -- $baton_parents
     if [ $# -gt 1 ]; then
+      # An octopus merge fast-forwards to the first branch when it can: then the
+      # first parent is not where HEAD was (ORIG_HEAD) but a merged tip too.
+      baton_orig=''
+      [ -r "$baton_gd/ORIG_HEAD" ] && IFS= read -r baton_orig < "$baton_gd/ORIG_HEAD"
+      [ -z "$baton_orig" ] || [ "$1" = "$baton_orig" ] || set -- "$baton_orig" "$@"
       shift
       baton_records=''
       for baton_p in "$@"; do baton_records="$baton_records$baton_p tip
@@ -204,8 +210,12 @@ baton_record() {
 "
     fi
   fi
-  [ -n "$baton_records" ] || return 0
   [ -d "$baton_q" ] || mkdir -p "$baton_q" || return 1
+  # A merge into a branch that is not a task's (an octopus, a pull, a fast-forward)
+  # brings task files whose status plan.md's table does not show yet (task
+  # branches never write the table): the next baton command rebuilds it.
+  [ "$baton_mode" != merge ] || [ -n "$baton_id" ] || : > "$baton_q/plan-stale"
+  [ -n "$baton_records" ] || return 0
   printf '%s' "$baton_records" >> "$baton_q/queue-$baton_key" || return 1
   # `git commit <paths>` commits from a temporary index: re-stage what pre-commit
   # wrote into the real one, or the memory file would show as changed.
@@ -363,10 +373,20 @@ baton_write_queued() {
     baton_header "$baton_task"
     baton_lock "$baton_q/memory-$baton_task.lock" || return 1
     [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
+    # This task's SHAs, picked with builtins and handed over in a here-document
+    # (no process for it, where a `printf | while` pipeline cost two).
+    baton_pick=''
+    set -- $baton_lines
+    while [ $# -ge 2 ]; do
+      [ "$2" = "$baton_task" ] && baton_pick="$baton_pick${baton_pick:+
+}$1"
+      shift 2
+    done
     # Appended in one write(): the file is never rewritten here, only grown.
-    printf '%s' "$baton_lines" | while read -r baton_sha baton_t; do [ "$baton_t" = "$baton_task" ] && echo "$baton_sha"; done \
-      | baton_log | awk -v memfile="$baton_src" -v header="$baton_fresh" \
+    baton_log <<EOF | awk -v memfile="$baton_src" -v header="$baton_fresh" \
         -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
+$baton_pick
+EOF
     baton_rc=$?
     rm -f "$baton_q/memory-$baton_task.lock"
     [ "$baton_rc" = 0 ] || return 1

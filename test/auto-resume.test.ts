@@ -80,7 +80,8 @@ describe('baton auto interrupted with Ctrl-C', () => {
     git(p.dir, ['add', '-A']);
     git(p.dir, ['commit', '-q', '-m', 'plan']);
     p.setScript({ tasks: [{ match: a, attempts: [{ leave: { 'a.txt': 'a\n' }, hang: true }] }] });
-    const r = baton(p.dir, ['auto', '--time-limit', '2s', '--no-review'], { env: p.env });
+    // Long enough for the agent to start and write a.txt on a loaded 2-core machine (2 s was not).
+    const r = baton(p.dir, ['auto', '--time-limit', '6s', '--no-review'], { env: p.env });
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('Stopped: --time-limit reached; `baton auto` resumes.');
     expect(r.stdout).toContain('0 success (0 merged), 0 partial, 0 failure, 1 interrupted');

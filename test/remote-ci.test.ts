@@ -57,6 +57,10 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
     expect(wf.jobs.run.strategy['max-parallel']).toContain('inputs.max_parallel');
     const runStep = wf.jobs.run.steps.find((s: { run?: string }) => s.run?.startsWith('baton run'));
     expect(runStep.run).toBe('baton run "${{ matrix.task }}" --remote origin');
+    // Every job installs the published package, whose command is `baton`.
+    for (const job of ['plan', 'run', 'review']) {
+      expect(wf.jobs[job].steps.find((s: { name?: string }) => s.name === 'Install baton').run).toBe('npm install --global @baton-dev/baton');
+    }
     expect(runStep.env.OPENAI_API_KEY).toBe('${{ secrets.OPENAI_API_KEY }}');
     expect(wf.jobs.run.steps.some((s: { run?: string }) => s.run === 'baton pr "${{ matrix.task }}" --create')).toBe(true);
     expect(wf.jobs.review.steps.some((s: { run?: string }) => s.run === 'baton review')).toBe(true);
@@ -105,9 +109,11 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
     expect(git(remote, ['show', `${branch}:b.txt`])).toBe('b\n');
     expect(git(remote, ['show', `${branch}:.agents/memory/${b}.md`])).toMatch(/ result success\nWrote b.txt./);
     expect(git(remote, ['for-each-ref', '--format=%(refname)', 'refs/baton/claims/'])).toBe(`refs/baton/claims/${a}\n`);
-    // B, finished on its pushed branch and awaiting its pull request, is no longer offered; A is in progress.
-    expect(JSON.parse(ok(fresh, ['next', '--remote', 'origin', '--json'])).tasks).toEqual([expect.objectContaining({ id: a, claimedBy: 'laptop' })]);
-    expect(JSON.parse(ok(work, ['next', '--remote', 'origin', '--json'])).tasks).toEqual([]);
+    // B, finished on its pushed branch and awaiting its pull request, is no longer offered; A is in progress,
+    // shown with its claim alike here and in a clone that has fetched A's branch (the claim decides).
+    const ready = JSON.parse(ok(fresh, ['next', '--remote', 'origin', '--json'])).tasks;
+    expect(ready).toEqual([expect.objectContaining({ id: a, status: 'in-progress', claimedBy: 'laptop' })]);
+    expect(JSON.parse(ok(work, ['next', '--remote', 'origin', '--json'])).tasks).toEqual(ready);
 
     // A workflow changed by hand is not overwritten without --force.
     write(work, '.github/workflows/baton.yml', `${read(work, '.github/workflows/baton.yml')}# mine\n`);

@@ -1,11 +1,12 @@
-import { openProject } from '../workspace/context.js';
-import { doneTask } from '../workflow/done.js';
+import { openProject, type Project } from '../workspace/context.js';
+import { doneTask, heldClaimPath } from '../workflow/done.js';
+import { existsSync } from 'node:fs';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
 export default defineCommand({
   command: 'done <id>',
-  describe: 'Close a task on its branch (memory flushed, changes committed); --merge merges it into the base branch',
+  describe: 'Close a task on its branch (memory flushed, changes committed); --merge merges it into the base branch. A claim `start --remote` took is given back',
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
   options: {
     merge: { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' },
@@ -17,17 +18,34 @@ export default defineCommand({
     ['$0 done 7f3a --merge', 'run its checks, then merge it into the base branch'],
   ],
   handler: async (argv) => {
-    const r = await doneTask(openProject(cwdOf(argv)), String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks, force: argv.force });
-    if (argv.json) return json(r);
+    const project = openProject(cwdOf(argv));
+    const r = await doneTask(project, String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks, force: argv.force });
+    const claim = await releaseClaim(project, r.id);
+    if (argv.json) return json(claim ? { ...r, claim } : r);
     const lines = [`${r.id}: done on ${r.branch}${r.commit ? ` (commit ${r.commit})` : ''}.`];
     if (r.backfilled) lines.push(`Recorded ${r.backfilled} commit${r.backfilled === 1 ? '' : 's'} in memory from git history (no hooks had).`);
     for (const c of r.checks) lines.push(`Check \`${c.command}\`: ${c.passed ? 'passed' : 'failed'}.`);
     if (r.merged) lines.push(`Merged into ${r.merged.into} (commit ${r.merged.commit}).`);
     if (r.worktreeRemoved) lines.push(`Removed the worktree ${r.worktreeRemoved}.`);
     if (r.worktreeKept) lines.push(`Kept the worktree ${r.worktreeKept.dir}: ${r.worktreeKept.why}.`);
+    if (claim) lines.push(claimLine(r.id, claim));
     if (r.checkout && !r.inPlace) lines.push(`This checkout is on ${r.checkout}.`);
     if (r.merged || r.inPlace) lines.push(`Next: \`baton next\`.`);
     else lines.push(`Next: \`baton pr ${r.id}\` for a pull request, or \`baton done ${r.id} --merge\`.`);
     out(lines.join('\n'));
   },
 });
+
+/** The claim `baton start --remote` took, given back. Loaded only when this clone took one or the config names a remote. */
+async function releaseClaim(project: Project, id: string) {
+  if (project.config.raw.remote === undefined && !existsSync(heldClaimPath(project.root, id))) return undefined;
+  const { releaseStarted } = await import('../remote/manual.js');
+  return releaseStarted(project, id);
+}
+
+function claimLine(id: string, c: NonNullable<Awaited<ReturnType<typeof releaseClaim>>>): string {
+  if (c.error) return `Could not reach ${c.remote} to give back a claim on ${id} (${c.error}); a claim there ends with its lease.`;
+  if (!c.released) return `The claim on ${id} on ${c.remote} is held by ${c.heldBy} (until ${c.expires}), not by this runner: left alone.`;
+  if (c.pushRefused) return `Gave back the claim on ${c.remote}; the branch was not pushed (${c.pushRefused}).`;
+  return `Pushed the branch and gave back the claim on ${c.remote}.`;
+}

@@ -68,6 +68,13 @@ function version(): string {
 /** Commands that manage the hooks themselves, run inside a git operation, or check them (doctor reports, --fix repairs). */
 const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init', 'doctor']);
 
+/**
+ * Commands that commit anyway: after a merge baton did not make, they first commit plan.md's
+ * rebuilt task table (src/project/plan-after-merge.ts). Reading commands never commit.
+ */
+const COMMITTING = new Set(['start', 'log', 'done', 'sync', 'plan', 'review', 'run', 'auto']);
+const COMMITTING_TASK = new Set(['add', 'edit', 'set']);
+
 /** Commands that may call a model: they read keys from a `.env` at the repository root. */
 const MODEL_COMMANDS = new Set(['plan', 'review', 'run', 'auto', 'models']);
 
@@ -88,6 +95,9 @@ export async function main(args: string[]): Promise<number> {
   const asJson = wantsJson(args);
   const name = firstPositional(args);
   if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../git-hooks/refresh.js')).refreshStaleHooks(cwdArg(args));
+  if (name && (COMMITTING.has(name) || (name === 'task' && COMMITTING_TASK.has(positionals(args)[1] ?? '')))) {
+    await (await import('../workflow/plan-after-merge.js')).refreshPlanAfterMerge(cwdArg(args)).catch(() => undefined);
+  }
   try {
     if (name && MODEL_COMMANDS.has(name)) (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));
     if (name === 'completion') args = chooseShell(args);
@@ -126,6 +136,7 @@ export async function main(args: string[]): Promise<number> {
       throw new BatonError(`${unknown}${text}`, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
     });
   for (const m of modules) cli.command(m.default);
+  skipHelpCache(cli);
   // After the commands, so it comes last in `baton --help`.
   cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`');
   try {
@@ -134,6 +145,18 @@ export async function main(args: string[]): Promise<number> {
     return report(error, asJson);
   }
   return (process.exitCode as number | undefined) ?? 0;
+}
+
+/**
+ * yargs renders the whole help text after every command's handler, to keep it
+ * for a help shown later (11-19 ms of string-width on each run). baton shows
+ * help only before a handler returns (`--help`, a bare group, usage errors),
+ * all of which render it on the spot, so the cached copy is never read.
+ */
+function skipHelpCache(cli: Argv): void {
+  const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } })
+    .getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** yargs picks the completion script from $SHELL; `baton completion zsh` says which outright. */

@@ -17,27 +17,22 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    let ready: (TaskSummary & { claimed_by?: string; claim_expires?: string })[] = await nextReport(project);
+    let ready: (TaskSummary & { claimed_by?: string; claim_expires?: string })[] | undefined;
     if (argv.remote || project.config.raw.remote !== undefined) {
       const { remoteName } = await import('../remote/settings.js');
       const remote = remoteName(project.config, argv.remote);
-      if (remote) ready = await withClaims(project, remote, ready);
+      if (remote) ready = await (await import('../remote/board.js')).remoteNext(project, remote);
     }
+    ready ??= await nextReport(project);
     if (argv.limit !== undefined) ready = ready.slice(0, argv.limit);
     if (argv.json) return json({ tasks: ready });
     if (!ready.length) return out('Nothing is ready. `baton status` shows what the tasks wait on.');
-    out(table(ready.map((t) => [t.id, t.phase ?? '', t.title + (t.claimed_by ? `  (claimed by ${t.claimed_by} until ${t.claim_expires})` : '')])));
+    out(table(ready.map((t) => [t.id, t.phase ?? '', t.title + note(t)])));
   },
 });
 
-/** Ready tasks as the remote sees them: those finished on a remote branch left out, live claims named. */
-async function withClaims(project: Project, remote: string, ready: TaskSummary[]) {
-  const { remoteBoard, liveClaim, finishedOnRemote } = await import('../remote/board.js');
-  const board = await remoteBoard(project, remote, loadTasksStrict(project.root));
-  return ready
-    .filter((t) => !finishedOnRemote(board, t.id))
-    .map((t) => {
-      const c = liveClaim(board, t.id);
-      return c ? { ...t, claimed_by: c.runner, claim_expires: c.expires } : t;
-    });
+/** Who works on it, with --remote: a live claim, or work in progress that nobody holds (free to continue). */
+function note(t: TaskSummary & { claimed_by?: string; claim_expires?: string }): string {
+  if (t.claimed_by) return `  (claimed by ${t.claimed_by} until ${t.claim_expires})`;
+  return t.status === 'in-progress' && t.branch ? `  (in progress on ${t.branch}, unclaimed: free to continue)` : '';
 }

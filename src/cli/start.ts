@@ -18,7 +18,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const { claimIfShared } = await import('../remote/manual.js');
+    const { claimIfShared, keepClaim } = await import('../remote/manual.js');
     const claimed = claimIfShared(project, argv.remote, String(argv.id));
     let r;
     try {
@@ -28,9 +28,9 @@ export default defineCommand({
       throw error;
     }
     claimed?.runner.pushBranch(claimed.task);
-    const claim = claimed?.runner.detach(claimed.task.id);
+    const claim = claimed && keepClaim(project, claimed);
     if (argv.json) return json(claim ? { ...r, claim } : r);
-    if (claim) out(`Claimed on ${claimed!.runner.settings.remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there.`);
+    if (claim) out(`Claimed on ${claimed!.runner.settings.remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there (\`baton done\` gives the claim back).`);
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonGitDirOf, findRepoRoot } from '../git/gitdir.js';
+import { commonGitDirOf, findRepoRoot, gitDirOf } from '../git/gitdir.js';
 import { HOOK_NAMES, packageRoot } from '../workspace/package.js';
 import { stateDirIn } from '../workspace/paths.js';
 

@@ -4,12 +4,14 @@
  * [<ref>]` at column 0), so a line scanner that skips fenced code reads it
  * exactly and fast enough for tens of thousands of entries.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { redact } from '../core/redact.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
+import { BatonError, type Problem } from '../core/errors.js';
+import { gitDirOf } from '../git/gitdir.js';
 
 export interface MemoryFile {
   /** Everything before the first entry (title, notes a person wrote). */
@@ -71,21 +73,75 @@ export function memoryPath(root: string, id: string): string {
 
 export function readMemory(root: string, id: string): MemoryFile {
   const path = memoryPath(root, id);
-  if (!existsSync(path)) return { preamble: '', entries: [] };
+  if (memoryFileKind(path) !== 'file') return { preamble: '', entries: [] }; // a folder or a broken link holds no memory (doctor says so)
   return parseMemory(readFileSync(path, 'utf8'), id);
 }
 
 /** Every memory file's entries: task files and project.md. */
 export function readAllMemory(root: string): MemoryEntry[] {
   const dir = agentsPaths(root).memory;
-  if (!existsSync(dir)) return [];
   const out: MemoryEntry[] = [];
+  for (const name of memoryFileNames(dir)) out.push(...parseMemory(readFileSync(join(dir, name), 'utf8'), name.slice(0, -3)).entries);
+  return out;
+}
+
+/** What is at a memory file's path: a readable file, nothing, a folder, or a symbolic link that leads nowhere. */
+export function memoryFileKind(path: string): 'file' | 'missing' | 'folder' | 'dangling' {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ELOOP' && code !== 'ENOTDIR') throw error;
+    try {
+      return lstatSync(path).isSymbolicLink() ? 'dangling' : 'missing';
+    } catch {
+      return 'missing';
+    }
+  }
+}
+
+/** The `*.md` names in the memory folder that are files to read; folders and broken links are skipped. */
+export function memoryFileNames(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().filter((n) => n.endsWith('.md') && !n.startsWith('.') && memoryFileKind(join(dir, n)) === 'file');
+}
+
+/** A warning for each `*.md` in the memory folder that is a folder or a broken link (`baton doctor`). */
+export function brokenMemoryFiles(dir: string, shown = '.agents/memory'): Problem[] {
+  if (!existsSync(dir)) return [];
+  const problems: Problem[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (!name.endsWith('.md') || name.startsWith('.')) continue;
-    const id = name.slice(0, -3);
-    out.push(...parseMemory(readFileSync(join(dir, name), 'utf8'), id).entries);
+    const problem = brokenMemoryFile(join(dir, name), `${shown}/${name}`);
+    if (problem) problems.push(problem);
   }
-  return out;
+  return problems;
+}
+
+function brokenMemoryFile(path: string, file: string): Problem | undefined {
+  const kind = memoryFileKind(path);
+  if (kind === 'folder') {
+    return { file, severity: 'warning', message: 'a folder named like a memory file; it is skipped', hint: 'Rename the folder, or move its contents out: memory is one `.md` file per task.' };
+  }
+  if (kind !== 'dangling') return undefined;
+  let target = '';
+  try {
+    target = ` to \`${readlinkSync(path)}\``;
+  } catch {
+    /* gone since the listing */
+  }
+  return { file, severity: 'warning', message: `a symbolic link${target} that leads nowhere; it is skipped`, hint: 'Remove the link, or restore the file it points to (`baton memory rebuild` restores memory from history).' };
+}
+
+/**
+ * A memory file's text before baton writes it ('' when there is none yet). A
+ * folder or a broken link in its place is refused, located, before anything is written.
+ */
+export function memoryTextForWrite(path: string): string {
+  const file = `.agents/memory/${basename(path)}`;
+  const problem = brokenMemoryFile(path, file);
+  if (problem) throw new BatonError(`${problem.message.replace(/; it is skipped$/, '')} is in the way of this memory file; nothing was written`, { file, hint: problem.hint });
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
 /**
@@ -118,7 +174,8 @@ export async function appendMemory(
     lockDir = join(agentsPaths(root).memory);
   }
   await withLock(join(lockDir, `memory-${id}.lock`), () => {
-    const before = appendable(existsSync(path) ? readFileSync(path, 'utf8') : memoryHeader(id, title));
+    const text = memoryTextForWrite(path);
+    const before = appendable(existsSync(path) ? text : memoryHeader(id, title));
     const sep = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
     const added = entries.map((e) => formatEntry({ ...e, body: redact(e.body) })).join('\n');
     writeFileAtomic(path, `${before}${sep}${added}`);

@@ -5,7 +5,8 @@
  * it is, and one deleted from the file (or with it) comes back from the file's
  * own history. The whole file is redacted.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { memoryFileNames } from './file.js';
 import { currentBranch } from '../git/gitdir.js';
 import { commitsBefore, listCommits, resolveCommit } from '../git/history.js';
 import { readConfig, type Config } from '../workspace/config.js';
@@ -59,7 +60,7 @@ export async function rebuildMemory(root: string, id?: string): Promise<SyncResu
 function existingMemoryIds(root: string): string[] {
   const dir = agentsPaths(root).memory;
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => n.endsWith('.md') && !n.startsWith('.') && (/^T-[0-9a-f]+\.md$/.test(n) || n === 'project.md'))
+  return memoryFileNames(dir)
+    .filter((n) => /^T-[0-9a-f]+\.md$/.test(n) || n === 'project.md')
     .map((n) => n.slice(0, -3));
 }

@@ -14,7 +14,7 @@ import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { shortSha } from '../workspace/package.js';
-import { memoryPath, parseMemory } from './file.js';
+import { memoryPath, parseMemory, memoryFileKind } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory } from './restore.js';
@@ -60,7 +60,9 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
       }
       if (!groups.get(id)?.length) continue;
     }
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const kind = memoryFileKind(path);
+    if (kind === 'folder' || kind === 'dangling') continue; // doctor warns about it (brokenMemoryFiles)
+    const text = kind === 'file' ? readFileSync(path, 'utf8') : '';
     const entries = parseMemory(text, id).entries;
     const present = new Set<string>();
     for (const e of entries) {

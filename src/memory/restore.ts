@@ -13,7 +13,7 @@ import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
 import { redact } from '../core/redact.js';
 import { formatEntry, type MemoryEntry } from './entry.js';
-import { appendable, memoryHeader, memoryPath, parseMemory } from './file.js';
+import { appendable, memoryFileKind, memoryHeader, memoryPath, memoryTextForWrite, parseMemory } from './file.js';
 
 export interface LostEntry {
   entry: MemoryEntry;
@@ -40,7 +40,7 @@ const keyOf = (e: MemoryEntry) => `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}
 export async function lostEntries(root: string, id: string, text?: string): Promise<LostEntry[]> {
   const path = memoryPath(root, id);
   const rel = AGENTS.memoryFile(id);
-  const now = text ?? (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  const now = text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : '');
   const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
   const versions = runGit(root, versionsOf(rel));
   if (!versions.length) return [];
@@ -87,7 +87,7 @@ export async function restoreMemory(root: string, id: string): Promise<{ restore
   const path = memoryPath(root, id);
   let result = { restored: 0, redacted: false };
   await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const text = memoryTextForWrite(path);
     const lost = await lostEntries(root, id, text);
     const restored = lost.length ? insertEntries(text, id, lost.map((l) => l.entry)) : text;
     const clean = redact(restored);

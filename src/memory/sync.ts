@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stateDir } from '../workspace/paths.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
-import { memoryHeader, memoryPath, parseMemory } from './file.js';
+import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite } from './file.js';
 import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
@@ -34,7 +34,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
   const rewrites = opts.rewrites ?? new Map<string, string>();
   const expected = new Set(opts.expected);
   await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const text = memoryTextForWrite(path);
     const refs = new Map<string, string | null>();
     for (const entry of parseMemory(text).entries) {
       if (entry.kind !== 'commit' || !entry.ref || refs.has(entry.ref)) continue;

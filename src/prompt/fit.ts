@@ -39,14 +39,14 @@ const STYLES: FitStyle[] = [
   { bodyLimit: 100, terse: true, textLimit: 300, noPlan: true },
 ];
 
-function attempt(render: Renderer, items: readonly Item[], budget: number, count: Counter, style: FitStyle): Fitted | undefined {
-  const queue = dropOrder(items).filter((i) => !isProtected(i));
+function attempt(render: Renderer, items: readonly Item[], queue: readonly Item[], budget: number, count: Counter, style: FitStyle): Fitted | undefined {
   const at = (k: number): Fitted => {
     const omitted = queue.slice(0, k);
     const gone = new Set(omitted);
     const kept = new Set(items.filter((i) => !gone.has(i)));
     const text = render(kept, omitted, style);
-    return { text, tokens: count(text), omitted, style };
+    // Exact when it fits; a render over the budget is only compared, never reported.
+    return { text, tokens: count(text, budget), omitted, style };
   };
   const none = at(0);
   if (none.tokens <= budget) return none;
@@ -78,10 +78,12 @@ const cost = (f: Fitted) =>
 
 export function fitToBudget(render: Renderer, items: readonly Item[], budget: number, count: Counter): Fitted {
   let best: Fitted | undefined;
+  // The same for every style: sorted once.
+  const queue = dropOrder(items).filter((i) => !isProtected(i));
   for (const style of STYLES) {
     // Cutting the plan or the task's own text is worse than any memory: only when nothing else fits.
     if (style.textLimit && best) break;
-    const r = attempt(render, items, budget, count, style);
+    const r = attempt(render, items, queue, budget, count, style);
     if (!r) continue;
     if (!best || cost(r) < cost(best)) best = r;
     if (!r.omitted.length) break;
@@ -89,7 +91,6 @@ export function fitToBudget(render: Renderer, items: readonly Item[], budget: nu
   if (best) return best;
   // Nothing but protected memory left, and still too long: cut the text itself.
   const last = STYLES[STYLES.length - 1]!;
-  const queue = dropOrder(items).filter((i) => !isProtected(i));
   const kept = new Set(items.filter((i) => isProtected(i)));
   const full = render(kept, queue, last);
   const note = '\n\n… (cut here to fit the token budget)\n';
@@ -97,7 +98,7 @@ export function fitToBudget(render: Renderer, items: readonly Item[], budget: nu
   let hi = full.length;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (count(full.slice(0, mid) + note) <= budget) lo = mid;
+    if (count(full.slice(0, mid) + note, budget) <= budget) lo = mid;
     else hi = mid - 1;
   }
   const text = lo ? full.slice(0, lo).trimEnd() + note : '';

@@ -50,7 +50,20 @@ function cutCheck(body: string): string {
   return [head, ...shown].join('\n');
 }
 
+/** Bodies as cleaned for a view, by entry and body limit: fitting renders the same entries many times. */
+const cleaned = new WeakMap<View, WeakMap<MemoryEntry, Map<number, string>>>();
+
 export function cleanBody(entry: MemoryEntry, view: View, style: Style): string {
+  let forView = cleaned.get(view);
+  if (!forView) cleaned.set(view, (forView = new WeakMap()));
+  let forEntry = forView.get(entry);
+  if (!forEntry) forView.set(entry, (forEntry = new Map()));
+  let body = forEntry.get(style.bodyLimit);
+  if (body === undefined) forEntry.set(style.bodyLimit, (body = cleanBodyOnce(entry, view, style)));
+  return body;
+}
+
+function cleanBodyOnce(entry: MemoryEntry, view: View, style: Style): string {
   let body = entry.kind === 'check' ? cutCheck(entry.body.trim()) : entry.body.trim();
   // Pointers into .agents/ and reviews' file names: the agent may not have them.
   body = body.replace(/\s*See \.agents\/\S+?\.md\.?/g, '').replace(/`?\.agents\/[\w./-]+`?/g, 'the project notes');
@@ -120,9 +133,15 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
   });
   const up = of(view.items, kept, (i) => i.group === 'upstream');
   if (up.length) {
-    const ids = [...new Set(up.map((i) => i.about))];
-    const lines = ids.map((id) => {
-      const parts = up.filter((i) => i.about === id).map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
+    // Grouped in one pass (hundreds of ancestors): tasks in order of first appearance, items in order.
+    const byTask = new Map<string, Item[]>();
+    for (const i of up) {
+      const list = byTask.get(i.about);
+      if (list) list.push(i);
+      else byTask.set(i.about, [i]);
+    }
+    const lines = [...byTask].map(([id, items]) => {
+      const parts = items.map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
       return `- ${titled(id, view.byId)}\n${parts.join('\n')}`;
     });
     const why = style.terse ? '' : 'The tasks those build on; their interfaces still hold unless a result above says otherwise.\n\n';
@@ -131,10 +150,22 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
   return blocks.join('\n\n');
 }
 
+const sortedRelated = new WeakMap<View, Item[]>();
+
+/** The view's related items in the order shown, sorted once: fitting renders a view many times (the order is total, so filtering keeps it). */
+function relatedInOrder(view: View): Item[] {
+  let sorted = sortedRelated.get(view);
+  if (!sorted) {
+    sorted = view.items.filter((i) => i.group === 'related')
+      .sort((a, b) => a.tier - b.tier || b.score - a.score || a.entry.time.localeCompare(b.entry.time) || a.order - b.order);
+    sortedRelated.set(view, sorted);
+  }
+  return sorted;
+}
+
 export function memorySection(view: View, kept: ReadonlySet<Item>, style: Style): string {
   const own = of(view.items, kept, (i) => i.group === 'own');
-  const related = of(view.items, kept, (i) => i.group === 'related')
-    .sort((a, b) => a.tier - b.tier || b.score - a.score || a.entry.time.localeCompare(b.entry.time) || a.order - b.order);
+  const related = relatedInOrder(view).filter((i) => kept.has(i));
   const out: string[] = [];
   if (own.length) out.push(`### Earlier work on this task\n\n${own.map((i) => line(i, view, style, false)).join('\n')}`);
   if (related.length) out.push(`### Elsewhere in the project\n\n${related.map((i) => line(i, view, style, true)).join('\n')}`);

@@ -5,11 +5,17 @@
  * from dist/tokenizer/, where `npm run build` bundles the two encodings baton
  * uses (scripts/bundle.mjs): ~4 MB installed instead of 55 MB.
  */
-export type Counter = (text: string) => number;
+/**
+ * Tokens in a text. With `limit`, a text over it may stop being counted there
+ * (the answer is then only some number above `limit`): fitting a prompt asks
+ * "does it fit?" of renders many times its budget.
+ */
+export type Counter = (text: string, limit?: number) => number;
 
 /** The part of gpt-tokenizer's encoding module that baton uses. */
 interface Encoding {
   countTokens(text: string, options: { disallowedSpecial: Set<string> }): number;
+  isWithinTokenLimit(text: string, limit: number, options: { disallowedSpecial: Set<string> }): number | false;
 }
 
 /** o200k for the GPT-4o / 4.1 / 5 and o-series families, cl100k for the rest (a close estimate for non-OpenAI models). */
@@ -24,5 +30,10 @@ export async function tokenCounter(model: string): Promise<{ encoding: string; c
   const mod = (await import(new URL(`../tokenizer/${encoding}.js`, import.meta.url).href)) as Encoding;
   // Text that happens to contain `<|endoftext|>` is counted as text, not refused.
   const options = { disallowedSpecial: new Set<string>() };
-  return { encoding, count: (text) => mod.countTokens(text, options) };
+  const count: Counter = (text, limit) => {
+    if (limit === undefined) return mod.countTokens(text, options);
+    const within = mod.isWithinTokenLimit(text, limit, options);
+    return within === false ? limit + 1 : within;
+  };
+  return { encoding, count };
 }

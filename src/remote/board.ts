@@ -4,11 +4,13 @@
  * `baton status --remote` and `baton next --remote` (and by their config key),
  * never otherwise, so reading the plan stays as fast as it was.
  */
+import { nextTasks } from '../core/graph.js';
 import type { Status, Task } from '../core/task.js';
 import { catFiles } from '../git/branches.js';
 import { gitRun } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';
-import { parseTaskText } from '../tasks/task-files.js';
+import { parseTaskText, loadTasksStrict } from '../tasks/task-files.js';
+import { effectiveTasks, summary, type TaskSummary } from '../workflow/status.js';
 import { isExpired } from './claims.js';
 import { fetchShared } from './sync.js';
 
@@ -63,6 +65,34 @@ export function liveClaim(board: Board, id: string): BoardClaim | undefined {
 /** Finished on a remote branch (awaiting its merge or pull request): not to be taken again. */
 export function finishedOnRemote(board: Board, id: string): BoardBranch | undefined {
   return board.branches.find((b) => b.id === id && (b.status === 'done' || b.status === 'review'));
+}
+
+export type RemoteNextTask = TaskSummary & { claimed_by?: string; claim_expires?: string };
+
+/**
+ * `baton next --remote`: the ready tasks as the remote sees them. A task's state
+ * is its remote branch's where the remote has one (else this clone's branches,
+ * else the base), and a task in progress is offered again unless a live claim
+ * holds it: the claim decides, so a clone that has pulled the task's branch and
+ * a fresh clone show the same list. Finished on a branch: not offered.
+ */
+export async function remoteNext(project: Project, remote: string): Promise<RemoteNextTask[]> {
+  const { tasks } = await effectiveTasks(project, true);
+  const board = await remoteBoard(project, remote, loadTasksStrict(project.root));
+  const there = new Map(board.branches.map((b) => [b.id, b]));
+  // Finished on a branch but not merged counts as awaiting review, as in effectiveTasks: dependents wait.
+  const seen = tasks.map((t) => {
+    // Done (or cancelled) here stays so: a stale remote branch of a merged task does not reopen it.
+    const b = t.status === 'done' || t.status === 'cancelled' ? undefined : there.get(t.id);
+    return b ? { ...t, status: b.status === 'done' ? ('review' as const) : b.status, branch: b.branch } : t;
+  });
+  const byId = new Map(seen.map((t) => [t.id, t]));
+  const open = seen.map((t) => (t.status === 'in-progress' ? { ...t, status: 'todo' as const } : t));
+  return nextTasks(open).map((t) => {
+    const s = summary(byId.get(t.id)!);
+    const c = liveClaim(board, t.id);
+    return c ? { ...s, claimed_by: c.runner, claim_expires: c.expires } : s;
+  });
 }
 
 /** Lines for `baton status`: claims and remote branch states. */

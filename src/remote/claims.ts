@@ -112,6 +112,6 @@ export async function renewClaim(root: string, remote: string, claim: Claim, exp
 }
 
 /** Delete the claim if it is still the one we hold. */
-export function releaseClaim(root: string, remote: string, claim: Claim): boolean {
+export function releaseClaim(root: string, remote: string, claim: Pick<Claim, 'task' | 'sha'>): boolean {
   return push(root, remote, [{ src: '', dst: claimRef(claim.task), expect: claim.sha }]).ok;
 }

@@ -1,10 +1,13 @@
 /**
- * Reading and writing task files. Front matter is parsed once per distinct
- * file content and cached in the git directory (never committed), so large
- * plans stay fast; the cache is keyed by content, so hand edits are seen.
+ * Reading and writing task files. Front matter is parsed once per file
+ * version and cached in the git directory (never committed), so large plans
+ * stay fast: like git's index, an entry is keyed by the file's stat (size,
+ * mtime, ctime, inode) and holds the parsed task and its body, so an
+ * unchanged file is not even read. Racy-git rule: a file whose mtime falls in
+ * the same second as the cache was written (or later) may have changed
+ * without its stat showing it, so it is read and parsed again.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, type Task } from '../core/task.js';
@@ -19,9 +22,10 @@ export interface TaskSet {
   problems: Problem[];
 }
 
-type CachedTask = Omit<Task, 'path' | 'body'> & { bodyStart: number };
-interface CacheEntry { task?: CachedTask; problems?: Problem[] }
-const CACHE_VERSION = 2;
+type CachedTask = Omit<Task, 'path' | 'body'>;
+/** `stat`: size, mtimeMs, ctimeMs, ino of the file the entry was parsed from. */
+interface CacheEntry { stat: number[]; task?: CachedTask; body?: string; problems?: Problem[] }
+const CACHE_VERSION = 3;
 
 /** Files in `tasks/` that are not tasks (README, AGENTS) are skipped, like changesets does. */
 function isTaskFileName(name: string): boolean {
@@ -50,14 +54,23 @@ function cachePath(root: string): string | undefined {
   }
 }
 
-function loadCache(path: string | undefined): Map<string, CacheEntry> {
-  if (!path || !existsSync(path)) return new Map();
+/** The cache's entries by file name, and when it was written (its own mtime, on the same clock as the task files'). */
+function loadCache(path: string | undefined): { entries: Map<string, CacheEntry>; writtenMs: number } {
+  const none = { entries: new Map<string, CacheEntry>(), writtenMs: 0 };
+  if (!path) return none;
   try {
+    const writtenMs = statSync(path).mtimeMs;
     const raw = JSON.parse(readFileSync(path, 'utf8')) as { version: number; entries: Record<string, CacheEntry> };
-    return raw.version === CACHE_VERSION ? new Map(Object.entries(raw.entries)) : new Map();
+    return raw.version === CACHE_VERSION ? { entries: new Map(Object.entries(raw.entries)), writtenMs } : none;
   } catch {
-    return new Map(); // a broken cache is only a slower run
+    return none; // missing or broken: only a slower run
   }
+}
+
+const statKey = (st: Stats): number[] => [st.size, st.mtimeMs, st.ctimeMs, st.ino];
+
+function sameStat(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 export function loadTasks(root: string): TaskSet {
@@ -65,33 +78,42 @@ export function loadTasks(root: string): TaskSet {
   if (!existsSync(dir)) return { tasks: [], problems: [] };
   const names = readdirSync(dir).filter(isTaskFileName).sort();
   const cacheFile = cachePath(root);
-  const cache = loadCache(cacheFile);
+  const { entries: cache, writtenMs } = loadCache(cacheFile);
+  // Whole seconds, as git compares: a coarse file system clock cannot hide an edit.
+  const racyFrom = Math.floor(writtenMs / 1000) * 1000;
   const fresh = new Map<string, CacheEntry>();
+  let changed = cache.size !== names.length;
   const tasks: Task[] = [];
   const problems: Problem[] = [];
   for (const name of names) {
     const path = `${AGENTS.tasks}/${name}`;
-    const read = readTaskFile(join(dir, name), path);
-    if ('problem' in read) {
-      problems.push(read.problem);
+    const abs = join(dir, name);
+    const st = statTaskFile(abs, path);
+    if ('problem' in st) {
+      problems.push(st.problem);
+      changed = true;
       continue;
     }
-    const { text } = read;
-    const key = createHash('sha1').update(path).update('\0').update(text).digest('base64');
-    let entry = cache.get(key);
-    if (!entry) {
-      const parsed = parseTaskText(text, path);
+    const stat = statKey(st.stats);
+    let entry = cache.get(name);
+    if (!entry || !sameStat(entry.stat, stat) || st.stats.mtimeMs >= racyFrom) {
+      const read = readTaskFile(abs, path);
+      if ('problem' in read) {
+        problems.push(read.problem);
+        changed = true;
+        continue;
+      }
+      const parsed = parseTaskText(read.text, path);
       entry = parsed.task
-        ? { task: { ...withoutBody(parsed.task), bodyStart: text.length - parsed.task.body.length } }
-        : { problems: parsed.problems };
+        ? { stat, task: withoutBody(parsed.task), body: parsed.task.body }
+        : { stat, problems: parsed.problems };
+      changed = true;
     }
-    fresh.set(key, entry);
-    if (entry.task) {
-      const { bodyStart, ...rest } = entry.task;
-      tasks.push({ ...rest, path, body: text.slice(bodyStart) });
-    } else problems.push(...(entry.problems ?? []));
+    fresh.set(name, entry);
+    if (entry.task) tasks.push({ ...entry.task, path, body: entry.body ?? '' });
+    else problems.push(...(entry.problems ?? []));
   }
-  if (cacheFile && (fresh.size !== cache.size || [...fresh.keys()].some((k) => !cache.has(k)))) {
+  if (cacheFile && changed) {
     try {
       mkdirSync(join(cacheFile, '..'), { recursive: true });
       writeFileAtomic(cacheFile, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(fresh) }));
@@ -100,6 +122,18 @@ export function loadTasks(root: string): TaskSet {
     }
   }
   return { tasks, problems };
+}
+
+/** A task file's stat, or the warning for a folder or dangling link named like a task (see readTaskFile). */
+function statTaskFile(abs: string, path: string): { stats: Stats } | { problem: Problem } {
+  try {
+    const stats = statSync(abs);
+    if (!stats.isDirectory()) return { stats };
+  } catch {
+    /* readTaskFile names what is wrong */
+  }
+  const read = readTaskFile(abs, path);
+  return 'problem' in read ? read : { stats: statSync(abs) };
 }
 
 /**

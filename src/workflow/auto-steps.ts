@@ -84,6 +84,22 @@ export async function mergeTask(project: Project, id: string): Promise<void> {
   await doneTask(project, id, { merge: true, skipChecks: true, force: true });
 }
 
+/**
+ * `baton auto --remote R --no-merge`: a finished task's pull request, by `baton pr ID --create`'s
+ * code path (gh). A missing or failing gh is one line through `note`, and the run goes on.
+ */
+export async function openPullRequest(project: Project, task: Task, remote: string, note: (line: string) => void): Promise<string | undefined> {
+  try {
+    // Loaded only here: drafting reads the task's sections with the markdown parser.
+    const { createPullRequest, draftPullRequest } = await import('./pr.js');
+    return createPullRequest(project, draftPullRequest(project, task.id), { remote }) || undefined;
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    note(`${task.id}: ${why} (its branch is on ${remote}; \`baton pr ${task.id} --create\` tries again)`);
+    return undefined;
+  }
+}
+
 /** Whether `branch` is already part of the base. */
 export function isMerged(project: Project, branch: string): boolean {
   return gitRun(project.root, ['merge-base', '--is-ancestor', branch, project.config.base_branch]).code === 0;

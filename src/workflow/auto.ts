@@ -19,7 +19,7 @@ import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Display } from './auto-events.js';
 import type { SharedRemote } from './shared-remote.js';
 import { candidates, leftOver, type Candidate } from './auto-queue.js';
-import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd } from './auto-steps.js';
+import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRequest } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 
@@ -50,6 +50,8 @@ export interface AutoResult {
   outcome: Outcome | 'interrupted';
   merged: boolean;
   reason?: string;
+  /** With --remote --no-merge: the pull request opened for it (what `gh pr create` printed). */
+  pullRequest?: string;
 }
 
 export interface AutoSummary {
@@ -252,8 +254,14 @@ class AutoRun {
       }
     }
     if (!merged) await this.opts.remote?.release(task);
-    this.results.push({ id: task.id, title: task.title, outcome, merged, reason });
+    // Shared through a remote without merging, results go through pull requests: the branch is pushed now.
+    const { remote } = this.opts;
+    const pullRequest = outcome === 'success' && !this.opts.merge && remote
+      ? await openPullRequest(this.project, task, remote.settings.remote, (line) => display.note(line))
+      : undefined;
+    this.results.push({ id: task.id, title: task.title, outcome, merged, reason, ...(pullRequest ? { pullRequest } : {}) });
     if (merged) display.task(task.id, task.title, 'merged');
+    else if (pullRequest) this.settle(task, 'done', `done on \`${r.branch}\`: pull request ${pullRequest}`);
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
     else if (outcome === 'partial') this.settle(task, 'partial', `${reason ?? 'partial'}; accept it with \`baton done ${task.id} --merge\``);
     else if (r.outcome === 'success') this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);

@@ -1,12 +1,12 @@
 /** `baton doctor`: every problem in `.agents/`, located, like a linter. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { ENTRY_KINDS } from '../memory/entry.js';
 import { TASK_ID_RE } from '../core/task.js';
 import { readConfig } from '../workspace/config.js';
-import { parseMemory } from '../memory/file.js';
+import { parseMemory, brokenMemoryFiles, memoryFileNames } from '../memory/file.js';
 import { BEGIN_MARKER, END_MARKER } from '../tasks/plan.js';
 import { loadTasks } from '../tasks/task-files.js';
 import type { DoctorCheck, Project } from '../workspace/context.js';
@@ -47,8 +47,9 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
   const known = new Set(tasks.map((t) => t.id));
   const memDir = project.paths.memory;
   if (existsSync(memDir)) {
-    for (const name of readdirSync(memDir).sort()) {
-      if (!name.endsWith('.md') || name.startsWith('.') || /^readme\.md$/i.test(name)) continue;
+    problems.push(...brokenMemoryFiles(memDir));
+    for (const name of memoryFileNames(memDir)) {
+      if (/^readme\.md$/i.test(name)) continue;
       const id = name.slice(0, -3);
       const file = `${AGENTS.memory}/${name}`;
       if (id !== 'project' && (!TASK_ID_RE.test(id) || (!known.has(id) && !fileProblems.some((p) => p.file?.includes(`/${id}-`))))) {

@@ -11,6 +11,7 @@ import { resolveTask } from '../core/ids.js';
 import { isoNow, type MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
+import { commonGitDirOf } from '../git/gitdir.js';
 import {
   branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
@@ -53,6 +54,15 @@ export interface DoneResult {
   checkout?: string;
   /** Closed on the branch its work was done on (no task branch): nothing to merge. */
   inPlace?: boolean;
+}
+
+/**
+ * Where `baton start --remote` notes the claim it took (remote, claim SHA), so a later
+ * `baton done` gives back that claim and no other (src/remote/manual.ts). In the common
+ * git dir: every worktree of the clone sees it; it is never committed.
+ */
+export function heldClaimPath(root: string, id: string): string {
+  return join(commonGitDirOf(root), 'baton', 'claims', `${id}.json`);
 }
 
 function dirtyOutside(project: Project, dir: string, task: Task): string[] {

@@ -72,8 +72,8 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
   return { id: task.id, title: redact(`${task.title} (${task.id})`), body: redact(`${parts.join('\n\n')}\n`), branch, base: project.config.base_branch };
 }
 
-/** Open the pull request with GitHub's `gh`; returns what gh printed (the URL). */
-export function createPullRequest(project: Project, draft: PullRequestDraft): string {
+/** Open the pull request with GitHub's `gh`; returns what gh printed (the URL). `remote`: push the branch there (default: origin, else the first). */
+export function createPullRequest(project: Project, draft: PullRequestDraft, opts: { remote?: string } = {}): string {
   if (!onPath('gh')) {
     throw new BatonError('`gh` (the GitHub CLI) is not installed, so no pull request was created', {
       hint: 'Install it from https://cli.github.com, or open the pull request by hand with the title and body printed above.',
@@ -81,7 +81,7 @@ export function createPullRequest(project: Project, draft: PullRequestDraft): st
   }
   // gh needs the branch on the remote; push it (and set its upstream) when there is one.
   const remote = gitRun(project.root, ['remote']).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  const target = remote.includes('origin') ? 'origin' : remote[0];
+  const target = opts.remote ?? (remote.includes('origin') ? 'origin' : remote[0]);
   if (target) {
     const push = gitRun(project.root, ['push', '--quiet', '-u', target, `${draft.branch}:${draft.branch}`]);
     if (push.code !== 0) {

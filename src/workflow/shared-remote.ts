@@ -6,7 +6,8 @@
 import type { Task } from '../core/task.js';
 
 export interface SharedRemote {
-  readonly settings: { readonly pollMs: number };
+  /** `remote`: the git remote's name (pull requests are pushed there). */
+  readonly settings: { readonly pollMs: number; readonly remote: string };
   /** Fetch base, task branches and claims. */
   sync(): void;
   /** Take the task for this runner; false when another runner holds it. */

@@ -1,10 +1,10 @@
 /** `baton status` and `baton next`: derived views of the plan. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES, type Status, type Task } from '../core/task.js';
-import { readMemory } from '../memory/file.js';
+import { readMemory, memoryFileNames } from '../memory/file.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from '../tasks/in-flight.js';
@@ -89,8 +89,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
 export function recentMemory(project: Project, count: number): MemoryEntry[] {
   const dir = project.paths.memory;
   if (count <= 0 || !existsSync(dir)) return [];
-  const files = readdirSync(dir)
-    .filter((n) => n.endsWith('.md') && !n.startsWith('.'))
+  const files = memoryFileNames(dir) // folders and broken links named `*.md` are skipped (doctor reports them)
     .map((n) => ({ n, m: statSync(join(dir, n)).mtimeMs }))
     .sort((a, b) => b.m - a.m)
     .slice(0, count);

@@ -2,7 +2,7 @@
  * Taking back a command's steps when a later one fails, so a command either
  * does everything or leaves the repository as it found it.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unstage } from '../git/undo.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
@@ -25,12 +25,19 @@ export function runUndo(undo: UndoList): void {
 export function keepFiles(dir: string, paths: string[], undo: UndoList): void {
   const saved = paths.map((p) => {
     const abs = join(dir, p);
-    return { abs, text: existsSync(abs) ? readFileSync(abs, 'utf8') : undefined };
+    // A folder or a broken link in a file's place is the user's: kept, never read or removed.
+    let there = true;
+    try {
+      lstatSync(abs);
+    } catch {
+      there = false;
+    }
+    return { abs, there, text: existsSync(abs) && statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined };
   });
   undo.push(() => {
     for (const f of saved) {
-      if (f.text === undefined) rmSync(f.abs, { force: true });
-      else writeFileAtomic(f.abs, f.text);
+      if (f.text !== undefined) writeFileAtomic(f.abs, f.text);
+      else if (!f.there) rmSync(f.abs, { force: true });
     }
     unstage(dir, paths);
   });

@@ -1,0 +1,50 @@
+import { rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addTask, makeProject, ok, read, taskFile, write } from './helpers/repo.js';
+
+/**
+ * The task cache (in the git dir) skips reading files whose stat is unchanged.
+ * A hand edit must always be seen, even one that keeps the size and the
+ * mtime's second (git's "racy" case).
+ */
+describe('task cache', () => {
+  const statusOf = (dir: string, id: string) =>
+    (JSON.parse(ok(dir, ['task', 'list', '--json'])) as { tasks: { id: string; status: string; title: string }[] }).tasks.find((t) => t.id === id);
+
+  it('sees hand edits that keep the size, with a new mtime or within the same second, and files added or removed', () => {
+    const dir = makeProject();
+    const a = addTask(dir, 'Alpha');
+    const b = addTask(dir, 'Bravo');
+    const file = taskFile(dir, a);
+    const abs = join(dir, file);
+    // An old mtime, so the cache written next holds this entry as settled (not racy).
+    utimesSync(abs, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    expect(statusOf(dir, a)?.status).toBe('todo');
+    expect(statSync(join(dir, '.git', 'baton', 'task-cache.json')).isFile()).toBe(true);
+
+    // Same size, another old mtime: the stat differs, the file is read again.
+    write(dir, file, read(dir, file).replace('status: todo', 'status: done'));
+    utimesSync(abs, new Date('2021-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z'));
+    expect(statusOf(dir, a)?.status).toBe('done');
+    expect(ok(dir, ['task', 'show', a])).toContain('status:     done');
+
+    // Same size, written in the same second as the cache and given back that mtime.
+    const cache = statSync(join(dir, '.git', 'baton', 'task-cache.json'));
+    write(dir, file, read(dir, file).replace('status: done', 'status: todo'));
+    utimesSync(abs, cache.atime, cache.mtime);
+    expect(statusOf(dir, a)?.status).toBe('todo');
+    write(dir, file, read(dir, file).replace('title: Alpha', 'title: Omega'));
+    utimesSync(abs, cache.atime, cache.mtime);
+    expect(statusOf(dir, a)?.title).toBe('Omega');
+    expect(ok(dir, ['task', 'show', a])).toContain(`${a}  Omega`);
+
+    // A file removed from under the cache is gone from every view; put back, it returns.
+    const bFile = taskFile(dir, b);
+    const bText = read(dir, bFile);
+    rmSync(join(dir, bFile));
+    expect(statusOf(dir, b)).toBeUndefined();
+    write(dir, bFile, bText);
+    expect(statusOf(dir, b)?.title).toBe('Bravo');
+  });
+});
