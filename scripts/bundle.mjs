@@ -51,7 +51,7 @@ await build({
   entryPoints: { 'cli/main': 'src/cli/main.ts' },
   outdir: DIST,
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['openai', 'openai/*', 'unified', 'remark-*', 'micromark*', 'mdast-*', 'simple-git'],
+  external: ['openai', 'openai/*', 'unified', 'remark-*', 'micromark*', 'mdast-*'],
   // Bundled CommonJS packages (yaml's node build) call require().
   banner: { js: "import { createRequire as batonCreateRequire } from 'node:module'; const require = batonCreateRequire(import.meta.url);" },
 });

@@ -3,7 +3,7 @@ import { findCycles, nextTasks, topoOrder } from '../src/core/graph.js';
 import { newTaskId, resolveTask } from '../src/core/ids.js';
 import { redact } from '../src/core/redact.js';
 import type { Task } from '../src/core/task.js';
-import { parseMemory } from '../src/store/memory.js';
+import { parseMemory } from '../src/memory/file.js';
 
 const t = (id: string, deps: string[] = [], extra: Partial<Task> = {}): Task => ({
   id, title: id, status: 'todo', depends_on: deps, files: [], checks: [], path: `.agents/tasks/${id}-x.md`, body: '', lines: {}, ...extra,

@@ -6,16 +6,9 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, ok, read, snapshotFiles, taskFile, write } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, ok, read, repoState, taskFile, write } from './helpers/repo.js';
 
-function state(dir: string) {
-  return {
-    files: snapshotFiles(dir),
-    branch: git(dir, ['branch', '--show-current']),
-    refs: git(dir, ['for-each-ref', '--format=%(refname) %(objectname)']),
-    status: git(dir, ['status', '--porcelain']),
-  };
-}
+const state = repoState;
 
 function planned(...args: string[]): { dir: string; id: string } {
   const dir = makeProject();

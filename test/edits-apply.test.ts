@@ -1,14 +1,14 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, applyHunks, parseAnswer, parseUnifiedDiff, EditError } from '../src/agents/edits.js';
+import { applyEdits, applyHunks, parseEdits, parseUnifiedDiff, EditError } from '../src/agents/edits.js';
 import { tempDir } from './helpers/repo.js';
 
 const answer = (...parts: string[]) => parts.join('\n');
 
 describe('reading edits from a model answer', () => {
   it('finds whole files, diffs, deletions and file requests, and keeps the rest as the report', () => {
-    const parsed = parseAnswer(answer(
+    const parsed = parseEdits(answer(
       'I added the parser.',
       '```file src/parse.ts',
       'export const x = 1;',
@@ -40,7 +40,7 @@ describe('reading edits from a model answer', () => {
   });
 
   it('keeps a file that itself holds a code fence when the block uses a longer fence', () => {
-    const parsed = parseAnswer(answer('````file README.md', '# Use', '```sh', 'npm i', '```', '````'));
+    const parsed = parseEdits(answer('````file README.md', '# Use', '```sh', 'npm i', '```', '````'));
     expect(parsed.edits).toEqual([{ kind: 'write', path: 'README.md', content: '# Use\n```sh\nnpm i\n```\n' }]);
   });
 });
@@ -106,12 +106,12 @@ describe('secrets in files sent to the implementer model', () => {
     expect(shown).toContain('never write `[REDACTED]` into a file');
 
     // A whole-file answer built from the masked text is refused, and the file keeps its key.
-    const edits = parseAnswer(answer('```file config.env', 'PORT=4000', 'API_KEY=[REDACTED]', '```')).edits;
+    const edits = parseEdits(answer('```file config.env', 'PORT=4000', 'API_KEY=[REDACTED]', '```')).edits;
     expect(() => applyEdits(dir, edits)).toThrow(/writes `\[REDACTED\]`, the mask of a secret/);
     expect(readFileSync(join(dir, 'config.env'), 'utf8')).toContain('sk-proj-abcdefghijklmnopqrstuvwx');
 
     // A diff that leaves the key's line alone applies.
-    const diff = parseAnswer(answer('```diff', '--- a/config.env', '+++ b/config.env', '@@ -1 +1 @@', '-PORT=3000', '+PORT=4000', '```')).edits;
+    const diff = parseEdits(answer('```diff', '--- a/config.env', '+++ b/config.env', '@@ -1 +1 @@', '-PORT=3000', '+PORT=4000', '```')).edits;
     applyEdits(dir, diff);
     expect(readFileSync(join(dir, 'config.env'), 'utf8')).toBe('PORT=4000\nAPI_KEY=sk-proj-abcdefghijklmnopqrstuvwx\n');
   });

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addTask, git, makeProject, ok, read } from './helpers/repo.js';
-import { blockRows } from '../src/store/plan.js';
+import { blockRows } from '../src/tasks/plan.js';
 import { clean, commitFile, commitRefs, shas, short } from './hooks-util.js';
 
 describe('an octopus merge of three task branches', () => {

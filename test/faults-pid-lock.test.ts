@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, makeRepo } from './helpers/repo.js';
 
-const LOCK_MODULE = pathToFileURL(join(PROJECT_ROOT, 'dist', 'project', 'pid-lock.js')).href;
+const LOCK_MODULE = pathToFileURL(join(PROJECT_ROOT, 'dist', 'workspace', 'pid-lock.js')).href;
 
 /**
  * A process that prints `trying`, takes the lock `auto` (as `baton auto` does),

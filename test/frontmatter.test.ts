@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrontMatter, setFrontMatterFields } from '../src/store/frontmatter.js';
-import { parseTaskText } from '../src/store/tasks.js';
+import { parseFrontMatter, setFrontMatterFields } from '../src/workspace/frontmatter.js';
+import { parseTaskText } from '../src/tasks/task-files.js';
 
 const HAND_WRITTEN = `---
 id: T-7f3a

@@ -5,10 +5,10 @@ import { coerce, validateSchema } from '../src/llm/schema.js';
 import { backoffMs, retryAfterMs } from '../src/llm/retry.js';
 import { costOf, priceOf } from '../src/llm/prices.js';
 import { roleSettings } from '../src/llm/settings.js';
-import { parseUsageEntry, summarizeUsage, usageEntry } from '../src/llm/usage.js';
-import { formatEntry } from '../src/core/memory.js';
-import { parseMemory } from '../src/store/memory.js';
-import { defaultConfig } from '../src/store/config.js';
+import { parseUsageEntry, summarizeUsage, usageEntry } from '../src/memory/usage.js';
+import { formatEntry } from '../src/memory/entry.js';
+import { parseMemory } from '../src/memory/file.js';
+import { defaultConfig } from '../src/workspace/config.js';
 import { readReviewAnswer } from '../src/agents/reviewer.js';
 import { PLAN_SCHEMA } from '../src/agents/plan-schema.js';
 

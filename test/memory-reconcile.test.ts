@@ -1,9 +1,9 @@
 /** Pure parts of the hooks' Node side: reconciling a memory file, reading commit refs, filtering entries. */
 import { describe, expect, it } from 'vitest';
-import { filterEntries } from '../src/cli/memory.js';
+import { filterEntries } from '../src/workflow/memory-query.js';
 import { parseCommitRefs } from '../src/git/history.js';
-import { reconcileMemory } from '../src/hook/reconcile.js';
-import { parseMemory } from '../src/store/memory.js';
+import { reconcileMemory } from '../src/memory/reconcile.js';
+import { parseMemory } from '../src/memory/file.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

@@ -1,7 +1,7 @@
 /** plan.md sections from a plan answer: replaced in place, everything else a person wrote kept. */
 import { describe, expect, it } from 'vitest';
 import { planWithSections, setSection } from '../src/agents/plan-doc.js';
-import { BEGIN_MARKER, END_MARKER, PLAN_TEMPLATE } from '../src/store/plan.js';
+import { BEGIN_MARKER, END_MARKER, PLAN_TEMPLATE } from '../src/tasks/plan.js';
 
 describe('planWithSections', () => {
   it('fills the template and keeps the task block', () => {

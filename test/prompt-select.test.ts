@@ -1,6 +1,6 @@
 /** Which memory a prompt carries, where it is routed, and the order it is given up in. Pure. */
 import { describe, expect, it } from 'vitest';
-import type { MemoryEntry } from '../src/core/memory.js';
+import type { MemoryEntry } from '../src/memory/entry.js';
 import type { Task } from '../src/core/task.js';
 import { cleanBody, type View } from '../src/prompt/render-memory.js';
 import { dropOrder, isProtected, selectMemory } from '../src/prompt/select.js';

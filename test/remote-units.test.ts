@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isExpired, parseClaim, serializeClaim } from '../src/remote/claims.js';
 import { parsePush, pushArgs } from '../src/remote/git-remote.js';
 import { remoteSettings } from '../src/remote/settings.js';
-import { parseConfig } from '../src/store/config.js';
+import { parseConfig } from '../src/workspace/config.js';
 import { baton, git, makeProject, snapshotFiles, write } from './helpers/repo.js';
 
 describe('claims, pushes and the remote settings', () => {

@@ -7,17 +7,11 @@
 import { chmodSync, copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, batonAsync, git, makeProject, ok, read, snapshotFiles, taskFile, write } from './helpers/repo.js';
+import { addTask, baton, batonAsync, git, makeProject, ok, read, repoState, taskFile, write } from './helpers/repo.js';
 
 /** Everything a refusal must leave alone. */
 function state(dir: string) {
-  return {
-    files: snapshotFiles(dir),
-    branch: git(dir, ['branch', '--show-current']),
-    refs: git(dir, ['for-each-ref', '--format=%(refname) %(objectname)']),
-    status: git(dir, ['status', '--porcelain']),
-    index: git(dir, ['ls-files', '-s']),
-  };
+  return { ...repoState(dir), index: git(dir, ['ls-files', '-s']) };
 }
 
 const STACK = /\n\s+at .+:\d+:\d+\)?\n/;

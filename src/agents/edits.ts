@@ -15,7 +15,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { redact, REDACTED } from '../core/redact.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 
 export interface Hunk {
   oldStart: number;
@@ -51,7 +51,8 @@ export class EditError extends Error {
 
 const FENCE_OPEN = /^(`{3,}|~{3,})[ \t]*(.*?)[ \t]*$/;
 
-export function parseAnswer(text: string): ParsedAnswer {
+/** The implementer's answer read as edits (file, diff and delete blocks) and file requests. */
+export function parseEdits(text: string): ParsedAnswer {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const out: ParsedAnswer = { edits: [], requests: [], prose: '', problems: [] };
   const prose: string[] = [];

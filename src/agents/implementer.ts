@@ -5,11 +5,12 @@
  */
 import { BatonError } from '../core/errors.js';
 import type { Task } from '../core/task.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 import { apiExecutor } from './executors/api.js';
 import { commandExecutor } from './executors/command.js';
 import { PRESETS } from './executors/presets.js';
 import type { Executor } from './executors/types.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export interface ExecutorChoice {
   /** Executor name, overriding the config (`baton run --executor`). */
@@ -27,7 +28,7 @@ export function executorFor(config: Config, task: Pick<Task, 'role'>, choice: Ex
   if (!spec || typeof spec.command !== 'string' || !spec.command.trim()) {
     const known = ['api', ...Object.keys(PRESETS), ...Object.keys(config.executors)].map((n) => `\`${n}\``).join(', ');
     throw new BatonError(`unknown executor \`${name}\`${config.executors[name] ? ' (its `command` is missing)' : ''}`, {
-      file: '.agents/config.yaml',
+      file: AGENTS.config,
       hint: `Use one of ${known}, or define it:\n  executors:\n    ${name}:\n      command: "my-agent --prompt-file {prompt_file}"\n      timeout_s: 600`,
     });
   }

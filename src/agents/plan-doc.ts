@@ -3,8 +3,8 @@
  * from a plan answer. A section is replaced in place; any other section a
  * person wrote, and baton's task block, stay as they are.
  */
-import { headings } from '../store/markdown.js';
-import { BEGIN_MARKER, PLAN_TEMPLATE } from '../store/plan.js';
+import { headings } from '../tasks/markdown.js';
+import { BEGIN_MARKER, PLAN_TEMPLATE } from '../tasks/plan.js';
 import type { PlanAnswer } from './plan-schema.js';
 
 const bullets = (items: readonly string[] | undefined) => (items ?? []).map((i) => `- ${i.trim()}`).join('\n');

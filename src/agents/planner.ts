@@ -9,13 +9,13 @@ import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
-import { onTaskBranch, type Project } from '../project/context.js';
-import { writeFilesAtomic } from '../store/atomic.js';
-import { readPlan, withTaskBlock } from '../store/plan.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { onTaskBranch, type Project } from '../workspace/context.js';
+import { readPlan, withTaskBlock } from '../tasks/plan.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import { writeTaskFiles } from '../tasks/write.js';
 import { coerce, validateSchema } from '../llm/schema.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
-import type { Usage } from '../llm/usage.js';
+import type { Usage } from '../memory/usage.js';
 import { parseAnswer } from './answer.js';
 import { planWithSections } from './plan-doc.js';
 import { PLAN_ALIASES, PLAN_SCHEMA, type PlanAnswer } from './plan-schema.js';
@@ -129,7 +129,7 @@ export function planFromText(project: Project, text: string, opts: PlanOptions &
     });
   }
   const change = prepareOrExplain(project, read.value, opts, opts.source);
-  if (!opts.dryRun) writeFilesAtomic(change.files);
+  if (!opts.dryRun) writeTaskFiles(project, change.files);
   return { change, written: !opts.dryRun };
 }
 
@@ -162,8 +162,8 @@ export async function planWithModel(project: Project, opts: PlanOptions & { dryR
   const change = prepareOrExplain(project, result.value, opts, `the ${model.settings.model} answer`);
   const usage = { ...result.usage, purpose: opts.update ? 'plan --update' : 'plan' };
   if (!opts.dryRun) {
-    writeFilesAtomic(change.files);
-    const { recordUsage } = await import('../llm/usage.js');
+    writeTaskFiles(project, change.files);
+    const { recordUsage } = await import('../memory/usage.js');
     await recordUsage(project.root, 'project', usage);
   }
   return { change, usage, written: !opts.dryRun };

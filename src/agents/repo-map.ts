@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { redact } from '../core/redact.js';
 import { trackedFiles } from '../git/files.js';
 import { gitRun } from '../git/task-branch.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 const MANIFESTS = ['package.json', 'pyproject.toml', 'Cargo.toml', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Gemfile', 'composer.json', 'requirements.txt', 'setup.py', 'mix.exs', 'CMakeLists.txt', 'Makefile'];
 const MAX_TREE_LINES = 150;
@@ -22,7 +23,7 @@ export interface RepoMapOptions {
 
 export function repoMap(root: string, options: RepoMapOptions = {}): string {
   const max = options.maxChars ?? 24_000;
-  const files = trackedFiles(root).filter((f) => !f.startsWith('.agents/'));
+  const files = trackedFiles(root).filter((f) => !isUnder(f, AGENTS.dir));
   const read = (name: string) => (existsSync(join(root, name)) && statSync(join(root, name)).isFile() ? readFileSync(join(root, name), 'utf8') : '');
   const parts: string[] = [];
   parts.push(`## Files (${files.length} tracked)`, '', '```', cut(tree(files), Math.floor(max * 0.25)), '```');

@@ -1,7 +1,7 @@
 /** The review file (`reviews/R-<n>.md`) and the memory entries a review leaves. Pure. */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import { renderTaskFile } from '../store/tasks.js';
+import { renderTaskFile } from '../tasks/task-files.js';
 import type { Flag, ReviewInput } from './review-gather.js';
 import type { ReviewAnswer } from './review-schema.js';
 

@@ -6,16 +6,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topoOrder } from '../core/graph.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import type { Project } from '../project/context.js';
-import { parseFrontMatter } from '../store/frontmatter.js';
-import { parseMemory, readAllMemory } from '../store/memory.js';
+import type { Project } from '../workspace/context.js';
+import { parseFrontMatter } from '../workspace/frontmatter.js';
+import { parseMemory, readAllMemory } from '../memory/file.js';
 import { showFile, unmergedBranches } from '../git/task-branch.js';
-import { taskBranchName } from '../project/task-checkout.js';
-import { readPlan } from '../store/plan.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import { summarizeUsage, type CostReport } from '../llm/usage.js';
+import { taskBranchName } from '../tasks/checkout.js';
+import { readPlan } from '../tasks/plan.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import { summarizeUsage, type CostReport } from '../memory/usage.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export interface ReviewRecord {
   number: number;
@@ -56,7 +57,7 @@ export function listReviews(project: Project): ReviewRecord[] {
     const path = join(dir, name);
     let time: string | undefined;
     try {
-      const t = parseFrontMatter(readFileSync(path, 'utf8'), `.agents/reviews/${name}`).data.time;
+      const t = parseFrontMatter(readFileSync(path, 'utf8'), `${AGENTS.reviews}/${name}`).data.time;
       time = typeof t === 'string' ? t : t instanceof Date ? t.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
     } catch {
       /* a hand-written review without front matter still counts for numbering */
@@ -98,7 +99,7 @@ export function withUnmergedBranches(project: Project, tasks: readonly Task[], b
   for (const t of tasks) {
     const branch = taskBranchName(project, t);
     if (!branches.has(branch)) continue;
-    const text = showFile(project.root, branch, `.agents/memory/${t.id}.md`);
+    const text = showFile(project.root, branch, AGENTS.memoryFile(t.id));
     if (text === undefined) continue;
     for (const e of parseMemory(text, t.id).entries) {
       const key = `${e.task} ${e.time} ${e.kind} ${e.ref ?? ''} ${e.body}`;

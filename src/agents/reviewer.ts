@@ -14,19 +14,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
-import { isoNow } from '../core/memory.js';
+import { isoNow } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
-import { onTaskBranch, type Project } from '../project/context.js';
-import { writeFilesAtomic } from '../store/atomic.js';
-import { setFrontMatterFields } from '../store/frontmatter.js';
-import { findSection } from '../store/markdown.js';
-import { appendMemory } from '../store/memory.js';
-import { readPlan, withTaskBlock } from '../store/plan.js';
-import { parseTaskText, tasksInvalid } from '../store/tasks.js';
+import { onTaskBranch, type Project } from '../workspace/context.js';
+import { setFrontMatterFields } from '../workspace/frontmatter.js';
+import { findSection } from '../tasks/markdown.js';
+import { appendMemory } from '../memory/file.js';
+import { readPlan, withTaskBlock } from '../tasks/plan.js';
+import { parseTaskText, tasksInvalid } from '../tasks/task-files.js';
+import { writeTaskFiles } from '../tasks/write.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
 import { coerce, validateSchema } from '../llm/schema.js';
-import type { Usage } from '../llm/usage.js';
+import type { Usage } from '../memory/usage.js';
 import { parseAnswer } from './answer.js';
 import { setSection } from './plan-doc.js';
 import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
@@ -218,7 +218,7 @@ function mergeFlags(own: Flag[], claimed: NonNullable<ReviewAnswer['unsupported_
 }
 
 export async function applyReview(project: Project, change: ReviewChange): Promise<void> {
-  writeFilesAtomic(change.files);
+  writeTaskFiles(project, change.files);
   for (const m of change.memory) await appendMemory(project.root, m.target, m.entries);
 }
 
@@ -275,7 +275,7 @@ export async function reviewWithModel(project: Project, opts: { dryRun?: boolean
   const usage = { ...result.usage, purpose: `review ${input.id}` };
   if (!opts.dryRun) {
     await applyReview(project, change);
-    const { recordUsage } = await import('../llm/usage.js');
+    const { recordUsage } = await import('../memory/usage.js');
     await recordUsage(project.root, 'project', usage);
   }
   return { change, usage, written: !opts.dryRun };

@@ -9,9 +9,9 @@ import { BatonError } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { newTaskId } from '../core/ids.js';
 import type { Task } from '../core/task.js';
-import { taskBody, taskFileWithId, type NewTask } from '../project/tasks.js';
-import { setFrontMatterFields } from '../store/frontmatter.js';
-import { parseTaskText, tasksInvalid } from '../store/tasks.js';
+import { taskBody, taskFileWithId, type NewTask } from '../tasks/write.js';
+import { setFrontMatterFields } from '../workspace/frontmatter.js';
+import { parseTaskText, tasksInvalid } from '../tasks/task-files.js';
 import type { TaskAnswer } from './plan-schema.js';
 
 /** Statuses a planner may still change; any other means someone is working on it or finished it. */

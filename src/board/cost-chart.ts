@@ -1,6 +1,6 @@
 /** `baton cost` over time: the running total of recorded model spend as an inline SVG line chart. */
-import type { MemoryEntry } from '../core/memory.js';
-import { parseUsageEntry } from '../llm/usage.js';
+import type { MemoryEntry } from '../memory/entry.js';
+import { parseUsageEntry } from '../memory/usage.js';
 import { esc } from './html.js';
 
 export interface CostPoint {

@@ -6,13 +6,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isReady, topoOrder } from '../core/graph.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { listWorktrees, unmergedBranches } from '../git/task-branch.js';
-import type { Project } from '../project/context.js';
-import type { InFlight } from '../project/in-flight.js';
-import { effectiveTasks, recentMemory } from '../project/status.js';
-import { taskBranchName } from '../project/task-checkout.js';
+import type { Project } from '../workspace/context.js';
+import type { InFlight } from '../tasks/in-flight.js';
+import { effectiveTasks, recentMemory } from '../workflow/status.js';
+import { taskBranchName } from '../tasks/checkout.js';
 
 export interface BoardTask extends Task {
   ready: boolean;

@@ -4,13 +4,13 @@
  * read it), plus commits git has on the branch that memory does not list yet
  * (the hooks write a commit's entry at the next commit).
  */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { branchCommits, type CommitRecord } from '../git/task-branch.js';
-import { summarizeUsage, type CostLine } from '../llm/usage.js';
-import { safeBranch, type Project } from '../project/context.js';
-import { taskBranchName, taskState } from '../project/task-checkout.js';
-import { readMemory } from '../store/memory.js';
+import { summarizeUsage, type CostLine } from '../memory/usage.js';
+import { safeBranch, type Project } from '../workspace/context.js';
+import { taskBranchName, taskState } from '../tasks/checkout.js';
+import { readMemory } from '../memory/file.js';
 import type { Board, BoardTask } from './data.js';
 import { lastPrompt, readReviews } from './data.js';
 

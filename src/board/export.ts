@@ -1,8 +1,8 @@
 /** `baton board --out DIR`: the same pages as static files (no script, links relative), for CI artifacts or Pages. */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Project } from '../project/context.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import type { Project } from '../workspace/context.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 import { readBoard } from './data.js';
 import { pageNames, renderPage } from './site.js';
 

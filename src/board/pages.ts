@@ -1,8 +1,8 @@
 /** The board's pages as HTML strings: the plan, a task, the reviews, the cost. Pure. */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
-import { parseUsageEntry, type CostReport } from '../llm/usage.js';
-import { commitEntryFiles } from '../project/task-checkout.js';
+import { parseUsageEntry, type CostReport } from '../memory/usage.js';
+import { commitEntryFiles } from '../tasks/checkout.js';
 import { costChart, type CostPoint } from './cost-chart.js';
 import type { Board, BoardTask, Review } from './data.js';
 import type { TaskDetail } from './detail.js';

@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatonError } from '../core/errors.js';
-import type { Project } from '../project/context.js';
+import type { Project } from '../workspace/context.js';
 import { renderError, type RenderOptions } from './pages.js';
 import { boardWrite } from './write.js';
 

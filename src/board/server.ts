@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatonError } from '../core/errors.js';
-import type { Project } from '../project/context.js';
+import type { Project } from '../workspace/context.js';
 import { handlePost, send } from './post.js';
 import { renderError } from './pages.js';
 import { renderPage } from './site.js';

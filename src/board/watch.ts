@@ -8,7 +8,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import { listWorktrees } from '../git/task-branch.js';
-import type { Project } from '../project/context.js';
+import type { Project } from '../workspace/context.js';
 
 export function watchProject(project: Project, onChange: () => void, delayMs = 150): () => void {
   let timer: NodeJS.Timeout | undefined;

@@ -6,9 +6,9 @@
  */
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import type { Project } from '../project/context.js';
-import { replaceTaskText, setTask } from '../project/tasks.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { replaceTaskText, setTask } from '../tasks/write.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 
 export function boardWrite(project: Project, id: string, action: 'status' | 'edit', form: URLSearchParams): void {
   if (action === 'status') {

@@ -1,7 +1,7 @@
 import { BatonError } from '../core/errors.js';
-import { plainDisplay, ttyDisplay } from '../project/auto-display.js';
-import { runAuto, type AutoSummary } from '../project/auto.js';
-import { openProject, type Project } from '../project/context.js';
+import { plainDisplay, ttyDisplay } from './render/auto-display.js';
+import { runAuto, type AutoSummary } from '../workflow/auto.js';
+import { openProject, type Project } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { EXIT as CODES } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';

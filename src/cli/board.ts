@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, err, out } from './output.js';
 

@@ -1,4 +1,4 @@
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 

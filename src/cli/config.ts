@@ -1,4 +1,4 @@
-import { requireRepo } from '../project/context.js';
+import { requireRepo } from '../workspace/context.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
@@ -10,7 +10,7 @@ const get = defineCommand({
   positionals: { key: { type: 'string', describe: 'The setting, e.g. base_branch or models.planner.model' } },
   examples: [['$0 config get base_branch', 'the branch tasks start from']],
   handler: async (argv) => {
-    const { getConfigValue } = await import('../project/config-edit.js');
+    const { getConfigValue } = await import('../workspace/config-edit.js');
     const value = getConfigValue(requireRepo(cwdOf(argv)), String(argv.key));
     if (argv.json) return json({ key: argv.key, value });
     out(typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : String(value));
@@ -26,7 +26,7 @@ const set = defineCommand({
   },
   examples: [['$0 config set models.implementer.model qwen2.5-coder:14b', 'comments and other lines are kept']],
   handler: async (argv) => {
-    const { setConfigValue } = await import('../project/config-edit.js');
+    const { setConfigValue } = await import('../workspace/config-edit.js');
     const r = setConfigValue(requireRepo(cwdOf(argv)), String(argv.key), String(argv.value));
     if (argv.json) return json(r);
     out(r.changed ? `${r.file}: ${r.key} = ${show(r.after)}${r.before === undefined ? '' : ` (was ${show(r.before)})`}` : `${r.file}: ${r.key} is already ${show(r.after)}; nothing changed.`);

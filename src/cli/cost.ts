@@ -1,6 +1,6 @@
-import { openProject } from '../project/context.js';
-import { readAllMemory } from '../store/memory.js';
-import { summarizeUsage, type CostLine } from '../llm/usage.js';
+import { openProject } from '../workspace/context.js';
+import { readAllMemory } from '../memory/file.js';
+import { summarizeUsage, type CostLine } from '../memory/usage.js';
 import { parseSince, SINCE_DESCRIBE } from '../core/since.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out, table } from './output.js';

@@ -1,6 +1,7 @@
 import { formatProblem } from '../core/errors.js';
-import { openProject } from '../project/context.js';
-import { doctor, type DoctorCheck } from '../project/doctor.js';
+import { openProject } from '../workspace/context.js';
+import { doctor } from '../workflow/doctor.js';
+import type { DoctorCheck } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';
@@ -18,7 +19,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv), { lenientConfig: true });
-    const { memoryCheck } = await import('../hook/doctor-check.js');
+    const { memoryCheck } = await import('../memory/doctor-check.js');
     const checks: DoctorCheck[] = [memoryCheck];
     const report = await doctor(project, { fix: argv.fix, checks });
     const errors = report.problems.filter((p) => p.severity === 'error').length;

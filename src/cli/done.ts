@@ -1,6 +1,6 @@
+import { openProject, type Project } from '../workspace/context.js';
+import { doneTask, heldClaimPath } from '../workflow/done.js';
 import { existsSync } from 'node:fs';
-import { openProject, type Project } from '../project/context.js';
-import { doneTask, heldClaimPath } from '../project/done.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 

@@ -1,7 +1,7 @@
 import { mermaid } from '../core/graph.js';
-import { openProject } from '../project/context.js';
-import { refreshPlanFile } from '../project/tasks.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import { openProject } from '../workspace/context.js';
+import { refreshPlanFile } from '../tasks/write.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 

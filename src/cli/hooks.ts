@@ -1,4 +1,4 @@
-import { requireRepo } from '../project/context.js';
+import { requireRepo } from '../workspace/context.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 
@@ -7,7 +7,7 @@ const install = defineCommand({
   describe: 'Install baton\'s git hooks beside any hooks already there (husky, lefthook, core.hooksPath, your own)',
   examples: [['$0 hooks install', 'record every commit in memory from now on']],
   handler: async (argv) => {
-    const { installHooks } = await import('../hook/install.js');
+    const { installHooks } = await import('../git-hooks/install.js');
     const lines = await installHooks(requireRepo(cwdOf(argv)));
     if (argv.json) return json({ installed: lines });
     out(lines.length ? lines.map((l) => `installed ${l}`).join('\n') : 'baton\'s hooks are already installed; nothing changed.');
@@ -19,7 +19,7 @@ const uninstall = defineCommand({
   describe: 'Remove baton\'s hooks and put back the hooks that were there before',
   examples: [['$0 hooks uninstall', 'stop recording commits; your own hooks come back']],
   handler: async (argv) => {
-    const { uninstallHooks } = await import('../hook/install.js');
+    const { uninstallHooks } = await import('../git-hooks/install.js');
     const lines = await uninstallHooks(requireRepo(cwdOf(argv)));
     if (argv.json) return json({ uninstalled: lines });
     out(lines.length ? lines.join('\n') : 'No baton hooks were installed; nothing changed.');
@@ -32,7 +32,7 @@ const status = defineCommand({
   examples: [['$0 hooks status', 'is every commit being recorded?']],
   handler: async (argv) => {
     const root = requireRepo(cwdOf(argv));
-    const { hooksStatus } = await import('../hook/install.js');
+    const { hooksStatus } = await import('../git-hooks/install.js');
     const s = await hooksStatus(root);
     if (argv.json) return json(s);
     const rows = s.hooks.map((h) => [
@@ -52,7 +52,7 @@ const flush = defineCommand({
     stage: { type: 'boolean', default: false, describe: 'Stage the memory files it writes' },
   },
   handler: async (argv) => {
-    const { flushQueue } = await import('../hook/flush.js');
+    const { flushQueue } = await import('../memory/flush.js');
     const n = await flushQueue(requireRepo(cwdOf(argv)), { stage: argv.stage });
     if (argv.json) return json({ changed: n });
     out(`${n} memory entr${n === 1 ? 'y' : 'ies'} written`);

@@ -1,4 +1,4 @@
-import { initProject } from '../project/init.js';
+import { initProject } from '../workflow/init.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
@@ -22,7 +22,7 @@ export default defineCommand({
     const result = initProject(cwdOf(argv), { agents: argv.agents });
     let hooks: string[] = [];
     if (argv.hooks) {
-      const { installHooks } = await import('../hook/install.js');
+      const { installHooks } = await import('../git-hooks/install.js');
       hooks = await installHooks(result.root);
     }
     const mcp = writeMcp?.() ?? [];

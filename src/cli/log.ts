@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import { OUTCOMES, type Outcome } from '../core/memory.js';
-import { openProject } from '../project/context.js';
-import { logTask, reportMissingOutcome, reportToLog, type LogInput } from '../project/log.js';
-import { parseReport } from '../prompt/report.js';
+import { OUTCOMES, type Outcome } from '../memory/entry.js';
+import { openProject } from '../workspace/context.js';
+import { logInputWithReport, logTask, type LogInput } from '../workflow/log.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
@@ -46,21 +45,8 @@ export default defineCommand({
       blockers: argv.blocker,
       notes: argv.note,
     };
-    let input = flags;
-    if (argv.from !== undefined) {
-      const report = parseReport(readReport(cwd, argv.from));
-      if (!report.outcome && !flags.outcome) throw reportMissingOutcome(argv.from === '-' ? 'the report on stdin' : `\`${argv.from}\``);
-      const fromReport = reportToLog(report);
-      // Flags given next to --from add to (or, for outcome and summary, override) the report.
-      input = {
-        outcome: flags.outcome ?? fromReport.outcome,
-        summary: flags.summary ?? fromReport.summary,
-        bugs: [...(fromReport.bugs ?? []), ...(flags.bugs ?? [])],
-        decisions: [...(fromReport.decisions ?? []), ...(flags.decisions ?? [])],
-        blockers: [...(fromReport.blockers ?? []), ...(flags.blockers ?? [])],
-        notes: [...(fromReport.notes ?? []), ...(flags.notes ?? [])],
-      };
-    }
+    const source = argv.from === '-' ? 'the report on stdin' : `\`${argv.from}\``;
+    const input = argv.from === undefined ? flags : logInputWithReport(flags, readReport(cwd, argv.from), source);
     const r = await logTask(openProject(cwd), String(argv.id), { ...input, done: argv.done, commit: argv.commit });
     if (argv.json) return json(r);
     const status = r.status === r.previous ? `status stays ${r.status}` : `status ${r.previous} → ${r.status}`;

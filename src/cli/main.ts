@@ -94,9 +94,9 @@ export async function main(args: string[]): Promise<number> {
   quietOnClosedPipe();
   const asJson = wantsJson(args);
   const name = firstPositional(args);
-  if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../hook/refresh.js')).refreshStaleHooks(cwdArg(args));
+  if (name && COMMANDS[name] && !NO_HOOK_REFRESH.has(name)) await (await import('../git-hooks/refresh.js')).refreshStaleHooks(cwdArg(args));
   if (name && (COMMITTING.has(name) || (name === 'task' && COMMITTING_TASK.has(positionals(args)[1] ?? '')))) {
-    await (await import('../project/plan-after-merge.js')).refreshPlanAfterMerge(cwdArg(args)).catch(() => undefined);
+    await (await import('../workflow/plan-after-merge.js')).refreshPlanAfterMerge(cwdArg(args)).catch(() => undefined);
   }
   try {
     if (name && MODEL_COMMANDS.has(name)) (await import('../llm/dotenv.js')).loadDotEnv(cwdArg(args));

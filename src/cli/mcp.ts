@@ -21,7 +21,7 @@ export default defineCommand({
     const root = findRepoRoot(cwd);
     // Not a baton project: openProject throws the CLI's own error, before any MCP traffic.
     // Otherwise it is left to the first call, so the YAML parser does not delay `initialize`.
-    if (!root || !existsSync(join(root, '.agents'))) (await import('../project/context.js')).openProject(cwd);
+    if (!root || !existsSync(join(root, '.agents'))) (await import('../workspace/context.js')).openProject(cwd);
     // The SDK is loaded here only: every other command starts as fast as before.
     const { serveStdio } = await import('../mcp/server.js');
     await serveStdio(root!, version());

@@ -1,11 +1,8 @@
-import { openProject } from '../project/context.js';
-import { memoryId, searchMemory } from '../project/memory-query.js';
+import { openProject } from '../workspace/context.js';
+import { memoryId, searchMemory } from '../workflow/memory-query.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { SINCE_DESCRIBE } from '../core/since.js';
-
-// Kept importable from here: tests and older callers use it.
-export { filterEntries, type MemoryFilter } from '../project/memory-query.js';
 
 const show = defineCommand({
   command: '$0 [id]',
@@ -36,7 +33,7 @@ const rebuild = defineCommand({
   examples: [['$0 memory rebuild', 'repair every task\'s commit entries from git history']],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const { rebuildMemory } = await import('../hook/rebuild.js');
+    const { rebuildMemory } = await import('../memory/rebuild.js');
     const results = await rebuildMemory(project.root, argv.id ? memoryId(project, argv.id) : undefined);
     if (argv.json) return json({ results: results.map(({ path: _path, ...r }) => r) });
     const changed = results.filter((r) => r.added + r.replaced + r.removed);

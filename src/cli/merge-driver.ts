@@ -1,4 +1,4 @@
-import { runPlanDriver } from '../hook/merge-plan.js';
+import { runPlanDriver } from '../tasks/merge-driver.js';
 import { defineCommand } from './command.js';
 
 /** Called by git (`merge.baton-plan.driver`), not by people: hidden from help. */

@@ -24,7 +24,7 @@ export async function readInput(cwd: string, file: string, what: string): Promis
 
 /** Run a model call with Ctrl-C wired to abort it and a spinner while it waits. */
 export async function withModel<T>(json: boolean, run: (opts: ModelOptions) => Promise<T>): Promise<T> {
-  const { spinner } = await import('../llm/progress.js');
+  const { spinner } = await import('./render/progress.js');
   const spin = spinner({ json });
   const controller = new AbortController();
   const onInt = () => controller.abort();
@@ -40,7 +40,7 @@ export async function withModel<T>(json: boolean, run: (opts: ModelOptions) => P
 /** `--prompt [--copy]`: print the prompt, or copy it and say so on stderr. */
 export async function emitPrompt(text: string, copy: boolean): Promise<void> {
   if (!copy) return out(text);
-  const { copyToClipboard } = await import('../prompt/clipboard.js');
+  const { copyToClipboard } = await import('./render/clipboard.js');
   const tool = copyToClipboard(text);
   err(`Copied the prompt (${text.length} characters) with \`${tool}\`. Paste it into a chat, save the answer, then run the same command with \`--import FILE\`.`);
 }

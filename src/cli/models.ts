@@ -1,5 +1,5 @@
 import { BatonError } from '../core/errors.js';
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 

@@ -1,5 +1,5 @@
 import { BatonError } from '../core/errors.js';
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import type { PlanResult } from '../agents/planner.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';

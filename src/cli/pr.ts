@@ -1,4 +1,4 @@
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, err, json, out } from './output.js';
 
@@ -15,7 +15,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     // Reading the task's sections needs the markdown parser: loaded only by this command.
-    const { createPullRequest, draftPullRequest } = await import('../project/pr.js');
+    const { createPullRequest, draftPullRequest } = await import('../workflow/pr.js');
     const project = openProject(cwdOf(argv));
     const draft = draftPullRequest(project, String(argv.id));
     if (argv.json && !argv.create) return json(draft);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, err, json, out } from './output.js';
 import { forTerminal } from '../core/terminal.js';
@@ -22,7 +22,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
-    const clipboard = argv.copy ? await import('../prompt/clipboard.js') : undefined;
+    const clipboard = argv.copy ? await import('./render/clipboard.js') : undefined;
     clipboard?.requireClipboardTool(); // refuse before writing anything
     const { issuePrompt } = await import('../prompt/issue.js');
     const prompt = await issuePrompt(openProject(cwd), String(argv.id), { budget: argv.budget, withFiles: argv.withFiles });

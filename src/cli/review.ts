@@ -1,9 +1,10 @@
 import { BatonError } from '../core/errors.js';
-import { openProject } from '../project/context.js';
+import { openProject } from '../workspace/context.js';
 import type { ReviewResult } from '../agents/reviewer.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export default defineCommand({
   command: 'review',
@@ -42,7 +43,7 @@ function report(r: ReviewResult, asJson: boolean): void {
   if (asJson) {
     return json({
       id: c.id,
-      path: `.agents/reviews/${c.id}.md`,
+      path: `${AGENTS.reviews}/${c.id}.md`,
       written: r.written,
       filed: c.filed.map((f) => ({ key: f.key, id: f.task.id, title: f.task.title, follows: f.follows ?? null, path: f.task.path })),
       reopened: c.reopened.map((x) => ({ id: x.task.id, reason: x.reason })),

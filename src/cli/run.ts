@@ -1,5 +1,5 @@
-import { openProject } from '../project/context.js';
-import { runAttempt } from '../project/run.js';
+import { openProject } from '../workspace/context.js';
+import { runAttempt } from '../workflow/run.js';
 import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, err, json, out } from './output.js';

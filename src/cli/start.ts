@@ -1,5 +1,5 @@
-import { openProject } from '../project/context.js';
-import { startTask } from '../project/start.js';
+import { openProject } from '../workspace/context.js';
+import { startTask } from '../workflow/start.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 

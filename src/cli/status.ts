@@ -1,6 +1,6 @@
-import { openProject, type Project } from '../project/context.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import { statusReport, type StatusReport } from '../project/status.js';
+import { openProject, type Project } from '../workspace/context.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import { statusReport, type StatusReport } from '../workflow/status.js';
 import { STATUSES } from '../core/task.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';

@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { STATUSES, type Task } from '../core/task.js';
-import { openProject } from '../project/context.js';
-import { addTasks, replaceTaskText, setTask } from '../project/tasks.js';
-import { loadTaskByRef, loadTasksStrict } from '../store/tasks.js';
+import { openProject } from '../workspace/context.js';
+import { addTasks, setTask } from '../tasks/write.js';
+import { editTask } from '../workflow/task-edit.js';
+import { loadTaskByRef, loadTasksStrict } from '../tasks/task-files.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
@@ -118,35 +116,14 @@ const edit = defineCommand({
   examples: [['EDITOR=nano $0 task edit 7f3a', 'edit it by hand; a mistake is refused and your edit kept']],
   handler: (argv) => {
     const project = openProject(cwdOf(argv));
-    const tasks = loadTasksStrict(project.root);
-    const task = resolveTask(tasks, String(argv.id));
     const editor = process.env.VISUAL || process.env.EDITOR;
-    if (!editor) throw new BatonError('no editor: set $EDITOR (or $VISUAL)', { hint: 'e.g. `EDITOR=nano baton task edit ' + task.id + '`' });
-    const dir = mkdtempSync(join(tmpdir(), 'baton-edit-'));
-    const scratch = join(dir, task.path.split('/').pop()!);
-    const original = readFileSync(join(project.root, task.path), 'utf8');
-    writeFileSync(scratch, original);
-    const run = spawnSync(`${editor} "${scratch}"`, { shell: true, stdio: 'inherit' });
-    if (run.status !== 0) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new BatonError(`the editor exited with ${run.status ?? run.signal}; the task is unchanged`, { file: task.path });
-    }
-    const edited = readFileSync(scratch, 'utf8');
-    try {
-      const saved = replaceTaskText(project, tasks, task, () => edited);
-      rmSync(dir, { recursive: true, force: true });
-      if (argv.json) return json({ id: saved.id, path: saved.path, changed: edited !== original });
-      out(edited === original ? `${saved.id}: no change` : `${saved.id}: saved ${saved.path}`);
-    } catch (error) {
-      if (error instanceof BatonError) {
-        // Keep the person's edit: nothing they typed is lost.
-        throw new BatonError(`${error.message}; the task is unchanged`, {
-          file: error.file, line: error.line,
-          hint: `${error.hint ?? ''}\n  Your edit is kept in ${scratch}: fix it and copy it over, or run \`baton task edit ${task.id}\` again.`.trim(),
-        });
-      }
-      throw error;
-    }
+    const r = editTask(project, String(argv.id), (file) => {
+      if (!editor) return undefined;
+      const run = spawnSync(`${editor} "${file}"`, { shell: true, stdio: 'inherit' });
+      return run.status ?? run.signal ?? 'a signal';
+    });
+    if (argv.json) return json({ id: r.task.id, path: r.task.path, changed: r.changed });
+    out(r.changed ? `${r.task.id}: saved ${r.task.path}` : `${r.task.id}: no change`);
   },
 });
 

@@ -4,7 +4,7 @@
  * endpoint answers, with which model, how fast, and whether it takes
  * `response_format: json_schema` (else baton asks for JSON in words).
  */
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 import { createModel, type Progress } from './client.js';
 import type { JsonSchema } from './schema.js';
 

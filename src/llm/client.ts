@@ -7,13 +7,26 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { BatonError } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 import { extractJson } from './json-text.js';
 import { costOf } from './prices.js';
 import { backoffMs, interrupted, isRetryableStatus, MAX_RETRY_AFTER_MS, retryAfterMs, sleep } from './retry.js';
 import { coerce, validateSchema, type JsonSchema } from './schema.js';
 import { roleSettings, type RoleSettings } from './settings.js';
-import type { Usage } from './usage.js';
+
+/** What a call cost: tokens, calls, dollars. memory/usage.ts records it in memory. */
+export interface Usage {
+  role: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** Undefined when the model has no price (`prices:` in config.yaml sets one). */
+  costUsd?: number;
+  /** HTTP calls it took (retries and repairs included). */
+  calls: number;
+  /** What it served: `plan`, `review R-002`, a task id. */
+  purpose?: string;
+}
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

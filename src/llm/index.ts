@@ -12,7 +12,7 @@
  *     validate: (v) => problem | undefined,  // optional: beyond the schema; the problem goes back to the model
  *   });
  *   const { value: reply } = await model.chatText({ messages });
- *   await recordUsage(root, taskId, { ...usage, purpose: 'run T-7f3a' }); // 'project' for plan and review calls
+ *   await recordUsage(root, taskId, { ...usage, purpose: 'run T-7f3a' }); // memory/usage.ts; 'project' for plan and review calls
  *
  * chatText retries HTTP failures like chatJson but does not check or repair the answer.
  *
@@ -28,12 +28,11 @@
  * `response_format` are asked again without it (the prompt carries the schema).
  *
  * Modules that must not load the SDK (`baton cost`, `--import`) import
- * usage.ts, schema.ts, json-text.ts or prices.ts directly, not this file.
+ * schema.ts, json-text.ts or prices.ts directly (usage records: memory/usage.ts), not this file.
  */
 export { createModel, usageLine, type ChatMessage, type ChatResult, type ChatJsonOptions, type Model, type ModelOptions, type Progress } from './client.js';
 export { extractJson } from './json-text.js';
 export { costOf, priceOf, DEFAULT_PRICES } from './prices.js';
-export { spinner } from './progress.js';
 export { coerce, validateSchema, type JsonSchema } from './schema.js';
 export { roleSettings, type RoleSettings } from './settings.js';
-export { recordUsage, parseUsageEntry, summarizeUsage, usageEntry, type Usage, type CostReport } from './usage.js';
+export type { Usage } from './client.js';

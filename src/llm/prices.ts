@@ -3,7 +3,7 @@
  * defaults cover common hosted models, `prices:` in config.yaml adds or
  * overrides (a local model costs nothing: `my-model: {input: 0, output: 0}`).
  */
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 
 export interface Price {
   input: number;

@@ -3,7 +3,8 @@
  * Pure (the environment is passed in), so tests and the CLI resolve the same way.
  */
 import { BatonError } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export interface RoleSettings {
   role: string;
@@ -32,7 +33,7 @@ function num(value: unknown, key: string, role: string, min: number): number | u
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n) || n < min) {
     throw new BatonError(`\`models.${role}.${key}\` must be a number of at least ${min}, got ${JSON.stringify(value)}`, {
-      file: '.agents/config.yaml', hint: `Fix \`${key}\` under \`models.${role}\` or delete it to use the default.`,
+      file: AGENTS.config, hint: `Fix \`${key}\` under \`models.${role}\` or delete it to use the default.`,
     });
   }
   return n;
@@ -47,7 +48,7 @@ export function roleSettings(config: Config, role: string, env: Record<string, s
   const cfg = config.models[role] as (Record<string, unknown> & { model?: string }) | undefined;
   if (!cfg || typeof cfg.model !== 'string' || !cfg.model) {
     throw new BatonError(`no model configured for the \`${role}\` role`, {
-      file: '.agents/config.yaml', hint: `Add it under \`models:\`, e.g.\n  models:\n    ${role}:\n      model: gpt-5`,
+      file: AGENTS.config, hint: `Add it under \`models:\`, e.g.\n  models:\n    ${role}:\n      model: gpt-5`,
     });
   }
   const apiKeyEnv = typeof cfg.api_key_env === 'string' && cfg.api_key_env ? cfg.api_key_env : 'OPENAI_API_KEY';

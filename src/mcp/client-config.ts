@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { findRepoRoot } from '../git/gitdir.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 
 export const CLIENTS = ['claude', 'cursor', 'codex', 'vscode'] as const;
 export type Client = (typeof CLIENTS)[number];
@@ -133,7 +133,7 @@ export function prepareClientConfig(root: string, client: Client): { write: () =
  */
 export async function prepareClientConfigs(cwd: string, names: readonly string[]): Promise<() => WrittenConfig[]> {
   // Not a repository: requireRepo throws the error every command gives (loaded only then: it brings the YAML parser).
-  const root = findRepoRoot(cwd) ?? (await import('../project/context.js')).requireRepo(cwd);
+  const root = findRepoRoot(cwd) ?? (await import('../workspace/context.js')).requireRepo(cwd);
   const prepared = [...new Set(names.map(requireClient))].map((c) => prepareClientConfig(root, c));
   return () => prepared.map((p) => p.write());
 }

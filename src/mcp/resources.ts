@@ -9,7 +9,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { SubscribeRequestSchema, UnsubscribeRequestSchema, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import { agentsPaths } from '../store/paths.js';
+import { agentsPaths } from '../workspace/paths.js';
 import { project, type ServerContext } from './tool-kit.js';
 
 const MD = 'text/markdown';
@@ -25,7 +25,7 @@ function markdownNames(dir: string, re: RegExp): string[] {
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] ?? '' : v ?? '');
 
 // Task files are YAML: the parser is loaded on the first request, not before `initialize` is answered.
-const tasksOf = async (root: string) => (await import('../store/tasks.js')).loadTasks(root).tasks;
+const tasksOf = async (root: string) => (await import('../tasks/task-files.js')).loadTasks(root).tasks;
 
 export function registerResources(server: McpServer, ctx: ServerContext): void {
   server.registerResource('plan', 'baton://plan.md', {
@@ -50,7 +50,7 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
       }),
     }),
   }), { title: 'A task\'s memory', mimeType: MD, description: 'The append-only memory of one task (or `project`): commits, attempts, results, bugs, decisions' }, async (uri, vars) => {
-    const { memoryId } = await import('../project/memory-query.js');
+    const { memoryId } = await import('../workflow/memory-query.js');
     const p = await project(ctx);
     const file = p.paths.memoryFile(memoryId(p, one(vars.id)));
     return text(uri, existsSync(file) ? readFileSync(file, 'utf8') : '');

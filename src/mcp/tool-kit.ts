@@ -9,7 +9,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { BatonError } from '../core/errors.js';
-import type { Project } from '../project/context.js';
+import type { Project } from '../workspace/context.js';
 
 export interface ServerContext {
   /** The folder `baton mcp` was started in (any folder inside the repository). */
@@ -35,7 +35,7 @@ export function serverContext(cwd: string): ServerContext {
  * Imported on the first call (it reads YAML): the server answers `initialize` without it.
  */
 export async function project(ctx: ServerContext): Promise<Project> {
-  const { openProject } = await import('../project/context.js');
+  const { openProject } = await import('../workspace/context.js');
   return openProject(ctx.cwd);
 }
 

@@ -30,7 +30,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     },
     writes: false,
   }, async (a) => {
-    const { statusReport } = await import('../project/status.js');
+    const { statusReport } = await import('../workflow/status.js');
     return { data: await statusReport(await project(ctx), { recent: a.recent ?? 5, branches: a.branches ?? true }) };
   });
 
@@ -41,7 +41,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     output: { tasks: z.array(taskSummaryObject) },
     writes: false,
   }, async (a) => {
-    const { nextReport } = await import('../project/status.js');
+    const { nextReport } = await import('../workflow/status.js');
     const ready = await nextReport(await project(ctx));
     return { data: { tasks: a.limit ? ready.slice(0, a.limit) : ready } };
   });
@@ -53,7 +53,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     output: taskShape,
     writes: false,
   }, async (a) => {
-    const { loadTasksStrict } = await import('../store/tasks.js');
+    const { loadTasksStrict } = await import('../tasks/task-files.js');
     return { data: taskData(resolveTask(loadTasksStrict((await project(ctx)).root), a.id)) };
   });
 
@@ -70,7 +70,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     output: { entries: z.array(memoryEntry) },
     writes: false,
   }, async (a) => {
-    const { searchMemory } = await import('../project/memory-query.js');
+    const { searchMemory } = await import('../workflow/memory-query.js');
     const found = searchMemory(await project(ctx), a.id, { kinds: a.kinds, since: a.since, grep: a.grep });
     return { data: { entries: a.limit ? found.slice(-a.limit) : found } };
   });

@@ -4,7 +4,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
-import { OUTCOMES } from '../core/memory.js';
+import { OUTCOMES } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
 import { status, task as taskShape, taskData } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
@@ -31,7 +31,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { addTasks } = await import('../project/tasks.js');
+    const { addTasks } = await import('../tasks/write.js');
     const [made] = addTasks(await project(ctx), [{
       title: a.title, dependsOn: a.depends_on, phase: a.phase, checks: a.checks, files: a.files, role: a.role,
       context: a.context, requirements: a.requirements, criteria: a.criteria,
@@ -57,7 +57,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     output: taskShape,
     writes: true,
   }, async (a) => {
-    const { setTask } = await import('../project/tasks.js');
+    const { setTask } = await import('../tasks/write.js');
     const t = setTask(await project(ctx), a.id, {
       status: a.status, title: a.title, phase: a.phase, role: a.role, dependsOn: a.depends_on,
       addDeps: a.add_deps, removeDeps: a.remove_deps, checks: a.checks, files: a.files,
@@ -82,7 +82,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { startTask } = await import('../project/start.js');
+    const { startTask } = await import('../workflow/start.js');
     return { data: await startTask(await project(ctx), a.id, { worktree: a.worktree, force: a.force }) };
   });
 
@@ -107,7 +107,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { logTask } = await import('../project/log.js');
+    const { logTask } = await import('../workflow/log.js');
     return {
       data: await logTask(await project(ctx), a.id, {
         outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers,
@@ -136,7 +136,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     },
     writes: true,
   }, async (a) => {
-    const { doneTask } = await import('../project/done.js');
+    const { doneTask } = await import('../workflow/done.js');
     return { data: await doneTask(await project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks, force: a.force }) };
   });
 

@@ -5,10 +5,10 @@ import type { Problem } from '../core/errors.js';
 import { catFiles } from '../git/branches.js';
 import { commonGitDir, taskBranches, worktreeRoots } from '../git/history.js';
 import { currentBranch } from '../git/gitdir.js';
-import type { DoctorCheck } from '../project/doctor.js';
+import type { DoctorCheck } from '../workspace/context.js';
 import { parseMemory } from './file.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
-import { shortSha } from '../hook/package.js';
+import { shortSha } from '../workspace/package.js';
 import { pendingShas } from './queue.js';
 import { recordCheck } from './record-check.js';
 

@@ -8,9 +8,9 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSyn
 import { basename, join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { redact } from '../core/redact.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
+import { agentsPaths, stateDir } from '../workspace/paths.js';
 import { BatonError, type Problem } from '../core/errors.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
-import { agentsPaths } from '../store/paths.js';
 import { gitDirOf } from '../git/gitdir.js';
 
 export interface MemoryFile {
@@ -169,7 +169,7 @@ export async function appendMemory(
   const path = memoryPath(root, id);
   let lockDir: string;
   try {
-    lockDir = join(gitDirOf(root), 'baton');
+    lockDir = stateDir(root);
   } catch {
     lockDir = join(agentsPaths(root).memory);
   }

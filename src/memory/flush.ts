@@ -11,10 +11,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitDirOf } from '../git/gitdir.js';
-import { safeBranch } from '../project/context.js';
+import { safeBranch } from '../workspace/context.js';
 import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
-import { readConfig } from '../store/config.js';
-import { agentsPaths, rel } from '../store/paths.js';
+import { readConfig } from '../workspace/config.js';
+import { agentsPaths, rel } from '../workspace/paths.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
 import { claimQueue, finalSha } from './queue.js';

@@ -9,6 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stateDirIn } from '../workspace/paths.js';
 
 export function branchKey(branch: string): string {
   return branch.split('/').join('%');
@@ -43,7 +44,7 @@ function filesFor(queueDir: string, prefix: string): string[] {
 
 /** Take this branch's queue and rewrites: renamed first, so a commit made meanwhile starts a new queue. */
 export function claimQueue(gitDir: string, branch: string): Claim {
-  const dir = join(gitDir, 'baton');
+  const dir = stateDirIn(gitDir);
   const key = branchKey(branch);
   const claimed: { path: string; original: string; kind: 'queue' | 'rewrites' }[] = [];
   for (const kind of ['queue', 'rewrites'] as const) {
@@ -76,7 +77,7 @@ export function claimQueue(gitDir: string, branch: string): Claim {
 
 /** Everything queued in a git dir, on any branch: what doctor counts as pending. */
 export function pendingShas(gitDir: string): Set<string> {
-  const dir = join(gitDir, 'baton');
+  const dir = stateDirIn(gitDir);
   const out = new Set<string>();
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { memoryFileNames } from './file.js';
 import { currentBranch } from '../git/gitdir.js';
 import { commitsBefore, listCommits, resolveCommit } from '../git/history.js';
-import { readConfig, type Config } from '../store/config.js';
-import { agentsPaths } from '../store/paths.js';
+import { readConfig, type Config } from '../workspace/config.js';
+import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
 import { memoryIdsInHistory, restoreMemory } from './restore.js';
@@ -32,7 +32,7 @@ export async function expectedCommits(root: string, config: Config = readConfig(
   if (!(await resolveCommit(root, 'HEAD'))) return { groups: new Map(), ids: [] };
   const branchTask = taskOfBranch(branch, config.branch_prefix);
   // History baton knows about starts with the commit that added .agents/.
-  const before = await commitsBefore(root, '.agents/config.yaml');
+  const before = await commitsBefore(root, AGENTS.config);
   const commits = await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
   const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
   const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));

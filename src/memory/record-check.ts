@@ -8,16 +8,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Problem } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 import { gitDirOf } from '../git/gitdir.js';
 import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
-import type { DoctorCheck } from '../project/doctor.js';
-import { shortSha } from '../hook/package.js';
-import { memoryFileKind, memoryPath, parseMemory } from './file.js';
+import type { DoctorCheck } from '../workspace/context.js';
+import { shortSha } from '../workspace/package.js';
+import { memoryPath, parseMemory, memoryFileKind } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory } from './restore.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 const key = (sha: string) => sha.slice(0, 7);
 const fileOf = (id: string) => `.agents/memory/${id}.md`;
@@ -26,13 +27,13 @@ const REBUILD = 'Run `baton memory rebuild` (or `baton doctor --fix`) to make me
 export const recordCheck: DoctorCheck = async (project, opts = {}) => {
   const first = await findProblems(project.root, project.config);
   if (!opts.fix || !first.length) return first;
-  if (first.some((p) => p.file?.startsWith('.agents/memory/'))) {
+  if (first.some((p) => isUnder(p.file ?? '', AGENTS.memory))) {
     // A config.yaml doctor reports as broken stops the rebuild; the problems stay reported.
     const rebuilt = await rebuildMemory(project.root).then(() => true, () => false);
     if (rebuilt) opts.fixed?.push('.agents/memory: rebuilt from history (`baton memory rebuild`)');
   }
   if (first.some((p) => p.message.startsWith('hook '))) {
-    const { installHooks } = await import('../hook/install.js');
+    const { installHooks } = await import('../git-hooks/install.js');
     await installHooks(project.root);
     opts.fixed?.push('git hooks: reinstalled');
   }
@@ -95,7 +96,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
 
 function baseProblems(root: string, base: string, found: string | undefined): Problem[] {
   if (found) return [];
-  const config = '.agents/config.yaml';
+  const config = AGENTS.config;
   const text = existsSync(`${root}/${config}`) ? readFileSync(`${root}/${config}`, 'utf8') : '';
   const line = text.split('\n').findIndex((l) => /^base_branch\s*:/.test(l)) + 1;
   return [{
@@ -106,7 +107,7 @@ function baseProblems(root: string, base: string, found: string | undefined): Pr
 }
 
 async function hookProblems(root: string): Promise<{ installed: boolean; problems: Problem[] }> {
-  const { hooksStatus } = await import('../hook/install.js');
+  const { hooksStatus } = await import('../git-hooks/install.js');
   const status = await hooksStatus(root);
   const ours = status.hooks.filter((h) => h.state === 'installed');
   // No baton hook at all: the project chose `--no-hooks`, and `baton done` backfills.

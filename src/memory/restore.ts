@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../git/gitdir.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
+import { stateDir, AGENTS } from '../workspace/paths.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
 import { redact } from '../core/redact.js';
@@ -29,7 +29,7 @@ const versionsOf = (path: string): GitTask<string[]> => ({
 
 /** Memory files that ever existed in HEAD's history (their ids). */
 export const memoryIdsInHistory: GitTask<string[]> = {
-  args: ['log', '--format=', '--name-only', 'HEAD', '--', '.agents/memory'],
+  args: ['log', '--format=', '--name-only', 'HEAD', '--', AGENTS.memory],
   codes: [0, 128],
   parse: (o) => [...new Set(lines(o.stdout).map((p) => /^\.agents\/memory\/(T-[0-9a-f]+|project)\.md$/.exec(p)?.[1]).filter((id): id is string => !!id))],
 };
@@ -39,7 +39,7 @@ const keyOf = (e: MemoryEntry) => `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}
 /** Non-commit entries the file held at some commit of HEAD's history and does not hold now. */
 export async function lostEntries(root: string, id: string, text?: string): Promise<LostEntry[]> {
   const path = memoryPath(root, id);
-  const rel = id === 'project' ? '.agents/memory/project.md' : `.agents/memory/${id}.md`;
+  const rel = AGENTS.memoryFile(id);
   const now = text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : '');
   const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
   const versions = runGit(root, versionsOf(rel));
@@ -86,7 +86,7 @@ export function insertEntries(text: string, id: string, entries: readonly Memory
 export async function restoreMemory(root: string, id: string): Promise<{ restored: number; redacted: boolean }> {
   const path = memoryPath(root, id);
   let result = { restored: 0, redacted: false };
-  await withLock(join(gitDirOf(root), 'baton', `memory-${id}.lock`), async () => {
+  await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
     const text = memoryTextForWrite(path);
     const lost = await lostEntries(root, id, text);
     const restored = lost.length ? insertEntries(text, id, lost.map((l) => l.entry)) : text;

@@ -1,11 +1,11 @@
 /** Bring one memory file's commit entries in line with history (flush and rebuild share this). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../git/gitdir.js';
+import { stateDir } from '../workspace/paths.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
-import { withLock, writeFileAtomic } from '../store/atomic.js';
-import { memoryHeader, memoryPath, memoryTextForWrite, parseMemory } from './file.js';
-import { packageRoot, shortSha } from '../hook/package.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
+import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite } from './file.js';
+import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
 
@@ -33,7 +33,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
   const result: SyncResult = { id, path, added: 0, replaced: 0, removed: 0 };
   const rewrites = opts.rewrites ?? new Map<string, string>();
   const expected = new Set(opts.expected);
-  await withLock(join(gitDirOf(root), 'baton', `memory-${id}.lock`), async () => {
+  await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
     const text = memoryTextForWrite(path);
     const refs = new Map<string, string | null>();
     for (const entry of parseMemory(text).entries) {

@@ -7,14 +7,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
-import type { Project } from '../project/context.js';
-import { commitEntryFiles, isBookkeeping, taskBranchName, taskCommits, taskMemory, touchedFiles } from '../project/task-checkout.js';
-import { readMemory } from '../store/memory.js';
-import { readPlan } from '../store/plan.js';
-import { loadTasksStrict } from '../store/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { commitEntryFiles, isBookkeeping, taskBranchName, taskCommits, taskMemory, touchedFiles } from '../tasks/checkout.js';
+import { readMemory } from '../memory/file.js';
+import { readPlan } from '../tasks/plan.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
 import { codeWithin, readCodeFiles } from './code.js';
 import { fitToBudget, type FitStyle } from './fit.js';
 import { filedReasons, nestHeadings, planContext } from './plan-context.js';
@@ -25,6 +25,7 @@ import { REPORT_FORMAT } from './report.js';
 import { followedBy, furtherUp, selectMemory, type Item } from './select.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -147,7 +148,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     // Tasks far from this one: their files from their memory's commit entries, without asking git.
     const touched = commits.has(t.id)
       ? touchedFiles(commits.get(t.id)!)
-      : (memory.get(t.id) ?? []).filter((e) => e.kind === 'commit').flatMap((e) => commitEntryFiles(e).map((f) => f.path)).filter((p) => !p.startsWith('.agents/'));
+      : (memory.get(t.id) ?? []).filter((e) => e.kind === 'commit').flatMap((e) => commitEntryFiles(e).map((f) => f.path)).filter((p) => !isUnder(p, AGENTS.dir));
     files.set(t.id, [...new Set([...t.files, ...touched])]);
   }
   const ownCommits = commits.get(task.id) ?? [];

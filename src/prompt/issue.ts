@@ -14,10 +14,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Project } from '../project/context.js';
-import { checkoutOf } from '../project/task-checkout.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { agentsPaths, rel } from '../store/paths.js';
+import type { Project } from '../workspace/context.js';
+import { checkoutOf } from '../tasks/checkout.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+import { agentsPaths, rel } from '../workspace/paths.js';
 import { composePrompt, type ComposedPrompt, type ComposeOptions } from './compose.js';
 import { pendingPromptPath } from './pending.js';
 

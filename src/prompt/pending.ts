@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonGitDirOf } from '../git/gitdir.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { agentsPaths } from '../store/paths.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+import { agentsPaths } from '../workspace/paths.js';
+import { sharedStateDir } from '../workspace/paths.js';
 
 export function pendingPromptPath(root: string, id: string): string {
-  return join(commonGitDirOf(root), 'baton', 'prompts', `${id}.md`);
+  return join(sharedStateDir(root), 'prompts', `${id}.md`);
 }
 
 /** Move a pending prompt record into `dir`'s `.agents/prompts/` (unless one is there already). */

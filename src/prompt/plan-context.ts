@@ -9,8 +9,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Task } from '../core/task.js';
-import { sections } from '../store/markdown.js';
-import { BEGIN_MARKER, END_MARKER, PLAN_TEMPLATE } from '../store/plan.js';
+import { sections } from '../tasks/markdown.js';
+import { BEGIN_MARKER, END_MARKER, PLAN_TEMPLATE } from '../tasks/plan.js';
 import { namedFiles, namedIds } from './select.js';
 
 export interface PlanContext {

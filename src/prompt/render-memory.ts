@@ -3,7 +3,7 @@
  * no pointers to files or commands a pasted chat cannot open, check output cut
  * to its failing lines. Pure.
  */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import type { Item } from './select.js';
 

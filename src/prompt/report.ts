@@ -5,7 +5,7 @@
  * "Succeeded" instead of "success". The reader accepts all of that and only
  * insists on an outcome. Pure: text in, data out.
  */
-import { OUTCOMES, type Outcome } from '../core/memory.js';
+import { OUTCOMES, type Outcome } from '../memory/entry.js';
 
 export interface Report {
   outcome?: Outcome;

@@ -21,7 +21,7 @@
  * those tasks and reaches no other. A result followed by a later result of the
  * same task is superseded and goes. Commits and usage are never included.
  */
-import type { MemoryEntry } from '../core/memory.js';
+import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 
 export type Group = 'instruction' | 'redo' | 'dependency' | 'upstream' | 'own' | 'related';

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import { agentsPaths, rel } from '../store/paths.js';
+import { agentsPaths, rel } from '../workspace/paths.js';
 
 export const PACKAGE_TEMPLATES = new URL('../../templates/', import.meta.url);
 

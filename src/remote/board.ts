@@ -8,9 +8,9 @@ import { nextTasks } from '../core/graph.js';
 import type { Status, Task } from '../core/task.js';
 import { catFiles } from '../git/branches.js';
 import { gitRun } from '../git/task-branch.js';
-import type { Project } from '../project/context.js';
-import { effectiveTasks, summary, type TaskSummary } from '../project/status.js';
-import { loadTasksStrict, parseTaskText } from '../store/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { parseTaskText, loadTasksStrict } from '../tasks/task-files.js';
+import { effectiveTasks, summary, type TaskSummary } from '../workflow/status.js';
 import { isExpired } from './claims.js';
 import { fetchShared } from './sync.js';
 

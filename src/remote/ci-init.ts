@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
-import type { Project } from '../project/context.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import type { Project } from '../workspace/context.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 import { githubWorkflow, secretNames, WORKFLOW_PATH, type WorkflowOptions } from './github-workflow.js';
 
 export interface CiInitResult {

@@ -8,7 +8,7 @@
  * the matrix and opens a pull request with the review and its follow-ups.
  * Pure: config in, YAML text out.
  */
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
 
 export const WORKFLOW_PATH = '.github/workflows/baton.yml';
 

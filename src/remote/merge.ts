@@ -8,10 +8,11 @@
 import type { Task } from '../core/task.js';
 import { gitRun, mergeConflicts, mergeInto } from '../git/task-branch.js';
 import { BatonError } from '../core/errors.js';
-import type { Project } from '../project/context.js';
-import { doneTask } from '../project/done.js';
-import { checkoutOf, taskBranchName } from '../project/task-checkout.js';
-import { refreshPlanFile } from '../project/tasks.js';
+import type { Project } from '../workspace/context.js';
+import { doneTask } from '../workflow/done.js';
+import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
+import { refreshPlanFile } from '../tasks/write.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export interface Finisher {
   /** Once: the task closed on its branch. */
@@ -36,7 +37,7 @@ export function finisher(project: Project, task: Task): Finisher {
           hint: `Bring \`${base}\` into the branch and resolve there, then run \`baton done ${task.id} --merge\` and push \`${base}\`.`,
         });
       }
-      mergeInto(project.root, branch, `Merge ${branch}: ${task.title}\n\nTask: ${task.id}`, () => (refreshPlanFile(project) ? ['.agents/plan.md'] : []));
+      mergeInto(project.root, branch, `Merge ${branch}: ${task.title}\n\nTask: ${task.id}`, () => (refreshPlanFile(project) ? [AGENTS.plan] : []));
     },
     cleanUp: () => {
       const co = checkoutOf(project, branch);

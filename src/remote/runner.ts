@@ -10,9 +10,9 @@
 import { BatonError } from '../core/errors.js';
 import type { Task } from '../core/task.js';
 import { gitRun } from '../git/task-branch.js';
-import type { Project } from '../project/context.js';
-import { loadTasksStrict } from '../store/tasks.js';
-import { checkoutOf, taskBranchName } from '../project/task-checkout.js';
+import type { Project } from '../workspace/context.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
 import { claimRef, fetchClaims, isExpired, releaseClaim, renewClaim, tryClaim, type Claim } from './claims.js';
 import { push, refSha } from './git-remote.js';
 import type { RemoteSettings } from './settings.js';

@@ -10,7 +10,8 @@
  */
 import { hostname } from 'node:os';
 import { BatonError } from '../core/errors.js';
-import type { Config } from '../store/config.js';
+import type { Config } from '../workspace/config.js';
+import { AGENTS } from '../workspace/paths.js';
 
 export interface RemoteSettings {
   remote: string;
@@ -21,7 +22,7 @@ export interface RemoteSettings {
   runner: string;
 }
 
-const CONFIG = '.agents/config.yaml';
+const CONFIG = AGENTS.config;
 
 function block(config: Config): Record<string, unknown> {
   const raw = config.raw.remote;

@@ -7,7 +7,7 @@
  */
 import { BatonError } from '../core/errors.js';
 import { gitRun, listWorktrees } from '../git/task-branch.js';
-import type { Project } from '../project/context.js';
+import type { Project } from '../workspace/context.js';
 import { fetchClaims, type Claim } from './claims.js';
 import { isAncestorRef, refSha } from './git-remote.js';
 

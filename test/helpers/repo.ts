@@ -134,3 +134,13 @@ export function taskFile(dir: string, id: string): string {
   if (!name) throw new Error(`no task file for ${id}`);
   return `.agents/tasks/${name}`;
 }
+
+/** What a refused command must leave alone: the files under `.agents/`, the branch, every ref, the status. */
+export function repoState(dir: string) {
+  return {
+    files: snapshotFiles(dir),
+    branch: git(dir, ['branch', '--show-current']),
+    refs: git(dir, ['for-each-ref', '--format=%(refname) %(objectname)']),
+    status: git(dir, ['status', '--porcelain']),
+  };
+}

@@ -5,8 +5,8 @@
  * apply go back to the model with the error, a bounded number of times.
  */
 import { roleSettings } from '../../llm/settings.js';
-import type { Config } from '../../store/config.js';
-import { applyEdits, EditError, fileContents, parseAnswer } from '../edits.js';
+import type { Config } from '../../workspace/config.js';
+import { applyEdits, EditError, fileContents, parseEdits } from '../edits.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 
 export const API_INSTRUCTIONS = `You are an implementation agent. You cannot run commands; you change the repository by answering with edits, which baton applies and commits for you.
@@ -63,7 +63,7 @@ async function runApi(role: string, input: ExecuteInput): Promise<ExecuteResult>
       const interrupted = input.signal?.aborted === true;
       return finish({ report: '', failure: (error as Error).message, interrupted });
     }
-    const parsed = parseAnswer(text);
+    const parsed = parseEdits(text);
     messages.push({ role: 'assistant', content: text });
     if (parsed.requests.length && !parsed.edits.length && requests < MAX_FILE_REQUESTS) {
       requests++;

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../../git/gitdir.js';
-import { writeFileAtomic } from '../../store/atomic.js';
+import { writeFileAtomic } from '../../workspace/atomic.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 import { DEFAULT_TIMEOUT_S, type CommandSpec } from './presets.js';
+import { stateDir } from '../../workspace/paths.js';
 
 const KILL_GRACE_MS = 2000;
 const MAX_REPORT_CHARS = 200_000;
@@ -22,7 +22,7 @@ export function shellQuote(value: string): string {
 
 /** Where a run keeps its files: the worktree's own git dir, never the working tree. */
 export function runFilesDir(cwd: string): string {
-  const dir = join(gitDirOf(cwd), 'baton');
+  const dir = stateDir(cwd);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

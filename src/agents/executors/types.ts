@@ -1,7 +1,7 @@
 /** What every executor (model through the API, or an agent CLI) is given and gives back. */
-import type { Config } from '../../store/config.js';
+import type { Config } from '../../workspace/config.js';
 import type { Task } from '../../core/task.js';
-import type { Usage } from '../../llm/usage.js';
+import type { Usage } from '../../memory/usage.js';
 
 export interface ExecuteInput {
   /** The task's worktree (or checkout): where the agent works. */

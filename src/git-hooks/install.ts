@@ -1,0 +1,227 @@
+/**
+ * `baton hooks install|uninstall|status`. The stubs go where git looks for
+ * hooks (`.git/hooks`, or `core.hooksPath`: husky, lefthook, a team folder),
+ * shared by every worktree. A hook already there is moved into the git dir
+ * and run by the stub, and `uninstall` moves it back byte for byte; a hook
+ * tracked by git is never moved nor given a machine path (install-tracked.ts).
+ *
+ * Every stub is the same file (hooks/stub) and holds no path of this machine:
+ * what it needs is kept in the git dir, `<common>/baton/`: `hooks.env` (the
+ * package and node it was installed from), `pkg/hooks/` (a copy of the sh
+ * scripts, used when the package cannot be found at all), `hooks-orig/` (the
+ * hooks that were there before) and `hooks.json` (this manifest).
+ */
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { commonGitDir, gitPath } from '../git/history.js';
+import { withLock, writeFileAtomic } from '../workspace/atomic.js';
+import { rel, stateDirIn } from '../workspace/paths.js';
+import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
+import { installMergeDriver, uninstallMergeDriver } from './merge-driver.js';
+import { HOOK_NAMES, packageRoot, type HookName } from '../workspace/package.js';
+
+const MARKER = '# baton-hook';
+/** The sh scripts a stub sources; copied into the git dir as a last resort. */
+const SCRIPTS = ['baton.sh', 'format-entries.awk'];
+
+export interface Manifest {
+  dir: string;
+  /** The package the hooks were installed from (also in hooks.env, for the stubs). */
+  pkg?: string;
+  hooks: Partial<Record<HookName, { backup: string | null; tracked?: boolean }>>;
+}
+
+interface Places {
+  dir: string;
+  common: string;
+  backups: string;
+  manifest: string;
+}
+
+async function places(root: string): Promise<Places> {
+  const common = await commonGitDir(root);
+  return {
+    dir: await gitPath(root, 'hooks'),
+    common,
+    backups: join(stateDirIn(common), 'hooks-orig'),
+    manifest: join(stateDirIn(common), 'hooks.json'),
+  };
+}
+
+export function readManifest(path: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function isOurs(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes(MARKER) && !readFileSync(path, 'utf8').includes(TRACKED_MARKER);
+  } catch {
+    return false;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The stub installed under every hook's name: the same bytes for all, no machine path in it. */
+export function stubText(): string {
+  return readFileSync(join(packageRoot(), 'hooks', 'stub'), 'utf8');
+}
+
+/** What the stubs read when they run: kept in the git dir, never in a tracked file. */
+export function hooksEnvText(pkg: string, node: string): string {
+  return `# Written by \`baton hooks install\` (and by any baton command when it is stale); read by the hook stubs.\nbaton_pkg=${shellQuote(pkg)}\nbaton_node=${shellQuote(node)}\n`;
+}
+
+/** hooks.env and the copy of the sh scripts, from the package at `pkg`. */
+export function writeHooksHome(common: string, pkg: string): void {
+  const home = stateDirIn(common);
+  mkdirSync(join(home, 'pkg', 'hooks'), { recursive: true });
+  for (const script of SCRIPTS) {
+    const text = readFileSync(join(pkg, 'hooks', script), 'utf8');
+    const copy = join(home, 'pkg', 'hooks', script);
+    if (!existsSync(copy) || readFileSync(copy, 'utf8') !== text) writeFileAtomic(copy, text);
+  }
+  const env = hooksEnvText(pkg, process.execPath);
+  const envPath = join(home, 'hooks.env');
+  if (!existsSync(envPath) || readFileSync(envPath, 'utf8') !== env) writeFileAtomic(envPath, env);
+}
+
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    copyFileSync(from, to);
+    chmodSync(to, lstatSync(from).mode);
+    rmSync(from);
+  }
+}
+
+/** `pkg`: the package the hooks run (default: this one); a refresh keeps the one they had where it still exists. */
+export async function installHooks(root: string, options: { pkg?: string } = {}): Promise<string[]> {
+  const p = await places(root);
+  // Parallel commands (auto --parallel) may all find the hooks stale at once: one installs, the
+  // others then find ours in place. Without the lock a second one could move our stub into the
+  // backups, and the stub would then chain to itself.
+  mkdirSync(stateDirIn(p.common), { recursive: true });
+  return withLock(join(stateDirIn(p.common), 'hooks-install.lock'), () => install(root, p, options.pkg ?? packageRoot()));
+}
+
+function install(root: string, p: Places, pkg: string): string[] {
+  const manifest: Manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: {} };
+  if (manifest.dir !== p.dir) manifest.hooks = {};
+  manifest.dir = p.dir;
+  manifest.pkg = pkg;
+  mkdirSync(p.dir, { recursive: true });
+  writeHooksHome(p.common, pkg);
+  const stub = join(stateDirIn(p.common), 'stub');
+  if (!existsSync(stub) || readFileSync(stub, 'utf8') !== stubText()) {
+    writeFileAtomic(stub, stubText());
+    chmodSync(stub, 0o755);
+  }
+  const lines: string[] = [];
+  for (const name of HOOK_NAMES) {
+    const target = join(p.dir, name);
+    let chain = manifest.hooks[name]?.backup ?? null;
+    let note = '';
+    if (exists(target) && !isOurs(target) && isTracked(root, target)) {
+      // A teammate's clone has this file too: leave it where it is, add one line that runs baton's stub from the git dir.
+      if (addTrackedLine(target, name)) lines.push(`${name.padEnd(12)} ${rel(root, target)} (tracked: one line added that runs baton's hook from the git dir; commit it)`);
+      manifest.hooks[name] = { backup: null, tracked: true };
+      continue;
+    }
+    if (exists(target) && !isOurs(target)) {
+      // Someone's hook (or husky's regenerated stub): keep it, and run it from ours.
+      mkdirSync(p.backups, { recursive: true });
+      chain = join(p.backups, name);
+      moveFile(target, chain);
+      note = ' (runs the hook that was there too)';
+    } else if (chain && !exists(chain)) {
+      chain = null;
+    }
+    const text = stubText();
+    const before = exists(target) ? readFileSync(target, 'utf8') : undefined;
+    if (before !== text) {
+      writeFileAtomic(target, text);
+      chmodSync(target, 0o755);
+    }
+    manifest.hooks[name] = { backup: chain };
+    if (before !== text) lines.push(`${name.padEnd(12)} ${rel(root, target)}${note || (chain ? ' (runs the hook that was there too)' : '')}`);
+  }
+  writeFileAtomic(p.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  lines.push(...installMergeDriver(root, pkg));
+  return lines;
+}
+
+export async function uninstallHooks(root: string): Promise<string[]> {
+  const p = await places(root);
+  const manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: Object.fromEntries(HOOK_NAMES.map((n) => [n, { backup: null }])) };
+  const lines: string[] = [];
+  for (const name of HOOK_NAMES) {
+    const target = join(manifest.dir, name);
+    const backup = manifest.hooks[name]?.backup ?? null;
+    if (exists(target) && removeTrackedLine(target)) {
+      lines.push(`${name.padEnd(12)} ${rel(root, target)}: baton's line removed`);
+      continue;
+    }
+    if (exists(target) && !isOurs(target)) {
+      lines.push(`${name.padEnd(12)} ${rel(root, target)} is not baton's; left alone${backup && exists(backup) ? ` (the hook baton had kept is in ${backup})` : ''}`);
+      continue;
+    }
+    if (!exists(target)) continue;
+    if (backup && exists(backup)) {
+      moveFile(backup, target);
+      lines.push(`${name.padEnd(12)} ${rel(root, target)} restored to the hook that was there before`);
+    } else {
+      rmSync(target);
+      lines.push(`${name.padEnd(12)} ${rel(root, target)} removed`);
+    }
+  }
+  rmSync(p.manifest, { force: true });
+  for (const f of ['hooks.env', 'stub']) rmSync(join(stateDirIn(p.common), f), { force: true });
+  rmSync(join(stateDirIn(p.common), 'pkg'), { recursive: true, force: true });
+  lines.push(...uninstallMergeDriver(root));
+  if (existsSync(p.backups) && !readdirSync(p.backups).length) rmdirSync(p.backups);
+  return lines;
+}
+
+export interface HookStatus {
+  hook: HookName;
+  path: string;
+  /** installed: baton's stub; other: someone else's hook; missing: nothing there. */
+  state: 'installed' | 'other' | 'missing';
+  /** A hook tracked by git that runs baton's stub through one added line. */
+  tracked?: boolean;
+  /** The hook baton's stub runs after its own part. */
+  chains?: string;
+  /** The package the stub points to is there. */
+  packageFound?: boolean;
+}
+
+export async function hooksStatus(root: string): Promise<{ dir: string; skipped: boolean; hooks: HookStatus[] }> {
+  const p = await places(root);
+  const manifest = readManifest(p.manifest);
+  const hooks = HOOK_NAMES.map((hook): HookStatus => {
+    const path = join(p.dir, hook);
+    if (!exists(path)) return { hook, path, state: 'missing' };
+    const tracked = readFileSync(path, 'utf8').includes(TRACKED_MARKER);
+    if (!isOurs(path) && !tracked) return { hook, path, state: 'other' };
+    const pkg = manifest?.pkg ?? /^baton_pkg='(.*)'$/m.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
+    const chains = manifest?.hooks[hook]?.backup ?? undefined;
+    return { hook, path, state: 'installed', tracked: tracked || undefined, chains, packageFound: existsSync(join(pkg, 'hooks', 'baton.sh')) };
+  });
+  return { dir: p.dir, skipped: process.env.BATON_HOOKS === '0', hooks };
+}

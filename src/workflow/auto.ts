@@ -1,0 +1,298 @@
+/**
+ * `baton auto`: the whole loop. Take the ready tasks, run up to N at once in
+ * their own worktrees, merge the successful ones into the base (one merge at
+ * a time, in the main checkout), have the Central Agent review every K
+ * results and after any failure, take the follow-ups it files, and stop when
+ * the plan is done, nothing is ready, or a limit is hit.
+ *
+ * Everything it knows comes from the files, so a stopped run resumes with
+ * `baton auto`: a task with an unfinished attempt is continued on its branch
+ * and worktree (its committed work kept, with the memory of what happened);
+ * a task finished on its branch but not merged is merged.
+ */
+import { executorFor } from '../agents/implementer.js';
+import { BatonError } from '../core/errors.js';
+import { topoOrder } from '../core/graph.js';
+import type { Outcome } from '../memory/entry.js';
+import type { Task } from '../core/task.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Display } from './auto-events.js';
+import type { SharedRemote } from './shared-remote.js';
+import { candidates, leftOver, type Candidate } from './auto-queue.js';
+import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRequest } from './auto-steps.js';
+import type { Project } from '../workspace/context.js';
+import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
+
+export interface AutoOptions {
+  parallel: number;
+  /** Merge successful tasks into the base (false: leave the branches for pull requests). */
+  merge: boolean;
+  /** Review after this many results (0: only after failures). */
+  reviewEvery: number;
+  review: boolean;
+  maxTasks?: number;
+  maxAttempts: number;
+  budgetUsd?: number;
+  timeLimitMs?: number;
+  run: Omit<RunOptions, 'signal' | 'onPhase'>;
+  /** Ctrl-C. */
+  signal?: AbortSignal;
+  display: Display;
+  /** Share the plan with other runners through a git remote (`--remote`): claims, pushes. */
+  remote?: SharedRemote;
+}
+
+export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted';
+
+export interface AutoResult {
+  id: string;
+  title: string;
+  outcome: Outcome | 'interrupted';
+  merged: boolean;
+  reason?: string;
+  /** With --remote --no-merge: the pull request opened for it (what `gh pr create` printed). */
+  pullRequest?: string;
+}
+
+export interface AutoSummary {
+  stop: StopReason;
+  results: AutoResult[];
+  spentUsd: number;
+  reviews: string[];
+  /** Tasks not done, and why. */
+  left: { id: string; title: string; why: string }[];
+}
+
+export async function runAuto(project: Project, opts: AutoOptions): Promise<AutoSummary> {
+  const tasks = loadTasksStrict(project.root);
+  if (!tasks.length) {
+    throw new BatonError('there are no tasks to run', { hint: 'Plan first: `baton plan --from REQUIREMENTS.md`, or `baton task add "…"`.' });
+  }
+  // A misconfigured executor is found before anything starts, not once per task.
+  for (const t of tasks) {
+    if (t.status !== 'done' && t.status !== 'cancelled') executorFor(project.config, t, { name: opts.run.executor }).preflight?.(opts.run.env ?? process.env);
+  }
+  const release = acquireRunLock(project);
+  try {
+    return await new AutoRun(project, opts).run();
+  } finally {
+    release();
+  }
+}
+
+/** Serializes work in the main checkout (merges, reviews and their commits). */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+class AutoRun {
+  private readonly main = new Mutex();
+  /** Aborts the running agents (Ctrl-C, the time limit). */
+  private readonly abort = new AbortController();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly results: AutoResult[] = [];
+  private readonly reviews: string[] = [];
+  /** Tasks this run will not take again, and why. */
+  private readonly settled = new Map<string, string>();
+  private stop?: StopReason;
+  private spent = 0;
+  private launched = 0;
+  private sinceReview = 0;
+  private reviewDue = false;
+  private reviewOn: boolean;
+  private reviewing?: Promise<void>;
+
+  constructor(private readonly project: Project, private readonly opts: AutoOptions) {
+    this.reviewOn = opts.review;
+  }
+
+  async run(): Promise<AutoSummary> {
+    const { project, opts } = this;
+    await this.main.run(() => prepareBase(project, opts.merge));
+    for (const t of topoOrder(loadTasksStrict(project.root))) {
+      if (t.status !== 'done' && t.status !== 'cancelled') opts.display.task(t.id, t.title, 'waiting');
+    }
+    this.spent = spentUsd(project);
+    const onSignal = () => this.halt('interrupted');
+    if (opts.signal?.aborted) onSignal();
+    opts.signal?.addEventListener('abort', onSignal);
+    const timer = opts.timeLimitMs ? setTimeout(() => this.halt('time'), opts.timeLimitMs) : undefined;
+    const { remote } = opts;
+    try {
+      for (let idle = 0; ;) {
+        if (!this.stop && opts.budgetUsd !== undefined && this.spent >= opts.budgetUsd) this.halt('budget');
+        if (!this.reviewOn) this.reviewDue = false;
+        if (remote && !this.stop) await this.main.run(() => remote.sync());
+        // While a review is due or running, no task starts: it may file what comes next.
+        if (!this.stop && !this.reviewDue && !this.reviewing) this.fillSlots();
+        if (this.reviewDue && !this.reviewing && !this.stop) this.startReview();
+        const pending = [...this.running.values(), ...(this.reviewing ? [this.reviewing] : [])];
+        // Shared through a remote, other runners' merges can make more ready: look again now and then.
+        const waiting = remote && !this.stop && this.running.size < opts.parallel;
+        if (!pending.length) {
+          const skip = (id: string) => this.settled.has(id);
+          if (!waiting || (!remote.othersAtWork(skip) && idle++ > 0)) break;
+        } else idle = 0;
+        await Promise.race(waiting ? [...pending, sleep(remote.settings.pollMs)] : pending);
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onSignal);
+      await remote?.releaseAll();
+      // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
+      if (remote) await this.main.run(() => remote.publishBase());
+    }
+    const left = leftOver(project, this.settled, opts.merge);
+    return { stop: this.stop ?? (left.length ? 'nothing-ready' : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
+  }
+
+  private halt(why: StopReason): void {
+    this.stop ??= why;
+    if (why === 'interrupted' || why === 'time') this.abort.abort();
+  }
+
+  private fillSlots(): void {
+    const skip = (id: string) => this.running.has(id) || this.settled.has(id);
+    for (const c of candidates(this.project, this.opts.merge, skip)) {
+      if (this.running.size >= this.opts.parallel) return;
+      if (c.state.doneOnBranch) {
+        if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
+        this.track(c.task, this.mergeEarlier(c));
+        continue;
+      }
+      if (c.state.failures >= this.opts.maxAttempts) {
+        this.settle(c.task, 'skipped', `failed ${c.state.failures} attempt${c.state.failures > 1 ? 's' : ''} (--max-attempts ${this.opts.maxAttempts})`);
+        continue;
+      }
+      if (this.opts.maxTasks !== undefined && this.launched >= this.opts.maxTasks) return this.halt('max-tasks');
+      if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
+      this.launched++;
+      this.track(c.task, this.attempt(c.task));
+    }
+  }
+
+  private track(task: Task, work: Promise<void>): void {
+    this.running.set(task.id, work.finally(() => this.running.delete(task.id)));
+  }
+
+  private settle(task: Task, state: 'skipped' | 'failed' | 'partial' | 'done', why: string): void {
+    this.settled.set(task.id, why);
+    this.opts.display.task(task.id, task.title, state, why);
+  }
+
+  /** Finished on its branch before an interruption, never merged: merge it now. */
+  private async mergeEarlier(c: Candidate): Promise<void> {
+    const { display } = this.opts;
+    display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
+    try {
+      await this.main.run(() => this.merge(c.task));
+      display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
+    } catch (error) {
+      await this.opts.remote?.release(c.task);
+      this.settle(c.task, 'failed', `merge failed: ${firstLine(error)}`);
+    }
+  }
+
+  /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
+  private merge(task: Task): Promise<void> {
+    const { remote } = this.opts;
+    return remote ? remote.finish(task) : mergeTask(this.project, task.id);
+  }
+
+  private async attempt(task: Task): Promise<void> {
+    const { display } = this.opts;
+    display.task(task.id, task.title, 'starting');
+    const { remote } = this.opts;
+    let r: AttemptResult;
+    try {
+      let pushed = false;
+      r = await runAttempt(this.project, task.id, {
+        ...this.opts.run,
+        signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
+        onPhase: (phase, detail) => {
+          // The start commit (status, attempt entry) goes to the remote before the agent works.
+          if (remote && phase === 'running' && !pushed) pushed = (remote.pushBranch(task), true);
+          display.task(task.id, task.title, phase === 'logging' ? 'checking' : phase, detail);
+        },
+      });
+    } catch (error) {
+      await remote?.release(task);
+      this.results.push({ id: task.id, title: task.title, outcome: 'failure', merged: false, reason: firstLine(error) });
+      this.settle(task, 'failed', firstLine(error));
+      this.reviewDue = true;
+      return;
+    }
+    this.spent += r.costUsd;
+    if (r.interrupted) {
+      await remote?.release(task);
+      display.task(task.id, task.title, 'interrupted', 'resume with `baton auto`');
+      this.results.push({ id: task.id, title: task.title, outcome: 'interrupted', merged: false });
+      return;
+    }
+    await this.record(task, r);
+  }
+
+  /** Merge a success; count the result toward the next review. */
+  private async record(task: Task, r: AttemptResult): Promise<void> {
+    const { display } = this.opts;
+    let outcome: Outcome = r.outcome;
+    let reason = r.reason;
+    let merged = false;
+    if (outcome === 'success' && this.opts.merge) {
+      display.task(task.id, task.title, 'merging');
+      try {
+        await this.main.run(() => this.merge(task));
+        merged = true;
+      } catch (error) {
+        outcome = 'failure';
+        reason = `merge into ${this.project.config.base_branch} failed: ${firstLine(error)}`;
+      }
+    }
+    if (!merged) await this.opts.remote?.release(task);
+    // Shared through a remote without merging, results go through pull requests: the branch is pushed now.
+    const { remote } = this.opts;
+    const pullRequest = outcome === 'success' && !this.opts.merge && remote
+      ? await openPullRequest(this.project, task, remote.settings.remote, (line) => display.note(line))
+      : undefined;
+    this.results.push({ id: task.id, title: task.title, outcome, merged, reason, ...(pullRequest ? { pullRequest } : {}) });
+    if (merged) display.task(task.id, task.title, 'merged');
+    else if (pullRequest) this.settle(task, 'done', `done on \`${r.branch}\`: pull request ${pullRequest}`);
+    else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
+    else if (outcome === 'partial') this.settle(task, 'partial', `${reason ?? 'partial'}; accept it with \`baton done ${task.id} --merge\``);
+    else if (r.outcome === 'success') this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);
+    else display.task(task.id, task.title, 'failed', `${reason}${r.claimed === 'success' ? ' (the agent claimed success)' : ''}`);
+    this.sinceReview++;
+    if (outcome !== 'success') this.reviewDue = true;
+    if (this.opts.reviewEvery > 0 && this.sinceReview >= this.opts.reviewEvery) this.reviewDue = true;
+  }
+
+  /** Runs beside the agents still at work. */
+  private startReview(): void {
+    this.reviewDue = false;
+    this.sinceReview = 0;
+    this.reviewing = this.main.run(() => reviewNow(this.project, this.abort.signal, this.opts.display))
+      .then((r) => {
+        if (r.disabled) this.reviewOn = false;
+        if (r.id) this.reviews.push(r.id);
+        // Accepted partial work is taken again: its branch now counts as finished and is merged.
+        for (const id of r.accepted ?? []) if (this.settled.has(id)) this.settled.delete(id);
+        this.spent += r.costUsd;
+      })
+      .finally(() => {
+        this.reviewing = undefined;
+      });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}

@@ -1,0 +1,311 @@
+/**
+ * `baton done`: close a task on its branch (status `done`, memory complete,
+ * baton's files committed) and, with `merge`, merge the branch into the base.
+ * Every refusal (a conflict, a failing check, uncommitted work) is found
+ * before anything is written.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError } from '../core/errors.js';
+import { resolveTask } from '../core/ids.js';
+import { isoNow, type MemoryEntry } from '../memory/entry.js';
+import { redact } from '../core/redact.js';
+import type { Task } from '../core/task.js';
+import { commonGitDirOf } from '../git/gitdir.js';
+import {
+  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+} from '../git/task-branch.js';
+import { appendMemory, readMemory } from '../memory/file.js';
+import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import { checkEntryBody, failingLines, runChecks, type CheckResult } from './checks.js';
+import { safeBranch, type Project } from '../workspace/context.js';
+import { flushHookQueue } from './flush-queue.js';
+import { withCheckoutLock } from '../workspace/pid-lock.js';
+import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
+import { ownPaths } from './start.js';
+import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
+import { refreshPlanFile, updateTask } from '../tasks/write.js';
+
+export interface DoneOptions {
+  merge?: boolean;
+  /** Do not run the task's checks before merging. */
+  skipChecks?: boolean;
+  /** Per check, in milliseconds (default 10 minutes). */
+  checkTimeoutMs?: number;
+  /** Close (and merge) a task that shows no work, or whose last result is not a success. */
+  force?: boolean;
+}
+
+export interface DoneResult {
+  id: string;
+  branch: string;
+  /** Baton's commit on the task branch (undefined: nothing to commit). */
+  commit?: string;
+  /** Commit entries written from git history because the hooks recorded none. */
+  backfilled: number;
+  checks: CheckResult[];
+  merged?: { into: string; commit: string; dir: string };
+  worktreeRemoved?: string;
+  /** The worktree that was kept, and why (the merge itself succeeded). */
+  worktreeKept?: { dir: string; why: string };
+  /** The branch this checkout is on afterwards. */
+  checkout?: string;
+  /** Closed on the branch its work was done on (no task branch): nothing to merge. */
+  inPlace?: boolean;
+}
+
+/**
+ * Where `baton start --remote` notes the claim it took (remote, claim SHA), so a later
+ * `baton done` gives back that claim and no other (src/remote/manual.ts). In the common
+ * git dir: every worktree of the clone sees it; it is never committed.
+ */
+export function heldClaimPath(root: string, id: string): string {
+  return join(commonGitDirOf(root), 'baton', 'claims', `${id}.json`);
+}
+
+function dirtyOutside(project: Project, dir: string, task: Task): string[] {
+  const mine = new Set(ownPaths(project, task));
+  return changedTrackedFiles(dir).filter((p) => !mine.has(p) && !isUnder(p, AGENTS.prompts));
+}
+
+function refuseDirty(dir: string, files: string[], what: string): never {
+  const shown = files.slice(0, 5).map((p) => `\`${p}\``).join(', ');
+  throw new BatonError(`uncommitted changes in ${dir} (${shown}${files.length > 5 ? ` and ${files.length - 5} more` : ''}) ${what}`, {
+    hint: 'Commit them (or stash them), then run `baton done` again.',
+  });
+}
+
+/**
+ * Commit entries for the branch's commits the hooks did not record (hooks off,
+ * not installed, or a commit they missed), by the one rule the flush, doctor
+ * and rebuild apply (src/memory/attribution.ts), in the hooks' own format.
+ */
+async function backfillEntries(dir: string, id: string, base: string, branch: string): Promise<number> {
+  const { taskCommitsOnBranch } = await import('../memory/attribution.js');
+  const { syncCommitEntries } = await import('../memory/sync.js');
+  return (await syncCommitEntries(dir, id, { expected: await taskCommitsOnBranch(dir, id, base, branch) })).added;
+}
+
+interface DonePlan {
+  task: Task;
+  branch: string;
+  base: string;
+  /** Where the branch is checked out now; undefined: this checkout switches to it for the commit. */
+  co?: { dir: string; worktree: boolean };
+  startedOn?: string;
+  /** The checkout the merge happens in (it is, or will be switched to, the base). */
+  mergeDir?: string;
+  /** The task was worked on right here (no task branch): it is closed in this checkout. */
+  here?: boolean;
+}
+
+function checkoutForMerge(project: Project, base: string, co: DonePlan['co']): string {
+  const baseCo = checkoutOf(project, base);
+  if (baseCo) return baseCo.dir;
+  if (!co) return project.root;
+  // The task lives in a worktree: merge in the main checkout (git lists it first).
+  return co.worktree ? (listWorktrees(project.root)[0]?.path ?? project.root) : co.dir;
+}
+
+/** Every refusal that can be known before touching anything. */
+function preflight(project: Project, ref: string, options: DoneOptions): DonePlan {
+  const task = resolveTask(loadTasksStrict(project.root), ref);
+  const branch = taskBranchName(project, task);
+  const base = project.config.base_branch;
+  if (!branchExists(project.root, branch)) {
+    const on = safeBranch(project.root);
+    // Work done directly on a non-task branch (a solo repo, a quick fix on main) is closed where it is.
+    if (on && !on.startsWith(project.config.branch_prefix)) {
+      const here: DonePlan = { task, branch: on, base, startedOn: on, here: true };
+      if (!options.force) assertWorkDone(project, here, options);
+      return here;
+    }
+    throw new BatonError(`\`${task.id}\` has no branch \`${branch}\``, {
+      hint: `Start it with \`baton start ${task.id}\`, or switch to the branch its work is on and run \`baton done ${task.id}\` there.`,
+    });
+  }
+  const co = checkoutOf(project, branch);
+  const plan: DonePlan = { task, branch, base, co, startedOn: safeBranch(project.root) };
+  if (!options.force) assertWorkDone(project, plan, options);
+  const dirty = dirtyOutside(project, co?.dir ?? project.root, task);
+  if (dirty.length && !co) refuseDirty(project.root, dirty, `would be carried to \`${branch}\``);
+  if (!options.merge) return plan;
+  if (dirty.length) refuseDirty(co!.dir, dirty, `on \`${branch}\` would be left out of the merge`);
+  if (!branchExists(project.root, base)) {
+    throw new BatonError(`the base branch \`${base}\` does not exist`, { file: AGENTS.config, hint: 'Set `base_branch:` to the branch to merge into.' });
+  }
+  plan.mergeDir = checkoutForMerge(project, base, co);
+  if (plan.mergeDir !== (co?.dir ?? project.root)) {
+    const busy = changedTrackedFiles(plan.mergeDir).filter((p) => !isUnder(p, AGENTS.prompts));
+    if (busy.length) refuseDirty(plan.mergeDir, busy, `would get in the way of the merge into \`${base}\``);
+  }
+  const conflicts = mergeConflicts(project.root, base, branch);
+  if (conflicts.length) {
+    throw new BatonError(`\`${branch}\` cannot be merged into \`${base}\`: ${conflicts.map((f) => `\`${f}\``).join(', ')} would conflict`, {
+      hint: `Nothing was changed. Bring \`${base}\` into the branch and resolve there (\`git switch ${branch} && git merge ${base}\`), then run \`baton done ${task.id} --merge\` again.`,
+    });
+  }
+  return plan;
+}
+
+async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, checks: string[], options: DoneOptions, undo: () => void): Promise<CheckResult[]> {
+  if (!options.merge || options.skipChecks || !checks.length) return [];
+  const results = await runChecks(dir, checks, options.checkTimeoutMs ?? 600_000);
+  const failed = results.find((c) => !c.passed);
+  if (!failed) return results;
+  // The failure is part of the task's record: the next attempt (and the reviewer) must see it.
+  const recorded = await recordFailedChecks(project, plan, dir, results);
+  undo();
+  const how = failed.timedOut ? 'timed out' : `exit ${failed.code ?? 'by signal'}`;
+  const lines = failingLines(failed.tail);
+  const tail = lines ? `\n  ${redact(lines).split('\n').join('\n  ')}` : '';
+  const where = recorded ? `Its output is in the task's memory (commit ${recorded} on \`${plan.branch}\`); nothing else was changed.` : 'Nothing was changed.';
+  throw new BatonError(`the check \`${failed.command}\` failed on \`${plan.branch}\` (${how}); not merged`, {
+    hint: `${where} Fix it on the branch and run \`baton done ${plan.task.id} --merge\` again (or pass \`--skip-checks\`).${tail}`,
+  });
+}
+
+/** `check` entries for a run with a failure, each cut to its failing lines, committed on the branch. */
+async function recordFailedChecks(project: Project, plan: DonePlan, dir: string, results: CheckResult[]): Promise<string | undefined> {
+  const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
+  const now = isoNow();
+  const entries = results.map((c) => ({
+    time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c.passed ? { ...c, tail: '' } : { ...c, tail: failingLines(c.tail) }),
+  }));
+  const memory = rel(dir, here.paths.memoryFile(plan.task.id));
+  return withCheckoutLock(dir, 'commit', async () => {
+    const undo: UndoList = [];
+    keepFiles(dir, [memory], undo);
+    try {
+      await appendMemory(dir, plan.task.id, entries, plan.task.title);
+      const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
+      return commitPaths(dir, [memory], `Check failed ${plan.task.id}: ${failed}\n\nTask: ${plan.task.id}`);
+    } catch {
+      runUndo(undo); // the refusal is what matters; a record that cannot be committed is not left half-written
+      return undefined;
+    }
+  });
+}
+
+/** Status done, memory complete (queued and missing commits, check results), committed on the branch. */
+async function closeOnBranch(project: Project, plan: DonePlan, dir: string, checks: CheckResult[]): Promise<{ task: Task; commit?: string; backfilled: number }> {
+  const { task, branch, base } = plan;
+  await flushHookQueue(dir);
+  const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
+  const there = resolveTask(loadTasksStrict(dir), task.id);
+  const now = isoNow();
+  // Closed in place (no task branch), its commits are on the base already and recorded there.
+  const backfilled = plan.here ? 0 : await backfillEntries(dir, task.id, base, branch);
+  const checkEntries = checks.map((c) => ({ time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) }));
+  await appendMemory(dir, task.id, checkEntries, there.title);
+  const updated = there.status === 'done' ? there : updateTask(here, task.id, plan.here ? { status: 'done' } : { status: 'done', branch });
+  // On the base, plan.md's task table changed with the status: it goes in the same commit.
+  // The flush may also have written other memory files (project.md, a task a trailer named):
+  // they go in the same commit, so the checkout is clean afterwards.
+  const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
+    .filter((p) => existsSync(join(dir, p)));
+  const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  return { task: updated, commit, backfilled };
+}
+
+/**
+ * `closeOnBranch` as one step: one writer at a time in the checkout (a
+ * parallel `baton log` would trip on git's index lock), and when its commit
+ * fails, baton's files go back to how they were after the hooks' queue was
+ * written, so nothing is left half-closed and a retry writes nothing twice.
+ */
+async function closeAtomically(project: Project, plan: DonePlan, dir: string, checks: CheckResult[]): Promise<Awaited<ReturnType<typeof closeOnBranch>>> {
+  return withCheckoutLock(dir, 'commit', async () => {
+    await flushHookQueue(dir);
+    const undo: UndoList = [];
+    keepFiles(dir, [...ownPaths(project, plan.task), AGENTS.plan], undo);
+    try {
+      return await closeOnBranch(project, plan, dir, checks);
+    } catch (error) {
+      runUndo(undo);
+      if (!(error instanceof BatonError)) throw error;
+      throw new BatonError(`${error.message}; \`${plan.task.id}\` was not closed`, {
+        file: error.file, line: error.line, cause: error,
+        hint: `${error.hint ?? 'Fix the cause.'}\n  Its task file and memory are as they were: run \`baton done ${plan.task.id}\` again.`,
+      });
+    }
+  });
+}
+
+/** Merge into the base with plan.md refreshed in the same commit; then the worktree goes. */
+function mergeTask(project: Project, plan: DonePlan, title: string, result: DoneResult): void {
+  const mergeDir = plan.mergeDir!;
+  if (safeBranch(mergeDir) !== plan.base) switchBranch(mergeDir, plan.base);
+  const baseProject: Project = { ...project, root: mergeDir, paths: agentsPaths(mergeDir) };
+  const commit = mergeInto(mergeDir, plan.branch, `Merge ${plan.branch}: ${title}\n\nTask: ${plan.task.id}`, () =>
+    refreshPlanFile(baseProject) ? [AGENTS.plan] : [],
+  );
+  result.merged = { into: plan.base, commit, dir: mergeDir };
+  // `co.worktree` is false when this command runs inside the task's worktree: ask git which checkout it is.
+  if (plan.co && (plan.co.worktree || isLinkedWorktree(plan.co.dir))) removeWorktreeIfSafe(project, plan.co.dir, mergeDir, result);
+}
+
+/**
+ * Refusals about the work itself, unless `--force`: a task that shows no work
+ * (no commit of its own, no result, no passed check, no check to run now),
+ * and, for a merge, a task that is blocked or whose last result is not a success.
+ */
+function assertWorkDone(project: Project, plan: DonePlan, options: DoneOptions): void {
+  const { task: onBranch, memory } = plan.here ? { task: plan.task, memory: taskMemory(project, plan.task) } : taskState(project, plan.task);
+  const id = plan.task.id;
+  const result = memory.filter((e) => e.kind === 'result').pop();
+  if (options.merge && (onBranch.status === 'blocked' || (result && result.ref !== 'success'))) {
+    const why = onBranch.status === 'blocked' ? `is blocked${result ? ` (its last result: ${result.ref ?? 'unknown'})` : ''}` : `has a ${result!.ref ?? 'unknown'} result as its last`;
+    throw new BatonError(`\`${id}\` ${why}; not merged`, {
+      file: plan.task.path, line: plan.task.lines.status,
+      hint: `Nothing was changed. Finish it and \`baton log ${id} --outcome success\`, or merge it as it is with \`baton done ${id} --merge --force\`.`,
+    });
+  }
+  const commits = plan.here
+    ? taskCommits(project, plan.task, memory)
+    : [...branchCommits(project.root, plan.base, plan.branch), ...taskCommits(project, plan.task, memory)];
+  const worked = commits.some((c) => !isBookkeeping(c.files))
+    || result !== undefined
+    || memory.some((e) => e.kind === 'check' && e.ref === 'pass')
+    || (options.merge && !options.skipChecks && onBranch.checks.length > 0);
+  if (worked) return;
+  throw new BatonError(`\`${id}\` shows no work: no commits of its own, no result and no checks; not closed`, {
+    file: plan.task.path, line: plan.task.lines.status,
+    hint: `Nothing was changed. Commit its work (or \`baton log ${id} --outcome success --summary "…"\` if it was done elsewhere), or close it anyway with \`baton done ${id} --force\`.`,
+  });
+}
+
+/** No task branch: status done, memory flushed, baton's files committed on the branch this checkout is on. */
+async function closeHere(project: Project, plan: DonePlan, options: DoneOptions): Promise<DoneResult> {
+  const checks = await checksOrRefuse(project, plan, project.root, plan.task.checks, options, () => {});
+  // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
+  const closed = await closeAtomically(project, { ...plan, base: plan.branch }, project.root, checks);
+  return { id: plan.task.id, branch: plan.branch, commit: closed.commit, backfilled: 0, checks, checkout: plan.branch, inPlace: true };
+}
+
+export async function doneTask(project: Project, ref: string, options: DoneOptions = {}): Promise<DoneResult> {
+  const plan = preflight(project, ref, options);
+  if (plan.here) return closeHere(project, plan, options);
+  const { co, branch, startedOn } = plan;
+  if (!co) switchBranch(project.root, branch);
+  const dir = co?.dir ?? project.root;
+  const switchBack = () => {
+    if (!co && startedOn && startedOn !== branch) switchBranch(project.root, startedOn);
+  };
+  const checksToRun = resolveTask(loadTasksStrict(dir), plan.task.id).checks;
+  const checks = await checksOrRefuse(project, plan, dir, checksToRun, options, switchBack);
+  let closed: Awaited<ReturnType<typeof closeOnBranch>>;
+  try {
+    closed = await closeAtomically(project, plan, dir, checks);
+  } catch (error) {
+    switchBack();
+    throw error;
+  }
+  const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks };
+  if (options.merge) mergeTask(project, plan, closed.task.title, result);
+  else switchBack();
+  result.checkout = safeBranch(project.root);
+  return result;
+}

@@ -1,0 +1,102 @@
+/**
+ * `baton pr`: a pull request that carries the code and the memory of how it
+ * was made: the goal, the success criteria (ticked or not), the result,
+ * decisions and bugs, the commits and the checks.
+ */
+import { spawnSync } from 'node:child_process';
+import { BatonError } from '../core/errors.js';
+import { resolveTask } from '../core/ids.js';
+import type { MemoryEntry } from '../memory/entry.js';
+import { redact } from '../core/redact.js';
+import { onPath } from '../workspace/on-path.js';
+import { checkboxes, findSection } from '../tasks/markdown.js';
+import { gitRun } from '../git/task-branch.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { isBookkeeping, taskBranchName, taskCommits, taskState } from '../tasks/checkout.js';
+
+export interface PullRequestDraft {
+  id: string;
+  title: string;
+  body: string;
+  branch: string;
+  base: string;
+}
+
+function bullets(entries: MemoryEntry[]): string {
+  return entries.map((e) => `- ${e.body.trim().split('\n').join('\n  ')}`).join('\n');
+}
+
+export function draftPullRequest(project: Project, ref: string): PullRequestDraft {
+  const local = resolveTask(loadTasksStrict(project.root), ref);
+  const { task, memory } = taskState(project, local);
+  const branch = taskBranchName(project, task);
+  const parts: string[] = [];
+
+  const context = findSection(task.body, ['context', 'goal'])?.content;
+  parts.push(`## Goal\n\n${context || task.title}`);
+  const criteriaSection = findSection(task.body, ['success criteria', 'acceptance criteria']);
+  const boxes = criteriaSection ? checkboxes(criteriaSection.content) : [];
+  if (boxes.length) parts.push(`## Success criteria\n\n${boxes.map((b) => `- [${b.checked ? 'x' : ' '}] ${b.text}`).join('\n')}`);
+
+  const result = memory.filter((e) => e.kind === 'result').pop();
+  parts.push(`## Result\n\n${result ? `**${result.ref ?? 'unknown'}**: ${result.body.trim()}` : '_No result logged yet (`baton log`)._'}`);
+  const since = result?.time ?? '';
+  const decisions = memory.filter((e) => e.kind === 'decision');
+  if (decisions.length) parts.push(`## Decisions\n\n${bullets(decisions)}`);
+  const bugs = memory.filter((e) => e.kind === 'bug');
+  if (bugs.length) parts.push(`## Bugs found\n\n${bullets(bugs)}`);
+  // Blockers from before the last result were dealt with by that attempt.
+  const blockers = memory.filter((e) => e.kind === 'blocker' && e.time >= since);
+  if (blockers.length) parts.push(`## Open blockers\n\n${bullets(blockers)}`);
+
+  const commits = taskCommits(project, task, memory).filter((c) => !isBookkeeping(c.files));
+  if (commits.length) parts.push(`## Commits\n\n${commits.map((c) => `- ${c.sha} ${c.subject}`).join('\n')}`);
+
+  const checkEntries = memory.filter((e) => e.kind === 'check');
+  const lastRun = new Map<string, MemoryEntry>();
+  for (const e of checkEntries) {
+    const command = /^`([^`]+)`/.exec(e.body)?.[1];
+    if (command) lastRun.set(command, e);
+  }
+  if (task.checks.length) {
+    const lines = task.checks.map((c) => {
+      const e = lastRun.get(c);
+      return `- \`${c}\`: ${e ? `${e.ref === 'pass' ? 'passed' : 'failed'} (${e.time})` : 'not run by baton'}`;
+    });
+    parts.push(`## Checks\n\n${lines.join('\n')}`);
+  }
+  const attempts = memory.filter((e) => e.kind === 'attempt').length;
+  parts.push(`---\nTask \`${task.id}\` on \`${branch}\`${attempts > 1 ? ` after ${attempts} attempts` : ''}. Its full memory: \`.agents/memory/${task.id}.md\`.`);
+  // A pull request is public: the title is redacted like the body (a key pasted into a title is still a key).
+  return { id: task.id, title: redact(`${task.title} (${task.id})`), body: redact(`${parts.join('\n\n')}\n`), branch, base: project.config.base_branch };
+}
+
+/** Open the pull request with GitHub's `gh`; returns what gh printed (the URL). `remote`: push the branch there (default: origin, else the first). */
+export function createPullRequest(project: Project, draft: PullRequestDraft, opts: { remote?: string } = {}): string {
+  if (!onPath('gh')) {
+    throw new BatonError('`gh` (the GitHub CLI) is not installed, so no pull request was created', {
+      hint: 'Install it from https://cli.github.com, or open the pull request by hand with the title and body printed above.',
+    });
+  }
+  // gh needs the branch on the remote; push it (and set its upstream) when there is one.
+  const remote = gitRun(project.root, ['remote']).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const target = opts.remote ?? (remote.includes('origin') ? 'origin' : remote[0]);
+  if (target) {
+    const push = gitRun(project.root, ['push', '--quiet', '-u', target, `${draft.branch}:${draft.branch}`]);
+    if (push.code !== 0) {
+      throw new BatonError(`could not push \`${draft.branch}\` to \`${target}\`: ${push.stderr.trim().split('\n').slice(-2).join(' ')}`, {
+        hint: 'Check the remote and your access (`git push` by hand shows the details); no pull request was created.',
+      });
+    }
+  }
+  const r = spawnSync('gh', ['pr', 'create', '--title', draft.title, '--body-file', '-', '--base', draft.base, '--head', draft.branch], {
+    cwd: project.root, input: draft.body, encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    throw new BatonError(`\`gh pr create\` failed: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`, {
+      hint: 'Check `gh auth status` and that the repository has a GitHub remote.',
+    });
+  }
+  return r.stdout.trim();
+}

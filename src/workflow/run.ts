@@ -1,0 +1,254 @@
+/**
+ * `baton run ID`: one attempt by an implementation agent. Start the task (in
+ * its worktree), compose the prompt, execute, commit what the agent left,
+ * run the checks, and log the outcome. Checks decide, not claims: the agent's
+ * report is kept, and a claim of success with failing checks is recorded as such.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatonError } from '../core/errors.js';
+import { resolveTask } from '../core/ids.js';
+import { isoNow, type MemoryEntry, type Outcome } from '../memory/entry.js';
+import type { Task } from '../core/task.js';
+import { executorFor } from '../agents/implementer.js';
+import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/types.js';
+import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
+import { parseReport, type Report } from '../prompt/report.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
+import { openProject, type Project } from '../workspace/context.js';
+import { acquirePidLock } from '../workspace/pid-lock.js';
+import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
+import { flushHookQueue } from './flush-queue.js';
+
+export type Phase = 'starting' | 'running' | 'checking' | 'logging';
+
+export interface RunOptions {
+  /** Executor name overriding the task's role (`--executor`). */
+  executor?: string;
+  /** Seconds before a command agent is stopped (`--timeout`). */
+  timeoutS?: number;
+  /** Seconds each check may take (default 600). */
+  checkTimeoutS?: number;
+  /** Work in a worktree (default) or switch this checkout to the task branch. */
+  worktree?: boolean;
+  /** Prompt token budget (`--budget`). */
+  budget?: number;
+  /** Ctrl-C or the time limit: the agent is stopped and the attempt logged as interrupted. */
+  signal?: AbortSignal;
+  onPhase?: (phase: Phase, detail?: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+export interface AttemptResult {
+  id: string;
+  title: string;
+  /** What was logged. */
+  outcome: Outcome;
+  /** What the agent said, if it said. */
+  claimed?: Outcome;
+  /** Why it is not a success. */
+  reason?: string;
+  checks: CheckResult[];
+  /** The worktree the attempt ran in, and its branch. */
+  dir: string;
+  branch: string;
+  interrupted: boolean;
+  timedOut: boolean;
+  costUsd: number;
+}
+
+const DEFAULT_CHECK_TIMEOUT_S = 600;
+
+/** Which tasks `run` accepts: not finished, and every dependency done. */
+export function assertRunnable(task: Task, tasks: readonly Task[]): void {
+  if (task.status === 'done' || task.status === 'cancelled') {
+    throw new BatonError(`${task.id} is already ${task.status}`, { hint: 'Pick a task from `baton next`.' });
+  }
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const waiting = task.depends_on.filter((d) => byId.get(d)?.status !== 'done');
+  if (waiting.length) {
+    throw new BatonError(`${task.id} waits on ${waiting.join(', ')}, not done yet`, {
+      hint: 'Finish those first (`baton auto` takes tasks in order), or remove the dependency with `baton task set`.',
+    });
+  }
+}
+
+export async function runAttempt(project: Project, ref: string, opts: RunOptions = {}): Promise<AttemptResult> {
+  const tasks = loadTasksStrict(project.root);
+  const task = resolveTask(tasks, ref);
+  assertRunnable(task, tasks);
+  const executor = executorFor(project.config, task, { name: opts.executor, timeoutS: opts.timeoutS });
+  executor.preflight?.(opts.env ?? process.env);
+  // Two runs of one task would share its worktree.
+  const release = acquirePidLock(project.root, `run-${task.id}`, (pid) => new BatonError(`${task.id} is being worked on by another baton process (pid ${pid})`, {
+    hint: 'Wait for it to finish, or stop it (Ctrl-C); its attempt is logged and can be continued.',
+  }));
+  try {
+    return await attempt(project, task, executor, opts);
+  } finally {
+    release();
+  }
+}
+
+async function attempt(project: Project, task: Task, executor: Executor, opts: RunOptions): Promise<AttemptResult> {
+  opts.onPhase?.('starting');
+  const { dir, branch } = await beginAttempt(project, task, opts.worktree ?? true);
+  const wp = openProject(dir);
+  const here = resolveTask(loadTasksStrict(dir), task.id);
+
+  const { composePrompt } = await import('../prompt/compose.js');
+  const prompt = await composePrompt(wp, task.id, { budget: opts.budget });
+  // A retry's note (the base could not be merged in) goes in before the agent starts, so the worktree is clean.
+  commitBatonFiles(dir, here, `Notes for ${task.id}`);
+
+  const before = new Set(untrackedFiles(dir));
+  opts.onPhase?.('running', executor.name);
+  const result = await execute(executor, {
+    cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
+    onProgress: (p) => opts.onPhase?.('running', p),
+  });
+  await settleWorktree(dir, before, here, executor.name, result);
+
+  const checks: CheckResult[] = [];
+  // Even after a crash the checks say what state the branch is in; not after a timeout or Ctrl-C.
+  if (!result.timedOut && !result.interrupted) {
+    opts.onPhase?.('checking');
+    checks.push(...(await runChecks(dir, here.checks, (opts.checkTimeoutS ?? DEFAULT_CHECK_TIMEOUT_S) * 1000, opts.signal)));
+  }
+  const interrupted = result.interrupted === true || opts.signal?.aborted === true;
+  opts.onPhase?.('logging');
+  // The prompt the agent saw, kept with the task (committed with the log below).
+  writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
+  const report = parseReport(result.report);
+  const verdict = decide(here, result, report, checks, interrupted);
+  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted);
+  await logAttempt(wp, here, {
+    outcome: interrupted ? undefined : verdict.outcome,
+    summary: verdictSummary(report, verdict, interrupted),
+    report,
+    entries,
+  });
+  return {
+    id: task.id,
+    title: here.title,
+    outcome: verdict.outcome,
+    claimed: report.outcome,
+    reason: verdict.reason,
+    checks,
+    dir,
+    branch,
+    interrupted,
+    timedOut: result.timedOut === true,
+    costUsd: result.costUsd ?? 0,
+  };
+}
+
+/** An executor's own errors (a model that cannot be reached) are a failed attempt, not a crash of baton. */
+async function execute(executor: Executor, input: ExecuteInput): Promise<ExecuteResult> {
+  try {
+    return await executor.execute(input);
+  } catch (error) {
+    if (!(error instanceof BatonError)) throw error;
+    return { report: '', failure: error.message, interrupted: input.signal?.aborted === true };
+  }
+}
+
+/**
+ * After the agent: a timed-out attempt's uncommitted edits are thrown away
+ * (its commits stay); otherwise what it left is committed on the branch.
+ * Then its usage is recorded and the hooks' queue flushed into memory.
+ */
+async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult): Promise<void> {
+  takeReportFile(dir, before, result);
+  if (result.timedOut) discardUncommitted(dir, before);
+  else if (isDirty(dir, before)) {
+    const why = result.interrupted ? 'work in progress, interrupted' : executor === 'api' ? 'edits from the model' : 'left uncommitted by the agent';
+    commitAll(dir, `${task.title}\n\n${why}\n\nTask: ${task.id}`, before);
+  }
+  if (result.usage) {
+    const { recordUsage } = await import('../memory/usage.js');
+    await recordUsage(dir, task.id, result.usage);
+  }
+  await flushHookQueue(dir);
+}
+
+/**
+ * The prompt invites agents to save their report as REPORT.md (for `baton log
+ * --from`). Left untracked in the worktree, it is the report, not work to commit.
+ */
+function takeReportFile(dir: string, before: ReadonlySet<string>, result: ExecuteResult): void {
+  const path = join(dir, 'REPORT.md');
+  if (before.has('REPORT.md') || !untrackedFiles(dir).includes('REPORT.md') || !existsSync(path)) return;
+  const text = readFileSync(path, 'utf8');
+  if (!parseReport(result.report).outcome && parseReport(text).outcome) result.report = text;
+  rmSync(path, { force: true });
+}
+
+interface Verdict {
+  outcome: Outcome;
+  reason?: string;
+  /** The agent claimed success and the checks say otherwise. */
+  falseClaim: boolean;
+}
+
+/** Checks decide. An honest agent's lesser outcome stands; a claim of success does not lift failing checks. */
+export function decide(task: Task, result: ExecuteResult, report: Report, checks: readonly CheckResult[], interrupted: boolean): Verdict {
+  const failed = checks.filter((c) => !c.passed);
+  if (interrupted) return { outcome: 'failure', reason: 'interrupted', falseClaim: false };
+  if (result.failure) return { outcome: 'failure', reason: result.failure, falseClaim: false };
+  if (failed.length) {
+    return {
+      outcome: 'failure',
+      reason: `${failed.length} of ${checks.length} check${checks.length > 1 ? 's' : ''} failed: ${failed.map((c) => `\`${c.command}\``).join(', ')}`,
+      falseClaim: report.outcome === 'success',
+    };
+  }
+  if (report.outcome === 'failure' || report.outcome === 'partial') {
+    return { outcome: report.outcome, reason: `the agent reported ${report.outcome}`, falseClaim: false };
+  }
+  if (!task.checks.length) {
+    return { outcome: 'partial', reason: 'the task has no checks, so nothing verified the work; a review can accept it', falseClaim: false };
+  }
+  return { outcome: 'success', falseClaim: false };
+}
+
+function verdictSummary(report: Report, verdict: Verdict, interrupted: boolean): string {
+  const said = report.summary || '(the agent wrote no summary)';
+  if (interrupted) return 'Interrupted (Ctrl-C or --time-limit): the agent was stopped and its uncommitted work committed as work in progress; `baton auto` or `baton run` continues it.';
+  if (verdict.outcome === 'success') return said;
+  return `${verdict.reason ? `${capitalize(verdict.reason)}.` : ''}\n\nThe agent's summary: ${said}`.trim();
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function memoryEntries(
+  executor: string,
+  result: ExecuteResult,
+  report: Report,
+  checks: readonly CheckResult[],
+  verdict: Verdict,
+  interrupted: boolean,
+): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
+  const time = isoNow();
+  const out: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] = [];
+  // Checks cut short by an interruption say nothing about the work.
+  if (!interrupted) for (const c of checks) out.push({ time, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) });
+  if (verdict.falseClaim) {
+    out.push({
+      time, kind: 'bug',
+      body: `The agent (${executor}) reported success, but ${verdict.reason}. Its claim was not taken; the result is logged as failure.`,
+    });
+  }
+  if (result.timedOut) out.push({ time, kind: 'note', body: `${capitalize(result.failure ?? 'timed out')}. Uncommitted edits were discarded; committed work stays on the branch.` });
+  const text = result.report.trim();
+  if (text && !interrupted) {
+    const fence = text.includes('```') ? '~~~~' : '```';
+    const cut = text.length > 4000 ? `${text.slice(0, 4000)}\n… (cut)` : text;
+    out.push({ time, kind: 'note', body: `The agent's report (${executor}${report.outcome ? `, claimed ${report.outcome}` : ''}):\n\n${fence}markdown\n${cut}\n${fence}` });
+  }
+  return out;
+}

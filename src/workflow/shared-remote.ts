@@ -1,0 +1,24 @@
+/**
+ * What `baton auto` needs from a remote shared with other runners (`--remote`).
+ * remote/runner.ts implements it; auto takes it as a parameter, so the use case
+ * does not depend on the remote feature built on top of it.
+ */
+import type { Task } from '../core/task.js';
+
+export interface SharedRemote {
+  /** `remote`: the git remote's name (pull requests are pushed there). */
+  readonly settings: { readonly pollMs: number; readonly remote: string };
+  /** Fetch base, task branches and claims. */
+  sync(): void;
+  /** Take the task for this runner; false when another runner holds it. */
+  claim(task: Task): boolean;
+  /** Aborted when this runner loses the task's claim. */
+  lostSignal(id: string): AbortSignal;
+  pushBranch(task: Task): void;
+  /** Into the shared base (an atomic push that also releases the claim). */
+  finish(task: Task): Promise<void>;
+  release(task: Task): Promise<void>;
+  releaseAll(): Promise<void>;
+  othersAtWork(skip: (id: string) => boolean): boolean;
+  publishBase(): void;
+}

@@ -1,0 +1,181 @@
+/**
+ * `baton start`: take a task. Its branch (or a worktree on it), the status
+ * `in-progress` written on that branch, an `attempt` entry in its memory, and
+ * a commit of those two files so the base branch sees the work in flight.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BatonError } from '../core/errors.js';
+import { waitingOn } from '../core/graph.js';
+import { resolveTask } from '../core/ids.js';
+import { isoNow } from '../memory/entry.js';
+import type { Task } from '../core/task.js';
+import {
+  addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
+} from '../git/task-branch.js';
+import { adoptPendingPrompt } from '../prompt/pending.js';
+import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
+import { appendMemory, readMemory } from '../memory/file.js';
+import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { safeBranch } from '../workspace/context.js';
+import { checkoutOf, taskBranchName, worktreePath } from '../tasks/checkout.js';
+import { updateTask } from '../tasks/write.js';
+import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { withCheckoutLock } from '../workspace/pid-lock.js';
+
+export interface StartOptions {
+  /** Work in a separate worktree instead of switching this checkout. */
+  worktree?: boolean;
+  /** Start even if the task is not ready (waits on others, or is done). */
+  force?: boolean;
+}
+
+export interface StartResult {
+  id: string;
+  title: string;
+  branch: string;
+  /** The folder to work in: this checkout or the worktree. */
+  dir: string;
+  worktree: boolean;
+  /** Whether the branch was created now (false: an earlier attempt's branch). */
+  created: boolean;
+  attempt: number;
+  /** Short SHA of baton's commit on the branch. */
+  commit?: string;
+  setup?: string;
+}
+
+/** Paths baton itself writes inside this task's scope; they never count as "your uncommitted work". */
+export function ownPaths(project: Project, task: Pick<Task, 'id' | 'path'>): string[] {
+  return [task.path, rel(project.root, project.paths.memoryFile(task.id)), `${AGENTS.prompts}/${task.id}.md`];
+}
+
+function assertReady(task: Task, tasks: readonly Task[]): void {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  if (task.status === 'done' || task.status === 'cancelled') {
+    throw new BatonError(`\`${task.id}\` is ${task.status}; there is nothing to start`, {
+      file: task.path, line: task.lines.status,
+      hint: `To work on it again anyway: \`baton start ${task.id} --force\`.`,
+    });
+  }
+  if (task.status !== 'todo') return; // in progress, in review or blocked: a retry or a resume
+  const waits = waitingOn(task, byId);
+  if (waits.length) {
+    const list = waits.map((d) => `\`${d}\` (${byId.get(d)?.status ?? 'missing'})`).join(', ');
+    throw new BatonError(`\`${task.id}\` is not ready: it waits on ${list}`, {
+      file: task.path, line: task.lines.depends_on,
+      hint: `Finish those first (\`baton next\` lists the ready tasks), or start it anyway with \`baton start ${task.id} --force\`.`,
+    });
+  }
+}
+
+function assertClean(project: Project, task: Task, branch: string): void {
+  const mine = new Set(ownPaths(project, task));
+  const dirty = changedTrackedFiles(project.root).filter((p) => !mine.has(p) && !isUnder(p, AGENTS.prompts));
+  if (!dirty.length) return;
+  const shown = dirty.slice(0, 5).map((p) => `\`${p}\``).join(', ');
+  throw new BatonError(`uncommitted changes (${shown}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}) would be carried to \`${branch}\``, {
+    hint: 'Commit or stash them first, or work in a separate folder with `--worktree`.',
+  });
+}
+
+function runSetup(dir: string, command: string): void {
+  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status === 0) return;
+  const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().split('\n').slice(-10).join('\n  ');
+  throw new BatonError(`the worktree is ready in ${dir}, but its setup \`${command}\` failed (exit ${r.status ?? 'by signal'})`, {
+    file: AGENTS.config,
+    hint: `Fix \`worktree_setup\` or run it by hand in the worktree.${tail ? `\n  ${tail}` : ''}`,
+  });
+}
+
+/** The folder to work in: the checkout that has the branch, a new worktree, or this checkout switched to the branch. */
+function openCheckout(project: Project, task: Task, branch: string, existed: boolean, options: StartOptions, undo: UndoList): { dir: string; worktree: boolean; setup?: string } {
+  const base = project.config.base_branch;
+  const co = checkoutOf(project, branch);
+  if (co && (options.worktree || !co.worktree)) return co;
+  if (co) {
+    throw new BatonError(`\`${branch}\` is already checked out in ${co.dir}`, {
+      hint: `Work there, or run \`baton start ${task.id} --worktree\`.`,
+    });
+  }
+  if (options.worktree) {
+    const path = worktreePath(project, task);
+    if (existsSync(path)) {
+      throw new BatonError(`cannot create the worktree: ${path} already exists`, {
+        hint: 'Remove that folder, or set `worktree_dir` in .agents/config.yaml to another place.',
+      });
+    }
+    if (!existed && showFile(project.root, base, task.path) === undefined) {
+      throw new BatonError(`\`${task.path}\` is not committed on \`${base}\`, so a worktree would not have it`, {
+        hint: `Commit it first: \`git add .agents && git commit -m "Plan ${task.id}"\`.`,
+      });
+    }
+    addWorktree(project.root, path, branch, existed ? undefined : base);
+    undo.push(() => {
+      removeNewWorktree(project.root, path);
+      if (!existed) deleteBranch(project.root, branch);
+    });
+    return { dir: path, worktree: true, setup: project.config.worktree_setup.trim() || undefined };
+  }
+  assertClean(project, task, branch);
+  const from = { branch: safeBranch(project.root), commit: headCommit(project.root) };
+  if (existed) switchBranch(project.root, branch);
+  else createBranch(project.root, branch, base);
+  undo.push(() => {
+    if (switchBack(project.root, from.branch, from.commit) && !existed) deleteBranch(project.root, branch);
+  });
+  return { dir: project.root, worktree: false };
+}
+
+export async function startTask(project: Project, ref: string, options: StartOptions = {}): Promise<StartResult> {
+  const tasks = loadTasksStrict(project.root);
+  const task = resolveTask(tasks, ref);
+  if (!options.force) assertReady(task, tasks);
+  const branch = taskBranchName(project, task);
+  const base = project.config.base_branch;
+  const existed = branchExists(project.root, branch);
+  if (!existed && !branchExists(project.root, base)) {
+    throw new BatonError(`the base branch \`${base}\` does not exist`, {
+      file: AGENTS.config, hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
+    });
+  }
+  // Everything that can be known is checked above; from here, a failure takes back every step.
+  const undo: UndoList = [];
+  let opened: ReturnType<typeof openCheckout> | undefined;
+  let updated: Task;
+  let attempt: number;
+  let commit: string | undefined;
+  try {
+    opened = openCheckout(project, task, branch, existed, options, undo);
+    const { dir, worktree } = opened;
+    const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
+    // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
+    ({ updated, attempt, commit } = await withCheckoutLock(dir, 'commit', async () => {
+      keepFiles(dir, [...ownPaths(here, task), AGENTS.plan], undo);
+      const updated = updateTask(here, task.id, { status: 'in-progress', branch });
+      const attempt = readMemory(dir, task.id).entries.filter((e) => e.kind === 'attempt').length + 1;
+      // Relative: memory is committed, and an absolute path would name one person's machine.
+      const where = worktree ? ` in the worktree \`${relative(project.root, dir) || '.'}\`` : '';
+      await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
+      adoptPendingPrompt(project.root, dir, task.id); // a prompt read before the start goes onto the branch
+      const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
+      return { updated, attempt, commit: commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`) };
+    }));
+  } catch (error) {
+    runUndo(undo);
+    if (error instanceof BatonError) {
+      throw new BatonError(`${error.message}; \`baton start\` was undone`, {
+        file: error.file, line: error.line, cause: error,
+        hint: `${error.hint ?? 'Fix the cause and run it again.'}\n  The branch, the index and baton's files are as they were before \`baton start ${task.id}\`.`,
+      });
+    }
+    throw error;
+  }
+  const { dir, worktree, setup } = opened;
+  if (setup) runSetup(dir, setup);
+  return { id: task.id, title: updated.title, branch, dir, worktree, created: !existed, attempt, commit, setup };
+}

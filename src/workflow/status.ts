@@ -1,0 +1,103 @@
+/** `baton status` and `baton next`: derived views of the plan. */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
+import type { MemoryEntry } from '../memory/entry.js';
+import { STATUSES, type Status, type Task } from '../core/task.js';
+import { readMemory, memoryFileNames } from '../memory/file.js';
+import { loadTasksStrict } from '../tasks/task-files.js';
+import type { Project } from '../workspace/context.js';
+import { inFlight, type InFlight } from '../tasks/in-flight.js';
+import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
+
+export interface TaskSummary {
+  id: string;
+  title: string;
+  status: Status;
+  phase?: string;
+  depends_on: string[];
+  /** Set when the status shown comes from an unmerged task branch. */
+  branch?: string;
+}
+
+export interface StatusReport {
+  total: number;
+  counts: Record<Status, number>;
+  phases: { phase: string; total: number; done: number; counts: Partial<Record<Status, number>> }[];
+  ready: TaskSummary[];
+  inProgress: TaskSummary[];
+  blocked: (TaskSummary & { waiting_on: string[] })[];
+  inFlight: InFlight[];
+  recent: MemoryEntry[];
+}
+
+export function summary(t: Task): TaskSummary {
+  return { id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on, ...(t.branch ? { branch: t.branch } : {}) };
+}
+
+/**
+ * Tasks as the base branch sees them, with work in flight on unmerged task
+ * branches laid over them (a task finished on its branch counts as done there).
+ */
+export async function effectiveTasks(project: Project, withBranches: boolean): Promise<{ tasks: Task[]; flights: InFlight[] }> {
+  const local = loadTasksStrict(project.root);
+  if (!withBranches) return { tasks: local, flights: [] };
+  const flights = await inFlight(project, local);
+  if (!flights.length) return { tasks: local, flights };
+  const over = new Map(flights.map((f) => [f.id, f]));
+  const tasks = local.map((t) => {
+    const f = over.get(t.id);
+    // Finished on a branch but not merged: its code is not on this branch yet, so
+    // dependents are not ready here; it counts as awaiting review (merge).
+    return f ? { ...t, status: f.status === 'done' ? ('review' as const) : f.status, branch: f.branch } : t;
+  });
+  return { tasks, flights };
+}
+
+export async function statusReport(project: Project, opts: { recent?: number; branches?: boolean } = {}): Promise<StatusReport> {
+  const { tasks, flights } = await effectiveTasks(project, opts.branches ?? true);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const phases = new Map<string, StatusReport['phases'][number]>();
+  const inOrder = topoOrder(tasks);
+  for (const t of inOrder) {
+    counts[t.status]++;
+    const key = t.phase ?? '(no phase)';
+    const p = phases.get(key) ?? { phase: key, total: 0, done: 0, counts: {} };
+    p.total++;
+    if (t.status === 'done') p.done++;
+    p.counts[t.status] = (p.counts[t.status] ?? 0) + 1;
+    phases.set(key, p);
+  }
+  const ordered = inOrder.filter((t) => isReady(t, byId));
+  const blocked = inOrder
+    .filter((t) => t.status === 'blocked' || (t.status === 'todo' && !isReady(t, byId)))
+    .map((t) => ({ ...summary(t), waiting_on: t.status === 'todo' ? waitingOn(t, byId) : [] }));
+  return {
+    total: tasks.length,
+    counts,
+    phases: [...phases.values()],
+    ready: ordered.map(summary),
+    inProgress: inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary),
+    blocked,
+    inFlight: flights,
+    recent: recentMemory(project, opts.recent ?? 5),
+  };
+}
+
+/** The newest entries across memory files, reading only the most recently changed files. */
+export function recentMemory(project: Project, count: number): MemoryEntry[] {
+  const dir = project.paths.memory;
+  if (count <= 0 || !existsSync(dir)) return [];
+  const files = memoryFileNames(dir) // folders and broken links named `*.md` are skipped (doctor reports them)
+    .map((n) => ({ n, m: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.m - a.m)
+    .slice(0, count);
+  const entries = files.flatMap((f) => readMemory(project.root, f.n.slice(0, -3)).entries).filter((e) => e.kind !== 'commit' || !isBookkeeping(commitEntryFiles(e)));
+  return entries.sort((a, b) => a.time.localeCompare(b.time)).slice(-count);
+}
+
+export async function nextReport(project: Project): Promise<TaskSummary[]> {
+  const { tasks } = await effectiveTasks(project, true);
+  return nextTasks(tasks).map(summary);
+}

@@ -1,0 +1,145 @@
+/** `.agents/config.yaml`: read with defaults, validated with located errors. */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument, isMap, isScalar } from 'yaml';
+import { BatonError } from '../core/errors.js';
+import { agentsPaths, rel } from './paths.js';
+import { yamlData } from './frontmatter.js';
+
+export interface ModelConfig {
+  model: string;
+  base_url?: string;
+  api_key_env: string;
+  /** Which executor implements tasks for this role: `api` or a command preset/name. */
+  executor?: string;
+  timeout_s?: number;
+  max_retries?: number;
+  context_budget?: number;
+}
+
+export interface Config {
+  base_branch: string;
+  branch_prefix: string;
+  worktree_dir: string;
+  worktree_setup: string;
+  context_budget: number;
+  record_off_task_commits: boolean;
+  models: Record<string, ModelConfig>;
+  executors: Record<string, { command: string; timeout_s?: number }>;
+  prices: Record<string, { input: number; output: number }>;
+  /** Everything else in the file, kept for features that read it. */
+  raw: Record<string, unknown>;
+}
+
+export const DEFAULT_CONFIG_TEXT = `# baton settings. Every key is optional; the values below are the defaults.
+# Docs: https://github.com/baton-dev/baton#configuration
+
+# Branch that task branches start from and merge back into.
+base_branch: main
+# Task branches are <branch_prefix><id>-<slug>.
+branch_prefix: task/
+# Where \`baton start --worktree\` creates worktrees (relative to the repository).
+worktree_dir: ../.baton-worktrees
+# A command run in each new worktree, e.g. "npm ci". Empty: none.
+worktree_setup: ""
+# Token budget of a prompt made by \`baton prompt\` (override with --budget).
+context_budget: 16000
+# Commits made off task branches are recorded in memory/project.md.
+record_off_task_commits: true
+
+# One model per role. Any OpenAI-compatible endpoint works: set base_url
+# (e.g. http://localhost:11434/v1 for Ollama) and the variable holding its key.
+models:
+  planner:
+    model: gpt-5
+    api_key_env: OPENAI_API_KEY
+  reviewer:
+    model: gpt-5
+    api_key_env: OPENAI_API_KEY
+  implementer:
+    model: gpt-5-mini
+    api_key_env: OPENAI_API_KEY
+    # api: the model edits files through baton; or a command preset:
+    # claude, codex, aider, gemini (see executors below).
+    executor: api
+`;
+
+/** The shape with no values: the defaults are written once, in DEFAULT_CONFIG_TEXT above. */
+const BARE: Config = {
+  base_branch: '', branch_prefix: '', worktree_dir: '', worktree_setup: '', context_budget: 0,
+  record_off_task_commits: false, models: {}, executors: {}, prices: {}, raw: {},
+};
+
+let defaults: Config | undefined;
+
+/** The documented defaults, read from the text `baton init` writes, so the two cannot drift apart. */
+export function defaultConfig(): Config {
+  defaults ??= { ...parseConfig(DEFAULT_CONFIG_TEXT, 'the default config', BARE), raw: {} };
+  return structuredClone(defaults);
+}
+
+export function parseConfig(text: string, file: string, base?: Config): Config {
+  const doc = parseDocument(text, { prettyErrors: true });
+  const error = doc.errors[0];
+  if (error) {
+    throw new BatonError(`invalid YAML: ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`, {
+      file, line: error.linePos?.[0].line, hint: 'Fix the YAML (indentation, colons, quotes).',
+    });
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new BatonError('config must be a set of `key: value` lines', { file, line: 1, hint: 'See `baton init` for the documented defaults.' });
+  }
+  const lineOf = (key: string) => {
+    const item = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    const offset = (item?.key as { range?: number[] } | undefined)?.range?.[0];
+    return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+  };
+  const raw = (yamlData(doc, text, file, 1) ?? {}) as Record<string, unknown>;
+  const config = base ? structuredClone(base) : defaultConfig();
+  config.raw = raw;
+  const fail = (key: string, expected: string): never => {
+    throw new BatonError(`\`${key}\` must be ${expected}, got ${JSON.stringify(raw[key])}`, {
+      file, line: lineOf(key), hint: `Fix \`${key}\` or delete the line to use the default.`,
+    });
+  };
+  for (const key of ['base_branch', 'branch_prefix', 'worktree_dir', 'worktree_setup'] as const) {
+    if (raw[key] === undefined || raw[key] === null) continue;
+    if (typeof raw[key] !== 'string') fail(key, 'text');
+    config[key] = raw[key] as string;
+  }
+  if (raw.context_budget !== undefined) {
+    if (typeof raw.context_budget !== 'number' || raw.context_budget < 500) fail('context_budget', 'a number of tokens (500 or more)');
+    config.context_budget = raw.context_budget as number;
+  }
+  if (raw.record_off_task_commits !== undefined) {
+    if (typeof raw.record_off_task_commits !== 'boolean') fail('record_off_task_commits', '`true` or `false`');
+    config.record_off_task_commits = raw.record_off_task_commits as boolean;
+  }
+  if (raw.models !== undefined && raw.models !== null) {
+    if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');
+    for (const [role, value] of Object.entries(raw.models as Record<string, unknown>)) {
+      if (typeof value === 'string') {
+        config.models[role] = { ...(config.models[role] ?? { api_key_env: 'OPENAI_API_KEY' }), model: value };
+        continue;
+      }
+      if (!value || typeof value !== 'object') fail('models', `settings for \`${role}\` (a map with \`model\`)`);
+      const v = value as Record<string, unknown>;
+      const base = config.models[role] ?? { model: '', api_key_env: 'OPENAI_API_KEY' };
+      const merged = { ...base, ...v } as ModelConfig;
+      if (typeof merged.model !== 'string' || !merged.model) fail('models', `a \`model\` name for \`${role}\``);
+      config.models[role] = merged;
+    }
+  }
+  if (raw.executors && typeof raw.executors === 'object') {
+    config.executors = raw.executors as Config['executors'];
+  }
+  if (raw.prices && typeof raw.prices === 'object') {
+    config.prices = raw.prices as Config['prices'];
+  }
+  return config;
+}
+
+export function readConfig(root: string): Config {
+  const path = agentsPaths(root).config;
+  if (!existsSync(path)) return defaultConfig();
+  return parseConfig(readFileSync(path, 'utf8'), rel(root, path));
+}
