@@ -70,7 +70,7 @@ const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init', 'doctor']);
 
 /**
  * Commands that commit anyway: after a merge baton did not make, they first commit plan.md's
- * rebuilt task table (src/project/plan-after-merge.ts). Reading commands never commit.
+ * rebuilt task table (src/workflow/plan-after-merge.ts). Reading commands never commit.
  */
 const COMMITTING = new Set(['start', 'log', 'done', 'sync', 'plan', 'review', 'run', 'auto']);
 const COMMITTING_TASK = new Set(['add', 'edit', 'set']);

@@ -4,8 +4,9 @@
  * ignores the plan.md merge driver, meets no conflict in it), and a plain
  * `git merge`, a pull or a fast-forward brings task files whose statuses the
  * table does not show yet. The post-merge hook leaves `plan-stale` in the git
- * dir (hooks/baton.sh); the next baton command rebuilds the table here and
- * commits it, alone, when plan.md held no change of the user's.
+ * dir (hooks/baton.sh); the next baton command that commits anyway (cli/main.ts:
+ * `COMMITTING`) rebuilds the table here and commits it, alone, when plan.md held
+ * no change of the user's. Reading commands never commit.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
