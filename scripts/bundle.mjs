@@ -25,35 +25,82 @@ const DIST = join(ROOT, 'dist');
 const common = { absWorkingDir: ROOT, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
 
 // Emptied first: chunk names carry a hash, and old ones would pile up.
-for (const dir of ['chunks', 'tokenizer']) rmSync(join(DIST, dir), { recursive: true, force: true });
+for (const dir of ['chunks', 'tokenizer', 'vendor']) rmSync(join(DIST, dir), { recursive: true, force: true });
 
-// string-width (three copies, under yargs' help renderer) builds an Intl.Segmenter and
-// a /\p{RGI_Emoji}/v regex when it is loaded: ~40 ms of every command's start, measured
-// with --cpu-prof, though only `--help` and usage errors measure any text. Built on first use instead.
-const LAZY = [
-  [/^const (\w+) = new Intl\.Segmenter\(\);$/m, (name) => `let ${name}Made;\nconst ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter()).segment(text) };`],
-  [/^const (\w+) = \/\^\\p\{RGI_Emoji\}\$\/v;$/m, (name) => `let ${name}Made;\nconst ${name} = { test: (text) => (${name}Made ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text) };`],
+// Patches to bundled packages, each for a cost measured with --cpu-prof on every start:
+// - string-width (three copies, under yargs' help renderer) builds an Intl.Segmenter and a
+//   /\p{RGI_Emoji}/v regex when it is loaded: ~40 ms, though only `--help` and usage errors
+//   measure any text. Built on first use instead.
+// - yargs' factory calls `.version()` with no value, which walks up from the working folder
+//   reading every directory until it finds a package.json (~4 ms, more in a large /tmp or
+//   /usr/lib): baton sets its own version right after (src/cli/main.ts), so the guess goes.
+const PATCHES = [
+  {
+    // Several versions are installed; each edit applies where its line is found.
+    file: /[\\/]string-width[\\/]index\.js$/,
+    optional: true,
+    edits: [
+      [/^const (\w+) = new Intl\.Segmenter\(\);$/m, (_line, name) => `let ${name}Made;\nconst ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter()).segment(text) };`],
+      [/^const (\w+) = \/\^\\p\{RGI_Emoji\}\$\/v;$/m, (_line, name) => `let ${name}Made;\nconst ${name} = { test: (text) => (${name}Made ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text) };`],
+    ],
+  },
+  { file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/, edits: [[/^(\s*)yargs\.version\(\);$/m, (_line, indent) => `${indent}/* baton: version set by the CLI */`]] },
 ];
-const lazyStringWidth = {
-  name: 'lazy-string-width',
+const patchPackages = {
+  name: 'patch-packages',
   setup(b) {
-    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async ({ path }) => {
-      let text = await readFile(path, 'utf8');
-      for (const [re, lazy] of LAZY) text = text.replace(re, (_line, name) => lazy(name));
-      return { contents: text, loader: 'js', resolveDir: dirname(path) };
-    });
+    for (const { file, edits, optional } of PATCHES) {
+      b.onLoad({ filter: file }, async ({ path }) => {
+        let text = await readFile(path, 'utf8');
+        for (const [re, edit] of edits) {
+          if (!optional && !re.test(text)) throw new Error(`bundle: ${path} changed; the patch ${re} no longer applies (see scripts/bundle.mjs)`);
+          text = text.replace(re, edit);
+        }
+        return { contents: text, loader: 'js', resolveDir: dirname(path) };
+      });
+    }
+  },
+};
+
+// yargs' platform shim imports node:assert for two checks it makes on every run; loading
+// it (and its internal modules) is ~2 ms of every start. The checks are made here, with
+// assert's own semantics (Object.is), and node:assert is loaded only to throw its error.
+const lazyAssert = {
+  name: 'lazy-assert',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, ({ importer }) => (/[\\/]yargs[\\/]/.test(importer) ? { path: 'assert', namespace: 'lazy-assert' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+      contents: `const assert = () => process.getBuiltinModule('node:assert');
+export const notStrictEqual = (a, b, ...rest) => { if (Object.is(a, b)) assert().notStrictEqual(a, b, ...rest); };
+export const strictEqual = (a, b, ...rest) => { if (!Object.is(a, b)) assert().strictEqual(a, b, ...rest); };`,
+      loader: 'js',
+    }));
   },
 };
 
 await build({
   ...common,
-  plugins: [lazyStringWidth],
+  plugins: [patchPackages, lazyAssert],
   entryPoints: { 'cli/main': 'src/cli/main.ts' },
   outdir: DIST,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['openai', 'openai/*', 'unified', 'remark-*', 'micromark*', 'mdast-*'],
   // Bundled CommonJS packages (yaml's node build) call require().
   banner: { js: "import { createRequire as batonCreateRequire } from 'node:module'; const require = batonCreateRequire(import.meta.url);" },
+});
+
+// 3. yaml as one CommonJS file, dist/vendor/yaml.cjs, which src/workspace/yaml.ts
+//    requires on first use: most runs read config and front matter from caches
+//    and never load it, and a synchronous require is what the synchronous
+//    readers need (an import() cannot be awaited there).
+await build({
+  ...common,
+  splitting: false,
+  format: 'cjs',
+  entryPoints: { yaml: 'yaml' },
+  outdir: join(DIST, 'vendor'),
+  outExtension: { '.js': '.cjs' },
+  legalComments: 'inline',
 });
 
 await build({

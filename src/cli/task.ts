@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { STATUSES, type Task } from '../core/task.js';
 import { openProject } from '../workspace/context.js';
 import { addTasks, setTask } from '../tasks/write.js';
 import { editTask } from '../workflow/task-edit.js';
-import { loadTaskByRef, loadTasksStrict } from '../tasks/task-files.js';
+import { loadTaskByRef, loadTaskHeadsStrict } from '../tasks/task-files.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
@@ -95,10 +94,10 @@ const listCmd = defineCommand({
   ],
   handler: async (argv) => {
     const { topoOrder } = await import('../core/graph.js');
-    let tasks = topoOrder(loadTasksStrict(openProject(cwdOf(argv)).root));
+    let tasks = topoOrder(loadTaskHeadsStrict(openProject(cwdOf(argv)).root));
     if (argv.status) tasks = tasks.filter((t) => t.status === argv.status);
     if (argv.phase) tasks = tasks.filter((t) => t.phase === argv.phase);
-    if (argv.json) return json({ tasks: tasks.map(({ body: _b, lines: _l, ...t }) => t) });
+    if (argv.json) return json({ tasks });
     if (!tasks.length) return out('No tasks match.');
     const paint = painter();
     const rows = tasks.map((t) => [t.id, t.status, t.phase ?? '', t.title, t.depends_on.length ? `← ${t.depends_on.join(', ')}` : '']);
@@ -119,7 +118,7 @@ const edit = defineCommand({
     const editor = process.env.VISUAL || process.env.EDITOR;
     const r = editTask(project, String(argv.id), (file) => {
       if (!editor) return undefined;
-      const run = spawnSync(`${editor} "${file}"`, { shell: true, stdio: 'inherit' });
+      const run = process.getBuiltinModule('node:child_process').spawnSync(`${editor} "${file}"`, { shell: true, stdio: 'inherit' });
       return run.status ?? run.signal ?? 'a signal';
     });
     if (argv.json) return json({ id: r.task.id, path: r.task.path, changed: r.changed });

@@ -25,6 +25,9 @@ export interface Task {
   lines: Record<string, number>;
 }
 
+/** A task's fields without its body or the lines of its keys: what status, next and the graph read. */
+export type TaskHead = Omit<Task, 'body' | 'lines'>;
+
 /** Ids are `T-` and lowercase hex; anything else (like `../../x`) is refused. */
 export const TASK_ID_RE = /^T-[0-9a-f]{3,16}$/;
 

@@ -1,31 +1,32 @@
 /**
  * Reading and writing task files. Front matter is parsed once per file
- * version and cached in the git directory (never committed), so large plans
- * stay fast: like git's index, an entry is keyed by the file's stat (size,
- * mtime, ctime, inode) and holds the parsed task and its body, so an
- * unchanged file is not even read. Racy-git rule: a file whose mtime falls in
- * the same second as the cache was written (or later) may have changed
- * without its stat showing it, so it is read and parsed again.
+ * version and cached in the git directory (never committed, see
+ * workspace/stat-cache.ts), so large plans stay fast: an unchanged file is
+ * not even read. The cache is two files: the tasks' fields (what `status`,
+ * `next` and the graph need, small enough to parse in a few ms at 5,000
+ * tasks) and their bodies and key lines (what a prompt or `task show` needs).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
-import { taskFromData, type Task } from '../core/task.js';
-import { writeFileAtomic } from '../workspace/atomic.js';
+import { taskFromData, type Task, type TaskHead } from '../core/task.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
-import { stateDir } from '../workspace/paths.js';
+import { cacheFile, fresh, readCache, statKey, writeCache } from '../workspace/stat-cache.js';
 
-export interface TaskSet {
-  tasks: Task[];
+export interface TaskSet<T extends TaskHead = Task> {
+  tasks: T[];
   /** Problems in individual files (those files are left out of `tasks`). */
   problems: Problem[];
 }
 
-type CachedTask = Omit<Task, 'path' | 'body'>;
-/** `stat`: size, mtimeMs, ctimeMs, ino of the file the entry was parsed from. */
-interface CacheEntry { stat: number[]; task?: CachedTask; body?: string; problems?: Problem[] }
-const CACHE_VERSION = 3;
+type CachedHead = Omit<TaskHead, 'path'>;
+/** By file name: the stat the entry was parsed from, and the task's fields or the file's problems. */
+interface HeadCache { version: number; entries: Record<string, { stat: number[]; task?: CachedHead; problems?: Problem[] }> }
+interface DetailCache { version: number; entries: Record<string, { stat: number[]; body: string; lines: Record<string, number> }> }
+const CACHE_VERSION = 4;
+const HEADS = 'task-cache.json';
+const DETAILS = 'task-details.json';
 
 /** Files in `tasks/` that are not tasks (README, AGENTS) are skipped, like changesets does. */
 function isTaskFileName(name: string): boolean {
@@ -46,44 +47,29 @@ export function parseTaskText(text: string, path: string): { task?: Task; proble
   return taskFromData(fm.data, { path, body: fm.body, lines: fm.lines, fmLine: fm.line });
 }
 
-function cachePath(root: string): string | undefined {
-  try {
-    return join(stateDir(root), 'task-cache.json');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The cache's entries by file name, and when it was written (its own mtime, on the same clock as the task files'). */
-function loadCache(path: string | undefined): { entries: Map<string, CacheEntry>; writtenMs: number } {
-  const none = { entries: new Map<string, CacheEntry>(), writtenMs: 0 };
-  if (!path) return none;
-  try {
-    const writtenMs = statSync(path).mtimeMs;
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as { version: number; entries: Record<string, CacheEntry> };
-    return raw.version === CACHE_VERSION ? { entries: new Map(Object.entries(raw.entries)), writtenMs } : none;
-  } catch {
-    return none; // missing or broken: only a slower run
-  }
-}
-
-const statKey = (st: Stats): number[] => [st.size, st.mtimeMs, st.ctimeMs, st.ino];
-
-function sameStat(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
+/** Every task with its body, as parsed from `.agents/tasks/`; files that cannot be read as tasks are problems. */
 export function loadTasks(root: string): TaskSet {
+  return scan(root, true) as TaskSet;
+}
+
+/** Every task's fields without its body or key lines: what status, next and the graph need, read from the smaller cache. */
+export function loadTaskHeads(root: string): TaskSet<TaskHead> {
+  return scan(root, false);
+}
+
+function scan(root: string, detail: boolean): TaskSet<TaskHead> {
   const dir = agentsPaths(root).tasks;
   if (!existsSync(dir)) return { tasks: [], problems: [] };
   const names = readdirSync(dir).filter(isTaskFileName).sort();
-  const cacheFile = cachePath(root);
-  const { entries: cache, writtenMs } = loadCache(cacheFile);
-  // Whole seconds, as git compares: a coarse file system clock cannot hide an edit.
-  const racyFrom = Math.floor(writtenMs / 1000) * 1000;
-  const fresh = new Map<string, CacheEntry>();
-  let changed = cache.size !== names.length;
-  const tasks: Task[] = [];
+  const headsFile = cacheFile(root, HEADS);
+  const detailsFile = detail ? cacheFile(root, DETAILS) : undefined;
+  const heads = readCache<HeadCache>(headsFile, CACHE_VERSION);
+  const details = detailsFile ? readCache<DetailCache>(detailsFile, CACHE_VERSION) : undefined;
+  const nextHeads: HeadCache = { version: CACHE_VERSION, entries: {} };
+  const nextDetails: DetailCache = { version: CACHE_VERSION, entries: {} };
+  let headsChanged = !heads || Object.keys(heads.data.entries).length !== names.length;
+  let detailsChanged = detail && (!details || Object.keys(details.data.entries).length !== names.length);
+  const tasks: TaskHead[] = [];
   const problems: Problem[] = [];
   for (const name of names) {
     const path = `${AGENTS.tasks}/${name}`;
@@ -91,36 +77,41 @@ export function loadTasks(root: string): TaskSet {
     const st = statTaskFile(abs, path);
     if ('problem' in st) {
       problems.push(st.problem);
-      changed = true;
+      headsChanged = true;
       continue;
     }
-    const stat = statKey(st.stats);
-    let entry = cache.get(name);
-    if (!entry || !sameStat(entry.stat, stat) || st.stats.mtimeMs >= racyFrom) {
+    let head = heads?.data.entries[name];
+    let more = details?.data.entries[name];
+    const headOk = heads !== undefined && fresh(st.stats, head?.stat, heads.racyFromMs);
+    const moreOk = !detail || (details !== undefined && fresh(st.stats, more?.stat, details.racyFromMs));
+    if (!headOk || !moreOk) {
       const read = readTaskFile(abs, path);
       if ('problem' in read) {
         problems.push(read.problem);
-        changed = true;
+        headsChanged = true;
         continue;
       }
-      const parsed = parseTaskText(read.text, path);
-      entry = parsed.task
-        ? { stat, task: withoutBody(parsed.task), body: parsed.task.body }
-        : { stat, problems: parsed.problems };
-      changed = true;
+      const stat = statKey(st.stats);
+      const { task, problems: found } = parseTaskText(read.text, path);
+      if (task) {
+        const { path: _p, body, lines, ...fields } = task;
+        head = { stat, task: fields };
+        more = { stat, body, lines };
+      } else {
+        head = { stat, problems: found };
+        more = undefined;
+      }
+      headsChanged = true;
+      detailsChanged = detail;
     }
-    fresh.set(name, entry);
-    if (entry.task) tasks.push({ ...entry.task, path, body: entry.body ?? '' });
-    else problems.push(...(entry.problems ?? []));
+    nextHeads.entries[name] = head!;
+    if (more) nextDetails.entries[name] = more;
+    if (!head!.task) problems.push(...(head!.problems ?? []));
+    else if (detail) tasks.push({ ...head!.task, path, body: more!.body, lines: more!.lines } as Task);
+    else tasks.push({ ...head!.task, path });
   }
-  if (cacheFile && changed) {
-    try {
-      mkdirSync(join(cacheFile, '..'), { recursive: true });
-      writeFileAtomic(cacheFile, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(fresh) }));
-    } catch {
-      /* read-only git dir: no cache, still correct */
-    }
-  }
+  if (headsChanged) writeCache(headsFile, nextHeads);
+  if (detailsChanged) writeCache(detailsFile, nextDetails);
   return { tasks, problems };
 }
 
@@ -162,14 +153,17 @@ function readTaskFile(abs: string, path: string): { text: string } | { problem: 
   }
 }
 
-function withoutBody(task: Task): Omit<Task, 'path' | 'body'> {
-  const { path: _path, body: _body, ...rest } = task;
-  return rest;
-}
-
 /** Load tasks and refuse to go on if any file is broken, naming every problem. */
 export function loadTasksStrict(root: string): Task[] {
-  const { tasks, problems } = loadTasks(root);
+  return strict(loadTasks(root));
+}
+
+/** loadTaskHeads, refusing to go on if any file is broken, like loadTasksStrict. */
+export function loadTaskHeadsStrict(root: string): TaskHead[] {
+  return strict(loadTaskHeads(root));
+}
+
+function strict<T extends TaskHead>({ tasks, problems }: TaskSet<T>): T[] {
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw tasksInvalid(errors);
   return tasks;
@@ -214,7 +208,7 @@ export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Tas
       const path = `${AGENTS.tasks}/${only}`;
       const { task } = parseTaskText(readFileSync(join(dir, only), 'utf8'), path);
       if (task && (task.id === wanted || (!exact.length && task.id.startsWith(wanted))) && only.startsWith(`${task.id}`)) {
-        return { ...withoutBody(task), path, body: task.body }; // the key order loadTasks gives
+        return task;
       }
     }
   }
