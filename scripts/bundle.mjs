@@ -15,9 +15,10 @@
 //    and count exactly the same, being the same code. gpt-tokenizer is
 //    therefore a devDependency only.
 import { build } from 'esbuild';
+import { rolldown } from 'rolldown';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +26,7 @@ const DIST = join(ROOT, 'dist');
 const common = { absWorkingDir: ROOT, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
 
 // Emptied first: chunk names carry a hash, and old ones would pile up.
-for (const dir of ['chunks', 'tokenizer', 'vendor']) rmSync(join(DIST, dir), { recursive: true, force: true });
+for (const dir of ['chunks', 'tokenizer', 'vendor', '.stage']) rmSync(join(DIST, dir), { recursive: true, force: true });
 
 // Patches to bundled packages, each for a cost measured with --cpu-prof on every start:
 // - string-width (three copies, under yargs' help renderer) builds an Intl.Segmenter and a
@@ -78,16 +79,53 @@ export const strictEqual = (a, b, ...rest) => { if (!Object.is(a, b)) assert().s
   },
 };
 
-await build({
+// esbuild bundles into a staging folder; rolldown then re-chunks it (below).
+const STAGE = join(DIST, '.stage');
+const cli = await build({
   ...common,
   plugins: [patchPackages, lazyAssert],
   entryPoints: { 'cli/main': 'src/cli/main.ts' },
-  outdir: DIST,
+  outdir: STAGE,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['openai', 'openai/*', 'unified', 'remark-*', 'micromark*', 'mdast-*'],
-  // Bundled CommonJS packages (yaml's node build) call require().
+  metafile: true,
+  // Bundled CommonJS packages (the MCP SDK's dependencies) call require().
   banner: { js: "import { createRequire as batonCreateRequire } from 'node:module'; const require = batonCreateRequire(import.meta.url);" },
 });
+
+// 1b. esbuild splits code by the set of entries that reach it, and every lazily imported
+//     command is an entry: `baton status` loaded 26 files of 1-8 KB, and resolving,
+//     compiling and linking each is most of a small command's start. rolldown (Vite's
+//     bundler) takes esbuild's output and puts everything the read commands need
+//     (status, next, task, graph, and the hooks check every command makes: the chunks
+//     main.js and they import statically) into
+//     one chunk, leaving the rest split as before: `status` now loads 5 files.
+const HOT = /^src\/(cli\/(status|next|task|graph)|git-hooks\/refresh)\.ts$/;
+const outputs = cli.metafile.outputs;
+const hot = new Set();
+const reach = (file) => {
+  if (hot.has(file)) return;
+  hot.add(file);
+  for (const i of outputs[file]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) reach(i.path);
+};
+for (const [file, o] of Object.entries(outputs)) if (file.endsWith('cli/main.js') || HOT.test(o.entryPoint ?? '')) reach(file);
+const main = Object.keys(outputs).find((f) => f.endsWith('cli/main.js'));
+const hotIds = new Set([...hot].filter((f) => f !== main).map((f) => join(ROOT, f)));
+const chunked = await rolldown({
+  input: { 'cli/main': join(ROOT, main) },
+  platform: 'node',
+  external: (id) => !id.startsWith('.') && !isAbsolute(id),
+  logLevel: 'warn',
+});
+await chunked.write({
+  dir: DIST,
+  format: 'esm',
+  entryFileNames: '[name].js',
+  chunkFileNames: 'chunks/[name]-[hash].js',
+  codeSplitting: { groups: [{ name: 'read-commands', test: (id) => hotIds.has(id) }] },
+});
+await chunked.close();
+rmSync(STAGE, { recursive: true, force: true });
 
 // 3. yaml as one CommonJS file, dist/vendor/yaml.cjs, which src/workspace/yaml.ts
 //    requires on first use: most runs read config and front matter from caches

@@ -7,7 +7,7 @@
  * tasks) and their bodies and key lines (what a prompt or `task show` needs).
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, type Task, type TaskHead } from '../core/task.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
@@ -73,7 +73,7 @@ function scan(root: string, detail: boolean): TaskSet<TaskHead> {
   const problems: Problem[] = [];
   for (const name of names) {
     const path = `${AGENTS.tasks}/${name}`;
-    const abs = join(dir, name);
+    const abs = `${dir}${sep}${name}`; // path.join would normalize 5,000 times
     const st = statTaskFile(abs, path);
     if ('problem' in st) {
       problems.push(st.problem);
