@@ -87,7 +87,7 @@ export function newTaskFile(input: NewTask, existing: readonly Task[], now = new
 }
 
 /** Refuse a change that would leave the plan with a cycle or a dangling dependency. */
-function assertGraph(before: readonly Task[], after: readonly Task[]): void {
+export function assertGraph(before: readonly Task[], after: readonly Task[]): void {
   const had = new Set(graphProblems(before).map((p) => p.message));
   const fresh = graphProblems(after).filter((p) => !had.has(p.message));
   if (fresh.length) throw problemToError(fresh[0]!);
@@ -122,23 +122,15 @@ export function writeTasks(project: Project, changed: { task: Task; text: string
   withTasksLock(project, write);
 }
 
-/**
- * Write task files and plan.md as the planner or the reviewer built them, under
- * the same lock as every other task write (tasks/ is their only writer).
- */
-export function writeTaskFiles(project: Project, files: ReadonlyMap<string, string>): void {
-  withTasksLock(project, () => writeFilesAtomic(files));
-}
-
-function withTasksLock(project: Project, write: () => void): void {
+/** Run `write` holding the lock every writer of task files and plan.md takes (the planner's and reviewer's changes too: see change.ts). */
+export function withTasksLock<T>(project: Project, write: () => T): T {
   let lockDir: string | undefined;
   try {
     lockDir = stateDir(project.root);
   } catch {
     lockDir = undefined; // not a checkout git knows: nobody to race with
   }
-  if (lockDir) withLockSync(join(lockDir, 'tasks.lock'), write);
-  else write();
+  return lockDir ? withLockSync(join(lockDir, 'tasks.lock'), write) : write();
 }
 
 export function addTasks(project: Project, inputs: NewTask[]): Task[] {
