@@ -4,10 +4,10 @@
  * the change is written, so a section is replaced in place and any other
  * section a person wrote, and baton's task block, stay as they are.
  */
-import { withPlanEdit } from '../tasks/plan.js';
+import { withPlanEdit } from '../tasks/plan-edit.js';
 import type { PlanAnswer } from './plan-schema.js';
 
-export { setSection } from '../tasks/plan.js';
+export { setSection } from '../tasks/plan-edit.js';
 
 const bullets = (items: readonly string[] | undefined) => (items ?? []).map((i) => `- ${i.trim()}`).join('\n');
 

@@ -12,7 +12,8 @@ import { BatonError } from '../core/errors.js';
 import type { Task } from '../core/task.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
 import { writeFilesAtomic } from '../workspace/atomic.js';
-import { readPlan, withPlanEdit, withTaskBlock, type PlanEdit } from './plan.js';
+import { readPlan, withTaskBlock } from './plan.js';
+import { withPlanEdit, type PlanEdit } from './plan-edit.js';
 import { loadTasks } from './task-files.js';
 import { assertGraph, withTasksLock } from './write.js';
 
