@@ -15,7 +15,7 @@ import { writeFilesAtomic } from '../workspace/atomic.js';
 import { readPlan, withTaskBlock } from './plan.js';
 import { withPlanEdit, type PlanEdit } from './plan-edit.js';
 import { loadTasks } from './task-files.js';
-import { assertGraph, withTasksLock } from './write.js';
+import { assertGraph, withChanged, withTasksLock } from './write.js';
 
 export interface TaskFileText {
   task: Task;
@@ -82,8 +82,7 @@ function resolveChange(project: Project, change: TaskChange): ChangeOutcome & { 
     }
     files.set(a.path, a.text);
   }
-  const mine = new Map([...change.updated, ...change.created].map((c) => [c.task.id, c.task]));
-  const tasks = [...onDisk.map((t) => mine.get(t.id) ?? t), ...change.created.map((c) => c.task)];
+  const tasks = withChanged(onDisk, [...change.updated, ...change.created].map((c) => c.task));
   assertGraph(onDisk, tasks);
   let planChanged = false;
   if (!onTaskBranch(project) && (change.plan || existsSync(project.paths.plan))) {
