@@ -72,18 +72,25 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       id,
       worktree: z.boolean().optional().describe('Work in a separate worktree instead of switching this checkout'),
       force: z.boolean().optional().describe('Start it even if it is not ready'),
+      remote: z.string().optional().describe('Claim it on this git remote first (`refs/baton/claims/<id>`; refused if another runner holds it) and push its branch there; `done` gives the claim back. Default: `remote:` in .agents/config.yaml, else no claim'),
     },
     output: {
       id: z.string(), title: z.string(), branch: z.string(),
       dir: z.string().describe('The folder to work and commit in'),
       worktree: z.boolean(), created: z.boolean().describe('False when an earlier attempt\'s branch was reused'),
       attempt: z.number(), commit: z.string().optional(),
+      claim: z.object({ task: z.string(), runner: z.string(), expires: z.string(), since: z.string(), sha: z.string() }).optional()
+        .describe('The claim taken on the remote, when one is named: held until `expires`'),
     },
     writes: true,
     idempotent: false,
   }, async (a) => {
     const { startTask } = await import('../workflow/start.js');
-    return { data: await startTask(await project(ctx), a.id, { worktree: a.worktree, force: a.force }) };
+    const { startClaimed } = await import('../remote/manual.js');
+    const p = await project(ctx);
+    // The same steps as `baton start [--remote]`: claimed first, given back if the start fails.
+    const { result, claim } = await startClaimed(p, a.remote, a.id, () => startTask(p, a.id, { worktree: a.worktree, force: a.force }));
+    return { data: claim ? { ...result, claim } : result };
   });
 
   defineTool(server, ctx, 'log', {
