@@ -184,7 +184,7 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { reviewFromText } = await import('../agents/reviewer.js');
+    const { reviewFromText } = await import('../workflow/review.js');
     const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dry_run, source: 'the `answer` argument' });
     const c = r.change;
     return {
@@ -217,7 +217,7 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { planFromText } = await import('../agents/planner.js');
+    const { planFromText } = await import('../workflow/plan.js');
     const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dry_run, source: 'the `answer` argument' });
     const c = r.change;
     return {
