@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
-import { taskFromData, type Task, type TaskHead } from '../core/task.js';
+import { taskFromData, taskHead, type Task, type TaskHead } from '../core/task.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { cacheFile, fresh, readCache, statKey, writeCache } from '../workspace/stat-cache.js';
@@ -107,8 +107,8 @@ function scan(root: string, detail: boolean): TaskSet<TaskHead> {
     nextHeads.entries[name] = head!;
     if (more) nextDetails.entries[name] = more;
     if (!head!.task) problems.push(...(head!.problems ?? []));
-    else if (detail) tasks.push({ ...head!.task, path, body: more!.body, lines: more!.lines } as Task);
-    else tasks.push({ ...head!.task, path });
+    else if (detail) tasks.push({ ...taskHead(head!.task, path), body: more!.body, lines: more!.lines } as Task);
+    else tasks.push(taskHead(head!.task, path));
   }
   if (headsChanged) writeCache(headsFile, nextHeads);
   if (detailsChanged) writeCache(detailsFile, nextDetails);
