@@ -63,19 +63,25 @@ const patchPackages = {
   },
 };
 
-// yargs' platform shim imports node:assert for two checks it makes on every run; loading
-// it (and its internal modules) is ~2 ms of every start. The checks are made here, with
-// assert's own semantics (Object.is), and node:assert is loaded only to throw its error.
-const lazyAssert = {
-  name: 'lazy-assert',
+// yargs and its helpers import node:assert and node:util for a few calls made on every run;
+// loading those modules (util is not in Node's startup snapshot) is ~4 ms of every start.
+// These stand-ins answer the common case themselves, exactly as the real function would
+// (assert's Object.is checks; util.format of a lone string returns it unchanged), and load
+// the real module only for anything else: a failed check, a format with arguments, inspect.
+const LAZY_BUILTINS = {
+  assert: `const real = () => process.getBuiltinModule('node:assert');
+export const notStrictEqual = (a, b, ...rest) => { if (Object.is(a, b)) real().notStrictEqual(a, b, ...rest); };
+export const strictEqual = (a, b, ...rest) => { if (!Object.is(a, b)) real().strictEqual(a, b, ...rest); };`,
+  util: `const real = () => process.getBuiltinModule('node:util');
+export const format = (first, ...rest) => (rest.length === 0 && typeof first === 'string' ? first : real().format(first, ...rest));
+export const inspect = (...args) => real().inspect(...args);`,
+};
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?assert$/ }, ({ importer }) => (/[\\/]yargs[\\/]/.test(importer) ? { path: 'assert', namespace: 'lazy-assert' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
-      contents: `const assert = () => process.getBuiltinModule('node:assert');
-export const notStrictEqual = (a, b, ...rest) => { if (Object.is(a, b)) assert().notStrictEqual(a, b, ...rest); };
-export const strictEqual = (a, b, ...rest) => { if (!Object.is(a, b)) assert().strictEqual(a, b, ...rest); };`,
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^(node:)?(assert|util)$/ }, ({ path, importer }) =>
+      /[\\/]node_modules[\\/](yargs|yargs-parser|y18n)[\\/]/.test(importer) ? { path: path.replace(/^node:/, ''), namespace: 'lazy-builtins' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtins' }, ({ path }) => ({ contents: LAZY_BUILTINS[path], loader: 'js' }));
   },
 };
 
@@ -83,7 +89,7 @@ export const strictEqual = (a, b, ...rest) => { if (!Object.is(a, b)) assert().s
 const STAGE = join(DIST, '.stage');
 const cli = await build({
   ...common,
-  plugins: [patchPackages, lazyAssert],
+  plugins: [patchPackages, lazyBuiltins],
   entryPoints: { 'cli/main': 'src/cli/main.ts' },
   outdir: STAGE,
   chunkNames: 'chunks/[name]-[hash]',
@@ -115,6 +121,8 @@ const chunked = await rolldown({
   input: { 'cli/main': join(ROOT, main) },
   platform: 'node',
   external: (id) => !id.startsWith('.') && !isAbsolute(id),
+  // The banner's createRequire runs in every esbuild chunk; merged, 30 of them ran for nothing.
+  treeshake: { manualPureFunctions: ['batonCreateRequire'] },
   logLevel: 'warn',
 });
 await chunked.write({
