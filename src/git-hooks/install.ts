@@ -19,11 +19,9 @@ import { rel, stateDirIn } from '../workspace/paths.js';
 import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
 import { installMergeDriver, uninstallMergeDriver } from './merge-driver.js';
 import { HOOK_NAMES, packageRoot, type HookName } from '../workspace/package.js';
-import { packageStub, stampOf } from './stamp.js';
+import { HOOK_SCRIPTS, packageStub, stampOf } from './stamp.js';
 
 const MARKER = '# baton-hook';
-/** The sh scripts a stub sources; copied into the git dir as a last resort. */
-const SCRIPTS = ['baton.sh', 'format-entries.awk'];
 
 export interface Manifest {
   dir: string;
@@ -85,7 +83,8 @@ export function hooksEnvText(pkg: string, node: string): string {
 export function writeHooksHome(common: string, pkg: string): void {
   const home = stateDirIn(common);
   mkdirSync(join(home, 'pkg', 'hooks'), { recursive: true });
-  for (const script of SCRIPTS) {
+  for (const script of HOOK_SCRIPTS) {
+    if (!existsSync(join(pkg, 'hooks', script))) continue; // a build from before that script
     const text = readFileSync(join(pkg, 'hooks', script), 'utf8');
     const copy = join(home, 'pkg', 'hooks', script);
     if (!existsSync(copy) || readFileSync(copy, 'utf8') !== text) writeFileAtomic(copy, text);

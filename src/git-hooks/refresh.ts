@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { commonGitDirOf, findRepoRoot } from '../git/gitdir.js';
 import { HOOK_NAMES, packageRoot } from '../workspace/package.js';
 import { stateDirIn } from '../workspace/paths.js';
-import { packageStub, stampOf } from './stamp.js';
+import { HOOK_SCRIPTS, packageStub, stampOf } from './stamp.js';
 
 interface ManifestLike {
   dir: string;
@@ -67,7 +67,7 @@ export function staleHooks(cwd: string): Stale | undefined {
     if (manifest.hooks[name]?.tracked) continue;
     if (read(join(manifest.dir, name)) !== installed) return keep(`${name} was replaced`);
   }
-  for (const script of ['baton.sh', 'format-entries.awk']) {
+  for (const script of HOOK_SCRIPTS) {
     if (read(join(home, 'pkg', 'hooks', script)) !== read(join(manifest.pkg, 'hooks', script))) return keep('their copy of the scripts is out of date');
   }
   return undefined;
