@@ -39,6 +39,10 @@ baton_undo_pending() {
   if [ "$baton_sha" = "$baton_was" ]; then
     printf '%s' "$baton_files" | while read -r baton_kind baton_f baton_new baton_t baton_x; do
       if [ "$baton_kind" = made ]; then
+        # Gone again only while it holds nothing but the title it was made with.
+        baton_t=${baton_f##*/}
+        baton_header "${baton_t%.md}"
+        printf "$baton_fresh\n" | cmp -s - "$baton_f" || continue
         git rm -q --cached --ignore-unmatch -- "$baton_f" && rm -f -- "$baton_f"
         continue
       fi
