@@ -82,4 +82,25 @@ describe('task cache', () => {
     utimesSync(config, new Date('2021-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z'));
     expect(ok(dir, ['doctor'])).not.toContain('mian');
   });
+
+  it('task show answers from the cache exactly as from the files, and sees a file added beside it', () => {
+    const dir = makeProject();
+    const a = addTask(dir, 'Delta');
+    const file = taskFile(dir, a);
+    // Old mtimes (the folder's too), so the cache holds them as settled and answers for them.
+    for (const name of [file, '.agents/config.yaml', '.agents/tasks']) utimesSync(join(dir, name), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    const uncached = () => {
+      rmSync(join(dir, '.git', 'baton'), { recursive: true, force: true });
+      return baton(dir, ['task', 'show', a]);
+    };
+    const fromFiles = uncached();
+    ok(dir, ['status']); // fills the cache
+    expect(baton(dir, ['task', 'show', a])).toEqual(fromFiles);
+    // A second file for the same id, added after the cache listed the folder: both answers name the clash.
+    ok(dir, ['status']);
+    write(dir, file.replace('.md', '-copy.md'), read(dir, file));
+    const cachedAnswer = baton(dir, ['task', 'show', a]);
+    expect(cachedAnswer.status).not.toBe(0);
+    expect(cachedAnswer).toEqual(uncached());
+  });
 });

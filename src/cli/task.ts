@@ -4,7 +4,7 @@ import { STATUSES, type Task } from '../core/task.js';
 import { openProject } from '../workspace/context.js';
 import { addTasks, setTask } from '../tasks/write.js';
 import { editTask } from '../workflow/task-edit.js';
-import { loadTaskByRef, loadTaskHeadsStrict } from '../tasks/task-files.js';
+import { loadTaskByRef, loadTaskHeadsStrict, type ShownTask } from '../tasks/task-files.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
@@ -55,7 +55,7 @@ const add = defineCommand({
   },
 });
 
-function renderTask(t: Task): string {
+function renderTask(t: ShownTask): string {
   const meta = [
     `${t.id}  ${t.title}`,
     `status:     ${t.status}`,
@@ -75,7 +75,8 @@ const show = defineCommand({
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
   examples: [['$0 task show 7f3a', 'a task by a prefix of its id']],
   handler: (argv) => {
-    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask);
+    // --json gives the key lines too (docs/json.md), which only a parse of the file has.
+    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask, { lines: Boolean(argv.json) });
     if (argv.json) return json(task);
     out(renderTask(task));
   },

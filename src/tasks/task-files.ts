@@ -12,7 +12,8 @@ import { BatonError, type Problem } from '../core/errors.js';
 import { taskFromData, taskHead, type Task, type TaskHead } from '../core/task.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
-import { cacheFile, fresh, readCache, statKey, writeCache } from '../workspace/stat-cache.js';
+import { cacheFile, fresh, readCache, statKey, writeCache, writeCacheText } from '../workspace/stat-cache.js';
+import { splitFrontMatter } from '../workspace/frontmatter.js';
 
 export interface TaskSet<T extends TaskHead = Task> {
   tasks: T[];
@@ -21,10 +22,15 @@ export interface TaskSet<T extends TaskHead = Task> {
 }
 
 type CachedHead = Omit<TaskHead, 'path'>;
-/** By file name: the stat the entry was parsed from, and the task's fields or the file's problems. */
-interface HeadCache { version: number; entries: Record<string, { stat: number[]; task?: CachedHead; problems?: Problem[] }> }
+type HeadEntry = { stat: number[]; task?: CachedHead; problems?: Problem[] };
+/**
+ * By file name: the stat the entry was parsed from, and the task's fields or the file's problems;
+ * `dir`: the tasks folder's stat when it was listed (a file added, removed or renamed changes it).
+ * Written one entry per line (headsText), so one task can be read without parsing the rest.
+ */
+interface HeadCache { version: number; dir?: number[]; entries: Record<string, HeadEntry> }
 interface DetailCache { version: number; entries: Record<string, { stat: number[]; body: string; lines: Record<string, number> }> }
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 const HEADS = 'task-cache.json';
 const DETAILS = 'task-details.json';
 
@@ -59,15 +65,20 @@ export function loadTaskHeads(root: string): TaskSet<TaskHead> {
 
 function scan(root: string, detail: boolean): TaskSet<TaskHead> {
   const dir = agentsPaths(root).tasks;
-  if (!existsSync(dir)) return { tasks: [], problems: [] };
+  let dirStat: Stats;
+  try {
+    dirStat = statSync(dir); // before listing: a change made meanwhile shows as a newer folder
+  } catch {
+    return { tasks: [], problems: [] };
+  }
   const names = readdirSync(dir).filter(isTaskFileName).sort();
   const headsFile = cacheFile(root, HEADS);
   const detailsFile = detail ? cacheFile(root, DETAILS) : undefined;
   const heads = readCache<HeadCache>(headsFile, CACHE_VERSION);
   const details = detailsFile ? readCache<DetailCache>(detailsFile, CACHE_VERSION) : undefined;
-  const nextHeads: HeadCache = { version: CACHE_VERSION, entries: {} };
+  const nextHeads: HeadCache = { version: CACHE_VERSION, dir: statKey(dirStat), entries: {} };
   const nextDetails: DetailCache = { version: CACHE_VERSION, entries: {} };
-  let headsChanged = !heads || Object.keys(heads.data.entries).length !== names.length;
+  let headsChanged = !heads || Object.keys(heads.data.entries).length !== names.length || !fresh(dirStat, heads.data.dir, heads.racyFromMs);
   let detailsChanged = detail && (!details || Object.keys(details.data.entries).length !== names.length);
   const tasks: TaskHead[] = [];
   const problems: Problem[] = [];
@@ -110,9 +121,54 @@ function scan(root: string, detail: boolean): TaskSet<TaskHead> {
     else if (detail) tasks.push({ ...taskHead(head!.task, path), body: more!.body, lines: more!.lines } as Task);
     else tasks.push(taskHead(head!.task, path));
   }
-  if (headsChanged) writeCache(headsFile, nextHeads);
+  if (headsChanged) writeCacheText(headsFile, headsText(nextHeads));
   if (detailsChanged) writeCache(detailsFile, nextDetails);
   return { tasks, problems };
+}
+
+/** The heads cache as JSON with one entry per line (JSON.stringify escapes every newline inside a value). */
+function headsText(cache: HeadCache): string {
+  const lines = Object.entries(cache.entries).map(([name, entry]) => `${JSON.stringify(name)}:${JSON.stringify(entry)}`);
+  return `{"version":${cache.version},"dir":${JSON.stringify(cache.dir)},"entries":{\n${lines.join(',\n')}\n}}\n`;
+}
+
+/**
+ * From the heads cache, without parsing all of it: the names of task files
+ * starting with `prefix` (only while the tasks folder is as it was when the
+ * cache listed it) and a reader of one entry.
+ */
+function headsLookup(root: string, dir: string): { names: (prefix: string) => string[]; entry: (name: string) => HeadEntry | undefined; racyFromMs: number } | undefined {
+  const file = cacheFile(root, HEADS);
+  if (!file) return undefined;
+  let text: string;
+  let racyFromMs: number;
+  let dirStat: Stats;
+  try {
+    racyFromMs = Math.floor(statSync(file).mtimeMs / 1000) * 1000;
+    text = readFileSync(file, 'utf8');
+    dirStat = statSync(dir);
+  } catch {
+    return undefined;
+  }
+  const head = /^\{"version":(\d+),"dir":(\[[^\]]*\])/.exec(text);
+  if (!head || Number(head[1]) !== CACHE_VERSION || !fresh(dirStat, JSON.parse(head[2]!) as number[], racyFromMs)) return undefined;
+  return {
+    racyFromMs,
+    names: (prefix) => {
+      const found: string[] = [];
+      for (let at = text.indexOf(`\n"${prefix}`); at !== -1; at = text.indexOf(`\n"${prefix}`, at + 1)) {
+        found.push(JSON.parse(text.slice(at + 1, text.indexOf('":', at) + 1)) as string);
+      }
+      return found;
+    },
+    entry: (name) => {
+      const key = `\n${JSON.stringify(name)}:`;
+      const at = text.indexOf(key);
+      if (at === -1) return undefined;
+      const line = text.slice(at + key.length, text.indexOf('\n', at + 1));
+      return JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as HeadEntry;
+    },
+  };
 }
 
 /** A task file's stat, or the warning for a folder or dangling link named like a task (see readTaskFile). */
@@ -189,27 +245,47 @@ function yamlInline(value: unknown): string {
 }
 
 
+/** A task as `task show` gives it: every field and the body; the key lines only when asked for. */
+export type ShownTask = TaskHead & { body: string; lines?: Record<string, number> };
+
 /**
  * One task by id or unique prefix, reading only the file whose name holds
  * that id (`T-7f3a-slug.md`), so `baton task show` costs the same at 5,000
- * tasks as at 10. Anything the names cannot settle (no file by that name,
- * several, a file whose id is not the one its name says) is left to
- * `resolve` over every task, which gives the same answers and errors as before.
+ * tasks as at 10. The file names come from the heads cache while the tasks
+ * folder is unchanged, and so do the fields while the file is: then no YAML
+ * is parsed at all (`lines: true` parses, for the key lines). Anything the
+ * names cannot settle (no file by that name, several, a file whose id is not
+ * the one its name says) is left to `resolve` over every task, which gives
+ * the same answers and errors as before.
  */
-export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Task[], ref: string) => T): T | Task {
+export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Task[], ref: string) => T, opts: { lines?: boolean } = {}): T | ShownTask {
   const raw = ref.trim().toLowerCase();
   const wanted = raw.startsWith('t-') ? `T-${raw.slice(2)}` : `T-${raw}`;
   const dir = agentsPaths(root).tasks;
   if (/^T-[0-9a-f]{1,16}$/.test(wanted) && existsSync(dir)) {
-    const names = readdirSync(dir).filter((n) => isTaskFileName(n) && n.startsWith(wanted));
+    const cached = headsLookup(root, dir);
+    const names = cached ? cached.names(wanted) : readdirSync(dir).filter((n) => isTaskFileName(n) && n.startsWith(wanted));
     const exact = names.filter((n) => n === `${wanted}.md` || n.startsWith(`${wanted}-`));
     const only = exact.length === 1 ? exact[0] : names.length === 1 ? names[0] : undefined;
+    const matches = (id: string) => (id === wanted || (!exact.length && id.startsWith(wanted))) && only!.startsWith(id);
     if (only) {
       const path = `${AGENTS.tasks}/${only}`;
-      const { task } = parseTaskText(readFileSync(join(dir, only), 'utf8'), path);
-      if (task && (task.id === wanted || (!exact.length && task.id.startsWith(wanted))) && only.startsWith(`${task.id}`)) {
-        return task;
+      const abs = `${dir}${sep}${only}`;
+      let text: string | undefined;
+      let st: Stats | undefined;
+      try {
+        text = readFileSync(abs, 'utf8');
+        st = statSync(abs); // after reading: a change made meanwhile shows as a new stat
+      } catch {
+        /* gone or unreadable: the full load below names the problem */
       }
+      const entry = cached && st && !opts.lines ? cached.entry(only) : undefined;
+      const split = text !== undefined ? splitFrontMatter(text) : undefined;
+      if (entry?.task && split && fresh(st!, entry.stat, cached!.racyFromMs) && matches(entry.task.id)) {
+        return { ...taskHead(entry.task, path), body: text!.slice(split.bodyStart) };
+      }
+      const task = text !== undefined ? parseTaskText(text, path).task : undefined;
+      if (task && matches(task.id)) return task;
     }
   }
   return resolve(loadTasksStrict(root), ref);

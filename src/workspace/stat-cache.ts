@@ -47,10 +47,15 @@ export function fresh(st: Stats, cached: readonly number[] | undefined, racyFrom
 }
 
 export function writeCache<T extends { version: number }>(path: string | undefined, data: T): void {
+  writeCacheText(path, JSON.stringify(data));
+}
+
+/** A cache already rendered as JSON text. */
+export function writeCacheText(path: string | undefined, text: string): void {
   if (!path) return;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, JSON.stringify(data));
+    writeFileAtomic(path, text);
   } catch {
     /* read-only git dir: no cache, still correct */
   }
