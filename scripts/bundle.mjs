@@ -93,7 +93,8 @@ const cli = await build({
   entryPoints: { 'cli/main': 'src/cli/main.ts' },
   outdir: STAGE,
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['openai', 'openai/*', 'unified', 'remark-*', 'micromark*', 'mdast-*'],
+  // yargs is vendored below; main.ts imports this copy only when run without a build.
+  external: ['openai', 'openai/*', 'unified', 'remark-*', 'micromark*', 'mdast-*', 'yargs'],
   metafile: true,
   // Bundled CommonJS packages (the MCP SDK's dependencies) call require().
   banner: { js: "import { createRequire as batonCreateRequire } from 'node:module'; const require = batonCreateRequire(import.meta.url);" },
@@ -135,33 +136,48 @@ await chunked.write({
 await chunked.close();
 rmSync(STAGE, { recursive: true, force: true });
 
-// 3. yaml as one CommonJS file, dist/vendor/yaml.cjs, which src/workspace/yaml.ts
-//    requires on first use: most runs read config and front matter from caches
-//    and never load it, and a synchronous require is what the synchronous
-//    readers need (an import() cannot be awaited there).
+// 3. yaml and yargs as one CommonJS file each in dist/vendor/, which src/workspace/vendored.ts
+//    loads synchronously with V8's code cache (3b): most runs read config and front matter
+//    from caches and never load yaml, and a synchronous require is what the synchronous
+//    readers need; yargs runs on every command, and its compile was most of a start.
 await build({
   ...common,
   splitting: false,
   format: 'cjs',
-  entryPoints: { yaml: 'yaml' },
+  plugins: [patchPackages, lazyBuiltins],
+  entryPoints: { yaml: 'yaml', yargs: 'yargs' },
   outdir: join(DIST, 'vendor'),
   outExtension: { '.js': '.cjs' },
   legalComments: 'inline',
+  // yargs is an ES module that finds its own folder through import.meta.url.
+  define: { 'import.meta.url': 'batonImportMetaUrl' },
+  banner: { js: "const batonImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// 3b. V8's code cache of yaml.cjs, made after the functions baton calls have run once
-//     (src/workspace/yaml.ts loads it): a run that parses YAML skips compiling it.
+// 3b. V8's code cache of each vendored file, made after the functions baton calls have run
+//     once: a run that loads it skips compiling most of it.
 {
-  const { parseFrontMatter, setFrontMatterFields } = await import(pathToFileURL(join(DIST, 'workspace', 'frontmatter.js')).href);
-  const { parseConfig, DEFAULT_CONFIG_TEXT } = await import(pathToFileURL(join(DIST, 'workspace', 'config.js')).href);
-  const { codeCache } = await import(pathToFileURL(join(DIST, 'workspace', 'yaml.js')).href);
+  const dist = (path) => import(pathToFileURL(join(DIST, path)).href);
+  const { parseFrontMatter, setFrontMatterFields } = await dist('workspace/frontmatter.js');
+  const { parseConfig, DEFAULT_CONFIG_TEXT } = await dist('workspace/config.js');
+  const { loadVendored, vendoredCodeCache } = await dist('workspace/vendored.js');
   const task = '---\nid: T-1a2b\ntitle: "Warm: up"\nstatus: todo\ndepends_on: [T-0c0d]\nfiles: []\n---\n## Context\n';
   parseFrontMatter(task, 'warm.md');
   setFrontMatterFields(task, 'warm.md', { status: 'done', files: ['a.ts'], phase: undefined });
   parseConfig(DEFAULT_CONFIG_TEXT, 'config.yaml');
-  const cache = codeCache();
-  if (!cache) throw new Error('bundle: dist/vendor/yaml.cjs was not loaded, so there is no code cache to write');
-  writeFileSync(join(DIST, 'vendor', 'yaml.cjs.cache'), cache);
+  // A command with options and a positional, parsed the way src/cli/main.ts sets yargs up.
+  const yargs = loadVendored('yargs').default;
+  await yargs(['task', 'show', 'T-1a2b', '--json'])
+    .scriptName('baton').option('json', { type: 'boolean', global: true }).version('0.0.0').help().strict()
+    .demandCommand(1).recommendCommands().example('$0 status', 'x').epilogue('x').wrap(100).exitProcess(false)
+    .fail((message, error) => { throw error ?? new Error(message); })
+    .command({ command: 'task', describe: 'x', builder: (y) => y.command({ command: 'show <id>', describe: 'x', builder: (z) => z.positional('id', { type: 'string' }).option('n', { type: 'number' }), handler: () => {} }).demandCommand(1), handler: () => {} })
+    .parseAsync();
+  for (const name of ['yaml', 'yargs']) {
+    const cache = vendoredCodeCache(name);
+    if (!cache) throw new Error(`bundle: dist/vendor/${name}.cjs was not loaded, so there is no code cache to write`);
+    writeFileSync(join(DIST, 'vendor', `${name}.cjs.cache`), cache);
+  }
 }
 
 await build({
