@@ -8,7 +8,7 @@
  * last word, and a clone where baton is not installed, which has no driver to
  * run, keeps git's union instead of falling back to conflict markers.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { gitRun } from '../git/task-branch.js';
 import { packageRoot } from '../workspace/package.js';
@@ -34,7 +34,9 @@ export function mergeDriverCommand(pkg: string, node: string, kind: 'plan' | 'me
   const bin = sq(join(pkg, 'dist', 'bin.js'));
   const args = kind === 'plan' ? 'merge-driver plan %O %A %B' : 'merge-driver memory %O %A %B %P';
   const fallback = kind === 'plan' ? 'git merge-file -L ours -L base -L theirs %A %O %B' : 'git merge-file --union %A %O %B';
-  return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then "$n" ${bin} ${args}; `
+  // A memory merge never stops: a baton too old to know the memory kind leaves %A as it was, and union decides.
+  const run = kind === 'plan' ? `"$n" ${bin} ${args}` : `{ "$n" ${bin} ${args} || ${fallback}; }`;
+  return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then ${run}; `
     + `elif command -v baton >/dev/null 2>&1; then baton ${args}; `
     + `elif [ -x node_modules/.bin/baton ]; then node_modules/.bin/baton ${args}; `
     + `else ${fallback}; fi`;
@@ -75,7 +77,10 @@ export function uninstallMergeDriver(root: string): string[] {
   const attributes = infoAttributes(root);
   const text = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
   const kept = text.split('\n').filter((l) => l.trim() !== MEMORY_ATTRIBUTE);
-  if (kept.length !== text.split('\n').length) writeFileAtomic(attributes, kept.join('\n'));
+  if (kept.length !== text.split('\n').length) {
+    if (kept.join('').trim() === '') rmSync(attributes);
+    else writeFileAtomic(attributes, kept.join('\n'));
+  }
   return lines;
 }
 

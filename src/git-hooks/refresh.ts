@@ -48,6 +48,8 @@ export function staleHooks(cwd: string): { root: string; pkg: string; reason: st
     if (manifest.hooks[name]?.tracked) continue;
     if (read(join(manifest.dir, name)) !== stub) return { root, pkg, reason: `${name} was replaced or is from another version` };
   }
+  // Installed before memory had its merge driver (memory/merge.ts): register it.
+  if (!read(join(common, 'config'))?.includes('[merge "baton-memory"]')) return { root, pkg, reason: 'the memory merge driver is not registered' };
   for (const script of ['baton.sh', 'format-entries.awk']) {
     if (read(join(stateDirIn(common), 'pkg', 'hooks', script)) !== read(join(pkg, 'hooks', script))) return { root, pkg, reason: 'their copy of the scripts is out of date' };
   }
