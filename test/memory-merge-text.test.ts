@@ -25,9 +25,11 @@ describe('mergeMemoryText', () => {
     expect(bodies(mergeMemoryText(base, ours, theirs, 'T-abcd'))).toEqual(['attempt: Attempt 1.', 'result: A.', 'decision: Same.', 'result: B.']);
   });
 
-  it('an entry our side removed (a stale commit entry) does not come back from theirs', () => {
-    const withCommit = `${base}\n${e('09:01:00', 'commit 0123456789ab', 'Old subject')}`;
-    expect(bodies(mergeMemoryText(withCommit, base, withCommit, 'T-abcd'))).toEqual(['attempt: Attempt 1.']);
+  it('a rebase replays a commit onto an older file: the entries the base had come with it, in order', () => {
+    const a = e('09:01:00', 'commit aaaaaaaaaaaa', 'Add a');
+    const b = e('09:02:00', 'commit bbbbbbbbbbbb', 'Add b');
+    const out = mergeMemoryText(`${base}\n${a}`, base, `${base}\n${a}\n${b}`, 'T-abcd');
+    expect(bodies(out)).toEqual(['attempt: Attempt 1.', 'commit: Add a', 'commit: Add b']);
   });
 
   it('a commit is one entry whatever its text (7 or 12 hex, a regenerated body)', () => {

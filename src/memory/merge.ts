@@ -5,7 +5,7 @@
  * one (their bodies run together), and a title of a file both sides created
  * lands inside the last entry. This merge works by entry: our file is kept as
  * it is, and each entry only their side added goes in where its time places
- * it. It never reports a conflict: memory is append-only.
+ * it (what union did, by entry). It never reports a conflict: memory is append-only.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -25,7 +25,10 @@ export function mergeMemoryText(base: string, ours: string, theirs: string, id: 
   const [b, o, t] = [base, ours, theirs].map(withoutStrayTitles) as [string, string, string];
   if (o.trim() === '') return t;
   const mine = parseMemory(o);
-  const known = new Set([...mine.entries, ...parseMemory(b).entries].map(entryKey));
+  // Every entry of theirs we lack, even one the base held: in a rebase or a cherry-pick
+  // "ours" is older than the base, and an entry it lacks was never deleted. Memory is
+  // append-only; a stale commit entry that comes back goes on the next flush.
+  const known = new Set(mine.entries.map(entryKey));
   const theirsParsed = parseMemory(t);
   const added: MemoryEntry[] = [];
   for (const e of theirsParsed.entries) {
