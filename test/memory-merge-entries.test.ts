@@ -29,9 +29,9 @@ function taskWithoutMemory(title: string): { dir: string; id: string } {
 }
 
 /** Entries as another runner's `baton log` writes them, committed (the hooks record the commit). */
-function appendEntries(dir: string, id: string, entries: string): void {
+function appendEntries(dir: string, id: string, entries: string, env: Record<string, string> = {}): void {
   const path = `.agents/memory/${id}.md`;
-  commitFile(dir, path, `${read(dir, path).trimEnd()}\n\n${entries}`, `Log ${id}`);
+  commitFile(dir, path, `${read(dir, path).trimEnd()}\n\n${entries}`, `Log ${id}`, [], env);
 }
 
 describe('merging memory files that both sides changed', () => {
@@ -122,5 +122,27 @@ describe('merging memory files that both sides changed', () => {
     expect(entriesOf(fixed, 'result').sort()).toEqual(['Runner A half.', 'Runner B half.']);
     expect(git(dir, ['status', '--porcelain'])).toBe('');
     expect(git(dir, ['show', 'HEAD:' + path])).toContain('Found on runner B.');
+  });
+
+  it('in a clone without baton, git\'s union folds two entries into one: doctor names both, --fix puts them back apart', () => {
+    const { dir, id } = taskWithoutMemory('Union fallback');
+    ok(dir, ['start', id]);
+    // A clone without baton: no merge driver (the tracked `merge=union` decides) and no hooks.
+    rmSync(join(dir, '.git/info/attributes'));
+    const off = { BATON_HOOKS: '0' };
+    const branch = git(dir, ['branch', '--show-current']).trim();
+    git(dir, ['checkout', '-q', '-b', 'runner-b']);
+    appendEntries(dir, id, '## 2026-11-30T09:03:34Z result partial\nRunner B: half.\n', off);
+    git(dir, ['checkout', '-q', branch]);
+    appendEntries(dir, id, '## 2026-11-30T09:03:34Z result partial\nRunner A: the other half.\n', off);
+    git(dir, ['merge', '-q', '--no-edit', 'runner-b'], off);
+    const path = `.agents/memory/${id}.md`;
+    expect(entriesOf(read(dir, path), 'result')).toEqual(['Runner A: the other half.\nRunner B: half.']); // what union did
+    const doctor = baton(dir, ['doctor']);
+    expect(doctor.stdout.match(/result entry of 2026-11-30T09:03:34Z deleted/g)).toHaveLength(2);
+    ok(dir, ['doctor', '--fix']);
+    const fixed = read(dir, path);
+    expect(entriesOf(fixed, 'result').sort()).toEqual(['Runner A: the other half.', 'Runner B: half.']);
+    expect(fixed.match(/Runner B: half\./g)).toHaveLength(1);
   });
 });

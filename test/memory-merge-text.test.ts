@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeMemoryText } from '../src/memory/merge.js';
 import { strayTitles, withoutStrayTitles } from '../src/memory/titles.js';
 import { parseMemory } from '../src/memory/file.js';
+import { foldedEntries } from '../src/memory/folds.js';
 
 const TITLE = '# Memory: T-abcd\n\nAppend-only log of attempts, commits, results, bugs and decisions for this task.\n';
 const e = (time: string, kind: string, body: string) => `## 2026-11-30T${time}Z ${kind}\n${body}\n`;
@@ -68,5 +69,23 @@ describe('stray titles', () => {
     expect(strayTitles(TITLE)).toEqual([]);
     const personal = `${TITLE}\n${e('09:00:00', 'note', 'x')}# Memory: T-abcd\n\nMy own words.\n`;
     expect(withoutStrayTitles(personal)).toContain('My own words.');
+  });
+});
+
+describe('entries git\'s union folded into one', () => {
+  const lost = parseMemory(`${TITLE}\n${e('09:03:34', 'result partial', 'A.\nShared.')}\n${e('09:03:34', 'result partial', 'B.\nShared.')}`).entries;
+
+  it('one entry with exactly the lines of two lost ones, under their heading, is a fold', () => {
+    const present = parseMemory(`${TITLE}\n${e('09:03:34', 'result partial', 'A.\nB.\nShared.')}`).entries;
+    expect(foldedEntries(present, lost)).toHaveLength(1);
+  });
+
+  it('an entry with a line of its own, under another heading, or made of one lost entry\'s lines only, is not', () => {
+    const more = parseMemory(`${TITLE}\n${e('09:03:34', 'result partial', 'A.\nB.\nShared.\nMine.')}`).entries;
+    expect(foldedEntries(more, lost)).toEqual([]);
+    const other = parseMemory(`${TITLE}\n${e('09:03:35', 'result partial', 'A.\nB.\nShared.')}`).entries;
+    expect(foldedEntries(other, lost)).toEqual([]);
+    const edited = parseMemory(`${TITLE}\n${e('09:03:34', 'result partial', 'Shared.\nA.')}`).entries;
+    expect(foldedEntries(edited, lost.slice(0, 1))).toEqual([]);
   });
 });

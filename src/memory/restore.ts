@@ -14,6 +14,7 @@ import { lines, runGit, type GitTask } from '../git/run.js';
 import { redact } from '../core/redact.js';
 import { formatEntry, type MemoryEntry } from './entry.js';
 import { withoutStrayTitles } from './titles.js';
+import { foldedEntries, withoutEntries } from './folds.js';
 import { appendable, memoryFileKind, memoryHeader, memoryPath, memoryTextForWrite, parseMemory } from './file.js';
 
 export interface LostEntry {
@@ -96,9 +97,12 @@ export async function restoreMemory(root: string, id: string): Promise<{ restore
     const text = memoryTextForWrite(path);
     const untitled = withoutStrayTitles(text);
     const lost = await lostEntries(root, id, untitled);
-    const restored = lost.length ? insertEntries(untitled, id, lost.map((l) => l.entry)) : untitled;
+    // An entry git's union folded from lost ones gives way to them.
+    const present = parseMemory(untitled).entries;
+    const unfolded = withoutEntries(untitled, foldedEntries(present, lost.map((l) => l.entry)), present);
+    const restored = lost.length ? insertEntries(unfolded, id, lost.map((l) => l.entry)) : unfolded;
     const clean = redact(restored);
-    result = { restored: lost.length, cleaned: clean !== restored || untitled !== text };
+    result = { restored: lost.length, cleaned: clean !== restored || unfolded !== text };
     if (clean !== text) writeFileAtomic(path, clean);
   });
   return result;
