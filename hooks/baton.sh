@@ -1,6 +1,6 @@
 # baton's git hooks: the work done on every commit, in POSIX sh and git's own
 # commands, because a Node start costs ~70 ms and a commit ~4 ms. Per commit this
-# runs three sh processes, `git log`, `awk` and `git add`, and nothing else.
+# runs three sh processes, `git diff-index`, `git log`, `awk` and `git add`, and nothing else.
 # Sourced by the stubs `baton hooks install` puts in the hooks folder (they set
 # baton_pkg, baton_node and baton_chain). Git runs hooks at the worktree root.
 #
@@ -17,6 +17,9 @@
 #                 them, so they go into this commit and the tree stays clean. When
 #                 rewrites are queued it hands over to Node (`baton hooks flush`),
 #                 which replaces rewritten entries in place (rare: after amend/rebase).
+#                 With nothing staged it writes nothing (git stops: "nothing to
+#                 commit"); a commit that stops later is undone by commit-msg, or
+#                 else by the next pre-commit (aborted-commit.sh).
 # `baton log`, `baton done` and `baton sync` flush the queue too (flushQueue).
 # Entries are redacted by format-entries.awk (the token shapes of src/core/redact.ts
 # and private key blocks); the Node flush and `baton memory rebuild` redact again.
@@ -119,6 +122,11 @@ baton_setup() {
 # comment lines and `git commit -v`'s diff.
 baton_commit_msg() {
   baton_setup || return 1
+  # git stops for an empty message after this hook: undo what pre-commit staged.
+  if [ -s "$baton_q/pending" ]; then
+    . "$baton_pkg/hooks/aborted-commit.sh"
+    if baton_message_empty "$1"; then baton_undo_pending; return; fi
+  fi
   [ -n "$baton_id" ] || return 0
   baton_text='' baton_tail='' baton_para_trailers='' baton_has=''
   while IFS= read -r baton_line || [ -n "$baton_line" ]; do
@@ -179,6 +187,8 @@ baton_head_sha() {
 baton_record() {
   baton_mode=$1
   baton_setup || return 1
+  # The commit was made: what pre-commit staged went into it (aborted-commit.sh).
+  [ "$baton_mode" != commit ] || ! [ -s "$baton_q/pending" ] || : > "$baton_q/pending"
   [ -n "$baton_br" ] || return 0
   baton_head_sha || return 1
   baton_task=$baton_id
@@ -305,6 +315,8 @@ baton_ensure_memory() {
     baton_header "$baton_t"
     printf "$baton_fresh\n" > "$baton_file" || return 1
     baton_new="$baton_new $baton_file"
+    baton_pend="${baton_pend}made $baton_file
+"
   done
   [ -n "$baton_new" ] || return 0
   git add -- $baton_new || return 1
@@ -315,6 +327,18 @@ baton_ensure_memory() {
 baton_pre_commit() {
   baton_setup || return 1
   [ -n "$baton_br" ] || return 0
+  # A commit stopped after this hook last ran (post-commit never came): undo that first.
+  if [ -s "$baton_q/pending" ]; then
+    . "$baton_pkg/hooks/aborted-commit.sh" && baton_undo_pending || return 1
+  fi
+  # Nothing staged and no merge to conclude: git stops ("nothing to commit") once
+  # this hook returns, and what it staged would stay behind. The records wait for
+  # the next commit (so do those of `--allow-empty` and of a reword by `--amend`).
+  # The index entries, as they are before this hook, let an aborted commit be undone.
+  baton_idx=$(git diff-index --cached --exit-code HEAD -- 2>/dev/null)
+  baton_irc=$?
+  [ "$baton_irc" != 0 ] || [ -r "$baton_gd/MERGE_HEAD" ] || return 0
+  baton_pend=''
   baton_ensure_memory || return 1
   if [ -s "$baton_q/rewrites-$baton_key" ]; then
     "$baton_node" "$baton_pkg/dist/bin.js" hooks flush --stage >/dev/null
@@ -330,6 +354,7 @@ baton_pre_commit() {
     baton_cur=''
     baton_reachable || { printf '%s' "$baton_lines" >> "$baton_queue"; return 1; }
   fi
+  baton_taken=$baton_lines
   # Committing a merge (`git merge --no-commit`, a resolved conflict, `baton done
   # --merge`): the tips merged in go into this commit, routed by their trailer.
   if [ -r "$baton_gd/MERGE_HEAD" ]; then
@@ -338,18 +363,42 @@ baton_pre_commit() {
 "
     done < "$baton_gd/MERGE_HEAD"
   fi
-  [ -n "$baton_lines" ] || return 0
+  [ -n "$baton_lines" ] || { baton_pending; return; }
   if baton_write_queued; then
     # Commits whose trailer names another task, set aside by format-entries.awk.
-    [ -s "$baton_q/elsewhere" ] || return 0
+    [ -s "$baton_q/elsewhere" ] || { baton_pending; return; }
     baton_lines=''
     while IFS= read -r baton_line; do baton_lines="$baton_lines$baton_line
 "; done < "$baton_q/elsewhere"
     : > "$baton_q/elsewhere"
-    baton_write_queued && return 0
+    baton_taken=$baton_taken$baton_lines
+    baton_write_queued && { baton_pending; return; }
   fi
   printf '%s' "$baton_lines" >> "$baton_queue"
   return 1
+}
+
+# What this pre-commit did, for an aborted commit to be undone (aborted-commit.sh).
+baton_pending() {
+  [ -n "$baton_pend" ] || return 0
+  baton_head_sha || return 1
+  printf 'head %s\nqueue %s\n%s%s' "$baton_sha" "${baton_queue:-}" "${baton_taken:-}" "$baton_pend" > "$baton_q/pending"
+}
+
+# The index entry of $1 before this hook, from diff-index's lines (no process):
+# `head` when it is as in HEAD, `gone` when deleted, else `<mode>,<sha>`.
+baton_index_of() {
+  baton_x=head
+  [ "$baton_irc" = 1 ] || { [ "$baton_irc" = 0 ] || baton_x=unknown; return 0; }
+  case $baton_idx in *"	$1"|*"	$1
+"*) ;; *) return 0 ;; esac
+  baton_l=$baton_idx
+  case $baton_l in *"	$1") baton_l=${baton_l%"	$1"} ;; *) baton_l=${baton_l%%"	$1
+"*} ;; esac
+  baton_l=${baton_l##*"
+"}
+  set -- $baton_l
+  if [ "$2" = 000000 ]; then baton_x=gone; else baton_x=$2,$4; fi
 }
 
 baton_write_queued() {
@@ -373,6 +422,7 @@ baton_write_queued() {
     baton_header "$baton_task"
     baton_lock "$baton_q/memory-$baton_task.lock" || return 1
     [ -e "$baton_file" ] && baton_src=$baton_file || baton_src=/dev/null
+    [ "$baton_src" = /dev/null ] && baton_made=1 || baton_made=0
     # This task's SHAs, picked with builtins and handed over in a here-document
     # (no process for it, where a `printf | while` pipeline cost two).
     baton_pick=''
@@ -384,13 +434,17 @@ baton_write_queued() {
     done
     # Appended in one write(): the file is never rewritten here, only grown.
     baton_log <<EOF | awk -v memfile="$baton_src" -v header="$baton_fresh" \
-        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
+        -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -v appended="$baton_q/appended-$baton_task" \
+        -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
 $baton_pick
 EOF
     baton_rc=$?
     rm -f "$baton_q/memory-$baton_task.lock"
     [ "$baton_rc" = 0 ] || return 1
     baton_staged="$baton_staged $baton_file"
+    baton_index_of "$baton_file"
+    baton_pend="${baton_pend}file $baton_file $baton_made $baton_task $baton_x
+"
   done
   [ -n "$baton_staged" ] || return 0
   git add -- $baton_staged || return 1
@@ -424,6 +478,11 @@ baton_safe() {
 
 baton_run_pre_commit() { baton_pre_commit; }
 baton_run_commit_msg() { baton_commit_msg "$@"; }
+baton_run_undo_commit() {
+  baton_setup || return 1
+  [ -s "$baton_q/pending" ] || return 0
+  . "$baton_pkg/hooks/aborted-commit.sh" && baton_undo_pending
+}
 baton_run_post_commit() { baton_record commit; }
 baton_run_post_merge() { baton_record merge; }
 baton_run_post_rewrite() { baton_post_rewrite; }
@@ -437,7 +496,8 @@ baton_hook() {
       baton_chained "$@" || exit $?
       baton_safe pre_commit; exit 0 ;;
     commit-msg)
-      baton_chained "$@" || exit $?
+      # The hook that was here says no: the commit stops, so what pre-commit staged goes back.
+      baton_chained "$@" || { baton_rc=$?; baton_safe undo_commit; exit $baton_rc; }
       baton_safe commit_msg "$@"; exit 0 ;;
     post-rewrite)
       baton_stdin=$(cat)

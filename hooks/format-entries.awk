@@ -130,14 +130,19 @@ $1 != "" {
   entries[++m] = text
 }
 
+# With -v appended=FILE, what is printed is also written to FILE (emptied first):
+# the exact text the pre-commit hook appends, for an aborted commit to take back.
+function out(s) { print s; if (appended != "") print s > appended }
+
 END {
+  if (appended != "") printf "" > appended
   if (memfile != "" && m) {
-    if (n == 0 && header != "") { print header; print "" }
-    else if (fence != "") { print fence; print "" }
-    else if (n && last != "") print ""
+    if (n == 0 && header != "") { out(header); out("") }
+    else if (fence != "") { out(fence); out("") }
+    else if (n && last != "") out("")
   }
   for (i = 1; i <= m; i++) {
-    if (i > 1) print ""
-    print entries[i]
+    if (i > 1) out("")
+    out(entries[i])
   }
 }

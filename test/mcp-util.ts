@@ -49,3 +49,17 @@ export function repoState(dir: string): { files: Record<string, string>; status:
     branch: git(dir, ['branch', '--show-current']).trim(),
   };
 }
+
+/** Times and commit SHAs differ between two runs (one through MCP, one through the CLI); everything else must not. */
+export function normalize(files: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(files)) {
+    out[k] = v.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>').replace(/(?<![-\w])[0-9a-f]{7,40}\b/g, '<sha>');
+  }
+  return out;
+}
+
+/** The commit subjects of `ref`, newest first. */
+export function subjects(dir: string, ref: string): string[] {
+  return git(dir, ['log', '--format=%s', ref]).trim().split('\n');
+}

@@ -7,22 +7,9 @@ import { join } from 'node:path';
 import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTask, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir } from './helpers/repo.js';
-import { connect, data, textOf, call, type Connection } from './mcp-util.js';
+import { connect, data, normalize, subjects, textOf, call, type Connection } from './mcp-util.js';
 
 const TOOLS = ['status', 'next', 'task_show', 'task_add', 'task_set', 'prompt', 'start', 'log', 'done', 'memory_search', 'review_prompt', 'review_import', 'plan_import'];
-
-/** Times and commit SHAs differ between two runs; everything else must not. */
-function normalize(files: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(files)) {
-    out[k] = v.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>').replace(/(?<![-\w])[0-9a-f]{7,40}\b/g, '<sha>');
-  }
-  return out;
-}
-
-function subjects(dir: string, ref: string): string[] {
-  return git(dir, ['log', '--format=%s', ref]).trim().split('\n');
-}
 
 describe('baton mcp: a whole task', () => {
   let viaMcp: string;

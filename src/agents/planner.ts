@@ -1,23 +1,24 @@
 /**
  * The Central Agent as planner: requirements (and a map of the codebase) →
- * plan.md sections and one task file per task. The prompt, the reading of the
- * answer and the files written are the same whether the answer came over the
- * API or was pasted back with `--import`.
+ * plan.md sections and one task file per task. It writes nothing: it returns
+ * the change as data (`PlanDraft`), and the plan use case (workflow/plan.ts)
+ * applies it under the tasks lock. The prompt, the reading of the answer and
+ * the change are the same whether the answer came over the API or was pasted
+ * back with `--import`.
  */
-import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
-import { readPlan, withTaskBlock } from '../tasks/plan.js';
+import { readPlan } from '../tasks/plan.js';
+import type { TaskChange } from '../tasks/change.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
-import { writeTaskFiles } from '../tasks/write.js';
 import { coerce, validateSchema } from '../llm/schema.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
 import type { Usage } from '../memory/usage.js';
 import { parseAnswer } from './answer.js';
-import { planWithSections } from './plan-doc.js';
+import { planSections } from './plan-doc.js';
 import { PLAN_ALIASES, PLAN_SCHEMA, type PlanAnswer } from './plan-schema.js';
 import { repoMap } from './repo-map.js';
 import { planProse } from './review-gather.js';
@@ -27,12 +28,17 @@ export interface PlanOptions {
   requirements?: string;
   /** Amend the existing plan instead of refusing to replace it. */
   update?: boolean;
+  /**
+   * How many tasks there were when the prompt was built (the API path). Tasks
+   * added while the model answers are kept beside the new plan, not a reason to
+   * refuse it; without this, the tasks there are now count.
+   */
+  tasksAtPrompt?: number;
 }
 
-export interface PlanChange extends TaskChangeSet {
-  planText: string;
-  planChanged: boolean;
-  files: Map<string, string>;
+/** What a plan answer changes, as data: the task sets for the report, and the change for the writer. */
+export interface PlanDraft extends TaskChangeSet {
+  change: TaskChange;
 }
 
 const SYSTEM = `You are the Central Agent of a software project: the planner. You do not write code. You break the requirements into small tasks, each of which a fresh implementation agent (a cheaper model with a clean context and no other knowledge of the project) can finish in one sitting and prove with checks.
@@ -80,29 +86,29 @@ function currentPlan(project: Project, tasks: readonly Task[]): string {
 }
 
 function assertCanPlan(project: Project, existing: readonly Task[], opts: PlanOptions): void {
+  const count = opts.tasksAtPrompt ?? existing.length;
   if (onTaskBranch(project)) {
     throw new BatonError('plans are made on the base branch, not on a task branch', { hint: `Switch to \`${project.config.base_branch}\` and run it again.` });
   }
-  if (existing.length && !opts.update) {
-    throw new BatonError(`the plan already has ${existing.length} task${existing.length === 1 ? '' : 's'}`, {
+  if (count && !opts.update) {
+    throw new BatonError(`the plan already has ${count} task${count === 1 ? '' : 's'}`, {
       hint: 'Use `baton plan --update --from …` to add and amend tasks (in-progress and done tasks are kept).',
     });
   }
 }
 
-/** Validate an answer against the project and build every file it leads to; writes nothing. */
-export function preparePlan(project: Project, answer: PlanAnswer, opts: PlanOptions = {}): PlanChange {
+/** Validate an answer against the project and build the change it leads to; writes nothing. */
+export function preparePlan(project: Project, answer: PlanAnswer, opts: PlanOptions = {}): PlanDraft {
   const existing = loadTasksStrict(project.root);
   assertCanPlan(project, existing, opts);
   if (!answer.tasks.length && !existing.length) throw new BatonError('the plan has no tasks', { hint: 'A plan needs at least one task.' });
   const set = resolveTaskAnswers(project.root, existing, answer.tasks);
-  const before = readPlan(project.root);
-  const planText = withTaskBlock(planWithSections(before, answer), set.all);
-  const files = new Map<string, string>();
-  for (const c of set.created) files.set(join(project.root, c.task.path), c.text);
-  for (const a of set.amended) files.set(join(project.root, a.task.path), a.text);
-  files.set(project.paths.plan, planText);
-  return { ...set, planText, planChanged: planText !== before, files };
+  const change: TaskChange = {
+    created: set.created.map(({ task, text }) => ({ task, text })),
+    updated: set.amended.map(({ task, text, base }) => ({ task, text, base })),
+    plan: { sections: planSections(answer) },
+  };
+  return { ...set, change };
 }
 
 /** Read an answer's text (JSON, JSON among prose, or markdown) into a plan answer, or say what is wrong. */
@@ -114,26 +120,18 @@ export function readPlanAnswer(text: string): { ok: true; value: PlanAnswer } | 
   return errors.length ? { ok: false, error: `it does not match the plan schema:\n${errors.slice(0, 8).join('\n')}` } : { ok: true, value };
 }
 
-export interface PlanResult {
-  change: PlanChange;
-  usage?: Usage;
-  written: boolean;
-}
-
-/** `--import`: a pasted answer, applied as the API path would. */
-export function planFromText(project: Project, text: string, opts: PlanOptions & { dryRun?: boolean; source: string }): PlanResult {
+/** `--import`: the change a pasted answer leads to, checked as the API path would check it. */
+export function draftPlanFromText(project: Project, text: string, opts: PlanOptions & { source: string }): PlanDraft {
   const read = readPlanAnswer(text);
   if (!read.ok) {
     throw new BatonError(`${opts.source} is not a usable plan: ${read.error}`, {
       hint: 'Paste the model\'s whole answer (a JSON object, or markdown with ## Goal and ## Tasks sections); nothing was written.',
     });
   }
-  const change = prepareOrExplain(project, read.value, opts, opts.source);
-  if (!opts.dryRun) writeTaskFiles(project, change.files);
-  return { change, written: !opts.dryRun };
+  return prepareOrExplain(project, read.value, opts, opts.source);
 }
 
-function prepareOrExplain(project: Project, answer: PlanAnswer, opts: PlanOptions, source: string): PlanChange {
+function prepareOrExplain(project: Project, answer: PlanAnswer, opts: PlanOptions, source: string): PlanDraft {
   try {
     return preparePlan(project, answer, opts);
   } catch (error) {
@@ -144,9 +142,10 @@ function prepareOrExplain(project: Project, answer: PlanAnswer, opts: PlanOption
   }
 }
 
-/** The API path: ask the planner model, repair bad answers with it, then write. */
-export async function planWithModel(project: Project, opts: PlanOptions & { dryRun?: boolean }, modelOpts: ModelOptions): Promise<PlanResult> {
+/** The API path: ask the planner model, repair bad answers with it; returns the change and what it cost. */
+export async function askPlanner(project: Project, opts: PlanOptions, modelOpts: ModelOptions): Promise<{ draft: PlanDraft; usage: Usage }> {
   const messages = planMessages(project, opts);
+  const planned = { ...opts, tasksAtPrompt: loadTasksStrict(project.root).length };
   const { createModel } = await import('../llm/client.js');
   const model = createModel(project.config, 'planner', modelOpts);
   const result = await model.chatJson<PlanAnswer>({
@@ -155,16 +154,10 @@ export async function planWithModel(project: Project, opts: PlanOptions & { dryR
     schemaName: 'plan',
     parse: (text) => parseAnswer(text, PLAN_SCHEMA, PLAN_ALIASES),
     validate: (answer) => {
-      preparePlan(project, answer, opts); // throws a BatonError whose message goes back to the model
+      preparePlan(project, answer, planned); // throws a BatonError whose message goes back to the model
       return undefined;
     },
   });
-  const change = prepareOrExplain(project, result.value, opts, `the ${model.settings.model} answer`);
-  const usage = { ...result.usage, purpose: opts.update ? 'plan --update' : 'plan' };
-  if (!opts.dryRun) {
-    writeTaskFiles(project, change.files);
-    const { recordUsage } = await import('../memory/usage.js');
-    await recordUsage(project.root, 'project', usage);
-  }
-  return { change, usage, written: !opts.dryRun };
+  const draft = prepareOrExplain(project, result.value, planned, `the ${model.settings.model} answer`);
+  return { draft, usage: { ...result.usage, purpose: opts.update ? 'plan --update' : 'plan' } };
 }

@@ -1,6 +1,7 @@
 /** The review file (`reviews/R-<n>.md`) and the memory entries a review leaves. Pure. */
 import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
+import type { TaskChange } from '../tasks/change.js';
 import { renderTaskFile } from '../tasks/task-files.js';
 import type { Flag, ReviewInput } from './review-gather.js';
 import type { ReviewAnswer } from './review-schema.js';
@@ -18,7 +19,9 @@ export interface ReviewChange {
   flags: Flag[];
   decisions: string[];
   planChanges: string[];
-  files: Map<string, string>;
+  /** Task files, plan.md's notes and the review file, for the writer (tasks/change.ts). */
+  writes: TaskChange;
+  /** Memory entries to append once the files are written. */
   memory: { target: string; entries: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] }[];
 }
 

@@ -1,8 +1,10 @@
 /**
  * The Central Agent as reviewer: memory since the last review and the plan's
  * state → `reviews/R-<n>.md` plus its decisions (follow-up tasks, reopened and
- * split tasks, decisions in memory/project.md, notes in plan.md). The same
- * answer gives the same files by API or by `--import`.
+ * split tasks, decisions in memory/project.md, notes in plan.md). It writes
+ * nothing: it returns the change as data (`ReviewChange`), and the review use
+ * case (workflow/review.ts) applies it under the tasks lock. The same answer
+ * gives the same change by API or by `--import`.
  *
  * Numbering: reviews are sequential (`R-001`, `R-002`) and are written only on
  * the base branch, where the Central Agent sees the merged state; so two
@@ -19,16 +21,12 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { onTaskBranch, type Project } from '../workspace/context.js';
 import { setFrontMatterFields } from '../workspace/frontmatter.js';
-import { findSection } from '../tasks/markdown.js';
-import { appendMemory } from '../memory/file.js';
-import { readPlan, withTaskBlock } from '../tasks/plan.js';
+import type { TaskChange } from '../tasks/change.js';
 import { parseTaskText, tasksInvalid } from '../tasks/task-files.js';
-import { writeTaskFiles } from '../tasks/write.js';
 import type { ChatMessage, ModelOptions } from '../llm/client.js';
 import { coerce, validateSchema } from '../llm/schema.js';
 import type { Usage } from '../memory/usage.js';
 import { parseAnswer } from './answer.js';
-import { setSection } from './plan-doc.js';
 import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
 import { renderReview, reviewMemory, type ReviewChange } from './review-doc.js';
 import { REVIEW_ALIASES, REVIEW_SCHEMA, type ReviewAnswer } from './review-schema.js';
@@ -136,7 +134,7 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
 
   const set = resolveTaskAnswers(project.root, existing, [...followUps, ...splits.flatMap((s) => s.into)], new Date(time));
   const byKey = new Map(set.created.map((c) => [c.key, c.task]));
-  const edits = new TaskEdits(project.root, [...set.created, ...set.amended]);
+  const edits = new TaskEdits(project.root, set.created, set.amended);
   for (const r of reopen) if (r.task.status !== 'todo') edits.set(r.task, { status: 'todo' });
   const splitResult = splits.map((s) => {
     const into = s.into.map((t) => byKey.get(t.key ?? '')!).filter(Boolean);
@@ -151,7 +149,7 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   const all = set.all.map((t) => edits.latest(t));
   const fresh = graphProblems(all).filter((p) => !graphProblems(existing).some((q) => q.message === p.message));
   if (fresh.length) throw new BatonError(fresh[0]!.message, { hint: fresh[0]!.hint });
-  const files = edits.files();
+  const writes = edits.change();
 
   const filed = followUps.flatMap((f) => {
     const task = byKey.get(f.key ?? '');
@@ -159,25 +157,30 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   });
   const flags = mergeFlags(input.flags, answer.unsupported_claims ?? [], byId);
   const planChanges = answer.plan_changes ?? [];
-  const plan = planWithNotes(readPlan(project.root), input.id, planChanges, all);
-  if (plan.changed) files.set(project.paths.plan, plan.text);
+  // Notes go under `## Review notes`; plan.md (and its table) is written even without them.
+  writes.plan = { notes: planChanges.map((c) => `- ${input.id}: ${c.trim()}`) };
 
   const change: ReviewChange = {
     id: input.id, time, path: join(project.paths.reviews, `${input.id}.md`), text: '',
-    filed, reopened: reopen, accepted, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, files, memory: [],
+    filed, reopened: reopen, accepted, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, writes, memory: [],
   };
   change.text = renderReview(input, answer, change);
-  files.set(change.path, change.text);
+  writes.added = [{ path: change.path, text: change.text }];
   change.memory = reviewMemory(input, answer, change);
   return change;
 }
 
-/** Task files changed by a review: each edit applies to the latest text of its file. */
+/**
+ * Task files changed by a review: each edit applies to the latest text of its
+ * file, and each existing file keeps the text it was read as (the writer's
+ * `base`), so a file changed before the review is written is not overwritten.
+ */
 class TaskEdits {
-  private readonly texts = new Map<string, { task: Task; text: string }>();
+  private readonly texts = new Map<string, { task: Task; text: string; base?: string }>();
 
-  constructor(private readonly root: string, initial: { task: Task; text: string }[]) {
-    for (const i of initial) this.texts.set(i.task.id, i);
+  constructor(private readonly root: string, created: { task: Task; text: string }[], amended: { task: Task; text: string; base: string }[]) {
+    for (const c of created) this.texts.set(c.task.id, { task: c.task, text: c.text });
+    for (const a of amended) this.texts.set(a.task.id, { task: a.task, text: a.text, base: a.base });
   }
 
   latest(t: Task): Task {
@@ -185,27 +188,22 @@ class TaskEdits {
   }
 
   set(t: Task, updates: Record<string, unknown>): void {
-    const { task, text } = this.texts.get(t.id) ?? { task: t, text: readFileSync(join(this.root, t.path), 'utf8') };
+    const known = this.texts.get(t.id);
+    const base = known ? known.base : readFileSync(join(this.root, t.path), 'utf8');
+    const { task, text } = known ?? { task: t, text: base! };
     const after = setFrontMatterFields(text, task.path, updates);
     const parsed = parseTaskText(after, task.path);
     if (!parsed.task) throw tasksInvalid(parsed.problems);
-    this.texts.set(t.id, { task: parsed.task, text: after });
+    this.texts.set(t.id, { task: parsed.task, text: after, base });
   }
 
-  files(): Map<string, string> {
-    return new Map([...this.texts.values()].map(({ task, text }) => [join(this.root, task.path), text]));
+  change(): TaskChange {
+    const all = [...this.texts.values()];
+    return {
+      created: all.filter((e) => e.base === undefined).map(({ task, text }) => ({ task, text })),
+      updated: all.flatMap(({ task, text, base }) => (base === undefined ? [] : [{ task, text, base }])),
+    };
   }
-}
-
-/** plan.md with the review's notes under `## Review notes` and a fresh task block. */
-function planWithNotes(before: string, id: string, notes: string[], tasks: readonly Task[]): { text: string; changed: boolean } {
-  let text = before;
-  if (notes.length) {
-    const prior = findSection(text, ['Review notes'])?.content ?? '';
-    text = setSection(text, 'Review notes', [prior, ...notes.map((c) => `- ${id}: ${c.trim()}`)].filter(Boolean).join('\n'));
-  }
-  text = withTaskBlock(text, tasks);
-  return { text, changed: text !== before };
 }
 
 function mergeFlags(own: Flag[], claimed: NonNullable<ReviewAnswer['unsupported_claims']>, byId: Map<string, Task>): Flag[] {
@@ -217,33 +215,20 @@ function mergeFlags(own: Flag[], claimed: NonNullable<ReviewAnswer['unsupported_
   return flags;
 }
 
-export async function applyReview(project: Project, change: ReviewChange): Promise<void> {
-  writeTaskFiles(project, change.files);
-  for (const m of change.memory) await appendMemory(project.root, m.target, m.entries);
-}
-
-export interface ReviewResult {
-  change: ReviewChange;
-  usage?: Usage;
-  written: boolean;
-}
-
 export function reviewPrompt(project: Project): ChatMessage[] {
   return reviewMessages(gatherReview(project));
 }
 
-/** `--import`: a pasted answer, applied as the API path would. */
-export async function reviewFromText(project: Project, text: string, opts: { dryRun?: boolean; source: string }): Promise<ReviewResult> {
+/** `--import`: the change a pasted answer leads to, checked as the API path would check it. */
+export function draftReviewFromText(project: Project, text: string, source: string): ReviewChange {
   assertBaseBranch(project);
   const read = readReviewAnswer(text);
   if (!read.ok) {
-    throw new BatonError(`${opts.source} is not a usable review: ${read.error}`, {
+    throw new BatonError(`${source} is not a usable review: ${read.error}`, {
       hint: 'Paste the model\'s whole answer (a JSON object, or markdown with ## Summary and ## Follow-ups sections); nothing was written.',
     });
   }
-  const change = explain(() => prepareReview(project, gatherReview(project), read.value), opts.source);
-  if (!opts.dryRun) await applyReview(project, change);
-  return { change, written: !opts.dryRun };
+  return explain(() => prepareReview(project, gatherReview(project), read.value), source);
 }
 
 function explain<T>(fn: () => T, source: string): T {
@@ -255,8 +240,8 @@ function explain<T>(fn: () => T, source: string): T {
   }
 }
 
-/** The API path: ask the reviewer model, repair bad answers with it, then write. */
-export async function reviewWithModel(project: Project, opts: { dryRun?: boolean }, modelOpts: ModelOptions): Promise<ReviewResult> {
+/** The API path: ask the reviewer model, repair bad answers with it; returns the change and what it cost. */
+export async function askReviewer(project: Project, modelOpts: ModelOptions): Promise<{ change: ReviewChange; usage: Usage }> {
   assertBaseBranch(project);
   const input = gatherReview(project);
   const { createModel } = await import('../llm/client.js');
@@ -272,11 +257,5 @@ export async function reviewWithModel(project: Project, opts: { dryRun?: boolean
     },
   });
   const change = explain(() => prepareReview(project, input, result.value), `the ${model.settings.model} answer`);
-  const usage = { ...result.usage, purpose: `review ${input.id}` };
-  if (!opts.dryRun) {
-    await applyReview(project, change);
-    const { recordUsage } = await import('../memory/usage.js');
-    await recordUsage(project.root, 'project', usage);
-  }
-  return { change, usage, written: !opts.dryRun };
+  return { change, usage: { ...result.usage, purpose: `review ${input.id}` } };
 }

@@ -19,7 +19,8 @@ const AMENDABLE = new Set(['todo', 'blocked']);
 
 export interface TaskChangeSet {
   created: { key: string; task: Task; text: string }[];
-  amended: { task: Task; text: string; fields: string[] }[];
+  /** `base`: the file's text the amendment was made from (the writer refuses it if the file changed since). */
+  amended: { task: Task; text: string; base: string; fields: string[] }[];
   kept: { task: Task; reason: string }[];
   /** Every task after the change. */
   all: Task[];
@@ -107,7 +108,7 @@ function indexDep(d: string, answers: readonly TaskAnswer[], keyToId: Map<string
   return targets[i]?.id ?? (a.key ? keyToId.get(a.key) : undefined);
 }
 
-function amend(root: string, task: Task, a: TaskAnswer, deps: string[]): { task: Task; text: string; fields: string[] } | undefined {
+function amend(root: string, task: Task, a: TaskAnswer, deps: string[]): TaskChangeSet['amended'][number] | undefined {
   const before = readFileSync(join(root, task.path), 'utf8');
   const updates: Record<string, unknown> = {};
   const fields: string[] = [];
@@ -133,5 +134,5 @@ function amend(root: string, task: Task, a: TaskAnswer, deps: string[]): { task:
   if (after === before) return undefined;
   const parsed = parseTaskText(after, task.path);
   if (!parsed.task) throw tasksInvalid(parsed.problems);
-  return { task: parsed.task, text: after, fields };
+  return { task: parsed.task, text: after, base: before, fields };
 }

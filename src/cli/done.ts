@@ -1,6 +1,6 @@
-import { openProject, type Project } from '../workspace/context.js';
-import { doneTask, heldClaimPath } from '../workflow/done.js';
-import { existsSync } from 'node:fs';
+import { openProject } from '../workspace/context.js';
+import { doneTask } from '../workflow/done.js';
+import { releaseClaimAfterDone, type Released } from '../remote/done-claim.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
@@ -20,7 +20,7 @@ export default defineCommand({
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     const r = await doneTask(project, String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks, force: argv.force });
-    const claim = await releaseClaim(project, r.id);
+    const claim = await releaseClaimAfterDone(project, r.id);
     if (argv.json) return json(claim ? { ...r, claim } : r);
     const lines = [`${r.id}: done on ${r.branch}${r.commit ? ` (commit ${r.commit})` : ''}.`];
     if (r.backfilled) lines.push(`Recorded ${r.backfilled} commit${r.backfilled === 1 ? '' : 's'} in memory from git history (no hooks had).`);
@@ -36,14 +36,7 @@ export default defineCommand({
   },
 });
 
-/** The claim `baton start --remote` took, given back. Loaded only when this clone took one or the config names a remote. */
-async function releaseClaim(project: Project, id: string) {
-  if (project.config.raw.remote === undefined && !existsSync(heldClaimPath(project.root, id))) return undefined;
-  const { releaseStarted } = await import('../remote/manual.js');
-  return releaseStarted(project, id);
-}
-
-function claimLine(id: string, c: NonNullable<Awaited<ReturnType<typeof releaseClaim>>>): string {
+function claimLine(id: string, c: Released): string {
   if (c.error) return `Could not reach ${c.remote} to give back a claim on ${id} (${c.error}); a claim there ends with its lease.`;
   if (!c.released) return `The claim on ${id} on ${c.remote} is held by ${c.heldBy} (until ${c.expires}), not by this runner: left alone.`;
   if (c.pushRefused) return `Gave back the claim on ${c.remote}; the branch was not pushed (${c.pushRefused}).`;

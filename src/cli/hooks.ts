@@ -10,7 +10,7 @@ const install = defineCommand({
     const { installHooks } = await import('../git-hooks/install.js');
     const lines = await installHooks(requireRepo(cwdOf(argv)));
     if (argv.json) return json({ installed: lines });
-    out(lines.length ? lines.map((l) => `installed ${l}`).join('\n') : 'baton\'s hooks are already installed; nothing changed.');
+    out(lines.length ? lines.map((l) => (l.startsWith('kept ') ? l : `installed ${l}`)).join('\n') : 'baton\'s hooks are already installed; nothing changed.');
   },
 });
 
@@ -37,7 +37,7 @@ const status = defineCommand({
     if (argv.json) return json(s);
     const rows = s.hooks.map((h) => [
       h.hook,
-      h.state === 'installed' ? (h.packageFound ? 'baton' : 'baton (package moved: run `baton hooks install`)') : h.state === 'other' ? 'another hook (not baton\'s)' : 'not installed',
+      h.state === 'installed' ? (!h.packageFound ? 'baton (package moved: run `baton hooks install`)' : h.older ? 'baton (from an older baton: run `baton hooks install`)' : 'baton') : h.state === 'other' ? 'another hook (not baton\'s)' : 'not installed',
       h.chains ? `then runs ${h.chains}` : '',
     ]);
     out(`Hooks folder: ${s.dir}\n${table(rows)}${s.skipped ? '\nBATON_HOOKS=0 is set: baton\'s part of the hooks is skipped.' : ''}`);

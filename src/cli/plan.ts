@@ -1,6 +1,6 @@
 import { BatonError } from '../core/errors.js';
 import { openProject } from '../workspace/context.js';
-import type { PlanResult } from '../agents/planner.js';
+import type { PlanResult } from '../workflow/plan.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
@@ -26,16 +26,20 @@ export default defineCommand({
     if (argv.prompt && argv.import !== undefined) throw new BatonError('`--prompt` and `--import` go in two steps', { hint: 'First `--prompt` (paste it into a chat), then `--import FILE` with the answer.' });
     if (argv.copy && !argv.prompt) throw new BatonError('`--copy` copies the prompt: use it with `--prompt`', { hint: 'e.g. `baton ' + (argv._[0] ?? 'plan') + ' --prompt --copy`' });
     const project = openProject(cwd);
-    const planner = await import('../agents/planner.js');
     const opts = { update: argv.update, dryRun: argv.dryRun };
     if (argv.import !== undefined) {
+      const { planFromText } = await import('../workflow/plan.js');
       const { text, source } = await readInput(cwd, argv.import, 'the answer');
-      return report(planner.planFromText(project, text, { ...opts, source }), !!argv.json);
+      return report(planFromText(project, text, { ...opts, source }), !!argv.json);
     }
     if (!argv.from) throw new BatonError('name the requirements: `--from REQUIREMENTS.md`', { hint: 'Or apply an answer you already have with `--import FILE`.' });
     const requirements = (await readInput(cwd, argv.from, 'the requirements')).text;
-    if (argv.prompt) return emitPrompt(planner.promptText(planner.planMessages(project, { requirements, update: argv.update })), argv.copy);
-    const result = await withModel(!!argv.json, (modelOpts) => planner.planWithModel(project, { ...opts, requirements }, modelOpts));
+    if (argv.prompt) {
+      const planner = await import('../agents/planner.js');
+      return emitPrompt(planner.promptText(planner.planMessages(project, { requirements, update: argv.update })), argv.copy);
+    }
+    const { planWithModel } = await import('../workflow/plan.js');
+    const result = await withModel(!!argv.json, (modelOpts) => planWithModel(project, { ...opts, requirements }, modelOpts));
     report(result, !!argv.json);
   },
 });

@@ -1,6 +1,6 @@
 import { BatonError } from '../core/errors.js';
 import { openProject } from '../workspace/context.js';
-import type { ReviewResult } from '../agents/reviewer.js';
+import type { ReviewResult } from '../workflow/review.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
@@ -25,11 +25,11 @@ export default defineCommand({
     if (argv.prompt && argv.import !== undefined) throw new BatonError('`--prompt` and `--import` go in two steps', { hint: 'First `--prompt` (paste it into a chat), then `--import FILE` with the answer.' });
     if (argv.copy && !argv.prompt) throw new BatonError('`--copy` copies the prompt: use it with `--prompt`', { hint: 'e.g. `baton ' + (argv._[0] ?? 'plan') + ' --prompt --copy`' });
     const project = openProject(cwd);
-    const reviewer = await import('../agents/reviewer.js');
     if (argv.prompt) {
-      const { promptText } = await import('../agents/planner.js');
-      return emitPrompt(promptText(reviewer.reviewPrompt(project)), argv.copy);
+      const [{ reviewPrompt }, { promptText }] = await Promise.all([import('../agents/reviewer.js'), import('../agents/planner.js')]);
+      return emitPrompt(promptText(reviewPrompt(project)), argv.copy);
     }
+    const reviewer = await import('../workflow/review.js');
     if (argv.import !== undefined) {
       const { text, source } = await readInput(cwd, argv.import, 'the answer');
       return report(await reviewer.reviewFromText(project, text, { dryRun: argv.dryRun, source }), !!argv.json);

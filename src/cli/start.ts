@@ -18,19 +18,11 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const { claimIfShared, keepClaim } = await import('../remote/manual.js');
-    const claimed = claimIfShared(project, argv.remote, String(argv.id));
-    let r;
-    try {
-      r = await startTask(project, String(argv.id), { worktree: argv.worktree, force: argv.force });
-    } catch (error) {
-      await claimed?.runner.release(claimed.task);
-      throw error;
-    }
-    claimed?.runner.pushBranch(claimed.task);
-    const claim = claimed && keepClaim(project, claimed);
+    const { startClaimed } = await import('../remote/manual.js');
+    const id = String(argv.id);
+    const { result: r, claim, remote } = await startClaimed(project, argv.remote, id, () => startTask(project, id, { worktree: argv.worktree, force: argv.force }));
     if (argv.json) return json(claim ? { ...r, claim } : r);
-    if (claim) out(`Claimed on ${claimed!.runner.settings.remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there (\`baton done\` gives the claim back).`);
+    if (claim) out(`Claimed on ${remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there (\`baton done\` gives the claim back).`);
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);

@@ -19,10 +19,9 @@ import { rel, stateDirIn } from '../workspace/paths.js';
 import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
 import { installMergeDriver, uninstallMergeDriver } from './merge-driver.js';
 import { HOOK_NAMES, packageRoot, type HookName } from '../workspace/package.js';
+import { HOOK_SCRIPTS, packageStub, stampOf } from './stamp.js';
 
 const MARKER = '# baton-hook';
-/** The sh scripts a stub sources; copied into the git dir as a last resort. */
-const SCRIPTS = ['baton.sh', 'format-entries.awk'];
 
 export interface Manifest {
   dir: string;
@@ -75,11 +74,6 @@ function exists(path: string): boolean {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The stub installed under every hook's name: the same bytes for all, no machine path in it. */
-export function stubText(): string {
-  return readFileSync(join(packageRoot(), 'hooks', 'stub'), 'utf8');
-}
-
 /** What the stubs read when they run: kept in the git dir, never in a tracked file. */
 export function hooksEnvText(pkg: string, node: string): string {
   return `# Written by \`baton hooks install\` (and by any baton command when it is stale); read by the hook stubs.\nbaton_pkg=${shellQuote(pkg)}\nbaton_node=${shellQuote(node)}\n`;
@@ -89,7 +83,8 @@ export function hooksEnvText(pkg: string, node: string): string {
 export function writeHooksHome(common: string, pkg: string): void {
   const home = stateDirIn(common);
   mkdirSync(join(home, 'pkg', 'hooks'), { recursive: true });
-  for (const script of SCRIPTS) {
+  for (const script of HOOK_SCRIPTS) {
+    if (!existsSync(join(pkg, 'hooks', script))) continue; // a build from before that script
     const text = readFileSync(join(pkg, 'hooks', script), 'utf8');
     const copy = join(home, 'pkg', 'hooks', script);
     if (!existsSync(copy) || readFileSync(copy, 'utf8') !== text) writeFileAtomic(copy, text);
@@ -110,17 +105,36 @@ function moveFile(from: string, to: string): void {
   }
 }
 
-/** `pkg`: the package the hooks run (default: this one); a refresh keeps the one they had where it still exists. */
-export async function installHooks(root: string, options: { pkg?: string } = {}): Promise<string[]> {
+/**
+ * `pkg`: the package the hooks run, `stub`: the stub's text (a refresh keeps the ones
+ * installed where they are still good). By default this package's, except over hooks
+ * from a newer baton whose package is still there: those are kept, and a line says so.
+ */
+export async function installHooks(root: string, options: { pkg?: string; stub?: string } = {}): Promise<string[]> {
   const p = await places(root);
   // Parallel commands (auto --parallel) may all find the hooks stale at once: one installs, the
   // others then find ours in place. Without the lock a second one could move our stub into the
   // backups, and the stub would then chain to itself.
   mkdirSync(stateDirIn(p.common), { recursive: true });
-  return withLock(join(stateDirIn(p.common), 'hooks-install.lock'), () => install(root, p, options.pkg ?? packageRoot()));
+  return withLock(join(stateDirIn(p.common), 'hooks-install.lock'), () => {
+    if (options.pkg && options.stub) return install(root, p, options.pkg, options.stub, []);
+    const ours = packageStub(packageRoot());
+    const kept = newerInstalled(p, ours.stamp);
+    if (!kept) return install(root, p, options.pkg ?? packageRoot(), options.stub ?? ours.text, []);
+    const note = `kept the hooks of a newer baton (hook stamp ${stampOf(kept.stub)}, this one's is ${ours.stamp}) from ${kept.pkg}; \`baton hooks uninstall\` first to install this one's`;
+    return install(root, p, kept.pkg, kept.stub, [note]);
+  });
 }
 
-function install(root: string, p: Places, pkg: string): string[] {
+/** The hooks installed by a newer baton whose package is still there: never replaced by an older one unasked. */
+function newerInstalled(p: Places, stamp: number): { pkg: string; stub: string } | undefined {
+  const pkg = readManifest(p.manifest)?.pkg;
+  const stub = existsSync(join(stateDirIn(p.common), 'stub')) ? readFileSync(join(stateDirIn(p.common), 'stub'), 'utf8') : undefined;
+  if (!pkg || !stub || stampOf(stub) <= stamp || !existsSync(join(pkg, 'hooks', 'baton.sh'))) return undefined;
+  return { pkg, stub };
+}
+
+function install(root: string, p: Places, pkg: string, text: string, lines: string[]): string[] {
   const manifest: Manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: {} };
   if (manifest.dir !== p.dir) manifest.hooks = {};
   manifest.dir = p.dir;
@@ -128,11 +142,10 @@ function install(root: string, p: Places, pkg: string): string[] {
   mkdirSync(p.dir, { recursive: true });
   writeHooksHome(p.common, pkg);
   const stub = join(stateDirIn(p.common), 'stub');
-  if (!existsSync(stub) || readFileSync(stub, 'utf8') !== stubText()) {
-    writeFileAtomic(stub, stubText());
+  if (!existsSync(stub) || readFileSync(stub, 'utf8') !== text) {
+    writeFileAtomic(stub, text);
     chmodSync(stub, 0o755);
   }
-  const lines: string[] = [];
   for (const name of HOOK_NAMES) {
     const target = join(p.dir, name);
     let chain = manifest.hooks[name]?.backup ?? null;
@@ -152,7 +165,6 @@ function install(root: string, p: Places, pkg: string): string[] {
     } else if (chain && !exists(chain)) {
       chain = null;
     }
-    const text = stubText();
     const before = exists(target) ? readFileSync(target, 'utf8') : undefined;
     if (before !== text) {
       writeFileAtomic(target, text);
@@ -209,11 +221,14 @@ export interface HookStatus {
   chains?: string;
   /** The package the stub points to is there. */
   packageFound?: boolean;
+  /** The stub is from an older baton than this one (a lower hook stamp): any command but doctor replaces it. */
+  older?: boolean;
 }
 
 export async function hooksStatus(root: string): Promise<{ dir: string; skipped: boolean; hooks: HookStatus[] }> {
   const p = await places(root);
   const manifest = readManifest(p.manifest);
+  const ours = packageStub(packageRoot()).stamp;
   const hooks = HOOK_NAMES.map((hook): HookStatus => {
     const path = join(p.dir, hook);
     if (!exists(path)) return { hook, path, state: 'missing' };
@@ -221,7 +236,8 @@ export async function hooksStatus(root: string): Promise<{ dir: string; skipped:
     if (!isOurs(path) && !tracked) return { hook, path, state: 'other' };
     const pkg = manifest?.pkg ?? /^baton_pkg='(.*)'$/m.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
     const chains = manifest?.hooks[hook]?.backup ?? undefined;
-    return { hook, path, state: 'installed', tracked: tracked || undefined, chains, packageFound: existsSync(join(pkg, 'hooks', 'baton.sh')) };
+    const older = !tracked && stampOf(readFileSync(path, 'utf8')) < ours || undefined;
+    return { hook, path, state: 'installed', tracked: tracked || undefined, chains, packageFound: existsSync(join(pkg, 'hooks', 'baton.sh')), older };
   });
   return { dir: p.dir, skipped: process.env.BATON_HOOKS === '0', hooks };
 }

@@ -1,15 +1,16 @@
 /**
  * Any baton command repairs stale hooks before it runs: the package the stubs
- * ran has moved or gone (an npx cache cleared, a global install moved), a
- * stub was overwritten or is from another version, or the copy of the sh
- * scripts in the git dir is out of date. When nothing is stale this costs a
+ * ran has moved or gone (an npx cache cleared, a global install moved), the
+ * stubs are from an older baton than this one, a stub was overwritten, or the
+ * copy of the sh scripts in the git dir is out of date. When nothing is stale this costs a
  * few small reads: no git process, no simple-git.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commonGitDirOf, findRepoRoot, gitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, findRepoRoot } from '../git/gitdir.js';
 import { HOOK_NAMES, packageRoot } from '../workspace/package.js';
 import { stateDirIn } from '../workspace/paths.js';
+import { HOOK_SCRIPTS, packageStub, stampOf } from './stamp.js';
 
 interface ManifestLike {
   dir: string;
@@ -27,31 +28,49 @@ const read = (path: string): string | undefined => {
 
 const hasScripts = (pkg: string | undefined): pkg is string => !!pkg && existsSync(join(pkg, 'hooks', 'baton.sh'));
 
-/** Why the hooks need reinstalling, or undefined when they are fine; `pkg` is the package to point them at. */
-export function staleHooks(cwd: string): { root: string; pkg: string; reason: string } | undefined {
+/** What a refresh installs: the package the stubs run, the stub's text, and why. */
+export interface Stale {
+  root: string;
+  pkg: string;
+  stub: string;
+  reason: string;
+}
+
+/**
+ * Why the hooks need reinstalling, or undefined when they are fine. Hooks
+ * from an older baton (a lower stamp, stamp.ts) are replaced by ours; hooks
+ * from a newer or equal one are kept, and only repaired (a stub overwritten,
+ * a stale copy of the scripts) with their own stub and package, so worktrees
+ * that run different builds of baton never take turns reinstalling them.
+ */
+export function staleHooks(cwd: string): Stale | undefined {
   const root = findRepoRoot(cwd);
   if (!root) return undefined;
-  const common = commonGitDirOf(root);
-  const text = read(join(stateDirIn(common), 'hooks.json'));
+  const home = stateDirIn(commonGitDirOf(root));
+  const text = read(join(home, 'hooks.json'));
   if (!text) return undefined; // never installed, or uninstalled: not ours to add
   const manifest = JSON.parse(text) as ManifestLike;
+  const ours = packageStub(packageRoot());
+  const fresh = (reason: string): Stale => ({ root, pkg: packageRoot(), stub: ours.text, reason });
   if (!manifest.pkg) {
     // Stubs from before hooks.env, with their package path written in them: they work while it is there.
     const old = /^baton_pkg='(.*)'$/m.exec(read(join(manifest.dir, 'pre-commit')) ?? '')?.[1];
-    return hasScripts(old) ? undefined : { root, pkg: packageRoot(), reason: 'the package they ran is gone' };
+    return hasScripts(old) ? undefined : fresh('the package they ran is gone');
   }
-  if (!hasScripts(manifest.pkg)) return { root, pkg: packageRoot(), reason: `the package they ran is gone (${manifest.pkg})` };
-  const stub = read(join(packageRoot(), 'hooks', 'stub'));
-  const pkg = manifest.pkg;
-  if (read(join(stateDirIn(common), 'stub')) !== stub || !existsSync(join(stateDirIn(common), 'hooks.env'))) return { root, pkg, reason: 'their files in the git dir are out of date' };
+  if (!hasScripts(manifest.pkg)) return fresh(`the package they ran is gone (${manifest.pkg})`);
+  const installed = read(join(home, 'stub'));
+  const stamp = stampOf(installed);
+  if (ours.stamp > stamp) return fresh(`they were from an older baton: hook stamp ${stamp}, now ${ours.stamp}`);
+  if (!installed || !existsSync(join(home, 'hooks.env'))) return fresh('their files in the git dir are missing');
+  const keep = (reason: string): Stale => ({ root, pkg: manifest.pkg!, stub: installed, reason });
   for (const name of HOOK_NAMES) {
     if (manifest.hooks[name]?.tracked) continue;
-    if (read(join(manifest.dir, name)) !== stub) return { root, pkg, reason: `${name} was replaced or is from another version` };
+    if (read(join(manifest.dir, name)) !== installed) return keep(`${name} was replaced`);
   }
   // Installed before memory had its merge driver (memory/merge.ts): register it.
-  if (!read(join(common, 'config'))?.includes('[merge "baton-memory"]')) return { root, pkg, reason: 'the memory merge driver is not registered' };
-  for (const script of ['baton.sh', 'format-entries.awk']) {
-    if (read(join(stateDirIn(common), 'pkg', 'hooks', script)) !== read(join(pkg, 'hooks', script))) return { root, pkg, reason: 'their copy of the scripts is out of date' };
+  if (!read(join(commonGitDirOf(root), 'config'))?.includes('[merge "baton-memory"]')) return keep('the memory merge driver is not registered');
+  for (const script of HOOK_SCRIPTS) {
+    if (read(join(home, 'pkg', 'hooks', script)) !== read(join(manifest.pkg, 'hooks', script))) return keep('their copy of the scripts is out of date');
   }
   return undefined;
 }
@@ -63,7 +82,7 @@ export async function refreshStaleHooks(cwd: string): Promise<void> {
     const stale = staleHooks(cwd);
     if (!stale) return;
     const { installHooks } = await import('./install.js');
-    await installHooks(stale.root, { pkg: stale.pkg });
+    await installHooks(stale.root, { pkg: stale.pkg, stub: stale.stub });
     process.stderr.write(`baton: reinstalled the git hooks (${stale.reason})\n`);
   } catch {
     // `baton doctor` reports hooks that are missing or stale; a command is never stopped for them.

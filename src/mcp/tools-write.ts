@@ -72,25 +72,33 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       id,
       worktree: z.boolean().optional().describe('Work in a separate worktree instead of switching this checkout'),
       force: z.boolean().optional().describe('Start it even if it is not ready'),
+      remote: z.string().optional().describe('Claim it on this git remote first (`refs/baton/claims/<id>`; refused if another runner holds it) and push its branch there; `done` gives the claim back. Default: `remote:` in .agents/config.yaml, else no claim'),
     },
     output: {
       id: z.string(), title: z.string(), branch: z.string(),
       dir: z.string().describe('The folder to work and commit in'),
       worktree: z.boolean(), created: z.boolean().describe('False when an earlier attempt\'s branch was reused'),
       attempt: z.number(), commit: z.string().optional(),
+      claim: z.object({ task: z.string(), runner: z.string(), expires: z.string(), since: z.string(), sha: z.string() }).optional()
+        .describe('The claim taken on the remote, when one is named: held until `expires`'),
     },
     writes: true,
     idempotent: false,
   }, async (a) => {
     const { startTask } = await import('../workflow/start.js');
-    return { data: await startTask(await project(ctx), a.id, { worktree: a.worktree, force: a.force }) };
+    const { startClaimed } = await import('../remote/manual.js');
+    const p = await project(ctx);
+    // The same steps as `baton start [--remote]`: claimed first, given back if the start fails.
+    const { result, claim } = await startClaimed(p, a.remote, a.id, () => startTask(p, a.id, { worktree: a.worktree, force: a.force }));
+    return { data: claim ? { ...result, claim } : result };
   });
 
   defineTool(server, ctx, 'log', {
     title: 'Log the outcome',
-    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know. It commits the record on the task branch.',
+    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know: either as fields, or as your whole report in `report` (the markdown the task prompt asks for: Outcome, Summary, Decisions, Bugs, Blockers, Notes), read as `baton log --from` reads it. It commits the record on the task branch.',
     input: {
       id,
+      report: z.string().optional().describe('Your whole report as written (markdown with ## Outcome, ## Summary, ## Decisions, ## Bugs, ## Blockers, ## Notes; headings and wording may vary). It needs an outcome unless `outcome` is given. Beside it, `outcome` and `summary` replace the report\'s; `bugs`, `decisions`, `blockers` and `notes` are added after its own'),
       outcome: z.enum(OUTCOMES).optional().describe('How the attempt ended'),
       summary: z.string().optional().describe('What was done and what works now'),
       bugs: list('Bugs found, one per item'),
@@ -107,18 +115,16 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { logTask } = await import('../workflow/log.js');
-    return {
-      data: await logTask(await project(ctx), a.id, {
-        outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers,
-        notes: a.notes, done: a.done, commit: a.commit,
-      }),
-    };
+    const { logInputWithReport, logTask } = await import('../workflow/log.js');
+    const fields = { outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers, notes: a.notes };
+    // The same merge of report and fields as `baton log --from REPORT.md` with flags beside it.
+    const input = a.report === undefined ? fields : logInputWithReport(fields, a.report, 'the `report` argument');
+    return { data: await logTask(await project(ctx), a.id, { ...input, done: a.done, commit: a.commit }) };
   });
 
   defineTool(server, ctx, 'done', {
     title: 'Close a task',
-    description: 'Close a task on its branch: memory flushed (commits the hooks missed recorded from history), status done, committed. With `merge: true` its checks run and the branch is merged into the base branch (refused on a conflict or a failing check). Call it when the work is finished and reviewed.',
+    description: 'Close a task on its branch: memory flushed (commits the hooks missed recorded from history), status done, committed. With `merge: true` its checks run and the branch is merged into the base branch (refused on a conflict or a failing check). A claim on the task taken through a git remote (`baton start --remote`, or `remote:` in the config) is given back and the branch pushed there, as `baton done` does; `claim` says how that went. Call it when the work is finished and reviewed.',
     input: {
       id,
       merge: z.boolean().optional().describe('Merge the branch into the base branch'),
@@ -133,15 +139,31 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       worktreeKept: z.object({ dir: z.string(), why: z.string() }).optional().describe('The worktree kept (untracked or changed files, work under way), and why'),
       checkout: z.string().optional().describe('The branch this checkout is on afterwards'),
       inPlace: z.boolean().optional(),
+      claim: claimShape.optional().describe('Only when the task had a claim on a remote to speak of'),
     },
     writes: true,
   }, async (a) => {
     const { doneTask } = await import('../workflow/done.js');
-    return { data: await doneTask(await project(ctx), a.id, { merge: a.merge, skipChecks: a.skip_checks, force: a.force }) };
+    const { releaseClaimAfterDone } = await import('../remote/done-claim.js');
+    const p = await project(ctx);
+    const done = await doneTask(p, a.id, { merge: a.merge, skipChecks: a.skip_checks, force: a.force });
+    // After the close, as the CLI does: a remote that cannot be reached is reported, not an error (the lease ends it).
+    const claim = await releaseClaimAfterDone(p, done.id);
+    return { data: claim ? { ...done, claim } : done };
   });
 
   registerImportTools(server, ctx);
 }
+
+/** `baton done --json`'s `claim`: what became of the claim `start --remote` took. */
+const claimShape = z.object({
+  remote: z.string(),
+  released: z.boolean().describe('The claim was this runner\'s and is gone from the remote'),
+  heldBy: z.string().optional().describe('Left alone: another runner holds it now (taken over after the lease ran out)'),
+  expires: z.string().optional(),
+  pushRefused: z.string().optional().describe('The claim was given back, but the remote refused the task branch'),
+  error: z.string().optional().describe('The remote could not be reached: the claim ends with its lease'),
+});
 
 const answer = z.string().min(1).describe('The whole answer, as written (JSON or markdown)');
 
@@ -162,7 +184,7 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { reviewFromText } = await import('../agents/reviewer.js');
+    const { reviewFromText } = await import('../workflow/review.js');
     const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dry_run, source: 'the `answer` argument' });
     const c = r.change;
     return {
@@ -195,7 +217,7 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { planFromText } = await import('../agents/planner.js');
+    const { planFromText } = await import('../workflow/plan.js');
     const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dry_run, source: 'the `answer` argument' });
     const c = r.change;
     return {

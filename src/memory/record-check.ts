@@ -125,6 +125,8 @@ async function hookProblems(root: string): Promise<{ installed: boolean; problem
       problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is missing: its commits are not recorded`, hint: 'Run `baton hooks install` (or `baton doctor --fix`).' });
     } else if (h.state === 'installed' && h.packageFound === false) {
       problems.push({ file: h.path, line: 1, severity: 'warning', message: `hook \`${h.hook}\` is stale: the baton it points to is gone`, hint: 'Run `baton hooks install` (or `baton doctor --fix`).' });
+    } else if (h.state === 'installed' && h.older) {
+      problems.push({ file: h.path, line: 1, severity: 'warning', message: `hook \`${h.hook}\` is stale: it is from an older baton than this one`, hint: 'Run `baton hooks install` (or `baton doctor --fix`); any other baton command also updates it.' });
     }
   }
   return { installed: true, problems };

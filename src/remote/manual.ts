@@ -46,6 +46,27 @@ export function claimIfShared(project: Project, flag: string | undefined, ref: s
   return remoteName(project.config, flag) ? claimOne(project, flag, ref, note) : undefined;
 }
 
+/**
+ * `baton start` with a remote named (`--remote`, or `remote:` in the config): claim first, run
+ * `start`, give the claim back if it fails, else push the branch and keep the claim for `done`.
+ * The CLI command and the MCP `start` tool both go through here. No remote named: `start` alone.
+ */
+export async function startClaimed<R>(
+  project: Project, flag: string | undefined, ref: string, start: () => Promise<R>,
+): Promise<{ result: R; claim?: Claim; remote?: string }> {
+  const claimed = claimIfShared(project, flag, ref);
+  let result: R;
+  try {
+    result = await start();
+  } catch (error) {
+    await claimed?.runner.release(claimed.task);
+    throw error;
+  }
+  if (!claimed) return { result };
+  claimed.runner.pushBranch(claimed.task);
+  return { result, claim: keepClaim(project, claimed), remote: claimed.runner.settings.remote };
+}
+
 function heldBy(task: Task, holder: Claim | undefined, remote: string): BatonError {
   const who = holder ? `\`${holder.runner}\` (lease until ${holder.expires}${isExpired(holder) ? ', just expired' : ''})` : 'another runner';
   return new BatonError(`\`${task.id}\` is claimed on \`${remote}\` by ${who}`, {

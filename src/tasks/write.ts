@@ -87,7 +87,7 @@ export function newTaskFile(input: NewTask, existing: readonly Task[], now = new
 }
 
 /** Refuse a change that would leave the plan with a cycle or a dangling dependency. */
-function assertGraph(before: readonly Task[], after: readonly Task[]): void {
+export function assertGraph(before: readonly Task[], after: readonly Task[]): void {
   const had = new Set(graphProblems(before).map((p) => p.message));
   const fresh = graphProblems(after).filter((p) => !had.has(p.message));
   if (fresh.length) throw problemToError(fresh[0]!);
@@ -101,6 +101,13 @@ function planUpdate(project: Project, tasks: readonly Task[]): [string, string] 
   return after === before ? undefined : [project.paths.plan, after];
 }
 
+/** The tasks on disk with `changed` in place of their old versions, and the new ones added: what plan.md's table shows. */
+export function withChanged(onDisk: readonly Task[], changed: readonly Task[]): Task[] {
+  const mine = new Map(changed.map((t) => [t.id, t]));
+  const known = new Set(onDisk.map((t) => t.id));
+  return [...onDisk.map((t) => mine.get(t.id) ?? t), ...changed.filter((t) => !known.has(t.id))];
+}
+
 /**
  * Write changed task files and plan.md's table. Under a lock, the table is
  * built from the task files on disk at that moment plus this change, so two
@@ -110,11 +117,7 @@ export function writeTasks(project: Project, changed: { task: Task; text: string
   const files = new Map<string, string>(changed.map((c) => [join(project.root, c.task.path), c.text]));
   const write = () => {
     let current: readonly Task[] = all;
-    if (!onTaskBranch(project) && existsSync(project.paths.plan)) {
-      const mine = new Map(changed.map((c) => [c.task.id, c.task]));
-      const onDisk = loadTasks(project.root).tasks.filter((t) => !mine.has(t.id));
-      current = [...onDisk, ...mine.values()];
-    }
+    if (!onTaskBranch(project) && existsSync(project.paths.plan)) current = withChanged(loadTasks(project.root).tasks, changed.map((c) => c.task));
     const plan = planUpdate(project, current);
     if (plan) files.set(plan[0], plan[1]);
     writeFilesAtomic(files);
@@ -122,23 +125,15 @@ export function writeTasks(project: Project, changed: { task: Task; text: string
   withTasksLock(project, write);
 }
 
-/**
- * Write task files and plan.md as the planner or the reviewer built them, under
- * the same lock as every other task write (tasks/ is their only writer).
- */
-export function writeTaskFiles(project: Project, files: ReadonlyMap<string, string>): void {
-  withTasksLock(project, () => writeFilesAtomic(files));
-}
-
-function withTasksLock(project: Project, write: () => void): void {
+/** Run `write` holding the lock every writer of task files and plan.md takes (the planner's and reviewer's changes too: see change.ts). */
+export function withTasksLock<T>(project: Project, write: () => T): T {
   let lockDir: string | undefined;
   try {
     lockDir = stateDir(project.root);
   } catch {
     lockDir = undefined; // not a checkout git knows: nobody to race with
   }
-  if (lockDir) withLockSync(join(lockDir, 'tasks.lock'), write);
-  else write();
+  return lockDir ? withLockSync(join(lockDir, 'tasks.lock'), write) : write();
 }
 
 export function addTasks(project: Project, inputs: NewTask[]): Task[] {

@@ -3,7 +3,7 @@
  * files (the reviewer also reads memory on unmerged task branches, where failed
  * attempts are logged), summarized for the progress display.
  */
-import { reviewWithModel as review } from '../agents/reviewer.js';
+import { reviewWithModel as review } from './review.js';
 import type { Project } from '../workspace/context.js';
 
 export interface AutoReview {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 export type Step =
   /** A normal answer: the content, finish_reason `stop`, and usage. */
-  | { content: string; finishReason?: 'stop' | 'length'; usage?: { prompt_tokens: number; completion_tokens: number }; delayMs?: number }
+  | { content: string; finishReason?: 'stop' | 'length'; usage?: { prompt_tokens: number; completion_tokens: number }; delayMs?: number; gate?: Promise<unknown> }
   /** Any HTTP status, headers and JSON body (429, 500, 400 …). */
   | { status: number; headers?: Record<string, string>; body?: unknown }
   /** Accept the request and never answer. */
@@ -32,6 +32,8 @@ export interface ChatServer {
   requests: RecordedRequest[];
   /** Total usage the server reported in its answers. */
   reported: { prompt_tokens: number; completion_tokens: number };
+  /** Resolves once `n` requests have arrived (a step with a `gate` answers only when its promise resolves). */
+  arrived(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,13 @@ export async function startChatServer(script: Step[]): Promise<ChatServer> {
   const requests: RecordedRequest[] = [];
   const reported = { prompt_tokens: 0, completion_tokens: 0 };
   let next = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const wake = () => {
+    for (const w of waiters.filter((x) => requests.length >= x.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
   const answer = (res: ServerResponse, body: RecordedRequest['body'], content: string, finish: string, usage: typeof DEFAULT_USAGE) => {
     reported.prompt_tokens += usage.prompt_tokens;
     reported.completion_tokens += usage.completion_tokens;
@@ -63,6 +72,7 @@ export async function startChatServer(script: Step[]): Promise<ChatServer> {
       }
       const body = JSON.parse(raw) as RecordedRequest['body'];
       requests.push({ path, headers: req.headers, body });
+      wake();
       const step = script[Math.min(next++, script.length - 1)];
       if (!step) return send(res, 500, { error: { message: 'empty script' } });
       if ('hang' in step) return; // the client's timeout must end this
@@ -74,7 +84,8 @@ export async function startChatServer(script: Step[]): Promise<ChatServer> {
         return answer(res, body, step.content, 'stop', step.usage ?? DEFAULT_USAGE);
       }
       const respond = () => answer(res, body, step.content, step.finishReason ?? 'stop', step.usage ?? DEFAULT_USAGE);
-      if (step.delayMs) setTimeout(respond, step.delayMs);
+      if (step.gate) void step.gate.then(respond);
+      else if (step.delayMs) setTimeout(respond, step.delayMs);
       else respond();
     });
   });
@@ -84,6 +95,10 @@ export async function startChatServer(script: Step[]): Promise<ChatServer> {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     reported,
+    arrived: (n) => new Promise<void>((resolve) => {
+      waiters.push({ n, resolve });
+      wake();
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
