@@ -1,14 +1,24 @@
 /**
- * Registers the plan.md merge driver (tasks/merge-driver.ts) in the repository's
- * git config and .gitattributes line, beside the hooks `baton hooks install` puts in.
+ * Registers baton's merge drivers in the repository's git config: plan.md's
+ * (tasks/merge-driver.ts, named in the tracked .gitattributes) and the memory
+ * files' (memory/merge.ts), beside the hooks `baton hooks install` puts in.
+ *
+ * The memory driver is named in `info/attributes` in the git dir, not in the
+ * tracked .gitattributes (which keeps `merge=union`): git gives that file the
+ * last word, and a clone where baton is not installed, which has no driver to
+ * run, keeps git's union instead of falling back to conflict markers.
  */
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { gitRun } from '../git/task-branch.js';
 import { packageRoot } from '../workspace/package.js';
 import { AGENTS } from '../workspace/paths.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 
 export const DRIVER_NAME = 'baton-plan';
 export const PLAN_ATTRIBUTE = `${AGENTS.plan} merge=${DRIVER_NAME}`;
+export const MEMORY_DRIVER_NAME = 'baton-memory';
+export const MEMORY_ATTRIBUTE = `${AGENTS.memory}/*.md merge=${MEMORY_DRIVER_NAME}`;
 
 function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -16,30 +26,66 @@ function sq(s: string): string {
 
 /**
  * The driver's command: baton from where it was installed, then on PATH, then
- * in node_modules/.bin; where none is found, git's own 3-way merge of the file
- * (conflict markers, both sides kept), never only our side.
+ * in node_modules/.bin; where none is found, git's own merge of the file:
+ * 3-way with conflict markers for plan.md (both sides kept, never only ours),
+ * the line union memory files had before for them.
  */
-export function mergeDriverCommand(pkg: string, node: string): string {
+export function mergeDriverCommand(pkg: string, node: string, kind: 'plan' | 'memory' = 'plan'): string {
   const bin = sq(join(pkg, 'dist', 'bin.js'));
-  const args = 'merge-driver plan %O %A %B';
-  return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then "$n" ${bin} ${args}; `
+  const args = kind === 'plan' ? 'merge-driver plan %O %A %B' : 'merge-driver memory %O %A %B %P';
+  const fallback = kind === 'plan' ? 'git merge-file -L ours -L base -L theirs %A %O %B' : 'git merge-file --union %A %O %B';
+  // A memory merge never stops: a baton too old to know the memory kind leaves %A as it was, and union decides.
+  const run = kind === 'plan' ? `"$n" ${bin} ${args}` : `{ "$n" ${bin} ${args} || ${fallback}; }`;
+  return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then ${run}; `
     + `elif command -v baton >/dev/null 2>&1; then baton ${args}; `
     + `elif [ -x node_modules/.bin/baton ]; then node_modules/.bin/baton ${args}; `
-    + `else git merge-file -L ours -L base -L theirs %A %O %B; fi`;
+    + `else ${fallback}; fi`;
 }
 
-/** Register the driver in the repository's git config (shared by its worktrees; a machine path is fine there). */
+const DRIVERS = [
+  { name: DRIVER_NAME, kind: 'plan', label: 'baton: merge plan.md prose, rebuild its task table', what: AGENTS.plan },
+  { name: MEMORY_DRIVER_NAME, kind: 'memory', label: 'baton: merge memory entry by entry', what: `${AGENTS.memory}/*.md` },
+] as const;
+
+/** Register the drivers in the repository's git config (shared by its worktrees; a machine path is fine there). */
 export function installMergeDriver(root: string, pkg = packageRoot()): string[] {
-  const command = mergeDriverCommand(pkg, process.execPath);
-  const current = gitRun(root, ['config', '--local', '--get', `merge.${DRIVER_NAME}.driver`]).stdout.trim();
-  if (current === command) return [];
-  gitRun(root, ['config', '--local', `merge.${DRIVER_NAME}.name`, 'baton: merge plan.md prose, rebuild its task table']);
-  gitRun(root, ['config', '--local', `merge.${DRIVER_NAME}.driver`, command]);
-  return [`merge driver ${DRIVER_NAME} for .agents/plan.md (git config)`];
+  const lines: string[] = [];
+  for (const d of DRIVERS) {
+    const command = mergeDriverCommand(pkg, process.execPath, d.kind);
+    const current = gitRun(root, ['config', '--local', '--get', `merge.${d.name}.driver`]).stdout.trim();
+    if (current === command) continue;
+    gitRun(root, ['config', '--local', `merge.${d.name}.name`, d.label]);
+    gitRun(root, ['config', '--local', `merge.${d.name}.driver`, command]);
+    lines.push(`merge driver ${d.name} for ${d.what} (git config)`);
+  }
+  const attributes = infoAttributes(root);
+  const text = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
+  if (!text.split('\n').some((l) => l.trim() === MEMORY_ATTRIBUTE)) {
+    mkdirSync(dirname(attributes), { recursive: true });
+    writeFileAtomic(attributes, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${MEMORY_ATTRIBUTE}\n`);
+    lines.push(`merge=${MEMORY_DRIVER_NAME} for ${AGENTS.memory}/*.md (git dir's info/attributes)`);
+  }
+  return lines;
 }
 
 export function uninstallMergeDriver(root: string): string[] {
-  const r = gitRun(root, ['config', '--local', '--remove-section', `merge.${DRIVER_NAME}`]);
-  return r.code === 0 ? [`merge driver ${DRIVER_NAME} removed from git config`] : [];
+  const lines: string[] = [];
+  for (const d of DRIVERS) {
+    const r = gitRun(root, ['config', '--local', '--remove-section', `merge.${d.name}`]);
+    if (r.code === 0) lines.push(`merge driver ${d.name} removed from git config`);
+  }
+  const attributes = infoAttributes(root);
+  const text = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
+  const kept = text.split('\n').filter((l) => l.trim() !== MEMORY_ATTRIBUTE);
+  if (kept.length !== text.split('\n').length) {
+    if (kept.join('').trim() === '') rmSync(attributes);
+    else writeFileAtomic(attributes, kept.join('\n'));
+  }
+  return lines;
 }
 
+/** `info/attributes` in the repository's common git dir (one for all its worktrees). */
+function infoAttributes(root: string): string {
+  const common = gitRun(root, ['rev-parse', '--git-common-dir']).stdout.trim();
+  return join(isAbsolute(common) ? common : join(root, common), 'info', 'attributes');
+}

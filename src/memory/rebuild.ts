@@ -50,9 +50,9 @@ export async function rebuildMemory(root: string, id?: string): Promise<SyncResu
   if (!config.record_off_task_commits) ids.delete('project');
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
-    const { restored, redacted } = await restoreMemory(root, each);
+    const { restored, cleaned } = await restoreMemory(root, each);
     const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true });
-    results.push({ ...r, added: r.added + restored, replaced: r.replaced + (redacted ? 1 : 0) });
+    results.push({ ...r, added: r.added + restored, replaced: r.replaced + (cleaned ? 1 : 0) });
   }
   return results;
 }

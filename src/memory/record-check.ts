@@ -18,6 +18,7 @@ import { memoryPath, parseMemory, memoryFileKind } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory } from './restore.js';
+import { strayTitles } from './titles.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
 
 const key = (sha: string) => sha.slice(0, 7);
@@ -82,6 +83,12 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
       problems.push({
         file, line: Math.max(1, text.split('\n').length - 1), severity: 'warning',
         message: `${missing.length} commit${missing.length === 1 ? '' : 's'} of HEAD's history missing from memory: ${shown}`, hint: REBUILD,
+      });
+    }
+    for (const t of strayTitles(text)) {
+      problems.push({
+        file, line: t.line, severity: 'warning',
+        message: 'a second title inside the entries (a line merge of two versions of this file); it reads as part of the entry above', hint: REBUILD,
       });
     }
     for (const lost of await lostEntries(root, id, text)) {

@@ -13,6 +13,8 @@ import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
 import { redact } from '../core/redact.js';
 import { formatEntry, type MemoryEntry } from './entry.js';
+import { withoutStrayTitles } from './titles.js';
+import { foldedEntries, withoutEntries } from './folds.js';
 import { appendable, memoryFileKind, memoryHeader, memoryPath, memoryTextForWrite, parseMemory } from './file.js';
 
 export interface LostEntry {
@@ -22,14 +24,18 @@ export interface LostEntry {
   line: number;
 }
 
-/** Commits of HEAD's history that changed `path` (newest first). */
+/**
+ * Commits of HEAD's history that changed `path` (newest first). `--full-history`:
+ * without it git follows only the parent a merge took the file from, and the
+ * entries of a side that a person dropped while resolving it are never seen.
+ */
 const versionsOf = (path: string): GitTask<string[]> => ({
-  args: ['log', '--format=%H', 'HEAD', '--', path], codes: [0, 128], parse: (o) => (o.code === 0 ? lines(o.stdout) : []),
+  args: ['log', '--full-history', '--format=%H', 'HEAD', '--', path], codes: [0, 128], parse: (o) => (o.code === 0 ? lines(o.stdout) : []),
 });
 
 /** Memory files that ever existed in HEAD's history (their ids). */
 export const memoryIdsInHistory: GitTask<string[]> = {
-  args: ['log', '--format=', '--name-only', 'HEAD', '--', AGENTS.memory],
+  args: ['log', '--full-history', '--format=', '--name-only', 'HEAD', '--', AGENTS.memory],
   codes: [0, 128],
   parse: (o) => [...new Set(lines(o.stdout).map((p) => /^\.agents\/memory\/(T-[0-9a-f]+|project)\.md$/.exec(p)?.[1]).filter((id): id is string => !!id))],
 };
@@ -40,7 +46,8 @@ const keyOf = (e: MemoryEntry) => `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}
 export async function lostEntries(root: string, id: string, text?: string): Promise<LostEntry[]> {
   const path = memoryPath(root, id);
   const rel = AGENTS.memoryFile(id);
-  const now = text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : '');
+  // A title a line merge left inside an entry is not part of it, now or in an older version.
+  const now = withoutStrayTitles(text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : ''));
   const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
   const versions = runGit(root, versionsOf(rel));
   if (!versions.length) return [];
@@ -49,7 +56,7 @@ export async function lostEntries(root: string, id: string, text?: string): Prom
   for (const commit of versions) {
     const old = texts.get(`${commit}:${rel}`);
     if (old === undefined) continue;
-    for (const entry of parseMemory(old, id).entries) {
+    for (const entry of parseMemory(withoutStrayTitles(old), id).entries) {
       const key = keyOf(entry);
       if (entry.kind === 'commit' || have.has(key) || lost.has(key)) continue;
       const clean = { ...entry, body: redact(entry.body) };
@@ -79,19 +86,23 @@ export function insertEntries(text: string, id: string, entries: readonly Memory
 }
 
 /**
- * Put lost entries back and redact the whole file (a key pasted by hand, cut
- * across lines, goes too). Returns how many entries came back and whether
- * redaction changed anything.
+ * Put lost entries back, take out titles a line merge left among the entries,
+ * and redact the whole file (a key pasted by hand, cut across lines, goes too).
+ * Returns how many entries came back and whether anything else changed.
  */
-export async function restoreMemory(root: string, id: string): Promise<{ restored: number; redacted: boolean }> {
+export async function restoreMemory(root: string, id: string): Promise<{ restored: number; cleaned: boolean }> {
   const path = memoryPath(root, id);
-  let result = { restored: 0, redacted: false };
+  let result = { restored: 0, cleaned: false };
   await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
     const text = memoryTextForWrite(path);
-    const lost = await lostEntries(root, id, text);
-    const restored = lost.length ? insertEntries(text, id, lost.map((l) => l.entry)) : text;
+    const untitled = withoutStrayTitles(text);
+    const lost = await lostEntries(root, id, untitled);
+    // An entry git's union folded from lost ones gives way to them.
+    const present = parseMemory(untitled).entries;
+    const unfolded = withoutEntries(untitled, foldedEntries(present, lost.map((l) => l.entry)), present);
+    const restored = lost.length ? insertEntries(unfolded, id, lost.map((l) => l.entry)) : unfolded;
     const clean = redact(restored);
-    result = { restored: lost.length, redacted: clean !== restored };
+    result = { restored: lost.length, cleaned: clean !== restored || unfolded !== text };
     if (clean !== text) writeFileAtomic(path, clean);
   });
   return result;

@@ -8,6 +8,7 @@ import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite } from './fil
 import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
+import { withoutStrayTitles } from './titles.js';
 
 export interface SyncOptions {
   /** Commits that must have an entry, oldest first. */
@@ -34,7 +35,10 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
   const rewrites = opts.rewrites ?? new Map<string, string>();
   const expected = new Set(opts.expected);
   await withLock(join(stateDir(root), `memory-${id}.lock`), async () => {
-    const text = memoryTextForWrite(path);
+    const raw = memoryTextForWrite(path);
+    // A title a line merge left among the entries goes on the next write (cheap: no git).
+    const text = withoutStrayTitles(raw);
+    if (text !== raw) result.replaced++;
     const refs = new Map<string, string | null>();
     for (const entry of parseMemory(text).entries) {
       if (entry.kind !== 'commit' || !entry.ref || refs.has(entry.ref)) continue;
@@ -43,7 +47,10 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     const present = new Set([...refs.values()].filter((s): s is string => !!s));
     const wanted = new Set(opts.expected.filter((s) => !present.has(s)));
     for (const [ref, sha] of refs) if (sha && (opts.regenerate || !sha.startsWith(ref))) wanted.add(sha);
-    if (!wanted.size && ![...refs.values()].includes(null)) return;
+    if (!wanted.size && ![...refs.values()].includes(null)) {
+      if (text !== raw) writeFileAtomic(path, text);
+      return;
+    }
     const byShort = parseEntriesText(await commitEntriesText(root, [...wanted], packageRoot()));
     const entries = new Map<string, string>();
     for (const sha of wanted) {
@@ -51,8 +58,8 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
       if (e) entries.set(sha, e);
     }
     const r = reconcileMemory(text, memoryHeader(id), { refs, expected: opts.expected, entries, regenerate: opts.regenerate });
-    Object.assign(result, { added: r.added, replaced: r.replaced, removed: r.removed });
-    if (r.text !== text) writeFileAtomic(path, r.text);
+    Object.assign(result, { added: r.added, replaced: result.replaced + r.replaced, removed: r.removed });
+    if (r.text !== raw) writeFileAtomic(path, r.text);
   });
   return result;
 }

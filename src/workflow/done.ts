@@ -85,7 +85,10 @@ function refuseDirty(dir: string, files: string[], what: string): never {
 async function backfillEntries(dir: string, id: string, base: string, branch: string): Promise<number> {
   const { taskCommitsOnBranch } = await import('../memory/attribution.js');
   const { syncCommitEntries } = await import('../memory/sync.js');
-  return (await syncCommitEntries(dir, id, { expected: await taskCommitsOnBranch(dir, id, base, branch) })).added;
+  // And entries the file held once and lost (a merge resolved by keeping one side): the task closes whole.
+  const { restoreMemory } = await import('../memory/restore.js');
+  const { restored } = await restoreMemory(dir, id);
+  return restored + (await syncCommitEntries(dir, id, { expected: await taskCommitsOnBranch(dir, id, base, branch) })).added;
 }
 
 interface DonePlan {

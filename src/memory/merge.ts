@@ -1,0 +1,73 @@
+/**
+ * The git merge driver for memory files (`merge=baton-memory`, registered by
+ * git-hooks/merge-driver.ts). git's line union, which memory files used, loses
+ * what an entry is: two entries with the same heading on both sides fold into
+ * one (their bodies run together), and a title of a file both sides created
+ * lands inside the last entry. This merge works by entry: our file is kept as
+ * it is, and each entry only their side added goes in where its time places
+ * it (what union did, by entry). It never reports a conflict: memory is append-only.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { MemoryEntry } from './entry.js';
+import { parseMemory } from './file.js';
+import { insertEntries } from './restore.js';
+import { withoutStrayTitles } from './titles.js';
+import { gitRun } from '../git/task-branch.js';
+
+/** What makes two entries the same: a commit's entry by its SHA (7 hex: older entries carry 7), others by all they say. */
+export function entryKey(e: MemoryEntry): string {
+  return e.kind === 'commit' && e.ref ? `commit ${e.ref.slice(0, 7)}` : `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}`;
+}
+
+/** Pure: the merge of three versions of memory file `id`. */
+export function mergeMemoryText(base: string, ours: string, theirs: string, id: string): string {
+  const [b, o, t] = [base, ours, theirs].map(withoutStrayTitles) as [string, string, string];
+  if (o.trim() === '') return t;
+  const mine = parseMemory(o);
+  // Every entry of theirs we lack, even one the base held: in a rebase or a cherry-pick
+  // "ours" is older than the base, and an entry it lacks was never deleted. Memory is
+  // append-only; a stale commit entry that comes back goes on the next flush.
+  const known = new Set(mine.entries.map(entryKey));
+  const theirsParsed = parseMemory(t);
+  const added: MemoryEntry[] = [];
+  for (const e of theirsParsed.entries) {
+    const key = entryKey(e);
+    if (known.has(key)) continue;
+    known.add(key);
+    added.push(e);
+  }
+  const text = withTheirPreamble(o, mine.preamble, theirsParsed.preamble, parseMemory(b).preamble);
+  return added.length ? insertEntries(text, id, added) : text;
+}
+
+/**
+ * Lines a person added to their side's preamble (notes above the entries) go
+ * under ours; a title that only differs (older baton put the task's title in
+ * it) is not news.
+ */
+function withTheirPreamble(text: string, ours: string, theirs: string, base: string): string {
+  if (theirs === ours || theirs === base) return text;
+  const have = new Set(ours.split('\n').map((l) => l.trim()));
+  const extra = theirs.split('\n').filter((l) => l.trim() !== '' && !have.has(l.trim()) && !/^# Memory: /.test(l));
+  if (!extra.length) return text;
+  const head = ours.replace(/\s*$/, '');
+  const rest = text.slice(ours.length).replace(/^\n*/, '');
+  return `${head}${head ? '\n\n' : ''}${extra.join('\n')}\n${rest ? `\n${rest}` : ''}`;
+}
+
+/**
+ * `baton merge-driver memory %O %A %B %P`: the result goes into %A (git's
+ * contract). Should anything fail, git's own line union is the answer, as
+ * before this driver: a merge of memory never stops on a conflict.
+ */
+export function runMemoryDriver(basePath: string, oursPath: string, theirsPath: string, pathname = ''): number {
+  try {
+    const read = (p: string) => readFileSync(p, 'utf8');
+    const id = /^(T-[0-9a-f]+|project)\.md$/.exec(basename(pathname))?.[1] ?? /^# Memory: (T-[0-9a-f]+|project)/m.exec(read(oursPath))?.[1] ?? 'project';
+    writeFileSync(oursPath, mergeMemoryText(read(basePath), read(oursPath), read(theirsPath), id));
+  } catch {
+    gitRun(dirname(oursPath), ['merge-file', '--union', oursPath, basePath, theirsPath]);
+  }
+  return 0;
+}
