@@ -140,32 +140,38 @@ function headsText(cache: HeadCache): string {
 function headsLookup(root: string, dir: string): { names: (prefix: string) => string[]; entry: (name: string) => HeadEntry | undefined; racyFromMs: number } | undefined {
   const file = cacheFile(root, HEADS);
   if (!file) return undefined;
-  let text: string;
+  // Bytes, not text: decoding 1.6 MB (5,000 tasks) as UTF-8 cost more than the rest of `task show`.
+  let bytes: Buffer;
   let racyFromMs: number;
   let dirStat: Stats;
   try {
     racyFromMs = Math.floor(statSync(file).mtimeMs / 1000) * 1000;
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
     dirStat = statSync(dir);
   } catch {
     return undefined;
   }
-  const head = /^\{"version":(\d+),"dir":(\[[^\]]*\])/.exec(text);
+  const head = /^\{"version":(\d+),"dir":(\[[^\]]*\])/.exec(bytes.toString('utf8', 0, 200));
   if (!head || Number(head[1]) !== CACHE_VERSION || !fresh(dirStat, JSON.parse(head[2]!) as number[], racyFromMs)) return undefined;
+  const lineEnd = (from: number) => {
+    const end = bytes.indexOf(10, from);
+    return end === -1 ? bytes.length : end;
+  };
   return {
     racyFromMs,
     names: (prefix) => {
       const found: string[] = [];
-      for (let at = text.indexOf(`\n"${prefix}`); at !== -1; at = text.indexOf(`\n"${prefix}`, at + 1)) {
-        found.push(JSON.parse(text.slice(at + 1, text.indexOf('":', at) + 1)) as string);
+      for (let at = bytes.indexOf(`\n"${prefix}`); at !== -1; at = bytes.indexOf(`\n"${prefix}`, at + 1)) {
+        const line = bytes.toString('utf8', at + 1, lineEnd(at + 1));
+        found.push(JSON.parse(line.slice(0, line.indexOf('":') + 1)) as string);
       }
       return found;
     },
     entry: (name) => {
       const key = `\n${JSON.stringify(name)}:`;
-      const at = text.indexOf(key);
+      const at = bytes.indexOf(key);
       if (at === -1) return undefined;
-      const line = text.slice(at + key.length, text.indexOf('\n', at + 1));
+      const line = bytes.toString('utf8', at + Buffer.byteLength(key), lineEnd(at + 1));
       return JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as HeadEntry;
     },
   };
