@@ -470,7 +470,9 @@ baton_chained() {
 baton_safe() {
   [ "${BATON_HOOKS:-1}" != 0 ] || return 0
   [ -d .agents ] || return 0
-  baton_err=$( (baton_run_"$@") 2>&1 >/dev/null ) && return 0
+  # One subshell (the command substitution): whatever fails in it, even an `exit`,
+  # ends there and not in the hook. A second `( )` inside cost a fork per hook.
+  baton_err=$(baton_run_"$@" 2>&1 >/dev/null) && return 0
   baton_err=$(printf '%s\n' "$baton_err" | sed -n '/./{p;q;}')
   echo "baton: $baton_name hook skipped (${baton_err:-failed}); the commit is fine, \`baton doctor\` finds what is missing" >&2
   return 0

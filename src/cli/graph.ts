@@ -1,7 +1,7 @@
 import { mermaid } from '../core/graph.js';
 import { openProject } from '../workspace/context.js';
 import { refreshPlanFile } from '../tasks/write.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
+import { loadTaskHeadsStrict } from '../tasks/task-files.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
@@ -17,7 +17,7 @@ export default defineCommand({
   ],
   handler: (argv) => {
     const project = openProject(cwdOf(argv));
-    const tasks = loadTasksStrict(project.root);
+    const tasks = loadTaskHeadsStrict(project.root);
     if (argv.write) refreshPlanFile(project);
     if (argv.json) {
       return json({

@@ -3,12 +3,13 @@
  * runs (so `baton status` never loads `openai` or `remark`).
  */
 import { readFileSync } from 'node:fs';
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { BatonError } from '../core/errors.js';
 import { forTerminal } from '../core/terminal.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { jsonError, quietOnClosedPipe } from './output.js';
 import { painter } from './render/colour.js';
+import { loadVendored } from '../workspace/vendored.js';
 
 type Loader = () => Promise<{ default: CommandModule<object, any> }>;
 
@@ -106,6 +107,8 @@ export async function main(args: string[]): Promise<number> {
   }
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
   const modules = await Promise.all(loaders.map((load) => load()));
+  // yargs from dist/vendor with its code cache (workspace/vendored.ts): ~10 ms of every start less.
+  const yargs = ((loadVendored('yargs') as typeof import('yargs') | undefined) ?? (await import('yargs'))).default;
   const cli: Argv = yargs(args)
     .scriptName('baton')
     .usage('$0 <command> [options]\n\nGit-native multi-agent development: plans, prompts and memory under .agents/.')

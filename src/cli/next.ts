@@ -1,6 +1,5 @@
 import { openProject, type Project } from '../workspace/context.js';
 import { nextReport, type TaskSummary } from '../workflow/status.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 

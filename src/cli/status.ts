@@ -1,5 +1,5 @@
 import { openProject, type Project } from '../workspace/context.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
+import { loadTaskHeadsStrict, loadTasksStrict } from '../tasks/task-files.js';
 import { statusReport, type StatusReport } from '../workflow/status.js';
 import { STATUSES } from '../core/task.js';
 import { defineCommand } from './command.js';
@@ -27,7 +27,7 @@ export default defineCommand({
     out(renderStatus(report, painter()));
     if (board) {
       const { renderBoard } = await import('../remote/board.js');
-      out(renderBoard(board, new Map(loadTasksStrict(project.root).map((t) => [t.id, t.title]))).join('\n'));
+      out(renderBoard(board, new Map(loadTaskHeadsStrict(project.root).map((t) => [t.id, t.title]))).join('\n'));
     }
   },
 });

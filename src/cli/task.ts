@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { STATUSES, type Task } from '../core/task.js';
 import { openProject } from '../workspace/context.js';
 import { addTasks, setTask } from '../tasks/write.js';
 import { editTask } from '../workflow/task-edit.js';
-import { loadTaskByRef, loadTasksStrict } from '../tasks/task-files.js';
+import { loadTaskByRef, loadTaskHeadsStrict, type ShownTask } from '../tasks/task-files.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
@@ -56,7 +55,7 @@ const add = defineCommand({
   },
 });
 
-function renderTask(t: Task): string {
+function renderTask(t: ShownTask): string {
   const meta = [
     `${t.id}  ${t.title}`,
     `status:     ${t.status}`,
@@ -76,7 +75,8 @@ const show = defineCommand({
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
   examples: [['$0 task show 7f3a', 'a task by a prefix of its id']],
   handler: (argv) => {
-    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask);
+    // --json gives the key lines too (docs/json.md), which only a parse of the file has.
+    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask, { lines: Boolean(argv.json) });
     if (argv.json) return json(task);
     out(renderTask(task));
   },
@@ -95,10 +95,10 @@ const listCmd = defineCommand({
   ],
   handler: async (argv) => {
     const { topoOrder } = await import('../core/graph.js');
-    let tasks = topoOrder(loadTasksStrict(openProject(cwdOf(argv)).root));
+    let tasks = topoOrder(loadTaskHeadsStrict(openProject(cwdOf(argv)).root));
     if (argv.status) tasks = tasks.filter((t) => t.status === argv.status);
     if (argv.phase) tasks = tasks.filter((t) => t.phase === argv.phase);
-    if (argv.json) return json({ tasks: tasks.map(({ body: _b, lines: _l, ...t }) => t) });
+    if (argv.json) return json({ tasks });
     if (!tasks.length) return out('No tasks match.');
     const paint = painter();
     const rows = tasks.map((t) => [t.id, t.status, t.phase ?? '', t.title, t.depends_on.length ? `← ${t.depends_on.join(', ')}` : '']);
@@ -119,7 +119,7 @@ const edit = defineCommand({
     const editor = process.env.VISUAL || process.env.EDITOR;
     const r = editTask(project, String(argv.id), (file) => {
       if (!editor) return undefined;
-      const run = spawnSync(`${editor} "${file}"`, { shell: true, stdio: 'inherit' });
+      const run = process.getBuiltinModule('node:child_process').spawnSync(`${editor} "${file}"`, { shell: true, stdio: 'inherit' });
       return run.status ?? run.signal ?? 'a signal';
     });
     if (argv.json) return json({ id: r.task.id, path: r.task.path, changed: r.changed });

@@ -1,6 +1,6 @@
 /** The dependency graph: cycles, readiness, the order to take tasks, mermaid. Pure. */
 import type { Problem } from './errors.js';
-import type { Task } from './task.js';
+import type { Task, TaskHead } from './task.js';
 
 /** Every cycle, each as a closed path of ids (`[a, b, a]`), found once. */
 export function findCycles(tasks: readonly Task[]): string[][] {
@@ -75,12 +75,12 @@ export function graphProblems(tasks: readonly Task[]): Problem[] {
   return problems;
 }
 
-export function isReady(task: Task, byId: ReadonlyMap<string, Task>): boolean {
+export function isReady(task: TaskHead, byId: ReadonlyMap<string, TaskHead>): boolean {
   return task.status === 'todo' && task.depends_on.every((d) => byId.get(d)?.status === 'done');
 }
 
 /** What a not-ready todo task waits on: dependencies that are not done. */
-export function waitingOn(task: Task, byId: ReadonlyMap<string, Task>): string[] {
+export function waitingOn(task: TaskHead, byId: ReadonlyMap<string, TaskHead>): string[] {
   return task.depends_on.filter((d) => byId.get(d)?.status !== 'done');
 }
 
@@ -88,15 +88,15 @@ export function waitingOn(task: Task, byId: ReadonlyMap<string, Task>): string[]
  * Tasks in the order to take them: dependencies first, then phase (in the
  * order phases first appear), then creation time, then id.
  */
-export function topoOrder(tasks: readonly Task[], phaseOrder: readonly string[] = []): Task[] {
+export function topoOrder<T extends TaskHead>(tasks: readonly T[], phaseOrder: readonly string[] = []): T[] {
   const phaseRank = new Map<string, number>();
   for (const p of phaseOrder) if (!phaseRank.has(p)) phaseRank.set(p, phaseRank.size);
   // Plain code-unit comparison: ISO times and hex ids sort correctly, and it is far faster than localeCompare.
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const sorted = [...tasks].sort((a, b) => cmp(a.created ?? '', b.created ?? ''));
   for (const t of sorted) if (t.phase && !phaseRank.has(t.phase)) phaseRank.set(t.phase, phaseRank.size);
-  const rank = (t: Task) => (t.phase ? phaseRank.get(t.phase)! : Number.MAX_SAFE_INTEGER);
-  const compare = (a: Task, b: Task) => rank(a) - rank(b) || cmp(a.created ?? '', b.created ?? '') || cmp(a.id, b.id);
+  const rank = (t: T) => (t.phase ? phaseRank.get(t.phase)! : Number.MAX_SAFE_INTEGER);
+  const compare = (a: T, b: T) => rank(a) - rank(b) || cmp(a.created ?? '', b.created ?? '') || cmp(a.id, b.id);
 
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const indegree = new Map<string, number>();
@@ -111,9 +111,9 @@ export function topoOrder(tasks: readonly Task[], phaseOrder: readonly string[] 
     }
   }
   // Kahn's algorithm with a sorted frontier; a small binary heap keeps 5,000 tasks fast.
-  const heap = new Heap<Task>(compare);
+  const heap = new Heap<T>(compare);
   for (const t of tasks) if (indegree.get(t.id) === 0) heap.push(t);
-  const out: Task[] = [];
+  const out: T[] = [];
   while (heap.size) {
     const t = heap.pop()!;
     out.push(t);
@@ -131,7 +131,7 @@ export function topoOrder(tasks: readonly Task[], phaseOrder: readonly string[] 
   return out;
 }
 
-export function nextTasks(tasks: readonly Task[], phaseOrder: readonly string[] = []): Task[] {
+export function nextTasks<T extends TaskHead>(tasks: readonly T[], phaseOrder: readonly string[] = []): T[] {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   return topoOrder(tasks, phaseOrder).filter((t) => isReady(t, byId));
 }
@@ -140,10 +140,10 @@ const MERMAID_CLASS: Record<string, string> = {
   done: 'done', 'in-progress': 'active', review: 'active', blocked: 'blocked', cancelled: 'cancelled',
 };
 
-export function mermaid(tasks: readonly Task[]): string {
+export function mermaid(tasks: readonly TaskHead[]): string {
   const lines = ['graph TD'];
   const ordered = topoOrder(tasks);
-  const label = (t: Task) => t.title.replace(/["\[\]{}()<>|]/g, ' ').replace(/\s+/g, ' ').trim();
+  const label = (t: TaskHead) => t.title.replace(/["\[\]{}()<>|]/g, ' ').replace(/\s+/g, ' ').trim();
   for (const t of ordered) lines.push(`  ${node(t.id)}["${t.id} ${label(t)}"]`);
   for (const t of ordered) for (const d of t.depends_on) lines.push(`  ${node(d)} --> ${node(t.id)}`);
   for (const t of ordered) {

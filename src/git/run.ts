@@ -8,7 +8,6 @@
  * `merge-base --is-ancestor` (which answers "no" with exit 1 and silence)
  * read as "yes", and dropped commits stayed in memory.
  */
-import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 
 export interface GitOutput {
@@ -47,6 +46,8 @@ export class GitError extends BatonError {
 
 /** Run a git task in `cwd`: its parsed answer, or a GitError. */
 export function runGit<T>(cwd: string, task: GitTask<T>): T {
+  // Loaded on first use: commands answered from files alone (status, task show) never pay for child_process.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync('git', task.args as string[], {
     cwd, input: task.input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
   });

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Status, Task } from '../core/task.js';
+import type { Status, Task, TaskHead } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
 import type { Project } from '../workspace/context.js';
 import { parseTaskText } from './task-files.js';
@@ -31,7 +31,7 @@ function hasTaskRefs(project: Project): boolean {
   return existsSync(packed) && readFileSync(packed, 'utf8').includes(` refs/heads/${prefix}`);
 }
 
-export async function inFlight(project: Project, local: readonly Task[]): Promise<InFlight[]> {
+export async function inFlight(project: Project, local: readonly TaskHead[]): Promise<InFlight[]> {
   if (!hasTaskRefs(project)) return [];
   const { taskFilesOnBranches } = await import('../git/branches.js');
   const byId = new Map(local.map((t) => [t.id, t]));

@@ -1,31 +1,38 @@
 /**
  * Reading and writing task files. Front matter is parsed once per file
- * version and cached in the git directory (never committed), so large plans
- * stay fast: like git's index, an entry is keyed by the file's stat (size,
- * mtime, ctime, inode) and holds the parsed task and its body, so an
- * unchanged file is not even read. Racy-git rule: a file whose mtime falls in
- * the same second as the cache was written (or later) may have changed
- * without its stat showing it, so it is read and parsed again.
+ * version and cached in the git directory (never committed, see
+ * workspace/stat-cache.ts), so large plans stay fast: an unchanged file is
+ * not even read. The cache is two files: the tasks' fields (what `status`,
+ * `next` and the graph need, small enough to parse in a few ms at 5,000
+ * tasks) and their bodies and key lines (what a prompt or `task show` needs).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import { BatonError, type Problem } from '../core/errors.js';
-import { taskFromData, type Task } from '../core/task.js';
-import { writeFileAtomic } from '../workspace/atomic.js';
+import { taskFromData, taskHead, type Task, type TaskHead } from '../core/task.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
-import { stateDir } from '../workspace/paths.js';
+import { cacheFile, fresh, readCache, statKey, writeCache, writeCacheText } from '../workspace/stat-cache.js';
+import { splitFrontMatter } from '../workspace/frontmatter.js';
 
-export interface TaskSet {
-  tasks: Task[];
+export interface TaskSet<T extends TaskHead = Task> {
+  tasks: T[];
   /** Problems in individual files (those files are left out of `tasks`). */
   problems: Problem[];
 }
 
-type CachedTask = Omit<Task, 'path' | 'body'>;
-/** `stat`: size, mtimeMs, ctimeMs, ino of the file the entry was parsed from. */
-interface CacheEntry { stat: number[]; task?: CachedTask; body?: string; problems?: Problem[] }
-const CACHE_VERSION = 3;
+type CachedHead = Omit<TaskHead, 'path'>;
+type HeadEntry = { stat: number[]; task?: CachedHead; problems?: Problem[] };
+/**
+ * By file name: the stat the entry was parsed from, and the task's fields or the file's problems;
+ * `dir`: the tasks folder's stat when it was listed (a file added, removed or renamed changes it).
+ * Written one entry per line (headsText), so one task can be read without parsing the rest.
+ */
+interface HeadCache { version: number; dir?: number[]; entries: Record<string, HeadEntry> }
+interface DetailCache { version: number; entries: Record<string, { stat: number[]; body: string; lines: Record<string, number> }> }
+const CACHE_VERSION = 5;
+const HEADS = 'task-cache.json';
+const DETAILS = 'task-details.json';
 
 /** Files in `tasks/` that are not tasks (README, AGENTS) are skipped, like changesets does. */
 function isTaskFileName(name: string): boolean {
@@ -46,82 +53,128 @@ export function parseTaskText(text: string, path: string): { task?: Task; proble
   return taskFromData(fm.data, { path, body: fm.body, lines: fm.lines, fmLine: fm.line });
 }
 
-function cachePath(root: string): string | undefined {
-  try {
-    return join(stateDir(root), 'task-cache.json');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The cache's entries by file name, and when it was written (its own mtime, on the same clock as the task files'). */
-function loadCache(path: string | undefined): { entries: Map<string, CacheEntry>; writtenMs: number } {
-  const none = { entries: new Map<string, CacheEntry>(), writtenMs: 0 };
-  if (!path) return none;
-  try {
-    const writtenMs = statSync(path).mtimeMs;
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as { version: number; entries: Record<string, CacheEntry> };
-    return raw.version === CACHE_VERSION ? { entries: new Map(Object.entries(raw.entries)), writtenMs } : none;
-  } catch {
-    return none; // missing or broken: only a slower run
-  }
-}
-
-const statKey = (st: Stats): number[] => [st.size, st.mtimeMs, st.ctimeMs, st.ino];
-
-function sameStat(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
+/** Every task with its body, as parsed from `.agents/tasks/`; files that cannot be read as tasks are problems. */
 export function loadTasks(root: string): TaskSet {
+  return scan(root, true) as TaskSet;
+}
+
+/** Every task's fields without its body or key lines: what status, next and the graph need, read from the smaller cache. */
+export function loadTaskHeads(root: string): TaskSet<TaskHead> {
+  return scan(root, false);
+}
+
+function scan(root: string, detail: boolean): TaskSet<TaskHead> {
   const dir = agentsPaths(root).tasks;
-  if (!existsSync(dir)) return { tasks: [], problems: [] };
+  let dirStat: Stats;
+  try {
+    dirStat = statSync(dir); // before listing: a change made meanwhile shows as a newer folder
+  } catch {
+    return { tasks: [], problems: [] };
+  }
   const names = readdirSync(dir).filter(isTaskFileName).sort();
-  const cacheFile = cachePath(root);
-  const { entries: cache, writtenMs } = loadCache(cacheFile);
-  // Whole seconds, as git compares: a coarse file system clock cannot hide an edit.
-  const racyFrom = Math.floor(writtenMs / 1000) * 1000;
-  const fresh = new Map<string, CacheEntry>();
-  let changed = cache.size !== names.length;
-  const tasks: Task[] = [];
+  const headsFile = cacheFile(root, HEADS);
+  const detailsFile = detail ? cacheFile(root, DETAILS) : undefined;
+  const heads = readCache<HeadCache>(headsFile, CACHE_VERSION);
+  const details = detailsFile ? readCache<DetailCache>(detailsFile, CACHE_VERSION) : undefined;
+  const nextHeads: HeadCache = { version: CACHE_VERSION, dir: statKey(dirStat), entries: {} };
+  const nextDetails: DetailCache = { version: CACHE_VERSION, entries: {} };
+  let headsChanged = !heads || Object.keys(heads.data.entries).length !== names.length || !fresh(dirStat, heads.data.dir, heads.racyFromMs);
+  let detailsChanged = detail && (!details || Object.keys(details.data.entries).length !== names.length);
+  const tasks: TaskHead[] = [];
   const problems: Problem[] = [];
   for (const name of names) {
     const path = `${AGENTS.tasks}/${name}`;
-    const abs = join(dir, name);
+    const abs = `${dir}${sep}${name}`; // path.join would normalize 5,000 times
     const st = statTaskFile(abs, path);
     if ('problem' in st) {
       problems.push(st.problem);
-      changed = true;
+      headsChanged = true;
       continue;
     }
-    const stat = statKey(st.stats);
-    let entry = cache.get(name);
-    if (!entry || !sameStat(entry.stat, stat) || st.stats.mtimeMs >= racyFrom) {
+    let head = heads?.data.entries[name];
+    let more = details?.data.entries[name];
+    const headOk = heads !== undefined && fresh(st.stats, head?.stat, heads.racyFromMs);
+    const moreOk = !detail || (details !== undefined && fresh(st.stats, more?.stat, details.racyFromMs));
+    if (!headOk || !moreOk) {
       const read = readTaskFile(abs, path);
       if ('problem' in read) {
         problems.push(read.problem);
-        changed = true;
+        headsChanged = true;
         continue;
       }
-      const parsed = parseTaskText(read.text, path);
-      entry = parsed.task
-        ? { stat, task: withoutBody(parsed.task), body: parsed.task.body }
-        : { stat, problems: parsed.problems };
-      changed = true;
+      const stat = statKey(st.stats);
+      const { task, problems: found } = parseTaskText(read.text, path);
+      if (task) {
+        const { path: _p, body, lines, ...fields } = task;
+        head = { stat, task: fields };
+        more = { stat, body, lines };
+      } else {
+        head = { stat, problems: found };
+        more = undefined;
+      }
+      headsChanged = true;
+      detailsChanged = detail;
     }
-    fresh.set(name, entry);
-    if (entry.task) tasks.push({ ...entry.task, path, body: entry.body ?? '' });
-    else problems.push(...(entry.problems ?? []));
+    nextHeads.entries[name] = head!;
+    if (more) nextDetails.entries[name] = more;
+    if (!head!.task) problems.push(...(head!.problems ?? []));
+    else if (detail) tasks.push({ ...taskHead(head!.task, path), body: more!.body, lines: more!.lines } as Task);
+    else tasks.push(taskHead(head!.task, path));
   }
-  if (cacheFile && changed) {
-    try {
-      mkdirSync(join(cacheFile, '..'), { recursive: true });
-      writeFileAtomic(cacheFile, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(fresh) }));
-    } catch {
-      /* read-only git dir: no cache, still correct */
-    }
-  }
+  if (headsChanged) writeCacheText(headsFile, headsText(nextHeads));
+  if (detailsChanged) writeCache(detailsFile, nextDetails);
   return { tasks, problems };
+}
+
+/** The heads cache as JSON with one entry per line (JSON.stringify escapes every newline inside a value). */
+function headsText(cache: HeadCache): string {
+  const lines = Object.entries(cache.entries).map(([name, entry]) => `${JSON.stringify(name)}:${JSON.stringify(entry)}`);
+  return `{"version":${cache.version},"dir":${JSON.stringify(cache.dir)},"entries":{\n${lines.join(',\n')}\n}}\n`;
+}
+
+/**
+ * From the heads cache, without parsing all of it: the names of task files
+ * starting with `prefix` (only while the tasks folder is as it was when the
+ * cache listed it) and a reader of one entry.
+ */
+function headsLookup(root: string, dir: string): { names: (prefix: string) => string[]; entry: (name: string) => HeadEntry | undefined; racyFromMs: number } | undefined {
+  const file = cacheFile(root, HEADS);
+  if (!file) return undefined;
+  // Bytes, not text: decoding 1.6 MB (5,000 tasks) as UTF-8 cost more than the rest of `task show`.
+  let bytes: Buffer;
+  let racyFromMs: number;
+  let dirStat: Stats;
+  try {
+    racyFromMs = Math.floor(statSync(file).mtimeMs / 1000) * 1000;
+    bytes = readFileSync(file);
+    dirStat = statSync(dir);
+  } catch {
+    return undefined;
+  }
+  const head = /^\{"version":(\d+),"dir":(\[[^\]]*\])/.exec(bytes.toString('utf8', 0, 200));
+  if (!head || Number(head[1]) !== CACHE_VERSION || !fresh(dirStat, JSON.parse(head[2]!) as number[], racyFromMs)) return undefined;
+  const lineEnd = (from: number) => {
+    const end = bytes.indexOf(10, from);
+    return end === -1 ? bytes.length : end;
+  };
+  return {
+    racyFromMs,
+    names: (prefix) => {
+      const found: string[] = [];
+      for (let at = bytes.indexOf(`\n"${prefix}`); at !== -1; at = bytes.indexOf(`\n"${prefix}`, at + 1)) {
+        const line = bytes.toString('utf8', at + 1, lineEnd(at + 1));
+        found.push(JSON.parse(line.slice(0, line.indexOf('":') + 1)) as string);
+      }
+      return found;
+    },
+    entry: (name) => {
+      const key = `\n${JSON.stringify(name)}:`;
+      const at = bytes.indexOf(key);
+      if (at === -1) return undefined;
+      const line = bytes.toString('utf8', at + Buffer.byteLength(key), lineEnd(at + 1));
+      return JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as HeadEntry;
+    },
+  };
 }
 
 /** A task file's stat, or the warning for a folder or dangling link named like a task (see readTaskFile). */
@@ -162,14 +215,17 @@ function readTaskFile(abs: string, path: string): { text: string } | { problem: 
   }
 }
 
-function withoutBody(task: Task): Omit<Task, 'path' | 'body'> {
-  const { path: _path, body: _body, ...rest } = task;
-  return rest;
-}
-
 /** Load tasks and refuse to go on if any file is broken, naming every problem. */
 export function loadTasksStrict(root: string): Task[] {
-  const { tasks, problems } = loadTasks(root);
+  return strict(loadTasks(root));
+}
+
+/** loadTaskHeads, refusing to go on if any file is broken, like loadTasksStrict. */
+export function loadTaskHeadsStrict(root: string): TaskHead[] {
+  return strict(loadTaskHeads(root));
+}
+
+function strict<T extends TaskHead>({ tasks, problems }: TaskSet<T>): T[] {
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw tasksInvalid(errors);
   return tasks;
@@ -195,27 +251,47 @@ function yamlInline(value: unknown): string {
 }
 
 
+/** A task as `task show` gives it: every field and the body; the key lines only when asked for. */
+export type ShownTask = TaskHead & { body: string; lines?: Record<string, number> };
+
 /**
  * One task by id or unique prefix, reading only the file whose name holds
  * that id (`T-7f3a-slug.md`), so `baton task show` costs the same at 5,000
- * tasks as at 10. Anything the names cannot settle (no file by that name,
- * several, a file whose id is not the one its name says) is left to
- * `resolve` over every task, which gives the same answers and errors as before.
+ * tasks as at 10. The file names come from the heads cache while the tasks
+ * folder is unchanged, and so do the fields while the file is: then no YAML
+ * is parsed at all (`lines: true` parses, for the key lines). Anything the
+ * names cannot settle (no file by that name, several, a file whose id is not
+ * the one its name says) is left to `resolve` over every task, which gives
+ * the same answers and errors as before.
  */
-export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Task[], ref: string) => T): T | Task {
+export function loadTaskByRef<T>(root: string, ref: string, resolve: (tasks: Task[], ref: string) => T, opts: { lines?: boolean } = {}): T | ShownTask {
   const raw = ref.trim().toLowerCase();
   const wanted = raw.startsWith('t-') ? `T-${raw.slice(2)}` : `T-${raw}`;
   const dir = agentsPaths(root).tasks;
   if (/^T-[0-9a-f]{1,16}$/.test(wanted) && existsSync(dir)) {
-    const names = readdirSync(dir).filter((n) => isTaskFileName(n) && n.startsWith(wanted));
+    const cached = headsLookup(root, dir);
+    const names = cached ? cached.names(wanted) : readdirSync(dir).filter((n) => isTaskFileName(n) && n.startsWith(wanted));
     const exact = names.filter((n) => n === `${wanted}.md` || n.startsWith(`${wanted}-`));
     const only = exact.length === 1 ? exact[0] : names.length === 1 ? names[0] : undefined;
+    const matches = (id: string) => (id === wanted || (!exact.length && id.startsWith(wanted))) && only!.startsWith(id);
     if (only) {
       const path = `${AGENTS.tasks}/${only}`;
-      const { task } = parseTaskText(readFileSync(join(dir, only), 'utf8'), path);
-      if (task && (task.id === wanted || (!exact.length && task.id.startsWith(wanted))) && only.startsWith(`${task.id}`)) {
-        return { ...withoutBody(task), path, body: task.body }; // the key order loadTasks gives
+      const abs = `${dir}${sep}${only}`;
+      let text: string | undefined;
+      let st: Stats | undefined;
+      try {
+        text = readFileSync(abs, 'utf8');
+        st = statSync(abs); // after reading: a change made meanwhile shows as a new stat
+      } catch {
+        /* gone or unreadable: the full load below names the problem */
       }
+      const entry = cached && st && !opts.lines ? cached.entry(only) : undefined;
+      const split = text !== undefined ? splitFrontMatter(text) : undefined;
+      if (entry?.task && split && fresh(st!, entry.stat, cached!.racyFromMs) && matches(entry.task.id)) {
+        return { ...taskHead(entry.task, path), body: text!.slice(split.bodyStart) };
+      }
+      const task = text !== undefined ? parseTaskText(text, path).task : undefined;
+      if (task && matches(task.id)) return task;
     }
   }
   return resolve(loadTasksStrict(root), ref);

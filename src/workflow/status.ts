@@ -3,9 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
 import type { MemoryEntry } from '../memory/entry.js';
-import { STATUSES, type Status, type Task } from '../core/task.js';
+import { STATUSES, type Status, type Task, type TaskHead } from '../core/task.js';
 import { readMemory, memoryFileNames } from '../memory/file.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
+import { loadTaskHeadsStrict, loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from '../tasks/in-flight.js';
 import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
@@ -31,7 +31,7 @@ export interface StatusReport {
   recent: MemoryEntry[];
 }
 
-export function summary(t: Task): TaskSummary {
+export function summary(t: TaskHead): TaskSummary {
   return { id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on, ...(t.branch ? { branch: t.branch } : {}) };
 }
 
@@ -40,7 +40,15 @@ export function summary(t: Task): TaskSummary {
  * branches laid over them (a task finished on its branch counts as done there).
  */
 export async function effectiveTasks(project: Project, withBranches: boolean): Promise<{ tasks: Task[]; flights: InFlight[] }> {
-  const local = loadTasksStrict(project.root);
+  return overlay(project, loadTasksStrict(project.root), withBranches);
+}
+
+/** effectiveTasks without bodies: what status and next need, read from the smaller cache. */
+async function effectiveHeads(project: Project, withBranches: boolean): Promise<{ tasks: TaskHead[]; flights: InFlight[] }> {
+  return overlay(project, loadTaskHeadsStrict(project.root), withBranches);
+}
+
+async function overlay<T extends TaskHead>(project: Project, local: T[], withBranches: boolean): Promise<{ tasks: T[]; flights: InFlight[] }> {
   if (!withBranches) return { tasks: local, flights: [] };
   const flights = await inFlight(project, local);
   if (!flights.length) return { tasks: local, flights };
@@ -55,7 +63,7 @@ export async function effectiveTasks(project: Project, withBranches: boolean): P
 }
 
 export async function statusReport(project: Project, opts: { recent?: number; branches?: boolean } = {}): Promise<StatusReport> {
-  const { tasks, flights } = await effectiveTasks(project, opts.branches ?? true);
+  const { tasks, flights } = await effectiveHeads(project, opts.branches ?? true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const phases = new Map<string, StatusReport['phases'][number]>();
@@ -98,6 +106,6 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
 }
 
 export async function nextReport(project: Project): Promise<TaskSummary[]> {
-  const { tasks } = await effectiveTasks(project, true);
+  const { tasks } = await effectiveHeads(project, true);
   return nextTasks(tasks).map(summary);
 }

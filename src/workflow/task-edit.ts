@@ -4,7 +4,6 @@
  * edit stays in the scratch file, so nothing they typed is lost.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
@@ -19,7 +18,7 @@ export type RunEditor = (file: string) => number | string | undefined;
 export function editTask(project: Project, ref: string, runEditor: RunEditor): { task: Task; changed: boolean } {
   const tasks = loadTasksStrict(project.root);
   const task = resolveTask(tasks, ref);
-  const dir = mkdtempSync(join(tmpdir(), 'baton-edit-'));
+  const dir = mkdtempSync(join(process.getBuiltinModule('node:os').tmpdir(), 'baton-edit-'));
   const scratch = join(dir, task.path.split('/').pop()!);
   const original = readFileSync(join(project.root, task.path), 'utf8');
   writeFileSync(scratch, original);

@@ -5,11 +5,11 @@
  * the new file is validated like any read before it replaces the old one.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse, parseDocument } from 'yaml';
 import { BatonError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { DEFAULT_CONFIG_TEXT, parseConfig, type Config } from './config.js';
 import { agentsPaths, rel } from './paths.js';
+import { yaml } from './yaml.js';
 
 const TOP_KEYS = ['base_branch', 'branch_prefix', 'worktree_dir', 'worktree_setup', 'context_budget', 'record_off_task_commits', 'models', 'executors', 'prices'];
 
@@ -54,7 +54,7 @@ export function getConfigValue(root: string, key: string): unknown {
 /** A value as typed on the command line: YAML scalars (`16000`, `true`), anything else as text. */
 export function parseValue(text: string): unknown {
   try {
-    const v = parse(text) as unknown;
+    const v = yaml().parse(text) as unknown;
     return v === null || typeof v === 'object' ? text : v;
   } catch {
     return text;
@@ -72,7 +72,7 @@ export interface SetResult {
 export function setConfigValue(root: string, key: string, valueText: string): SetResult {
   const path = keyPath(key);
   const { path: file, text } = configText(root);
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   const shown = rel(root, file);
   if (doc.errors.length) parseConfig(text, shown); // throws the located YAML error
   const before = doc.getIn(path) as unknown;

@@ -1,9 +1,10 @@
 /** `.agents/config.yaml`: read with defaults, validated with located errors. */
-import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument, isMap, isScalar } from 'yaml';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { BatonError } from '../core/errors.js';
 import { agentsPaths, rel } from './paths.js';
 import { yamlData } from './frontmatter.js';
+import { cacheFile, fresh, readCache, statKey, writeCache } from './stat-cache.js';
+import { yaml } from './yaml.js';
 
 export interface ModelConfig {
   model: string;
@@ -78,6 +79,7 @@ export function defaultConfig(): Config {
 }
 
 export function parseConfig(text: string, file: string, base?: Config): Config {
+  const { parseDocument, isMap, isScalar } = yaml();
   const doc = parseDocument(text, { prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
@@ -138,8 +140,22 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
   return config;
 }
 
+/** The parsed config of the last run, for as long as config.yaml's stat and baton's defaults are unchanged (stat-cache.ts). */
+interface ConfigCache { version: number; stat: number[]; defaults: string; config: Config }
+const CONFIG_CACHE_VERSION = 1;
+
 export function readConfig(root: string): Config {
   const path = agentsPaths(root).config;
-  if (!existsSync(path)) return defaultConfig();
-  return parseConfig(readFileSync(path, 'utf8'), rel(root, path));
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return defaultConfig();
+  }
+  const file = cacheFile(root, 'config-cache.json');
+  const cache = readCache<ConfigCache>(file, CONFIG_CACHE_VERSION);
+  if (cache && cache.data.defaults === DEFAULT_CONFIG_TEXT && fresh(st, cache.data.stat, cache.racyFromMs)) return cache.data.config;
+  const config = parseConfig(readFileSync(path, 'utf8'), rel(root, path));
+  writeCache(file, { version: CONFIG_CACHE_VERSION, stat: statKey(st), defaults: DEFAULT_CONFIG_TEXT, config } satisfies ConfigCache);
+  return config;
 }

@@ -4,8 +4,9 @@
  * read with `yaml`, and edits are made in place on the source text so that
  * comments, key order, unknown keys and the body survive byte for byte.
  */
-import { parseDocument, isMap, isPair, isScalar, isCollection, visit, Document, type Pair, type Node } from 'yaml';
+import type { Document, Pair, Node } from 'yaml';
 import { BatonError } from '../core/errors.js';
+import { yaml } from './yaml.js';
 
 export interface FrontMatter {
   data: Record<string, unknown>;
@@ -54,6 +55,7 @@ export function parseFrontMatter(text: string, file: string, example = 'id: T-7f
   }
   const yamlText = text.slice(split.yamlStart, split.yamlEnd);
   const firstLine = lineAt(text, split.yamlStart);
+  const { parseDocument, isMap, isScalar } = yaml();
   const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
@@ -97,6 +99,7 @@ export function yamlData(doc: Document.Parsed, yamlText: string, file: string, f
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
+    const { visit } = yaml();
     let offset = 0;
     visit(doc, { Alias: (_key, node) => {
       offset = node.range?.[0] ?? 0;
@@ -113,6 +116,7 @@ export function yamlData(doc: Document.Parsed, yamlText: string, file: string, f
 
 /** Render a value as YAML on one line (flow style). */
 function inlineYaml(value: unknown): string {
+  const { Document } = yaml();
   return new Document(value, { flow: true }).toString({ flowCollectionPadding: false, lineWidth: 0 }).trimEnd();
 }
 
@@ -125,6 +129,7 @@ export function setFrontMatterFields(text: string, file: string, updates: Record
   if (!split) parseFrontMatter(text, file); // throws the located error
   const { yamlStart, yamlEnd } = split!;
   let yamlText = text.slice(yamlStart, yamlEnd);
+  const { parseDocument, isMap, isPair, isScalar, isCollection } = yaml();
   for (const [key, value] of Object.entries(updates)) {
     const doc = parseDocument(yamlText);
     if (doc.errors.length) parseFrontMatter(text, file);

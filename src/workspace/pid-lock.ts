@@ -9,7 +9,6 @@
  * baton, or a file system without hard links) counts as held for a few seconds.
  */
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { sharedStateDir, stateDir } from './paths.js';
@@ -35,7 +34,7 @@ export function acquirePidLock(root: string, name: string, busy: (pid: number) =
 
 /** Create `path` holding this process's pid in one step; false when it exists. */
 function createWithPid(path: string): boolean {
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${path}.${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, String(process.pid));
     linkSync(tmp, path);
