@@ -1,6 +1,6 @@
 # baton's git hooks: the work done on every commit, in POSIX sh and git's own
 # commands, because a Node start costs ~70 ms and a commit ~4 ms. Per commit this
-# runs three sh processes, `git diff-index`, `git log`, `awk` and `git add`, and nothing else.
+# runs three sh processes, `git log`, `awk` and `git add`, and nothing else.
 # Sourced by the stubs `baton hooks install` puts in the hooks folder (they set
 # baton_pkg, baton_node and baton_chain). Git runs hooks at the worktree root.
 #
@@ -120,10 +120,27 @@ baton_setup() {
 # never to an empty message (that aborts the commit). It joins a trailer block
 # that ends the message, else starts one after a blank line, before any
 # comment lines and `git commit -v`'s diff.
+# True when the message has a line that is not blank, a comment or a sign-off:
+# git will not find it empty (aborted-commit.sh's baton_message_empty decides the rest).
+baton_has_text() {
+  while IFS= read -r baton_line || [ -n "$baton_line" ]; do
+    case $baton_line in
+      *[![:space:]]*) ;;
+      *) continue ;;
+    esac
+    case $baton_line in
+      '#'*|'Signed-off-by: '*) continue ;;
+    esac
+    return 0
+  done < "$1"
+  return 1
+}
+
 baton_commit_msg() {
   baton_setup || return 1
   # git stops for an empty message after this hook: undo what pre-commit staged.
-  if [ -s "$baton_q/pending" ]; then
+  # A line of text settles it at once; only a message without one is looked at closely.
+  if [ -s "$baton_q/pending" ] && ! baton_has_text "$1"; then
     . "$baton_pkg/hooks/aborted-commit.sh"
     if baton_message_empty "$1"; then baton_undo_pending; return; fi
   fi
@@ -191,6 +208,8 @@ baton_record() {
   [ "$baton_mode" != commit ] || ! [ -s "$baton_q/pending" ] || : > "$baton_q/pending"
   [ -n "$baton_br" ] || return 0
   baton_head_sha || return 1
+  # The index as this commit left it, marked with the commit (baton_nothing_staged).
+  [ "$baton_mode" != commit ] || printf '%s\n' "$baton_sha" > "$baton_q/index-mark" || :
   baton_task=$baton_id
   [ -n "$baton_task" ] || [ "$baton_offtask" != true ] || baton_task=project
   baton_records=''
@@ -334,10 +353,7 @@ baton_pre_commit() {
   # Nothing staged and no merge to conclude: git stops ("nothing to commit") once
   # this hook returns, and what it staged would stay behind. The records wait for
   # the next commit (so do those of `--allow-empty` and of a reword by `--amend`).
-  # The index entries, as they are before this hook, let an aborted commit be undone.
-  baton_idx=$(git diff-index --cached --exit-code HEAD -- 2>/dev/null)
-  baton_irc=$?
-  [ "$baton_irc" != 0 ] || [ -r "$baton_gd/MERGE_HEAD" ] || return 0
+  ! baton_nothing_staged || return 0
   baton_pend=''
   baton_ensure_memory || return 1
   if [ -s "$baton_q/rewrites-$baton_key" ]; then
@@ -376,6 +392,23 @@ baton_pre_commit() {
   fi
   printf '%s' "$baton_lines" >> "$baton_queue"
   return 1
+}
+
+# True when nothing can have been staged since the last commit: git is committing
+# the index itself, which is no newer than the mark post-commit left, and HEAD is
+# still the commit that mark names. Told with builtins: asking git (diff-index)
+# was a process on every commit. Where it cannot be told this way (a commit -a or
+# of paths, HEAD moved, the index rewritten), the entries are written; should git
+# then stop, the next pre-commit takes them back first (aborted-commit.sh). The
+# index entries before this hook are then unknown, and an undo stages the file
+# as it is once cut back.
+baton_nothing_staged() {
+  baton_idx='' baton_irc=2
+  [ -r "$baton_gd/MERGE_HEAD" ] && return 1
+  [ -n "${GIT_INDEX_FILE:-}" ] && [ "$GIT_INDEX_FILE" -ef "$baton_gd/index" ] || return 1
+  [ -r "$baton_q/index-mark" ] && ! [ "$GIT_INDEX_FILE" -nt "$baton_q/index-mark" ] || return 1
+  IFS= read -r baton_mark < "$baton_q/index-mark" || return 1
+  baton_head_sha && [ "$baton_mark" = "$baton_sha" ]
 }
 
 # What this pre-commit did, for an aborted commit to be undone (aborted-commit.sh).

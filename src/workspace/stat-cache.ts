@@ -40,10 +40,10 @@ export function readCache<T extends { version: number }>(path: string | undefine
   }
 }
 
-/** True when a file with this stat may be taken from a cache entry holding `cached`. */
-export function fresh(st: Stats, cached: readonly number[] | undefined, racyFromMs: number): boolean {
-  // Field by field, as statKey orders them: no array per file at 5,000 files.
-  return cached !== undefined && cached.length === 4 && cached[0] === st.size && cached[1] === st.mtimeMs && cached[2] === st.ctimeMs && cached[3] === st.ino && st.mtimeMs < racyFromMs;
+/** True when a file with this stat may be taken from a cache entry starting with the stat in `cached` (statKey's order). */
+export function fresh(st: Stats, cached: readonly unknown[] | undefined, racyFromMs: number): boolean {
+  // Field by field: no array per file at 5,000 files.
+  return cached !== undefined && cached.length >= 4 && cached[0] === st.size && cached[1] === st.mtimeMs && cached[2] === st.ctimeMs && cached[3] === st.ino && st.mtimeMs < racyFromMs;
 }
 
 export function writeCache<T extends { version: number }>(path: string | undefined, data: T): void {
