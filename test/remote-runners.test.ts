@@ -65,17 +65,19 @@ describe('runners sharing one plan through a git remote', () => {
     const runners = [1, 2, 3, 4].map((n) => startRunner(cloneRunner(remote), `runner-${n}`, p.env));
 
     // Kill (SIGKILL, whole process group) the runner whose agent hangs on the victim.
-    const hanging = await new Promise<string>((resolve) => {
+    const hanging = await new Promise<{ cwd: string; pid: number }>((resolve) => {
       const poll = setInterval(() => {
         const e = agentEvents(p.state).find((x) => x.event === 'hanging');
         if (e) {
           clearInterval(poll);
-          resolve(e.cwd);
+          resolve(e as unknown as { cwd: string; pid: number });
         }
       }, 50);
     });
-    const victim = runners.find((r) => hanging.startsWith(`${join(r.dir, '..')}/`))!;
+    const victim = runners.find((r) => hanging.cwd.startsWith(`${join(r.dir, '..')}/`))!;
     process.kill(-victim.pid, 'SIGKILL');
+    // The agent runs in its own process group (the executor's): a machine that dies takes it too.
+    process.kill(hanging.pid, 'SIGKILL');
     const results = await Promise.all(runners.map((r) => r.done));
 
     expect(results[runners.indexOf(victim)]!.signal).toBe('SIGKILL');
