@@ -182,6 +182,17 @@ async function main() {
     print(row('baton prompt (1,000 tasks, 20,000 entries)', m.median, m.base));
     rmSync(dir, { recursive: true, force: true });
   }
+  // Before the runners' minutes of git traffic, which leave the machine slower to start processes.
+  const hooksBench = join(ROOT, 'scripts', 'bench-hooks.mjs');
+  if (existsSync(hooksBench)) {
+    const { benchHooks } = await import(hooksBench);
+    const commits = QUICK ? 50 : 200;
+    const r = await benchHooks({ commits });
+    found.hook = r.addedMsPerCommit;
+    print('');
+    print(`hooks: ${commits} commits without hooks ${r.baselineMsPerCommit.toFixed(1)} ms/commit, with hooks ${r.hooksMsPerCommit.toFixed(1)} ms/commit`);
+    print(`hooks: added cost ${r.addedMsPerCommit.toFixed(1)} ms per commit (${(r.hooksMsPerCommit / r.baselineMsPerCommit).toFixed(2)}x a commit without hooks)`);
+  }
   const remoteBench = join(ROOT, 'scripts', 'bench-remote.mjs');
   if (existsSync(remoteBench)) {
     // Runners sharing one plan through a git remote: agents that sleep, so the speedup shows what runs in parallel.
@@ -205,16 +216,6 @@ async function main() {
     print(`mcp: node -e 0 ${r.nodeMs.toFixed(1)} ms; node importing the SDK's server ${floor.toFixed(1)} ms (SDK import ${(floor - r.nodeMs).toFixed(1)} ms)`);
     print(`mcp: baton mcp answers initialize in ${r.mcpMs.toFixed(1)} ms (100 tasks), ${(r.mcpMs / floor).toFixed(2)}x node -e 0 plus the SDK import (target ≤ 1.5x)`);
     rmSync(dir, { recursive: true, force: true });
-  }
-  const hooksBench = join(ROOT, 'scripts', 'bench-hooks.mjs');
-  if (existsSync(hooksBench)) {
-    const { benchHooks } = await import(hooksBench);
-    const commits = QUICK ? 50 : 200;
-    const r = await benchHooks({ commits });
-    found.hook = r.addedMsPerCommit;
-    print('');
-    print(`hooks: ${commits} commits without hooks ${r.baselineMsPerCommit.toFixed(1)} ms/commit, with hooks ${r.hooksMsPerCommit.toFixed(1)} ms/commit`);
-    print(`hooks: added cost ${r.addedMsPerCommit.toFixed(1)} ms per commit (${(r.hooksMsPerCommit / r.baselineMsPerCommit).toFixed(2)}x a commit without hooks)`);
   }
   print('');
   print('targets (issue 12):');
