@@ -70,5 +70,6 @@ export async function benchHooks({ commits = 200 } = {}) {
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const commits = Number(process.argv.find((a) => a.startsWith('--commits='))?.split('=')[1] ?? 200);
   const r = await benchHooks({ commits });
-  console.log(`hooks, ${commits} commits: ${r.baselineMsPerCommit} ms/commit without hooks, ${r.hooksMsPerCommit} ms with them: +${r.addedMsPerCommit} ms per commit`);
+  if (process.argv.includes('--json')) console.log(JSON.stringify(r));
+  else console.log(`hooks, ${commits} commits: ${r.baselineMsPerCommit} ms/commit without hooks, ${r.hooksMsPerCommit} ms with them: +${r.addedMsPerCommit} ms per commit`);
 }
