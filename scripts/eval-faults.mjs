@@ -19,14 +19,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = [
   ['storm', ['faults-storm']],
   ['rewrite', ['faults-rewrite']],
-  ['merge', ['faults-merge', 'faults-octopus']],
-  ['coexistence', ['faults-formats']],
+  ['merge', ['faults-merge', 'faults-octopus', 'faults-memory-merge']],
+  ['coexistence', ['faults-formats', 'faults-worktrees']],
   ['broken environment', ['faults-broken', 'faults-broken-memory']],
   ['fuzz', ['faults-fuzz']],
   ['secret', ['faults-secret']],
   ['concurrency', ['faults-concurrency', 'faults-pid-lock']],
   ['doctor', ['faults-doctor']],
   ['root commit', ['faults-root-commit']],
+  ['aborted commit', ['faults-aborted-commit']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();
