@@ -7,6 +7,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
+import { fenceAfter } from './fence.js';
 import { redact } from '../core/redact.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
@@ -19,7 +20,6 @@ export interface MemoryFile {
   entries: MemoryEntry[];
 }
 
-const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
 
 export function parseMemory(text: string, task?: string): MemoryFile {
   const lines = text.split('\n');
@@ -34,12 +34,9 @@ export function parseMemory(text: string, task?: string): MemoryFile {
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const f = FENCE_RE.exec(line);
-    if (f) {
-      if (!fence) fence = f[1]![0]!.repeat(f[1]!.length);
-      else if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') fence = undefined;
-    }
-    const m = !fence && !f ? ENTRY_HEADING_RE.exec(line) : null;
+    const f = fenceAfter(line, fence);
+    fence = f.open;
+    const m = !fence && !f.isFence ? ENTRY_HEADING_RE.exec(line) : null;
     if (m) {
       if (!current) preambleEnd = i;
       close();
@@ -58,12 +55,7 @@ export function parseMemory(text: string, task?: string): MemoryFile {
  */
 export function appendable(text: string): string {
   let fence: string | undefined;
-  for (const line of text.split('\n')) {
-    const f = FENCE_RE.exec(line);
-    if (!f) continue;
-    if (!fence) fence = f[1]![0]!.repeat(f[1]!.length);
-    else if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') fence = undefined;
-  }
+  for (const line of text.split('\n')) fence = fenceAfter(line, fence).open;
   return fence ? `${text.replace(/\n*$/, '\n')}${fence}\n` : text;
 }
 

@@ -7,7 +7,8 @@
  * entry's body (merge c1a4e00 of baton's own repository). Pure.
  */
 
-const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
+import { fenceAfter } from './fence.js';
+
 const TITLE_RE = /^# Memory: (?:T-[0-9a-f]+|project)(?:\s.*)?$/;
 /** The intros baton writes under a title (memoryHeader in file.ts, baton_header in hooks/baton.sh). */
 const INTRO_RE = /^(?:Append-only log of attempts, commits, results, bugs and decisions for this task\.|Decisions from reviews and commits made off task branches\. Append-only; baton adds entries below\.)$/;
@@ -29,13 +30,9 @@ export function strayTitles(text: string): StrayTitle[] {
   let seenEntry = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const f = FENCE_RE.exec(line);
-    if (f) {
-      if (!fence) fence = f[1]![0]!.repeat(f[1]!.length);
-      else if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') fence = undefined;
-      continue;
-    }
-    if (fence) continue;
+    const f = fenceAfter(line, fence);
+    fence = f.open;
+    if (f.isFence || fence) continue;
     if (ENTRY_RE.test(line)) seenEntry = true;
     if (!seenEntry || !TITLE_RE.test(line)) continue;
     let end = i + 1;
