@@ -2,8 +2,8 @@
 # (an empty message, a commit-msg hook that says no, an editor that fails) must
 # leave the memory file and the index as they were: git runs no hook after it
 # gives up. So pre-commit notes what it did in `$baton_q/pending` (HEAD, the
-# queue it read, the records, and per file the index entry it had and, from
-# format-entries.awk, the exact text appended); post-commit empties it. Undone
+# queue it read, the records, and per file, from format-entries.awk, the exact
+# text appended); post-commit empties it. Undone
 # by commit-msg when the commit is sure to stop, else by the next pre-commit.
 # Sourced from baton.sh only then (rare), so it costs a commit nothing.
 #
@@ -12,9 +12,11 @@
 #   queue <file>                   where the records go back
 #   <sha> <task|project|tip>       a record the pre-commit took from the queue
 #   file <path> <new> <task> <x>   a memory file it appended to (new: 1 if it
-#                                  created it); x: its index entry before,
-#                                  `head` (as in HEAD), `gone`, `<mode>,<sha>`,
-#                                  or `unknown` (no HEAD yet)
+#                                  created it); x: its index entry before. The
+#                                  hook writes `unknown` (it asks git nothing):
+#                                  the file is staged as it is once cut back.
+#                                  `head`, `gone` and `<mode>,<sha>` are read
+#                                  from records older hooks wrote.
 #   made <path>                    a memory file ensure_memory created
 
 # Put the memory files and the index back, and the records in the queue.

@@ -403,7 +403,6 @@ baton_pre_commit() {
 # index entries before this hook are then unknown, and an undo stages the file
 # as it is once cut back.
 baton_nothing_staged() {
-  baton_idx='' baton_irc=2
   [ -r "$baton_gd/MERGE_HEAD" ] && return 1
   [ -n "${GIT_INDEX_FILE:-}" ] && [ "$GIT_INDEX_FILE" -ef "$baton_gd/index" ] || return 1
   [ -r "$baton_q/index-mark" ] && ! [ "$GIT_INDEX_FILE" -nt "$baton_q/index-mark" ] || return 1
@@ -416,22 +415,6 @@ baton_pending() {
   [ -n "$baton_pend" ] || return 0
   baton_head_sha || return 1
   printf 'head %s\nqueue %s\n%s%s' "$baton_sha" "${baton_queue:-}" "${baton_taken:-}" "$baton_pend" > "$baton_q/pending"
-}
-
-# The index entry of $1 before this hook, from diff-index's lines (no process):
-# `head` when it is as in HEAD, `gone` when deleted, else `<mode>,<sha>`.
-baton_index_of() {
-  baton_x=head
-  [ "$baton_irc" = 1 ] || { [ "$baton_irc" = 0 ] || baton_x=unknown; return 0; }
-  case $baton_idx in *"	$1"|*"	$1
-"*) ;; *) return 0 ;; esac
-  baton_l=$baton_idx
-  case $baton_l in *"	$1") baton_l=${baton_l%"	$1"} ;; *) baton_l=${baton_l%%"	$1
-"*} ;; esac
-  baton_l=${baton_l##*"
-"}
-  set -- $baton_l
-  if [ "$2" = 000000 ]; then baton_x=gone; else baton_x=$2,$4; fi
 }
 
 baton_write_queued() {
@@ -475,8 +458,8 @@ EOF
     rm -f "$baton_q/memory-$baton_task.lock"
     [ "$baton_rc" = 0 ] || return 1
     baton_staged="$baton_staged $baton_file"
-    baton_index_of "$baton_file"
-    baton_pend="${baton_pend}file $baton_file $baton_made $baton_task $baton_x
+    # Its index entry before this hook is not known (no git process asked): `unknown`.
+    baton_pend="${baton_pend}file $baton_file $baton_made $baton_task unknown
 "
   done
   [ -n "$baton_staged" ] || return 0
