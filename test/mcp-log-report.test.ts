@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTask, baton, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir, write } from './helpers/repo.js';
-import { call, connect, data, normalize, repoState, subjects, textOf, type Connection } from './mcp-util.js';
+import { call, cloneForMcp, data, normalize, repoState, subjects, textOf, type Connection } from './mcp-util.js';
 
 /** What a model writes: prose around it, bold labels, its own heading for the summary, "None" for an empty list. */
 const REPORT = `Here is my report.
@@ -45,11 +45,7 @@ describe('baton mcp: `log` with a whole report', () => {
     viaCli = makeProject();
     greet = addTask(viaCli, 'Add greeting');
     other = addTask(viaCli, 'Translate greeting');
-    git(viaCli, ['add', '-A']);
-    git(viaCli, ['commit', '-q', '-m', 'Plan']);
-    viaMcp = join(tempDir(), 'clone');
-    git(tempDir(), ['clone', '-q', viaCli, viaMcp]);
-    mcp = await connect(viaMcp);
+    ({ viaMcp, mcp } = await cloneForMcp(viaCli));
   });
   afterAll(async () => mcp?.close());
 

@@ -2,7 +2,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { BIN, git, GIT_ENV, snapshotFiles } from './helpers/repo.js';
+import { join } from 'node:path';
+import { BIN, git, GIT_ENV, snapshotFiles, tempDir } from './helpers/repo.js';
 
 export interface Connection {
   client: Client;
@@ -23,6 +24,19 @@ export async function connect(dir: string, args: string[] = []): Promise<Connect
   const client = new Client({ name: 'baton-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, stderr: () => err, close: () => client.close() };
+}
+
+/**
+ * The plan in `viaCli` committed and cloned, with `baton mcp` connected to the clone:
+ * the same repository twice, so ids, branches and files match one for one between a
+ * run through the CLI and the same run through MCP.
+ */
+export async function cloneForMcp(viaCli: string): Promise<{ viaMcp: string; mcp: Connection }> {
+  git(viaCli, ['add', '-A']);
+  git(viaCli, ['commit', '-q', '-m', 'Plan']);
+  const viaMcp = join(tempDir(), 'clone');
+  git(tempDir(), ['clone', '-q', viaCli, viaMcp]);
+  return { viaMcp, mcp: await connect(viaMcp) };
 }
 
 export async function call(c: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTask, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir } from './helpers/repo.js';
-import { connect, data, normalize, subjects, textOf, call, type Connection } from './mcp-util.js';
+import { cloneForMcp, data, normalize, subjects, textOf, call, type Connection } from './mcp-util.js';
 
 const TOOLS = ['status', 'next', 'task_show', 'task_add', 'task_set', 'prompt', 'start', 'log', 'done', 'memory_search', 'review_prompt', 'review_import', 'plan_import'];
 
@@ -21,12 +21,7 @@ describe('baton mcp: a whole task', () => {
     viaCli = makeProject();
     id = addTask(viaCli, 'Add greeting', '--check', 'test -f greeting.txt', '--requirement', 'Write greeting.txt');
     addTask(viaCli, 'Translate greeting', '-d', id);
-    git(viaCli, ['add', '-A']);
-    git(viaCli, ['commit', '-q', '-m', 'Plan']);
-    // The same repository, so ids, branches and files match one for one.
-    viaMcp = join(tempDir(), 'clone');
-    git(tempDir(), ['clone', '-q', viaCli, viaMcp]);
-    mcp = await connect(viaMcp);
+    ({ viaMcp, mcp } = await cloneForMcp(viaCli));
   });
   afterAll(async () => mcp?.close());
 
