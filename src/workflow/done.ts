@@ -280,9 +280,15 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
   const mergeDir = plan.mergeDir!;
   if (safeBranch(mergeDir) !== plan.base) switchBranch(mergeDir, plan.base);
   const baseProject: Project = { ...project, root: mergeDir, paths: agentsPaths(mergeDir) };
-  const commit = mergeInto(mergeDir, plan.branch, `Merge ${plan.branch}: ${title}\n\nTask: ${plan.task.id}`, () =>
-    refreshPlanFile(baseProject) ? [AGENTS.plan] : [],
-  );
+  const commit = mergeInto(mergeDir, plan.branch, `Merge ${plan.branch}: ${title}\n\nTask: ${plan.task.id}`, () => {
+    // Merged means done on the base, whatever git's 3-way merge made of the status: a review that
+    // reopened the task on the base changed it there, while the branch went back to `done`.
+    const merged = resolveTask(loadTasksStrict(mergeDir), plan.task.id);
+    const fixed = merged.status === 'done' ? [] : [updateTask(baseProject, plan.task.id, { status: 'done', branch: plan.branch }).path];
+    // Writing the task file also rewrites plan.md's table: it goes in the merge commit either way.
+    const planChanged = refreshPlanFile(baseProject) || (fixed.length > 0 && existsSync(join(mergeDir, AGENTS.plan)));
+    return [...fixed, ...(planChanged ? [AGENTS.plan] : [])];
+  });
   result.merged = { into: plan.base, commit, dir: mergeDir };
   // `co.worktree` is false when this command runs inside the task's worktree: ask git which checkout it is.
   if (plan.co && (plan.co.worktree || isLinkedWorktree(plan.co.dir))) removeWorktreeIfSafe(project, plan.co.dir, mergeDir, result);
