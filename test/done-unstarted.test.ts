@@ -32,7 +32,7 @@ describe('done on a task that was never started', () => {
     for (const args of [['done', a, '--merge'], ['done', a]]) {
       const r = baton(dir, args);
       expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr).toContain(`\`${a}\` was never started (its status is \`todo\`, here and on its branch); not closed`);
+      expect(r.stderr).toContain(`\`${a}\` was never started (its status is \`todo\` here and on its branch, and no task branch has commits of its own); not closed`);
       expect(r.stderr).toContain(`Start it with \`baton start ${a}\``);
       expect(r.stderr).toContain(`baton done ${a} --force`);
       expect(existsSync(join(dir, 'check-ran'))).toBe(false);

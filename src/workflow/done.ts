@@ -124,14 +124,18 @@ async function assertStartable(project: Project, tasks: Task[], task: Task): Pro
   const { tasks: [shown] } = await statedTasks(project, [task]);
   const id = task.id;
   const at = { file: task.path, line: task.lines.status };
-  if (shown!.status === 'todo') {
-    throw new BatonError(`\`${id}\` was never started (its status is \`todo\`, here and on its branch); not closed`, {
+  const base = project.config.base_branch;
+  const branch = taskBranchName(project, task);
+  // A task branch made by hand (`git switch -c`) with commits of its own counts as started.
+  const workedOnBranch = () => branchExists(project.root, branch) && branchExists(project.root, base)
+    && branchCommits(project.root, base, branch).some((c) => !isBookkeeping(c.files));
+  if (shown!.status === 'todo' && !workedOnBranch()) {
+    throw new BatonError(`\`${id}\` was never started (its status is \`todo\` here and on its branch, and no task branch has commits of its own); not closed`, {
       ...at,
       hint: `Nothing was changed (no check run, nothing committed). Start it with \`baton start ${id}\`, do the work and \`baton log ${id} --outcome success --summary "…"\`, then run \`baton done ${id}\` again; or close it anyway with \`baton done ${id} --force\`.`,
     });
   }
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  const base = project.config.base_branch;
   const doneOnBase = (dep: Task): boolean => {
     const text = showFile(project.root, base, dep.path);
     return text !== undefined && parseTaskText(text, dep.path).task?.status === 'done';
