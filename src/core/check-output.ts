@@ -66,7 +66,7 @@ interface Line {
   text: string;
   /** Identical lines in a row folded into this one. */
   times: number;
-  /** The line's number in the output (0-based), to show where lines were left out. */
+  /** The line's number in the output (0-based), to show where lines were left out; a note's is between two lines. */
   at: number;
 }
 
@@ -85,6 +85,8 @@ export class CheckDigest {
   private after = 0;
   private frames = 0;
   private foreign = 0;
+  /** Where the last frame left out was: the note that counts them stands there. */
+  private foreignAt = -1;
   private readonly recent: Line[] = [];
   private readonly head: Line[] = [];
   private done = false;
@@ -156,7 +158,10 @@ export class CheckDigest {
     }
     if (this.after === 0) return;
     if (frame) {
-      if (FOREIGN_FRAME_RE.test(l.text) || this.frames >= FRAMES_PER_BLOCK) this.foreign += l.times;
+      if (FOREIGN_FRAME_RE.test(l.text) || this.frames >= FRAMES_PER_BLOCK) {
+        this.foreign += l.times;
+        this.foreignAt = l.at;
+      }
       else {
         this.flushForeign();
         this.frames++;
@@ -178,13 +183,14 @@ export class CheckDigest {
 
   private flushForeign(): void {
     if (!this.foreign) return;
-    this.keep({ text: `    … ${this.foreign} more frame${this.foreign === 1 ? '' : 's'} (dependencies, the runtime, or deeper)`, times: 1, at: -1 });
+    const at = this.foreignAt + 0.5;
+    this.keep({ text: `    … ${this.foreign} more frame${this.foreign === 1 ? '' : 's'} (dependencies, the runtime, or deeper)`, times: 1, at });
     this.foreign = 0;
   }
 
   private keep(l: Line): void {
-    if (this.kept.length >= KEEP_LINES || (l.at >= 0 && this.keptAt.has(l.at))) return;
-    if (l.at >= 0) this.keptAt.add(l.at);
+    if (this.kept.length >= KEEP_LINES || this.keptAt.has(l.at)) return;
+    this.keptAt.add(l.at);
     this.kept.push(l);
   }
 
@@ -204,11 +210,11 @@ export class CheckDigest {
     if (!this.kept.length) {
       const tail = trimBlank(this.recent).slice(-TAIL_LINES);
       const head = this.head.filter((l) => l.at < (tail[0]?.at ?? Infinity));
-      return fit([...head, ...tail], max);
+      return fit(head, tail, max);
     }
-    const seen = new Set(this.kept.map((l) => l.at));
-    const summary = trimBlank(this.recent).slice(-SUMMARY_LINES).filter((l) => !seen.has(l.at));
-    return fit([...trimBlank(this.kept), ...summary], max, summary.length);
+    const summary = trimBlank(this.recent).slice(-SUMMARY_LINES);
+    const inSummary = new Set(summary.map((l) => l.at));
+    return fit(trimBlank(this.kept).filter((l) => !inSummary.has(l.at)), summary, max);
   }
 }
 
@@ -234,39 +240,40 @@ function show(l: Line): string {
   return l.times > 1 && l.text.trim() ? `${l.text}  (×${l.times})` : l.text;
 }
 
-/** Lines in order, `…` where lines were left out between them. */
+const isNote = (l: Line) => !Number.isInteger(l.at);
+
+/** Lines in order, `…` where lines were left out between them (a note says itself what it stands for). */
 function render(lines: readonly Line[]): string {
   const out: string[] = [];
-  let prev = -1;
-  for (const l of lines) {
-    if (l.at >= 0 && prev >= 0 && l.at > prev + 1 && out.at(-1) !== '…') out.push('…');
+  let prev: number | undefined;
+  for (const l of [...lines].sort((a, b) => a.at - b.at)) {
+    if (!isNote(l) && prev !== undefined && l.at > prev + 1 && out.at(-1) !== '…') out.push('…');
     const blank = !l.text.trim();
     if (!blank || (out.length && out.at(-1)!.trim() && out.at(-1) !== '…')) out.push(show(l));
-    // A note stands for the lines it replaces: no `…` after it.
-    prev = l.at >= 0 ? l.at : -1;
+    prev = Math.floor(l.at);
   }
   return out.join('\n');
 }
 
 /**
- * Within `max` characters: the summary (its last `summaryCount` lines) is kept,
- * and the blocks before it from the first on, as many as fit; what was left out is said.
+ * `body` then `summary`, in output order, within `max` characters: the summary
+ * is kept, and the body from its first line on, as far as fits; what was left
+ * out is said.
  */
-function fit(lines: readonly Line[], max: number, summaryCount = 0): string {
-  const whole = render(lines);
+function fit(body: readonly Line[], summary: readonly Line[], max: number): string {
+  const whole = render([...body, ...summary]);
   if (whole.length <= max) return whole;
-  const summary = lines.slice(lines.length - summaryCount);
-  const body = lines.slice(0, lines.length - summaryCount);
-  const room = max - render(summary).length - 40;
+  const room = max - render(summary).length - 60;
   const taken: Line[] = [];
   let size = 0;
   for (const l of body) {
-    size += show(l).length + 1;
+    size += show(l).length + 2;
     if (size > room) break;
     taken.push(l);
   }
   const left = body.length - taken.length;
-  const note: Line = { text: `… (${left} more line${left === 1 ? '' : 's'} of failures left out)`, times: 1, at: -1 };
+  const at = (taken.at(-1)?.at ?? -1) + 0.75;
+  const note: Line = { text: `… (${left} more line${left === 1 ? '' : 's'} of failures left out)`, times: 1, at };
   return render([...taken, ...(left ? [note] : []), ...summary]).slice(0, max);
 }
 
