@@ -212,7 +212,8 @@ export class CheckDigest {
       const head = this.head.filter((l) => l.at < (tail[0]?.at ?? Infinity));
       return fit(head, tail, max);
     }
-    const summary = trimBlank(this.recent).slice(-SUMMARY_LINES);
+    // The totals, not the last passing tests.
+    const summary = trimBlank(this.recent.filter((l) => !PASS_RE.test(l.text))).slice(-SUMMARY_LINES);
     const inSummary = new Set(summary.map((l) => l.at));
     return fit(trimBlank(this.kept).filter((l) => !inSummary.has(l.at)), summary, max);
   }

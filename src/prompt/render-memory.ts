@@ -54,7 +54,10 @@ function cutCheck(body: string): string {
   const [head = '', ...rest] = body.split('\n');
   const output = rest.filter((l) => !/^(```|~~~)/.test(l.trim())).join('\n');
   const cut = output.length <= CHECK_MAX ? stripAnsi(output) : checkExcerpt(output, { max: CHECK_MAX });
-  const shown = cut.split('\n').filter((l) => l.trim()).map((l) => `    ${l}`);
+  const lines = cut.split('\n').filter((l) => l.trim());
+  // Indented as a block under the entry, its own indents (a diff, a stack) kept relative to each other.
+  const common = Math.min(...lines.map((l) => /^ */.exec(l)![0].length));
+  const shown = lines.map((l) => `    ${l.slice(common)}`);
   return [stripAnsi(head), ...shown].join('\n');
 }
 
