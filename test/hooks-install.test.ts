@@ -1,7 +1,7 @@
 /** Installing beside hooks that are already there, and never hurting a commit. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, GIT_ENV, makeRepo, ok, PROJECT_ROOT, read, tempDir, write } from './helpers/repo.js';
 import { pathWithout } from './helpers/path.js';
@@ -93,22 +93,35 @@ describe('baton hooks install / uninstall / status', () => {
     expect(none.stdout).toMatch(/pre-commit\s+not installed/);
   });
 
-  it('husky 9: a baton stub an older install left in .husky/_ counts as not in effect, and install moves it to .husky/<hook>', () => {
+  it('husky 9: what an older baton did (its stub in .husky/_, husky\'s kept aside) is not in effect; install moves baton to .husky/<hook> and commits work', () => {
     const dir = makeRepo();
     write(dir, 'package.json', '{\n  "name": "lib"\n}\n');
+    write(dir, '.gitignore', 'node_modules\n');
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
     husky(dir);
-    const generated = read(dir, '.husky/_/post-commit');
+    const generated = read(dir, '.husky/_/pre-commit');
     ok(dir, ['init']);
-    // What baton did before: its stub in husky's generated folder (gone on the next `npm install`).
-    write(dir, '.husky/_/post-commit', read(PROJECT_ROOT, 'hooks/stub'));
-    chmodSync(join(dir, '.husky/_/post-commit'), 0o755);
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'baton init']);
+    // An older baton moved husky's stub aside and put its own in husky's generated folder.
+    const kept = join(dir, '.git/baton/hooks-orig/pre-commit');
+    mkdirSync(dirname(kept), { recursive: true });
+    renameSync(join(dir, '.husky/_/pre-commit'), kept);
+    write(dir, '.husky/_/pre-commit', read(PROJECT_ROOT, 'hooks/stub'));
+    chmodSync(join(dir, '.husky/_/pre-commit'), 0o755);
     const fragile = baton(dir, ['hooks', 'status']);
     expect(fragile.code).toBe(1);
-    expect(fragile.stdout).toContain("baton's `post-commit` hook is not in effect");
+    expect(fragile.stdout).toContain("baton's `pre-commit` hook is not in effect");
+    // `npm install`: husky writes its stub over baton's; the one kept aside is left behind.
+    husky(dir);
     ok(dir, ['hooks', 'install']);
-    expect(read(dir, '.husky/_/post-commit')).toBe(generated);
+    expect(read(dir, '.husky/_/pre-commit')).toBe(generated);
+    expect(existsSync(kept)).toBe(false);
     expect(baton(dir, ['hooks', 'status']).code).toBe(0);
+    const id = startTask(dir);
+    const sha = commitFile(dir, 'a.txt', 'a\n', 'One');
+    commitFile(dir, 'b.txt', 'b\n', 'Two');
+    expect(commitRefs(dir, id)).toEqual([short(sha)]);
   });
 
   it('a hand-written hook keeps its say (it can reject a commit) and gets its input; uninstall puts it back', () => {

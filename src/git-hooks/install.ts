@@ -197,6 +197,7 @@ export function huskyScripts(hooksDir: string): string | undefined {
 
 /** What husky writes in `.husky/_/<hook>`: put back where an older baton had put its stub. */
 const HUSKY_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
+const HUSKY_STUB_RE = /^#!\/usr\/bin\/env sh\n\. "\$\(dirname "\$0"\)\/h"\s*$/;
 
 /**
  * Under husky 9: baton's line in the tracked `.husky/<hook>` (created when
@@ -206,13 +207,17 @@ const HUSKY_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
  */
 function installInHusky(root: string, p: Places, scripts: string, name: HookName, manifest: Manifest, lines: string[]): void {
   const generated = join(p.dir, name);
+  // Where the stub looks for the hook to run after baton's (hooks/stub: `baton_chain`).
+  const backup = manifest.hooks[name]?.backup ?? join(p.backups, name);
   if (exists(generated) && isOurs(generated)) {
-    const backup = manifest.hooks[name]?.backup;
-    if (backup && exists(backup)) moveFile(backup, generated);
+    if (exists(backup)) moveFile(backup, generated);
     else {
       writeFileAtomic(generated, HUSKY_STUB);
       chmodSync(generated, 0o755);
     }
+  } else if (exists(backup) && HUSKY_STUB_RE.test(readFileSync(backup, 'utf8'))) {
+    // husky wrote its stub anew over baton's: the copy baton kept would run from the git dir, where it cannot find `h`.
+    rmSync(backup);
   }
   const file = join(scripts, name);
   const created = !exists(file);

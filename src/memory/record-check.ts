@@ -123,7 +123,7 @@ async function hookProblems(root: string): Promise<{ installed: boolean; problem
   const problems: Problem[] = [];
   for (const h of status.hooks) {
     if (h.state === 'missing') {
-      problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is missing: its commits are not recorded`, hint: status.husky ? status.fix : 'Run `baton hooks install` (or `baton doctor --fix`).' });
+      problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is missing: its commits are not recorded`, hint: status.husky ? 'Run `baton hooks install` (or `baton doctor --fix`): under husky 9 it puts baton\'s line in the tracked `.husky/<hook>` file husky runs (commit it).' : 'Run `baton hooks install` (or `baton doctor --fix`).' });
     } else if (h.state === 'other') {
       problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is another's, not baton's: its commits are not recorded`, hint: status.fix });
     } else if (h.state === 'installed' && h.packageFound === false) {
