@@ -6,7 +6,7 @@
  * the terminal must hold the failing assertion, the error and its frame in the
  * project, and not one escape byte.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, ok, read, tempDir } from './helpers/repo.js';
@@ -75,6 +75,14 @@ describe('a failed check tells the next attempt why (real runners, colour forced
     expect(seen).not.toContain('count 17');
 
     // Blocked by its failed attempts: merged only when forced, and the check refuses it even then.
+    // The board's page of the task (static export) shows the failure as plain text.
+    const site = tempDir('baton-site-');
+    ok(p.dir, ['board', '--out', site]);
+    const pages = readdirSync(site).filter((f) => f.endsWith('.html')).map((f) => readFileSync(join(site, f), 'utf8')).join('\n');
+    expect(pages).toContain('Maximum call stack size exceeded');
+    expect(pages).toContain(`src/index.js:${RECURSION_LINE}`);
+    expect(pages).not.toMatch(ESC);
+
     const done = baton(p.dir, ['done', p.id, '--merge', '--force']);
     expect(done.code, done.stderr).toBe(1);
     expectFailureShown(done.stderr, 'the terminal');
