@@ -7,11 +7,13 @@
  * memory, and what is kept is chosen by the kind of line, not by the runner:
  *
  * - failure lines (`FAIL`, `Error`, `✘`/`✖`, `not ok`, `Expected`/`Received`…)
- *   with the line before them and the lines that follow (the message, the
- *   assertion diff, the code frame) until a blank line;
+ *   with the line before them that names the test, and the lines that follow
+ *   (the message, the assertion diff, the code frame, the stack) up to a blank
+ *   line after the stack, a passing test, or `BLOCK_AFTER` lines;
  * - stack frames: the first few in the project, none from `node_modules` or
  *   Node's internals (they are counted instead);
- * - identical lines in a row folded into one (`×8373`);
+ * - identical lines in a row folded into one (`×8373`), and lines a live
+ *   display redrew (cursor up) taken back, so only its last frame counts;
  * - then the summary (the last lines), within `MAX_CHARS`.
  *
  * Paths under the checkout are shown relative to it. Pure (no I/O).
