@@ -227,6 +227,16 @@ function installInHusky(root: string, p: Places, scripts: string, name: HookName
   if (added) lines.push(`${name.padEnd(12)} ${rel(root, file)} (${created ? 'created' : 'one line added'}: husky runs it; the line runs baton's hook from the git dir; commit it)`);
 }
 
+/**
+ * The tracked files baton's hooks live in (husky 9's `.husky/<hook>`), relative
+ * to the root: a command that commits what it wrote (`init`) commits these too,
+ * so teammates' clones run baton's hooks and the checkout stays clean.
+ */
+export async function trackedHookPaths(root: string): Promise<string[]> {
+  const manifest = readManifest((await places(root)).manifest);
+  return Object.values(manifest?.hooks ?? {}).flatMap((h) => (h?.file && exists(h.file) ? [rel(root, h.file)] : []));
+}
+
 export async function uninstallHooks(root: string): Promise<string[]> {
   const p = await places(root);
   const manifest: Manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: Object.fromEntries(HOOK_NAMES.map((n) => [n, { backup: null }])) };
