@@ -47,7 +47,7 @@ function envNum(env: Record<string, string | undefined>, name: string, min: numb
   const n = Number(value);
   if (!Number.isFinite(n) || n < min) {
     throw new BatonError(`the environment variable \`${name}\` must be a number of at least ${min}, got ${JSON.stringify(value)}`, {
-      hint: `Set \`${name}\` to a number, or unset it to use .agents/config.yaml.`,
+      hint: `Set \`${name}\` to a number, or unset it.`,
     });
   }
   return n;
