@@ -224,7 +224,7 @@ describe('a runaway plan and plans at once', () => {
     server = await startChatServer([{ content: JSON.stringify(many(6)) }]);
     const dir = makeProject();
     write(dir, 'REQUIREMENTS.md', REQUIREMENTS);
-    write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')}\nmax_plan_tasks: 5\n`);
+    write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml').replace(/^max_plan_tasks: .*\n/m, '')}\nmax_plan_tasks: 5\n`);
     const r = await batonAsync(dir, ['plan', '--from', 'REQUIREMENTS.md'], { env: modelEnv(server) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the plan has 6 tasks, more than `max_plan_tasks` (5) allows');

@@ -101,7 +101,7 @@ function assertCanPlan(project: Project, existing: readonly Task[], opts: PlanOp
 export function preparePlan(project: Project, answer: PlanAnswer, opts: PlanOptions = {}): PlanDraft {
   const existing = loadTasksStrict(project.root);
   assertCanPlan(project, existing, opts);
-  const ceiling = maxPlanTasks(project.config.raw);
+  const ceiling = project.config.max_plan_tasks;
   if (answer.tasks.length > ceiling) {
     // Not sent back to the model for repair: a runaway answer is refused at once (`noRepair`, llm/client.ts).
     throw Object.assign(new BatonError(`the plan has ${answer.tasks.length} tasks, more than \`max_plan_tasks\` (${ceiling}) allows`, {
@@ -116,20 +116,6 @@ export function preparePlan(project: Project, answer: PlanAnswer, opts: PlanOpti
     plan: { sections: planSections(answer) },
   };
   return { ...set, change };
-}
-
-/** The most tasks one plan answer may create (`max_plan_tasks` in config.yaml): a runaway answer is refused, not written. */
-export const DEFAULT_MAX_PLAN_TASKS = 300;
-
-export function maxPlanTasks(raw: Record<string, unknown>): number {
-  const value = raw.max_plan_tasks;
-  if (value === undefined || value === null) return DEFAULT_MAX_PLAN_TASKS;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new BatonError(`\`max_plan_tasks\` must be a whole number of at least 1, got ${JSON.stringify(value)}`, {
-      file: '.agents/config.yaml', hint: 'Fix `max_plan_tasks` or delete it to use the default (300).',
-    });
-  }
-  return value;
 }
 
 /** Read an answer's text (JSON, JSON among prose, or markdown) into a plan answer, or say what is wrong. */
