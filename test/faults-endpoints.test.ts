@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addTask, baton, batonAsync, git, makeProject, read, snapshotFiles, write } from './helpers/repo.js';
 import { modelEnv, startChatServer, type ChatServer, type Step } from './helpers/chat-server.js';
 import { GOOD_PLAN, REQUIREMENTS } from './helpers/model-answers.js';
+import { planRun } from './helpers/plan-run.js';
 import { agentEvents, makeAgentProject, report } from './fixtures/agent-project.js';
 
 let server: ChatServer | undefined;
@@ -22,12 +23,9 @@ afterEach(async () => {
 const taskCount = (dir: string) => readdirSync(join(dir, '.agents', 'tasks')).filter((n) => n.startsWith('T-')).length;
 
 async function plan(script: Step[], env: Record<string, string> = {}, args: string[] = []) {
-  server = await startChatServer(script);
-  const dir = makeProject();
-  write(dir, 'REQUIREMENTS.md', REQUIREMENTS);
-  const before = snapshotFiles(dir);
-  const r = await batonAsync(dir, ['plan', '--from', 'REQUIREMENTS.md', ...args], { env: modelEnv(server, env) });
-  return { dir, before, r, server };
+  const run = await planRun(script, env, args);
+  server = run.server;
+  return run;
 }
 
 /** Not one byte of `secret` anywhere a person or a program could read it. */
@@ -75,7 +73,6 @@ describe('a stalled endpoint: one deadline for headers and body', () => {
     const r = await batonAsync(p.dir, ['auto'], { env: { ...p.env, ...modelEnv(server, { BATON_TIMEOUT_S: '0.3', BATON_MAX_RETRIES: '0' }) } });
     expect(r.stdout).toContain('review skipped');
     expect(r.stdout).toContain('no answer within 0.3s (timeout)');
-    expect(server.requests.length).toBeGreaterThanOrEqual(1);
     expect(agentEvents(p.state).some((e) => e.task === bad && e.event === 'end')).toBe(true);
     expect(r.stdout).toMatch(/attempts?: /);
   });

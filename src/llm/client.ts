@@ -92,11 +92,11 @@ export function usageOf(error: unknown): Usage | undefined {
 
 export function createModel(config: Config, role: string, opts: ModelOptions = {}): Model {
   const settings = roleSettings(config, role, opts.env ?? process.env);
-  const errorBodies = new ErrorBodies();
+  const http = new Http();
   const client = new OpenAI({
-    apiKey: settings.apiKey, baseURL: settings.baseURL, timeout: settings.timeoutMs, maxRetries: 0, fetch: errorBodies.fetch,
+    apiKey: settings.apiKey, baseURL: settings.baseURL, timeout: settings.timeoutMs, maxRetries: 0, fetch: http.fetch,
   });
-  const session = new Session(client, settings, config, opts, errorBodies);
+  const session = new Session(client, settings, config, opts, http);
   return {
     settings,
     chatJson: (o) => session.chatJson(o),
@@ -113,7 +113,7 @@ class Session {
     private readonly s: RoleSettings,
     private readonly config: Config,
     private readonly opts: ModelOptions,
-    private readonly errorBodies: ErrorBodies,
+    private readonly http: Http,
   ) {
     this.noStructured = !s.structuredOutput;
   }
@@ -225,10 +225,12 @@ class Session {
       usage.calls++;
       // One deadline for the whole call, headers and body: the SDK's own timeout stops at the headers,
       // and a server that sends 200 and then trickles bytes would hold the run forever.
+      // It starts when the request goes out, as the SDK's does (not while the SDK prepares it).
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), this.s.timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
       const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, deadline.signal]) : deadline.signal;
-      this.errorBodies.last = undefined;
+      this.http.last = undefined;
+      this.http.onSend = () => void (timer ??= setTimeout(() => deadline.abort(), this.s.timeoutMs));
       try {
         const res = await this.client.chat.completions.create(body, { signal, timeout: this.s.timeoutMs, maxRetries: 0 });
         usage.promptTokens += res.usage?.prompt_tokens ?? 0;
@@ -240,7 +242,7 @@ class Session {
         const error = deadline.signal.aborted ? new APIConnectionTimeoutError() : caught;
         if (error instanceof APIUserAbortError) throw interrupted();
         if (error instanceof BatonError) throw error;
-        const raw = this.errorBodies.last;
+        const raw = this.http.last;
         if (format && !this.noStructured && refusesStructuredOutput(error, raw)) {
           // Not a failure of the call: this endpoint has no json_schema; ask in words instead.
           this.noStructured = true;
@@ -268,20 +270,24 @@ class Session {
         await sleep(wait, this.opts.signal);
       } finally {
         clearTimeout(timer);
+        this.http.onSend = undefined;
       }
     }
   }
 }
 
 /**
- * The SDK reads only `{"error": …}` from an error's body; FastAPI (vLLM, many
- * gateways) puts its complaint in `detail`, others send plain text. This keeps
- * the last error body the endpoint sent, for the message and the fallback.
+ * The client's fetch: says when a request goes out (the call's deadline starts
+ * then), and keeps the last error body the endpoint sent. The SDK reads only
+ * `{"error": …}` from it; FastAPI (vLLM, many gateways) puts its complaint in
+ * `detail`, others send plain text: wanted for the message and the fallback.
  */
-class ErrorBodies {
+class Http {
   last: string | undefined;
+  onSend: (() => void) | undefined;
 
   readonly fetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    this.onSend?.();
     const res = await globalThis.fetch(url, init);
     if (res.status >= 400) {
       try {
