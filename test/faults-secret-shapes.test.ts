@@ -14,6 +14,7 @@ import { PROJECT_ROOT, addTask, baton, batonAsync, git, ok, read, tempDir, write
 import { modelEnv, startChatServer, type ChatServer } from './helpers/chat-server.js';
 import { GOOD_PLAN } from './helpers/model-answers.js';
 import { commitFile, flush, taskRepo } from './hooks-util.js';
+import { call, connect, textOf } from './mcp-util.js';
 
 let server: ChatServer | undefined;
 afterEach(async () => {
@@ -121,6 +122,21 @@ describe('every shape through every path', () => {
     expectClean('error', wrong.stderr);
     const wrongJson = baton(dir, ['task', 'show', SHAPES[0]!.text, '--json']);
     expectClean('--json error', wrongJson.stderr);
+  });
+
+  it('MCP tool errors keep none of them', async () => {
+    const { dir } = taskRepo();
+    const mcp = await connect(dir);
+    try {
+      for (const { text } of SHAPES) {
+        const r = await call(mcp.client, 'task_show', { id: text });
+        expect(r.isError).toBe(true);
+        expectClean('MCP error', JSON.stringify(r));
+      }
+      expect(textOf(await call(mcp.client, 'task_show', { id: SHAPES[0]!.text }))).toContain('[REDACTED]');
+    } finally {
+      await mcp.close();
+    }
   });
 
   it('requests to models keep none of them', async () => {
