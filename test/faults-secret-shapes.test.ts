@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redact } from '../src/core/redact.js';
+import { addSecretValue, redact } from '../src/core/redact.js';
 import { slugify } from '../src/core/task.js';
 import { PROJECT_ROOT, addTask, baton, batonAsync, git, ok, read, tempDir, write } from './helpers/repo.js';
 import { modelEnv, startChatServer, type ChatServer } from './helpers/chat-server.js';
@@ -75,6 +75,12 @@ describe('one table of secret shapes', () => {
       expect(awk(line)).toBe(redact(line));
     }
     expect(redact('see postgres://admin:hunter2Secret@db/x')).toBe('see postgres://admin:[REDACTED]@db/x');
+    // A configured key is redacted by value; the words local servers take as keys are not keys.
+    addSecretValue('Zq81mPlainKeyNoShape77');
+    addSecretValue('lm-studio');
+    addSecretValue('sk-no-key-required');
+    expect(redact('echo: Zq81mPlainKeyNoShape77.')).toBe('echo: [REDACTED].');
+    expect(redact('served by lm-studio (sk-no-key-required)')).toBe('served by lm-studio (sk-no-key-required)');
     for (const word of ['ssh://git@host:22/x', 'https://host:8080/a@b', 'task-sk_live-notes', 'eyJust.a.word', 'xAKIAIOSFODNN7EXAMPLE']) {
       expect(redact(word)).toBe(word);
       expect(awk(word)).toBe(word);

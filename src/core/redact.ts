@@ -28,9 +28,14 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/g;
 /** Values this process knows are secret whatever their shape (the configured API keys). */
 const known = new Set<string>();
 
-/** Redact `value` wherever it appears from now on (a key read from the environment). Short values are not worth it. */
+/**
+ * Redact `value` wherever it appears from now on (a key read from the environment).
+ * Only what looks like a key: 12 characters or more, letters and digits, no spaces.
+ * The words local servers take as keys (`ollama`, `lm-studio`, `sk-no-key-required`)
+ * are no secret, and redacting them would mangle every text that names the server.
+ */
 export function addSecretValue(value: string | undefined): void {
-  if (value && value.length >= 8 && value.trim() === value) known.add(value);
+  if (value && value.length >= 12 && /\d/.test(value) && /[A-Za-z]/.test(value) && !/\s/.test(value)) known.add(value);
 }
 
 export function redact(text: string): string {
