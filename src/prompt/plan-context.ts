@@ -26,9 +26,7 @@ export interface PlanBlock {
 }
 
 export interface PlanContext {
-  /** The plan's sections as markdown, `###` headings. */
-  project: string;
-  /** The same, as headings and blocks, so that a small budget can condense or leave out what the task does not touch. */
+  /** The plan's sections (`###` headings) and their blocks, so that a small budget can condense or leave out what the task does not touch. */
   headings: string[];
   /** Each section's markdown as written, for a section shown whole. */
   contents: string[];
@@ -169,11 +167,11 @@ export interface PlanInput {
 export function planContext(input: PlanInput): PlanContext {
   const { task } = input;
   const text = withoutBlock(input.plan);
-  if (!text.trim()) return { project: '', headings: [], contents: [], blocks: [], instructions: [] };
+  if (!text.trim()) return { headings: [], contents: [], blocks: [], instructions: [] };
   const placeholder = new Set(sections(PLAN_TEMPLATE).map((s) => s.content));
   const known = new Set(input.tasks.map((t) => t.id));
   const instructions: string[] = [];
-  const parts: { rank: number; order: number; md: string; heading: string; content: string; weight?: PlanWeight }[] = [];
+  const parts: { rank: number; order: number; heading: string; content: string; weight?: PlanWeight }[] = [];
   sections(text).forEach((s, order) => {
     const name = s.title.toLowerCase();
     if (!s.content || placeholder.has(s.content) || SKIP.includes(name)) return;
@@ -193,7 +191,7 @@ export function planContext(input: PlanInput): PlanContext {
     const first = FIRST.findIndex(([, names]) => (names as readonly string[]).includes(name));
     const title = first >= 0 ? FIRST[first]![0] : s.title;
     const weight: PlanWeight | undefined = first === 0 || first === 1 || PHASES.includes(name) ? 'core' : undefined;
-    parts.push({ rank: first >= 0 ? first : FIRST.length, order, md: `### ${title}\n\n${nestHeadings(content)}`, heading: `### ${title}`, content: nestHeadings(content), weight });
+    parts.push({ rank: first >= 0 ? first : FIRST.length, order, heading: `### ${title}`, content: nestHeadings(content), weight });
   });
   parts.sort((a, b) => a.rank - b.rank || a.order - b.order);
   const split = parts.map((p) => blocksOf(p.content));
@@ -205,7 +203,7 @@ export function planContext(input: PlanInput): PlanContext {
       blocks.push({ section, text, weight: p.weight ?? (touched ? 'touched' : 'untouched') });
     }
   });
-  return { project: parts.map((p) => p.md).join('\n\n'), headings: parts.map((p) => p.heading), contents: parts.map((p) => p.content), blocks, instructions };
+  return { headings: parts.map((p) => p.heading), contents: parts.map((p) => p.content), blocks, instructions };
 }
 
 /**
