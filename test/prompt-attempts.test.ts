@@ -46,6 +46,8 @@ describe('attempts in memory', () => {
     expect(dependent).not.toContain('HALF-UP-WRONG');
     expect(dependent).not.toContain('FLOAT-NOTE-WRONG');
     expect(dependent).not.toContain('from a try that did not succeed');
+    // The review reads every attempt, the superseded one marked as such.
+    expect(ok(dir, ['review', '--prompt'])).toMatch(/ decision \(from a try that a later success replaced\)\nRound half-up in applyTax \(HALF-UP-WRONG\)\./);
     // An unrelated task never hears of it either way.
     expect(ok(dir, ['prompt', invoice, '--budget', '100000'])).not.toContain('HALF-UP');
   });
