@@ -60,7 +60,7 @@ export function reviewMessages(input: ReviewInput): ChatMessage[] {
   }
   if (!input.tasks.length) parts.push('(no tasks)');
   parts.push('', `# Memory ${since}`, '');
-  const rendered = input.entries.map((e) => `### ${e.time} ${e.task ?? 'project'} ${e.kind}${e.ref ? ` ${e.ref}` : ''}\n${cut(e.body, 2000)}`);
+  const rendered = input.entries.map((e) => `### ${e.time} ${e.task ?? 'project'} ${e.kind}${e.ref ? ` ${e.ref}` : ''}${input.superseded.has(e) ? ' (from a try that a later success replaced)' : ''}\n${cut(e.body, 2000)}`);
   // Newest first survive the budget: they are what this review is about.
   let used = 0;
   const kept: string[] = [];

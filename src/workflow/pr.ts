@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import type { MemoryEntry } from '../memory/entry.js';
+import { standings } from '../memory/attempts.js';
 import { redact } from '../core/redact.js';
 import { onPath } from '../workspace/on-path.js';
 import { checkboxes, findSection } from '../tasks/markdown.js';
@@ -43,7 +44,9 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
   const result = memory.filter((e) => e.kind === 'result').pop();
   parts.push(`## Result\n\n${result ? `**${result.ref ?? 'unknown'}**: ${result.body.trim()}` : '_No result logged yet (`baton log`)._'}`);
   const since = result?.time ?? '';
-  const decisions = memory.filter((e) => e.kind === 'decision');
+  // A decision of a try that a later success superseded was the road not taken (often the bug): not the PR's.
+  const standing = standings(memory);
+  const decisions = memory.filter((e) => e.kind === 'decision' && standing.get(e) !== 'superseded');
   if (decisions.length) parts.push(`## Decisions\n\n${bullets(decisions)}`);
   const bugs = memory.filter((e) => e.kind === 'bug');
   if (bugs.length) parts.push(`## Bugs found\n\n${bullets(bugs)}`);
