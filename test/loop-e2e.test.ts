@@ -147,7 +147,7 @@ describe('the task loop by hand', () => {
     const { dir, a } = seed();
     const trees = tempDir('baton-trees-');
     write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')
-      .replace('worktree_dir: ../.baton-worktrees', `worktree_dir: ${trees}`)
+      .replace(/^worktree_dir: .*$/m, `worktree_dir: ${trees}`)
       .replace('worktree_setup: ""', 'worktree_setup: "echo ready > .setup-ran"')}`);
     // What setup makes is ignored (like node_modules): the worktree can go after the merge without losing anything.
     write(dir, '.gitignore', '.setup-ran\n');

@@ -38,7 +38,8 @@ export async function readBoard(project: Project): Promise<Board> {
   const branches = new Set(unmergedBranches(project.root, project.config.branch_prefix, 'HEAD'));
   const worktrees = new Map<string, string>();
   if (branches.size) {
-    for (const wt of listWorktrees(project.root)) if (wt.branch && resolve(wt.path) !== resolve(project.root)) worktrees.set(wt.branch, wt.path);
+    // A worktree kept after its branch was merged is no work in flight: only unmerged branches count.
+    for (const wt of listWorktrees(project.root)) if (wt.branch && branches.has(wt.branch) && resolve(wt.path) !== resolve(project.root)) worktrees.set(wt.branch, wt.path);
   }
   const byIdPlain = new Map(tasks.map((t) => [t.id, t]));
   const flightOf = new Map(flights.map((f) => [f.id, f]));

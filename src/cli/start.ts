@@ -26,6 +26,6 @@ export default defineCommand({
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);
-    out(`Next: \`baton prompt ${r.id} --copy\` for the agent, then \`baton log ${r.id} --from REPORT.md\`.`);
+    out(`Next: \`baton prompt ${r.id} --copy\` for the agent, then \`baton log ${r.id}\` (it reads the report the prompt asks the agent to save in the git dir).`);
   },
 });

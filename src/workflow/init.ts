@@ -31,7 +31,7 @@ If you are an agent working on a task:
 2. Work on the task's branch (\`baton start <id>\`); commit with a \`Task: <id>\` trailer (the hooks add it).
 3. Run the task's \`checks\` before you report.
 4. Report honestly, including what is not done: \`baton log <id> --outcome success|partial|failure --summary "…"\`
-   (with \`--bug\`, \`--decision\`, \`--blocker\`), or write the report format from the prompt and run \`baton log <id> --from REPORT.md\`.
+   (with \`--bug\`, \`--decision\`, \`--blocker\`), or save the report format from the prompt where the prompt says (in the git dir) and run \`baton log <id>\` (or pipe it: \`baton log <id> --from -\`).
 5. Never edit memory entries that are already there; memory is append-only.
 ${AGENTS_END}`;
 

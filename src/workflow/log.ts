@@ -109,7 +109,7 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   const entries = entriesOf(input, isoNow());
   if (!entries.length) {
     throw new BatonError(`nothing to log for \`${task.id}\``, {
-      hint: 'Give `--outcome success|partial|failure` with `--summary "…"`, or `--bug`, `--decision`, `--blocker`, `--note`, or `--from REPORT.md`.',
+      hint: 'Give `--outcome success|partial|failure` with `--summary "…"`, or `--bug`, `--decision`, `--blocker`, `--note`, or `--from FILE` (`-` for stdin); with none of these, `baton log <id>` reads the report saved where the prompt said.',
     });
   }
   const branch = taskBranchName(project, task);
