@@ -66,7 +66,7 @@ describe('the report outside the tree', () => {
     ok(dir, ['start', id]);
     const missing = baton(dir, ['log', id]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`nothing to log: no report saved at ${join(dir, '.git', 'baton', 'reports', `${id}.md`)}`);
+    expect(missing.stderr).toContain(`nothing to log for \`${id}\`: no report saved at ${join(dir, '.git', 'baton', 'reports', `${id}.md`)}`);
     expect(missing.stderr).toContain('--from -');
     ok(dir, ['log', id, '--from', '-'], { input: REPORT });
     expect(ok(dir, ['memory', id])).toContain('Notes written in notes.md.');

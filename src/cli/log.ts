@@ -23,9 +23,10 @@ function readReport(cwd: string, from: string): string {
 function savedReport(root: string, ref: string, from: string | undefined, flags: LogInput): string | undefined {
   const given = flags.outcome || flags.summary || [flags.bugs, flags.decisions, flags.blockers, flags.notes].some((l) => l?.length);
   if (from !== undefined || given) return undefined;
-  const path = reportPath(root, resolveTask(loadTasksStrict(root), ref).id);
+  const id = resolveTask(loadTasksStrict(root), ref).id;
+  const path = reportPath(root, id);
   if (existsSync(path)) return path;
-  throw new BatonError(`nothing to log: no report saved at ${path}`, {
+  throw new BatonError(`nothing to log for \`${id}\`: no report saved at ${path}`, {
     hint: 'The prompt asks the agent to save its report there. Give the report\'s path (`--from FILE`), `--from -` to pipe it in, or `--outcome … --summary "…"`.',
   });
 }

@@ -1,6 +1,6 @@
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import { STATUSES, type Task } from '../core/task.js';
+import { STATUSES, type Status, type Task } from '../core/task.js';
 import { openProject } from '../workspace/context.js';
 import { addTasks, setTask } from '../tasks/write.js';
 import { editTask } from '../workflow/task-edit.js';
@@ -94,10 +94,8 @@ const listCmd = defineCommand({
     ['$0 task list --phase API --json', 'one phase, for a script'],
   ],
   handler: async (argv) => {
-    const { topoOrder } = await import('../core/graph.js');
-    let tasks = topoOrder(loadTaskHeadsStrict(openProject(cwdOf(argv)).root));
-    if (argv.status) tasks = tasks.filter((t) => t.status === argv.status);
-    if (argv.phase) tasks = tasks.filter((t) => t.phase === argv.phase);
+    const { listTasks } = await import('../workflow/task-list.js');
+    const tasks = listTasks(openProject(cwdOf(argv)), { status: argv.status as Status | undefined, phase: argv.phase });
     if (argv.json) return json({ tasks });
     if (!tasks.length) return out('No tasks match.');
     const paint = painter();
