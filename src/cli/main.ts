@@ -8,6 +8,7 @@ import { BatonError } from '../core/errors.js';
 import { forTerminal } from '../core/terminal.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { jsonError, quietOnClosedPipe } from './output.js';
+import { usageMessage } from './usage-text.js';
 import { painter } from './render/colour.js';
 import { loadVendored } from '../workspace/vendored.js';
 
@@ -133,10 +134,11 @@ export async function main(args: string[]): Promise<number> {
       const known = name !== undefined && COMMANDS[name] !== undefined;
       const help = known ? `baton ${name} --help` : 'baton --help';
       const text = message ?? error?.message ?? 'usage error';
-      // recommendCommands says only "Did you mean X?": name the word it could not place.
-      const unknown = text.startsWith('Did you mean') ? `unknown command \`${positionals(args)[known ? 1 : 0] ?? ''}\`. ` : '';
+      // yargs' own words ("Not enough non-option arguments: got 0, need at least 1") said so a person can act on them.
+      const module = known ? modules[0]?.default : undefined;
+      const said = usageMessage(text, { args, words: positionals(args), module, commands: [...Object.keys(COMMANDS), 'completion'] });
       // Throwing stops yargs from running the command after a usage error.
-      throw new BatonError(`${unknown}${text}`, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
+      throw new BatonError(said, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
     });
   for (const m of modules) cli.command(m.default);
   skipHelpCache(cli);

@@ -6,6 +6,7 @@ import { addTasks, setTask } from '../tasks/write.js';
 import { editTask } from '../workflow/task-edit.js';
 import { loadTaskByRef, loadTaskHeadsStrict, type ShownTask } from '../tasks/task-files.js';
 import { defineCommand, defineGroup } from './command.js';
+import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
 
@@ -37,7 +38,7 @@ const add = defineCommand({
   ],
   handler: (argv) => {
     const title = argv.title ?? argv._.slice(2).map(String).join(' ');
-    if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"' });
+    if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"', exitCode: EXIT.usage });
     const project = openProject(cwdOf(argv));
     const [task] = addTasks(project, [{
       title: String(title),
