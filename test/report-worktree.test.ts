@@ -11,11 +11,16 @@ import { addTask, baton, git, makeProject, ok, read, tempDir, write } from './he
 
 const REPORT = '## Outcome\nsuccess\n## Summary\nNotes written in notes.md.\n## Decisions\n- Notes are plain markdown.\n## Bugs\n- none\n';
 
+/** Commit what baton wrote for the plan, unless it committed it itself. */
+function commitPlan(dir: string, message: string): void {
+  git(dir, ['add', '-A']);
+  if (git(dir, ['status', '--porcelain'])) git(dir, ['commit', '-qm', message]);
+}
+
 function planned(): { dir: string; id: string } {
   const dir = makeProject();
   const id = addTask(dir, 'Write notes');
-  git(dir, ['add', '-A']);
-  git(dir, ['commit', '-qm', 'plan']);
+  commitPlan(dir, 'plan');
   return { dir, id };
 }
 
@@ -103,8 +108,7 @@ describe('the board after a merge', () => {
   it('a merged task whose worktree was kept is not listed as work in flight', () => {
     const { dir, id } = planned();
     const other = addTask(dir, 'Other work');
-    git(dir, ['add', '-A']);
-    git(dir, ['commit', '-qm', 'plan more']);
+    commitPlan(dir, 'plan more');
     const wt = startedInWorktree(dir, id);
     ok(dir, ['start', other, '--worktree']); // an unmerged branch, so the board looks for worktrees
     write(wt, 'draft.txt', 'mine\n');
