@@ -4,8 +4,11 @@
  * reach the person, `next` with nothing ready fails as the README says, and
  * the base branch is one that exists (origin/HEAD's at init).
  */
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, makeRepo, ok, read, snapshotFiles, tempDir } from './helpers/repo.js';
+import { addTask, baton, BIN, git, GIT_ENV, makeProject, makeRepo, ok, read, snapshotFiles, tempDir, write } from './helpers/repo.js';
 
 describe('usage errors a person can act on', () => {
   it('`memory --since`: yesterday and today are days in UTC; anything else is exit 2 with the forms it takes', () => {
@@ -101,5 +104,28 @@ describe('the base branch exists', () => {
     git(alone, ['switch', '-q', '-c', 'trunk']);
     ok(alone, ['init', '--no-hooks']);
     expect(read(alone, '.agents/config.yaml')).toMatch(/^base_branch: trunk$/m);
+  });
+});
+
+describe('shell completion', () => {
+  it('offers the plan\'s task ids where a command takes one, in bash', () => {
+    const dir = makeProject();
+    const a = addTask(dir, 'Write notes');
+    const b = addTask(dir, 'Read notes');
+    const bin = tempDir('baton-bin-');
+    write(bin, 'baton', `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    chmodSync(join(bin, 'baton'), 0o755);
+    const env = { ...process.env, ...GIT_ENV, PATH: `${bin}:${process.env.PATH}` };
+    const script = spawnSync(join(bin, 'baton'), ['completion', 'bash'], { cwd: dir, env, encoding: 'utf8' }).stdout;
+    const complete = (words: string[]) => {
+      write(bin, 'complete.bash', `${script}\nCOMP_WORDS=(${words.map((w) => `"${w}"`).join(' ')}); COMP_CWORD=${words.length - 1}; _baton_yargs_completions; echo "\${COMPREPLY[@]}"\n`);
+      const r = spawnSync('bash', [join(bin, 'complete.bash')], { cwd: dir, env, encoding: 'utf8' });
+      return r.stdout.trim().split(/\s+/);
+    };
+    expect(complete(['baton', 'start', 'T-'])).toEqual([a, b].sort());
+    expect(complete(['baton', 'task', 'show', a.slice(0, 4)])).toContain(a);
+    expect(complete(['baton', 'prompt', ''])).toEqual(expect.arrayContaining([a, b]));
+    expect(complete(['baton', 'log', a, '--outcome', ''])).not.toContain(b); // an option's value, not an id
+    expect(complete(['baton', 'status', ''])).not.toContain(a); // status takes no id
   });
 });

@@ -9,6 +9,7 @@ import { forTerminal } from '../core/terminal.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { jsonError, quietOnClosedPipe } from './output.js';
 import { usageMessage } from './usage-text.js';
+import { taskIdCompletion } from './completion.js';
 import { painter } from './render/colour.js';
 import { loadVendored } from '../workspace/vendored.js';
 
@@ -107,6 +108,10 @@ export async function main(args: string[]): Promise<number> {
     return report(error, asJson);
   }
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  // Completing a word (the shell script runs `baton --get-yargs-completions …`): task ids, read synchronously then.
+  const taskIds = args.includes('--get-yargs-completions')
+    ? ((load: typeof import('../tasks/task-files.js').loadTaskHeads) => (root: string) => load(root).tasks.map((t) => t.id))((await import('../tasks/task-files.js')).loadTaskHeads)
+    : undefined;
   const modules = await Promise.all(loaders.map((load) => load()));
   // yargs from dist/vendor with its code cache (workspace/vendored.ts): ~10 ms of every start less.
   const yargs = ((loadVendored('yargs') as typeof import('yargs') | undefined) ?? (await import('yargs'))).default;
@@ -143,7 +148,8 @@ export async function main(args: string[]): Promise<number> {
   for (const m of modules) cli.command(m.default);
   skipHelpCache(cli);
   // After the commands, so it comes last in `baton --help`.
-  cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`');
+  cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`',
+    taskIdCompletion(args, cwdArg(args), modules.map((m) => m.default), (root) => taskIds?.(root) ?? []));
   try {
     await cli.parseAsync();
   } catch (error) {
