@@ -41,6 +41,7 @@ const COMMANDS: Record<string, Loader> = {
   board: () => import('./board.js'),
   mcp: () => import('./mcp.js'),
   ci: () => import('./ci.js'),
+  demo: () => import('./demo.js'),
 };
 
 const SHELLS = ['bash', 'zsh'];
