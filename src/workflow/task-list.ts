@@ -9,8 +9,10 @@ export interface TaskListFilter {
   phase?: string;
 }
 
-export function listTasks(project: Project, filter: TaskListFilter = {}): TaskHead[] {
-  let tasks = topoOrder(loadTaskHeadsStrict(project.root));
+export async function listTasks(project: Project, filter: TaskListFilter = {}): Promise<TaskHead[]> {
+  // The state every view shows: work on unmerged task branches laid over this checkout's files.
+  const { statedTasks } = await import('../tasks/state.js');
+  let tasks = topoOrder((await statedTasks(project, loadTaskHeadsStrict(project.root))).tasks);
   if (filter.status) tasks = tasks.filter((t) => t.status === filter.status);
   if (filter.phase) tasks = tasks.filter((t) => t.phase === filter.phase);
   return tasks;
