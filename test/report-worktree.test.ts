@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, makeProject, ok, read, tempDir, write } from './helpers/repo.js';
+import { connect, data } from './mcp-util.js';
 
 const REPORT = '## Outcome\nsuccess\n## Summary\nNotes written in notes.md.\n## Decisions\n- Notes are plain markdown.\n## Bugs\n- none\n';
 
@@ -101,6 +102,26 @@ describe('the report outside the tree', () => {
     expect(done.stdout).toContain('Kept the worktree');
     expect(read(wt, 'REPORT.md')).toBe(REPORT);
     expect(read(wt, 'draft.txt')).toBe('mine\n');
+  });
+});
+
+describe('the saved report over MCP', () => {
+  it('`log` with only an id reads the report saved where the prompt said', async () => {
+    const { dir, id } = planned();
+    ok(dir, ['start', id]);
+    const mcp = await connect(dir);
+    try {
+      const prompt = await data(mcp.client, 'prompt', { id });
+      const file = reportFileIn(prompt.text);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, REPORT);
+      const logged = await data(mcp.client, 'log', { id });
+      expect(logged).toMatchObject({ id, status: 'review', entries: 2 }); // the result and the decision
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await mcp.close();
+    }
+    expect(ok(dir, ['memory', id])).toContain('Notes are plain markdown.');
   });
 });
 

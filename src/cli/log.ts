@@ -1,12 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { OUTCOMES, type Outcome } from '../memory/entry.js';
 import { openProject } from '../workspace/context.js';
-import { reportPath } from '../workspace/paths.js';
-import { resolveTask } from '../core/ids.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
-import { logInputWithReport, logTask, type LogInput } from '../workflow/log.js';
+import { logInputWithReport, logTask, savedReport, type LogInput } from '../workflow/log.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 
@@ -17,18 +14,6 @@ function readReport(cwd: string, from: string): string {
   } catch (error) {
     throw new BatonError(`cannot read the report \`${from}\`: ${(error as Error).message}`, { hint: 'Give the path of the report file, or `-` to read it from stdin.' });
   }
-}
-
-/** The path of the task's saved report when `log` should read it; undefined when it should not. */
-function savedReport(root: string, ref: string, from: string | undefined, flags: LogInput): string | undefined {
-  const given = flags.outcome || flags.summary || [flags.bugs, flags.decisions, flags.blockers, flags.notes].some((l) => l?.length);
-  if (from !== undefined || given) return undefined;
-  const id = resolveTask(loadTasksStrict(root), ref).id;
-  const path = reportPath(root, id);
-  if (existsSync(path)) return path;
-  throw new BatonError(`nothing to log for \`${id}\`: no report saved at ${path}`, {
-    hint: 'The prompt asks the agent to save its report there. Give the report\'s path (`--from FILE`), `--from -` to pipe it in, or `--outcome … --summary "…"`.',
-  });
 }
 
 export default defineCommand({
@@ -63,7 +48,7 @@ export default defineCommand({
     };
     const project = openProject(cwd);
     // The report file the prompt names: read when `--from` has no value, or when nothing else is given.
-    const saved = savedReport(project.root, String(argv.id), argv.from, flags);
+    const saved = argv.from === undefined ? savedReport(project.root, String(argv.id), flags) : undefined;
     const from = saved ?? argv.from;
     const source = from === '-' ? 'the report on stdin' : `\`${from}\``;
     const input = from === undefined ? flags : logInputWithReport(flags, readReport(cwd, from), source);

@@ -95,7 +95,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
 
   defineTool(server, ctx, 'log', {
     title: 'Log the outcome',
-    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know: either as fields, or as your whole report in `report` (the markdown the task prompt asks for: Outcome, Summary, Decisions, Bugs, Blockers, Notes), read as `baton log --from` reads it. It commits the record on the task branch.',
+    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know: either as fields, or as your whole report in `report` (the markdown the task prompt asks for: Outcome, Summary, Decisions, Bugs, Blockers, Notes), read as `baton log --from` reads it; with neither, the report you saved where the prompt said is read. It commits the record on the task branch.',
     input: {
       id,
       report: z.string().optional().describe('Your whole report as written (markdown with ## Outcome, ## Summary, ## Decisions, ## Bugs, ## Blockers, ## Notes; headings and wording may vary). It needs an outcome unless `outcome` is given. Beside it, `outcome` and `summary` replace the report\'s; `bugs`, `decisions`, `blockers` and `notes` are added after its own'),
@@ -115,11 +115,18 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { logInputWithReport, logTask } = await import('../workflow/log.js');
+    const { logInputWithReport, logTask, savedReport } = await import('../workflow/log.js');
+    const { readFileSync, rmSync } = await import('node:fs');
+    const p = await project(ctx);
     const fields = { outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers, notes: a.notes };
+    // Nothing given: the report saved where the prompt said, as `baton log <id>` reads it.
+    const saved = a.report === undefined ? savedReport(p.root, a.id, fields) : undefined;
+    const report = saved ? readFileSync(saved, 'utf8') : a.report;
     // The same merge of report and fields as `baton log --from REPORT.md` with flags beside it.
-    const input = a.report === undefined ? fields : logInputWithReport(fields, a.report, 'the `report` argument');
-    return { data: await logTask(await project(ctx), a.id, { ...input, done: a.done, commit: a.commit }) };
+    const input = report === undefined ? fields : logInputWithReport(fields, report, saved ?? 'the `report` argument');
+    const logged = await logTask(p, a.id, { ...input, done: a.done, commit: a.commit });
+    if (saved) rmSync(saved, { force: true });
+    return { data: logged };
   });
 
   defineTool(server, ctx, 'done', {

@@ -13,7 +13,7 @@ import type { Status } from '../core/task.js';
 import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
 import { parseReport, REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
-import { agentsPaths, AGENTS } from '../workspace/paths.js';
+import { agentsPaths, AGENTS, reportPath } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -76,6 +76,22 @@ export function logInputWithReport(flags: LogInput, reportText: string, source: 
 export function reportMissingOutcome(source: string): BatonError {
   return new BatonError(`no outcome found in ${source}`, {
     hint: `The report needs at least an Outcome (success, partial or failure). The expected shape:\n  ${REPORT_FORMAT.split('\n').join('\n  ')}`,
+  });
+}
+
+/**
+ * The report the prompt asked the agent to save (`<git dir>/baton/reports/<id>.md`),
+ * read when nothing else is given (`baton log <id>`, MCP `log` with no fields);
+ * undefined when something is given. Nothing given and nothing saved: an error saying where it looked.
+ */
+export function savedReport(root: string, ref: string, given: LogInput): string | undefined {
+  const any = given.outcome || given.summary || [given.bugs, given.decisions, given.blockers, given.notes].some((l) => l?.length);
+  if (any) return undefined;
+  const id = resolveTask(loadTasksStrict(root), ref).id;
+  const path = reportPath(root, id);
+  if (existsSync(path)) return path;
+  throw new BatonError(`nothing to log for \`${id}\`: no report saved at ${path}`, {
+    hint: 'The prompt asks the agent to save its report there. Give the report\'s path (`--from FILE`), `--from -` to pipe it in, or `--outcome … --summary "…"`.',
   });
 }
 
