@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { fenceAfter } from './fence.js';
 import { redact } from '../core/redact.js';
+import { stripAnsi } from '../core/ansi.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
 import { BatonError, type Problem } from '../core/errors.js';
@@ -148,7 +149,7 @@ export function memoryHeader(id: string, _title?: string): string {
 }
 
 /**
- * Append entries to a memory file, redacting secrets. Atomic, and serialized
+ * Append entries to a memory file, redacting secrets and stripping escape sequences. Atomic, and serialized
  * across processes with a lock in the git dir (parallel runs share project.md).
  */
 /**
@@ -160,7 +161,8 @@ export function memoryHeader(id: string, _title?: string): string {
  */
 export function withEntriesInTimeOrder(text: string, entries: readonly Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[]): string {
   const sorted = entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.time < b.e.time ? -1 : a.e.time > b.e.time ? 1 : a.i - b.i)).map(({ e }) => e);
-  const block = (e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>) => formatEntry({ ...e, body: redact(e.body) });
+  // Bodies hold what checks and agents printed: plain text, never a terminal's escape sequences.
+  const block = (e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>) => formatEntry({ ...e, body: redact(stripAnsi(e.body)) });
   const present = parseMemory(text).entries;
   const last = present.at(-1)?.time ?? '';
   const tail = sorted.filter((e) => e.time >= last);
