@@ -14,6 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededHex } from '../core/ids.js';
+import { idSalt } from '../workspace/id-salt.js';
 import { BatonError } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { isoNow } from '../memory/entry.js';
@@ -132,7 +134,8 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   const followUps = answer.follow_ups ?? [];
   for (const f of followUps) if (f.follows) find(f.follows, `follow-up "${f.title}"`);
 
-  const set = resolveTaskAnswers(project.root, existing, [...followUps, ...splits.flatMap((s) => s.into)], new Date(time));
+  const answered = [...followUps, ...splits.flatMap((s) => s.into)];
+  const set = resolveTaskAnswers(project.root, existing, answered, new Date(time), seededHex(JSON.stringify(answered), idSalt(project.root)));
   const byKey = new Map(set.created.map((c) => [c.key, c.task]));
   const edits = new TaskEdits(project.root, set.created, set.amended);
   for (const r of reopen) if (r.task.status !== 'todo') edits.set(r.task, { status: 'todo' });
