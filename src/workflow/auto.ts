@@ -230,7 +230,7 @@ class AutoRun {
     this.spent += r.costUsd;
     if (r.interrupted) {
       await remote?.release(task);
-      display.task(task.id, task.title, 'interrupted', 'resume with `baton auto`');
+      display.task(task.id, task.title, 'interrupted', r.paused ? `${r.reason}; resume with \`baton auto\` later` : 'resume with `baton auto`');
       this.results.push({ id: task.id, title: task.title, outcome: 'interrupted', merged: false });
       return;
     }
