@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../src/agents/executors/presets.js';
-import { addTask, BIN, git, GIT_ENV, makeProject, read, tempDir } from './helpers/repo.js';
+import { addTask, BIN, git, GIT_ENV, makeProject, read, tempDir, write } from './helpers/repo.js';
 
 const SERVER = join(import.meta.dirname, 'fixtures', 'model-server.mjs');
 const CACHE = process.env.BATON_AGENT_CLIS_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'baton-agent-clis');
@@ -33,7 +33,16 @@ const CLI_ENV: Record<string, Record<string, string>> = {
     ANTHROPIC_API_KEY: 'sk-ant-test', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_MAX_RETRIES: '0',
   },
-  qwen: { OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'qwen3-coder-plus', QWEN_TELEMETRY_ENABLED: 'false' },
+  qwen: { OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'qwen3-coder-plus' },
+  gemini: { GEMINI_API_KEY: 'test-key', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+};
+
+/** Files each CLI reads from its HOME: gemini's choice of API-key auth, telemetry and usage statistics off. */
+const CLI_HOME: Record<string, Record<string, string>> = {
+  gemini: {
+    '.gemini/settings.json': JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } }, privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false } }),
+  },
+  qwen: { '.qwen/settings.json': JSON.stringify({ privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false } }) },
 };
 
 interface Run { code: number; stdout: string; stderr: string; wt: string; id: string; dir: string; requests: { url: string }[] }
@@ -42,12 +51,14 @@ interface Run { code: number; stdout: string; stderr: string; wt: string; id: st
 function runWith(name: string, server: Record<string, string> = {}): Run {
   const dir = makeProject({ hooks: true });
   const config = join(dir, '.agents', 'config.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace('executor: api', `executor: ${name}`)
-    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`));
+  // qwen's JSON has tokens and no cost: priced from the table (here, config's `prices:`).
+  writeFileSync(config, `${readFileSync(config, 'utf8').replace('executor: api', `executor: ${name}`)
+    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n`);
   const id = addTask(dir, 'Add greeting', '--check', 'grep -q hello greeting.txt');
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', `Plan, with ${name}`]);
   const home = tempDir('baton-cli-home-');
+  for (const [path, text] of Object.entries(CLI_HOME[name] ?? {})) write(home, path, text);
   const log = join(home, 'requests.jsonl');
   const env = {
     ...process.env, ...GIT_ENV, ...CLI_ENV[name], ...server,
@@ -73,7 +84,7 @@ function costJson(dir: string): { total: { promptTokens: number; completionToken
   return JSON.parse(r.stdout) as ReturnType<typeof costJson>;
 }
 
-for (const name of ['claude', 'qwen']) {
+for (const name of ['claude', 'qwen', 'gemini']) {
   const installed = existsSync(binDir(name));
   if (!installed && !process.env.CI) console.warn(`agent-clis: ${name} is not in ${CACHE}; skipping (run \`node scripts/install-agent-clis.mjs\`)`);
   describe.skipIf(!installed && !process.env.CI)(`the real ${name} CLI (${PRESETS[name]!.package}@${PRESETS[name]!.tested[0]})`, () => {
@@ -100,9 +111,11 @@ for (const name of ['claude', 'qwen']) {
       const cost = costJson(r.wt);
       expect(cost.total.promptTokens).toBeGreaterThanOrEqual(2000);
       expect(cost.total.completionTokens).toBeGreaterThanOrEqual(100);
-      // claude says what it cost ($0.01 by its own table for these tokens); qwen does not, and its model has no price.
+      // claude says what it cost (by its own table); qwen gives tokens only, priced from config's table
+      // (2000 × $1 + 100 × $5 per million); gemini's model has no price anywhere: counted as unpriced.
       if (name === 'claude') expect(cost.total.costUsd).toBeGreaterThan(0);
-      else expect(cost.total.unpriced).toBe(1);
+      if (name === 'qwen') expect(cost.total.costUsd).toBeCloseTo((cost.total.promptTokens * 1 + cost.total.completionTokens * 5) / 1e6, 9);
+      if (name === 'gemini') expect(cost.total.unpriced).toBe(1);
     });
 
     it('stops on refused credentials (401) with the CLI\'s words and the variable to set, counting no attempt', () => {

@@ -25,7 +25,7 @@ export interface Config {
   context_budget: number;
   record_off_task_commits: boolean;
   models: Record<string, ModelConfig>;
-  executors: Record<string, { command: string; timeout_s?: number }>;
+  executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
   prices: Record<string, { input: number; output: number }>;
   /** Everything else in the file, kept for features that read it. */
   raw: Record<string, unknown>;

@@ -105,7 +105,10 @@ function gemini(stdout: string, stderr: string): AgentOutput {
   if (!r) return {};
   const out: AgentOutput = {};
   if (isObj(r.error)) {
-    const message = str(r.error.message) ?? 'error';
+    // Its message is often the API's own error body, as JSON text.
+    const raw = str(r.error.message) ?? 'error';
+    const inner = tryJson(raw.trim());
+    const message = isObj(inner) && isObj(inner.error) ? str(inner.error.message) ?? raw : raw;
     out.error = { kind: classify(r.error.code, `${message} ${str(r.error.status) ?? ''}`), message: cut(message) };
   } else if (typeof r.response === 'string') out.text = r.response;
   const models = isObj(r.stats) && isObj(r.stats.models) ? r.stats.models : {};
@@ -145,11 +148,19 @@ function codex(stdout: string): AgentOutput {
   return out;
 }
 
-/** Whole-text JSON, else one value a line; anything else is ignored. */
+/**
+ * Whole-text JSON, else one value a line, plus a pretty-printed value that
+ * ends the text after other output (gemini's error after a stack trace).
+ */
 function parseJsonish(text: string): unknown[] {
   const whole = tryJson(text.trim());
   if (whole !== undefined) return [whole];
-  return text.split('\n').map((l) => tryJson(l.trim())).filter((v) => v !== undefined);
+  const lines = text.split('\n').map((l) => tryJson(l.trim())).filter((v) => v !== undefined);
+  const start = text.lastIndexOf('\n{');
+  const rest = start >= 0 ? text.slice(start + 1).trim() : '';
+  // One line is already among `lines`.
+  const tail = rest.includes('\n') ? tryJson(rest) : undefined;
+  return tail === undefined ? lines : [...lines, tail];
 }
 
 function lastJson(text: string, match: (v: unknown) => boolean): Obj | undefined {

@@ -36,10 +36,10 @@ export const PRESETS: Record<string, Preset> = {
     command: 'qwen --approval-mode auto-edit --output-format json -p "Do the task described above."',
     output: 'qwen-json', key_env: 'OPENAI_API_KEY', package: '@qwen-code/qwen-code', tested: ['0.24.4'],
   },
-  // Same shape as qwen (qwen is a fork of it). Untested here.
+  // Same shape as qwen (qwen is a fork of it); auto_edit offers and approves its write tools.
   gemini: {
     command: 'gemini --approval-mode auto_edit --output-format json -p "Do the task described above."',
-    output: 'gemini-json', key_env: 'GEMINI_API_KEY', package: '@google/gemini-cli', tested: [],
+    output: 'gemini-json', key_env: 'GEMINI_API_KEY', package: '@google/gemini-cli', tested: ['0.61.0'],
   },
   // `-` reads the prompt from stdin; workspace-write lets it edit the worktree only. Untested here.
   codex: {
