@@ -5,6 +5,8 @@
  * named by `{prompt_file}`. The agent edits and commits; baton commits what
  * it leaves behind.
  */
+import { stripAnsi } from '../../core/ansi.js';
+import { outputTail } from '../../core/check-output.js';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,8 +109,9 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   await new Promise<void>((resolve) => log.end(resolve));
 
   const said = spec.output ? readAgentOutput(spec.output, stdout, stderr, exit.code) : undefined;
-  // A CLI that speaks JSON: its final text is the report, not the JSON around it.
-  const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : said ? said.text ?? '' : stdout;
+  // A CLI that speaks JSON: its final text is the report, not the JSON around it. What the agent
+  // printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
+  const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : said ? said.text ?? '' : stdout);
   const result: ExecuteResult = { report, logFile };
   if (said?.usage) {
     const u = said.usage;
@@ -123,13 +126,14 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     result.interrupted = true;
     result.failure = 'interrupted while the agent was working';
   } else if (said?.error) {
-    const { kind, message } = said.error;
+    const { kind } = said.error;
+    const message = stripAnsi(said.error.message);
     result.failure = `the agent reported an error${exit.code ? ` and exited with ${exit.code}` : ''}: ${message}`;
     if (kind !== 'error') result.stop = { kind, message, ...(spec.key_env ? { variable: spec.key_env } : {}) };
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {
-    const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+    const tail = outputTail(readFileSync(logFile, 'utf8'), 5);
     result.failure = `the agent exited with ${exit.code ?? exit.signal}${tail ? `:\n${tail}` : ''}`;
   }
   return result;
