@@ -64,7 +64,7 @@ models:
     model: gpt-5-mini
     api_key_env: OPENAI_API_KEY
     # api: the model edits files through baton; or a command preset:
-    # claude, qwen, gemini, codex, opencode, copilot, aider (`baton executors check`).
+    # claude, qwen, gemini, codex, opencode, copilot, aider (see: baton executors check).
     executor: api
 `;
 

@@ -47,13 +47,14 @@ const CLI_HOME: Record<string, Record<string, string>> = {
 export interface Run { code: number; stdout: string; stderr: string; wt: string; id: string; dir: string; requests: { url: string }[] }
 
 /** `baton run` of a one-task plan whose implementer is the preset `name`, against the scripted server. */
-export function runWith(name: string, server: Record<string, string> = {}): Run {
+export function runWith(name: string, server: Record<string, string> = {}, auto?: { files: string[]; args: string[] }): Run {
   const dir = makeProject({ hooks: true });
   const config = join(dir, '.agents', 'config.yaml');
   // qwen's JSON has tokens and no cost: priced from the table (here, config's `prices:`).
   writeFileSync(config, `${readFileSync(config, 'utf8').replace('executor: api', `executor: ${name}`)
     .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n`);
-  const id = addTask(dir, 'Add greeting', '--check', 'grep -q hello greeting.txt');
+  const ids = auto ? auto.files.map((f) => addTask(dir, `Create the file ${f}`, '--check', `grep -q hello ${f}`)) : [addTask(dir, 'Add greeting', '--check', 'grep -q hello greeting.txt')];
+  const id = ids[0]!;
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', `Plan, with ${name}`]);
   const home = tempDir('baton-cli-home-');
@@ -64,7 +65,7 @@ export function runWith(name: string, server: Record<string, string> = {}): Run 
     HOME: home, MODEL_LOG: log, MODEL_FINAL_TEXT: server.MODEL_FINAL_TEXT ?? REPORT,
     PATH: `${binDir(name)}:${process.env.PATH}`,
   };
-  const inner = [process.execPath, SERVER, '--', process.execPath, BIN, 'run', id];
+  const inner = [process.execPath, SERVER, '--', process.execPath, BIN, ...(auto ? ['auto', ...auto.args] : ['run', id])];
   const r = NETNS
     ? spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner], { cwd: dir, env, encoding: 'utf8' })
     : spawnSync(inner[0]!, inner.slice(1), { cwd: dir, env, encoding: 'utf8' });
