@@ -76,6 +76,19 @@ export function conformance(name: string): void {
         expect(memory).toContain('it hit a rate or usage limit');
       });
 
+      it('`baton auto` pauses the tasks of an executor that hit a limit, counting no attempt, and exits 3', () => {
+        const r = runWith(name, { MODEL_FAIL: '429' }, { files: ['a.txt', 'b.txt', 'c.txt'], args: ['--parallel', '2', '--no-review'] });
+        expect(r.stdout).toContain('Paused: an agent hit a rate or usage limit (no attempt counted)');
+        expect(r.code).toBe(3);
+        // Two ran and hit the limit; the third was not started. None has a result, so none counts as an attempt.
+        expect((r.stdout.match(/paused: the agent hit a rate or usage limit/g) ?? []).length).toBeGreaterThanOrEqual(2);
+        expect(r.requests.length).toBeLessThanOrEqual(4);
+        const memories = git(r.dir, ['log', '--all', '-p', '--format=', '--', '.agents/memory']);
+        expect(memories).toContain('No attempt counted.');
+        expect(memories).not.toMatch(/^\+## \S+ result /m);
+        expect(git(r.dir, ['status', '--porcelain'])).toBe('');
+      });
+
       it('fails an attempt that exits 0 with no change and no report, saying so', () => {
         const r = runWith(name, { MODEL_NO_TOOL: '1', MODEL_FINAL_TEXT: '' });
         expect(r.code).toBe(1);
