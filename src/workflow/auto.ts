@@ -213,6 +213,8 @@ class AutoRun {
       let pushed = false;
       r = await runAttempt(this.project, task.id, {
         ...this.opts.run,
+        // Its look at the main checkout and the base, before and after the agent, is not taken mid-merge.
+        inMain: (fn) => this.main.run(fn),
         signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
         onPhase: (phase, detail) => {
           // The start commit (status, attempt entry) goes to the remote before the agent works.

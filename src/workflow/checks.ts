@@ -3,6 +3,7 @@
  * succeeded, not what the agent claims; each result becomes a `check` entry.
  */
 import { spawn } from 'node:child_process';
+import { killLeftovers, newRunToken, RUN_TOKEN_VAR } from '../agents/executors/agent-process.js';
 
 export interface CheckResult {
   command: string;
@@ -16,11 +17,14 @@ export interface CheckResult {
 }
 
 const TAIL_LINES = 30;
+/** How long a check's output is read after it exited: a daemon it left holding the pipes is not waited for. */
+const OUTPUT_GRACE_MS = 500;
 
 export function runCheck(cwd: string, command: string, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const token = newRunToken();
+    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, [RUN_TOKEN_VAR]: token } });
     let output = '';
     const keep = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -29,22 +33,22 @@ export function runCheck(cwd: string, command: string, timeoutMs: number, signal
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     let timedOut = false;
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
+    // The group, and what left it (`setsid`) carrying the token.
+    const kill = () => void (child.pid && killLeftovers(child.pid, token));
     const timer = setTimeout(() => {
       timedOut = true;
       kill();
     }, timeoutMs);
     signal?.addEventListener('abort', kill);
+    let finished = false;
     const finish = (code: number | null) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', kill);
       kill(); // nothing a check started outlives it
+      child.stdout.destroy();
+      child.stderr.destroy();
       resolve({
         command,
         passed: code === 0 && !timedOut,
@@ -55,10 +59,11 @@ export function runCheck(cwd: string, command: string, timeoutMs: number, signal
       });
     };
     let exitCode: number | null = null;
-    // A background process the check started may hold its output open: end it with the check.
+    // A background process the check started may hold its output open: end it with the check, and read on only briefly.
     child.on('exit', (code) => {
       exitCode = code;
       kill();
+      setTimeout(() => finish(code), OUTPUT_GRACE_MS).unref();
     });
     child.on('error', () => finish(127));
     child.on('close', () => finish(exitCode));

@@ -21,6 +21,8 @@ import { openProject, type Project } from '../workspace/context.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
 import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
 import { flushHookQueue } from './flush-queue.js';
+import { taskAt } from '../tasks/deciding.js';
+import { mainCheckoutWrites, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
 
 export type Phase = 'starting' | 'running' | 'checking' | 'logging';
 
@@ -39,6 +41,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase, detail?: string) => void;
   env?: Record<string, string | undefined>;
+  /** Runs `fn` while nothing else works in the main checkout (auto's merges and reviews); default: at once. */
+  inMain?: <T>(fn: () => T) => Promise<T>;
 }
 
 export interface AttemptResult {
@@ -104,26 +108,36 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   commitBatonFiles(dir, here, `Notes for ${task.id}`);
 
   const before = new Set(untrackedFiles(dir));
+  const inMain = opts.inMain ?? (async <T>(fn: () => T) => fn());
+  const base = project.config.base_branch;
+  const watch = await inMain(() => watchBefore(project.root, dir, base));
   opts.onPhase?.('running', executor.name);
   const result = await execute(executor, {
     cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
   });
+  // What the agent did outside its work: undone where baton can, and recorded.
+  const findings = [restoreAgentsFolder(dir, here, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
+    .filter((f): f is Finding => f !== undefined);
+  const fatal = findings.find((f) => f.failure);
+  if (fatal && !result.interrupted && !result.timedOut) result.failure = fatal.failure;
   await settleWorktree(dir, before, here, executor.name, result);
 
+  // What decides (the checks) comes from the base, never from the branch the agent worked on.
+  const judged = taskAt(project.root, base, task);
   const checks: CheckResult[] = [];
-  // Even after a crash the checks say what state the branch is in; not after a timeout or Ctrl-C.
-  if (!result.timedOut && !result.interrupted) {
+  // Even after a crash the checks say what state the branch is in; not after a timeout, Ctrl-C, or an agent that broke out.
+  if (!result.timedOut && !result.interrupted && !fatal) {
     opts.onPhase?.('checking');
-    checks.push(...(await runChecks(dir, here.checks, (opts.checkTimeoutS ?? DEFAULT_CHECK_TIMEOUT_S) * 1000, opts.signal)));
+    checks.push(...(await runChecks(dir, judged.checks, (opts.checkTimeoutS ?? DEFAULT_CHECK_TIMEOUT_S) * 1000, opts.signal)));
   }
   const interrupted = result.interrupted === true || opts.signal?.aborted === true;
   opts.onPhase?.('logging');
   // The prompt the agent saw, kept with the task (committed with the log below).
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
-  const verdict = decide(here, result, report, checks, interrupted);
-  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted);
+  const verdict = decide(judged, result, report, checks, interrupted);
+  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings);
   await logAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
@@ -232,9 +246,12 @@ function memoryEntries(
   checks: readonly CheckResult[],
   verdict: Verdict,
   interrupted: boolean,
+  findings: readonly Finding[] = [],
 ): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
   const time = isoNow();
   const out: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] = [];
+  for (const body of result.notes ?? []) out.push({ time, kind: 'note', body });
+  for (const f of findings) out.push({ time, kind: 'bug', body: f.bug });
   // Checks cut short by an interruption say nothing about the work.
   if (!interrupted) for (const c of checks) out.push({ time, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) });
   if (verdict.falseClaim) {

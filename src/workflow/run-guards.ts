@@ -1,0 +1,98 @@
+/**
+ * An agent is untrusted: it works in its worktree, and what it does outside
+ * it (the base branch moved, files written into the main checkout) or to
+ * baton's own files there (`.agents/` deleted) is found after it stops,
+ * undone where baton can, and recorded as a `bug` of the attempt.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { commitPaths, gitRun, listWorktrees } from '../git/task-branch.js';
+import { AGENTS } from '../workspace/paths.js';
+import type { Task } from '../core/task.js';
+
+export interface Watch {
+  base: string;
+  /** The base branch's tip before the agent ran. */
+  baseTip?: string;
+  /** The main checkout and its `git status` before, when the agent works elsewhere. */
+  main?: { dir: string; status: Set<string> };
+  /** The worktree's HEAD before the agent ran. */
+  head?: string;
+}
+
+export interface Finding {
+  /** The body of a `bug` entry. */
+  bug: string;
+  /** Why the attempt fails, when it does. */
+  failure?: string;
+}
+
+const revParse = (dir: string, rev: string) => {
+  const r = gitRun(dir, ['rev-parse', '--verify', '-q', rev]);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+};
+
+/** `git status` entries (untracked files one by one), as a set to compare. */
+function statusOf(dir: string): Set<string> {
+  const r = gitRun(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules']);
+  return new Set(r.stdout.split('\0').filter(Boolean));
+}
+
+export function watchBefore(root: string, dir: string, base: string): Watch {
+  const mainDir = listWorktrees(root)[0]?.path;
+  return {
+    base,
+    baseTip: revParse(root, `refs/heads/${base}`),
+    main: mainDir && resolve(mainDir) !== resolve(dir) && existsSync(mainDir) ? { dir: mainDir, status: statusOf(mainDir) } : undefined,
+    head: revParse(dir, 'HEAD'),
+  };
+}
+
+/**
+ * The base moved backwards or sideways (not a merge on top of it): put back
+ * where it was. Forward moves are other tasks' merges and stay.
+ */
+export function restoreBase(root: string, watch: Watch): Finding | undefined {
+  const { base, baseTip: was } = watch;
+  if (!was) return undefined;
+  const now = revParse(root, `refs/heads/${base}`);
+  if (now === was) return undefined;
+  if (now && gitRun(root, ['merge-base', '--is-ancestor', was, now]).code === 0) return undefined;
+  const put = gitRun(root, ['update-ref', '-m', 'baton: the base put back after an agent moved it', `refs/heads/${base}`, was, ...(now ? [now] : [])]);
+  const short = (sha?: string) => (sha ? sha.slice(0, 7) : '(deleted)');
+  const how = put.code === 0 ? `baton put it back at ${short(was)}` : `baton could not put it back (${put.stderr.trim()}); restore it with \`git update-ref refs/heads/${base} ${was}\``;
+  return {
+    bug: `The agent moved \`${base}\` from ${short(was)} to ${short(now)} (not forward) while it ran; ${how}. An agent must only work on its own branch.`,
+    failure: `the agent moved \`${base}\` (${short(was)} → ${short(now)}); it was put back`,
+  };
+}
+
+/** Files the agent wrote (or deleted) in the main checkout while it ran: recorded, left as they are for a person to look at. */
+export function mainCheckoutWrites(watch: Watch): Finding | undefined {
+  if (!watch.main) return undefined;
+  const after = statusOf(watch.main.dir);
+  const changed = [...after].filter((e) => !watch.main!.status.has(e)).concat([...watch.main.status].filter((e) => !after.has(e)).map((e) => `${e} (undone)`));
+  if (!changed.length) return undefined;
+  const shown = changed.slice(0, 10).map((e) => `\`${e.slice(3)}\` (${e.slice(0, 2).trim() || 'changed'})`).join(', ');
+  return {
+    bug: `The agent wrote outside its worktree, into the main checkout ${watch.main.dir}: ${shown}${changed.length > 10 ? ` and ${changed.length - 10} more` : ''}. ` +
+      'They were left there for a person to look at (`git status` in that checkout).',
+  };
+}
+
+/**
+ * The agent deleted the task's own file (with `.agents/` or alone): baton's
+ * files as they were before it started are put back and committed, so the
+ * attempt can be recorded and the next one can start.
+ */
+export function restoreAgentsFolder(dir: string, task: Pick<Task, 'id' | 'path'>, watch: Watch): Finding | undefined {
+  if (!watch.head || existsSync(join(dir, task.path))) return undefined;
+  const listed = gitRun(dir, ['ls-tree', '-r', '-z', '--name-only', watch.head, '--', AGENTS.dir]);
+  const missing = listed.stdout.split('\0').filter((p) => p && !existsSync(join(dir, p)));
+  for (let i = 0; i < missing.length; i += 200) gitRun(dir, ['checkout', watch.head, '--', ...missing.slice(i, i + 200)]);
+  commitPaths(dir, missing, `Restore ${AGENTS.dir}/ files the agent deleted\n\nTask: ${task.id}`);
+  return {
+    bug: `The agent deleted baton's files (${missing.length} under \`${AGENTS.dir}/\`, the task's own file among them); baton put them back as they were before the attempt.`,
+    failure: `the agent deleted \`${AGENTS.dir}/\` files (the task's own among them); they were put back`,
+  };
+}
