@@ -4,9 +4,10 @@
  * baton's own files there (`.agents/` deleted) is found after it stops,
  * undone where baton can, and recorded as a `bug` of the attempt.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commitPaths, gitRun, listWorktrees } from '../git/task-branch.js';
+import { gitDirOf } from '../git/gitdir.js';
 import { AGENTS } from '../workspace/paths.js';
 import type { Task } from '../core/task.js';
 
@@ -95,4 +96,22 @@ export function restoreAgentsFolder(dir: string, task: Pick<Task, 'id' | 'path'>
     bug: `The agent deleted baton's files (${missing.length} under \`${AGENTS.dir}/\`, the task's own file among them); baton put them back as they were before the attempt.`,
     failure: `the agent deleted \`${AGENTS.dir}/\` files (the task's own among them); they were put back`,
   };
+}
+
+/**
+ * After the agent was stopped (its process group and everything carrying its
+ * token killed), an `index.lock` in its worktree's git dir is its own,
+ * left half-way through a git command: removed, so the attempt can be
+ * recorded. Returns the lock's path when there was one.
+ */
+export function removeStaleIndexLock(dir: string): string | undefined {
+  let lock: string;
+  try {
+    lock = join(gitDirOf(dir), 'index.lock');
+  } catch {
+    return undefined;
+  }
+  if (!existsSync(lock)) return undefined;
+  rmSync(lock, { force: true });
+  return lock;
 }

@@ -19,10 +19,12 @@ import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
-import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
+import { beginAttempt, commitBatonFiles, logAttempt, type AttemptLog } from './run-steps.js';
+import { appendMemory } from '../memory/file.js';
+import { rel } from '../workspace/paths.js';
 import { flushHookQueue } from './flush-queue.js';
 import { taskAt } from '../tasks/deciding.js';
-import { mainCheckoutWrites, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
+import { mainCheckoutWrites, removeStaleIndexLock, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
 
 export type Phase = 'starting' | 'running' | 'checking' | 'logging';
 
@@ -116,6 +118,11 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
   });
+  // An agent stopped mid-commit leaves git's index lock behind; nothing of it runs any more.
+  if (result.timedOut || result.interrupted) {
+    const lock = removeStaleIndexLock(dir);
+    if (lock) (result.notes ??= []).push(`The agent was stopped while git held its index lock; baton removed the stale \`${lock}\`.`);
+  }
   // What the agent did outside its work: undone where baton can, and recorded.
   const findings = [restoreAgentsFolder(dir, here, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
     .filter((f): f is Finding => f !== undefined);
@@ -138,7 +145,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   const report = parseReport(result.report);
   const verdict = decide(judged, result, report, checks, interrupted);
   const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings);
-  await logAttempt(wp, here, {
+  await recordAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
     report,
@@ -157,6 +164,28 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     timedOut: result.timedOut === true,
     costUsd: result.costUsd ?? 0,
   };
+}
+
+/**
+ * `baton log` of the attempt, committed on the branch. When that fails (git
+ * refuses the commit), the attempt is still recorded: its entries are written
+ * to the task's memory uncommitted, and the error says so.
+ */
+async function recordAttempt(project: Project, task: Task, log: AttemptLog): Promise<void> {
+  try {
+    await logAttempt(project, task, log);
+  } catch (error) {
+    if (!(error instanceof BatonError)) throw error;
+    const time = isoNow();
+    const result = log.outcome
+      ? { time, kind: 'result', ref: log.outcome, body: log.summary }
+      : { time, kind: 'note', body: log.summary };
+    await appendMemory(project.root, task.id, [...log.entries, result, { time, kind: 'bug', body: `The attempt's record could not be committed: ${error.message}` }], task.title);
+    throw new BatonError(`${error.message.replace(/; nothing was logged$/, '')}; the attempt is recorded in \`${rel(project.root, project.paths.memoryFile(task.id))}\` in ${project.root}, not committed`, {
+      file: error.file, line: error.line, cause: error,
+      hint: `${error.hint?.split('\n')[0] ?? 'Fix the cause.'} Then commit the memory file there, or run the task again (its next attempt commits it).`,
+    });
+  }
 }
 
 /** An executor's own errors (a model that cannot be reached) are a failed attempt, not a crash of baton. */
