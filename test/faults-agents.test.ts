@@ -190,6 +190,32 @@ describe('an agent cannot move the base or write outside its worktree', () => {
   });
 });
 
+describe('a branch wedged by a deleted .agents/', () => {
+  it('is set aside: the task is read from the base, the lost attempt recorded, and the next attempt starts on a fresh branch', () => {
+    const p = makeAgentProject();
+    const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');
+    commitPlan(p.dir);
+    // An earlier run (or a person) committed the deletion and nothing put it back.
+    const started = baton(p.dir, ['start', id, '--worktree']);
+    expect(started.code, started.stderr).toBe(0);
+    const branch = git(p.dir, ['branch', '--list', 'task/*', '--format=%(refname:short)']).trim();
+    const old = git(p.dir, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9))[1]!;
+    git(old, ['rm', '-rq', '.agents']);
+    git(old, ['commit', '-q', '-m', 'Wipe .agents']);
+    p.setScript({ tasks: [{ match: id, attempts: [{ write: { 'required.txt': 'here\n' }, commit: 'Required file', report: report('success', 'Done.') }] }] });
+
+    const r = baton(p.dir, ['run', id], { env: p.env });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain(`${id}: success`);
+    expect(git(p.dir, ['branch', '--list', `${branch}-lost`, '--format=%(refname:short)']).trim()).toBe(`${branch}-lost`);
+    expect(git(p.dir, ['log', '--format=%s', `${branch}-lost`])).toContain('Wipe .agents');
+    expect(git(p.dir, ['log', '--format=%s', branch])).not.toContain('Wipe .agents');
+    const memory = read(worktreeOf(r.stdout), `.agents/memory/${id}.md`);
+    expect(memory).toMatch(new RegExp(` result failure\\nAn earlier attempt deleted the task's own file on \`${branch}\``));
+    expect(memory).toMatch(/ result success\n/);
+  });
+});
+
 describe('doctor --fix and a base moved back', () => {
   it('keeps the entries of commits a branch or the reflog still reaches, and says why', () => {
     const p = makeAgentProject({ hooks: true });

@@ -162,7 +162,7 @@ function preflight(project: Project, ref: string, options: DoneOptions): DonePla
  * tasks' files, its own checks, criteria, dependencies or role) is not merged
  * unless a person, having read the diff, passes `--accept-plan-changes`.
  */
-function refusePlanChanges(project: Project, plan: DonePlan): void {
+export function refusePlanChanges(project: Project, plan: Pick<DonePlan, 'task' | 'base' | 'branch'>): void {
   const changes = planChanges(project.root, plan.base, plan.branch, plan.task);
   if (!changes.length) return;
   const what = changes.map((c) => `\`${c.path}\` (${c.what.join(', ')})`).join('; ');

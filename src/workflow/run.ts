@@ -19,7 +19,7 @@ import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
-import { beginAttempt, commitBatonFiles, logAttempt, type AttemptLog } from './run-steps.js';
+import { beginAttempt, commitBatonFiles, logAttempt, recordLostBranch, setAsideLostBranch, type AttemptLog } from './run-steps.js';
 import { appendMemory } from '../memory/file.js';
 import { rel } from '../workspace/paths.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -100,7 +100,10 @@ export async function runAttempt(project: Project, ref: string, opts: RunOptions
 
 async function attempt(project: Project, task: Task, executor: Executor, opts: RunOptions): Promise<AttemptResult> {
   opts.onPhase?.('starting');
+  // A branch that lost the task's file is kept aside; the task is read from the base and starts afresh.
+  const aside = setAsideLostBranch(project, task);
   const { dir, branch } = await beginAttempt(project, task, opts.worktree ?? true);
+  if (aside) await recordLostBranch(dir, task, branch, aside);
   const wp = openProject(dir);
   const here = resolveTask(loadTasksStrict(dir), task.id);
 
