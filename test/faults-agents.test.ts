@@ -124,7 +124,7 @@ describe('an agent cannot rewrite what others remember', () => {
 });
 
 describe('an agent cannot move the base or write outside its worktree', () => {
-  it('the base moved back during a run is put back, the attempt fails and says so', () => {
+  it('the base moved back during a run is put back at once, the agent stopped, the attempt failed and says so', () => {
     const p = makeAgentProject();
     const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');
     commitPlan(p.dir);
@@ -133,7 +133,8 @@ describe('an agent cannot move the base or write outside its worktree', () => {
         write: { 'required.txt': 'here\n' },
         commit: 'Required file',
         sh: 'git update-ref refs/heads/main "$(git rev-list --max-parents=0 main)"',
-        report: report('success', 'Done.'),
+        // It would work on for the executor's whole timeout (120s): baton stops it as soon as it sees the base moved.
+        hang: true,
       }] }],
     });
     const mainBefore = git(p.dir, ['rev-parse', 'main']).trim();

@@ -68,6 +68,34 @@ export function restoreBase(root: string, watch: Watch): Finding | undefined {
   };
 }
 
+const BASE_POLL_MS = 1000;
+
+/**
+ * While the agent runs: the base's tip, looked at every second. Moved back or
+ * sideways, it is put back at once and `signal` aborts (the agent is
+ * stopped); `stop()` ends the watch and says what was found.
+ */
+export function guardBase(root: string, watch: Watch, inMain: <T>(fn: () => T) => Promise<T>): { signal: AbortSignal; stop: () => Promise<Finding | undefined> } {
+  const abort = new AbortController();
+  let found: Finding | undefined;
+  let looking: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(async () => {
+      if (found) return;
+      found = await inMain(() => restoreBase(root, watch));
+      if (found) abort.abort();
+    });
+  }, BASE_POLL_MS);
+  return {
+    signal: abort.signal,
+    stop: async () => {
+      clearInterval(timer);
+      await looking;
+      return found;
+    },
+  };
+}
+
 /** Files the agent wrote (or deleted) in the main checkout while it ran: recorded, left as they are for a person to look at. */
 export function mainCheckoutWrites(watch: Watch): Finding | undefined {
   if (!watch.main) return undefined;

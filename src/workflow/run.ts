@@ -24,7 +24,7 @@ import { appendMemory } from '../memory/file.js';
 import { rel } from '../workspace/paths.js';
 import { flushHookQueue } from './flush-queue.js';
 import { taskAt } from '../tasks/deciding.js';
-import { mainCheckoutWrites, removeStaleIndexLock, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
+import { guardBase, mainCheckoutWrites, removeStaleIndexLock, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
 
 export type Phase = 'starting' | 'running' | 'checking' | 'logging';
 
@@ -117,17 +117,25 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   const base = project.config.base_branch;
   const watch = await inMain(() => watchBefore(project.root, dir, base));
   opts.onPhase?.('running', executor.name);
+  // The base is watched while the agent works: moved back or sideways, it is put back and the agent stopped at once.
+  const guard = guardBase(project.root, watch, inMain);
   const result = await execute(executor, {
-    cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
+    cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal ? AbortSignal.any([opts.signal, guard.signal]) : guard.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
   });
+  const moved = await guard.stop();
+  if (moved && !opts.signal?.aborted) {
+    // Stopped by baton for what it did, not interrupted by a person: a failed attempt.
+    result.interrupted = false;
+    result.failure = moved.failure;
+  }
   // An agent stopped mid-commit leaves git's index lock behind; nothing of it runs any more.
-  if (result.timedOut || result.interrupted) {
+  if (result.timedOut || result.interrupted || moved) {
     const lock = removeStaleIndexLock(dir);
     if (lock) (result.notes ??= []).push(`The agent was stopped while git held its index lock; baton removed the stale \`${lock}\`.`);
   }
   // What the agent did outside its work: undone where baton can, and recorded.
-  const findings = [restoreAgentsFolder(dir, here, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
+  const findings = [moved, restoreAgentsFolder(dir, here, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
     .filter((f): f is Finding => f !== undefined);
   const fatal = findings.find((f) => f.failure);
   if (fatal && !result.interrupted && !result.timedOut) result.failure = fatal.failure;
