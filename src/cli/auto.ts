@@ -50,7 +50,7 @@ export default defineCommand({
     const controller = new AbortController();
     // Ctrl-C, SIGTERM or SIGHUP: the agents are stopped with their process groups and their attempts logged.
     const signals = onStopSignals((signal) => {
-      display.note(`Stopping (${signal}): no new tasks; the running agents are being stopped and their attempts logged (send it again to quit at once).`);
+      display.note(`Stopping${signal === 'SIGINT' ? '' : ` (${signal})`}: no new tasks; the running agents are being stopped and their attempts logged (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once).`);
       controller.abort();
     });
     let summary: AutoSummary;
