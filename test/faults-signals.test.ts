@@ -99,6 +99,27 @@ describe('SIGTERM and SIGHUP stop the agent like Ctrl-C', () => {
   });
 });
 
+describe('an interrupted attempt', () => {
+  it('whose agent set its own status to done is not merged on its word: the base\'s checks run first', async () => {
+    const p = makeAgentProject();
+    const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');
+    git(p.dir, ['add', '-A']);
+    git(p.dir, ['commit', '-q', '-m', 'plan']);
+    p.setScript({
+      tasks: [{ match: id, attempts: [{ sh: `sed -i 's/^status: .*/status: done/' .agents/tasks/${id}-*.md`, commit: 'Call it done', hang: true }] }],
+    });
+    const first = await batonUntil(p, ['auto', '--no-review'], () => hangingPid(p) !== undefined, 'SIGINT');
+    expect(first.code, first.stderr).toBe(130);
+    const mainBefore = git(p.dir, ['rev-parse', 'main']).trim();
+
+    const again = baton(p.dir, ['auto', '--no-review'], { env: p.env });
+    expect(again.code, again.stderr + again.stdout).toBe(1);
+    expect(again.stdout).toContain('the check `test -f required.txt` failed');
+    expect(git(p.dir, ['rev-parse', 'main']).trim()).toBe(mainBefore);
+    expect(existsSync(join(p.dir, 'required.txt'))).toBe(false);
+  });
+});
+
 describe('a detached child does not keep baton waiting', () => {
   it('a `setsid` daemon holding the agent\'s output: `baton run` finishes, and the daemon is stopped', async () => {
     const p = makeAgentProject();

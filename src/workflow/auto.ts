@@ -190,7 +190,7 @@ class AutoRun {
     const { display } = this.opts;
     display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
     try {
-      await this.main.run(() => this.merge(c.task));
+      await this.main.run(() => this.merge(c.task, false));
       display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
     } catch (error) {
       await this.opts.remote?.release(c.task);
@@ -199,9 +199,9 @@ class AutoRun {
   }
 
   /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
-  private merge(task: Task): Promise<void> {
+  private merge(task: Task, judged = true): Promise<void> {
     const { remote } = this.opts;
-    return remote ? remote.finish(task) : mergeTask(this.project, task.id);
+    return remote ? remote.finish(task) : mergeTask(this.project, task.id, judged);
   }
 
   private async attempt(task: Task): Promise<void> {
