@@ -212,7 +212,7 @@ describe('a branch wedged by a deleted .agents/', () => {
     expect(git(p.dir, ['log', '--format=%s', `${branch}-lost`])).toContain('Wipe .agents');
     expect(git(p.dir, ['log', '--format=%s', branch])).not.toContain('Wipe .agents');
     const memory = read(worktreeOf(r.stdout), `.agents/memory/${id}.md`);
-    expect(memory).toMatch(new RegExp(` result failure\\nAn earlier attempt deleted the task's own file on \`${branch}\``));
+    expect(memory).toMatch(new RegExp(` result failure\\nAn earlier attempt deleted or broke the task's own file on \`${branch}\``));
     expect(memory).toMatch(/ result success\n/);
   });
 });

@@ -5,7 +5,7 @@
  * run reaps; a `setsid` daemon holding the agent's output does not keep baton waiting.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, BIN, git, GIT_ENV, read, type RunResult } from './helpers/repo.js';
@@ -179,5 +179,32 @@ describe('usage errors and records that must survive', () => {
     const memory = read(wt, `.agents/memory/${id}.md`);
     expect(memory).toMatch(/ result failure\nThe agent did not finish within 1s/);
     expect(memory).toMatch(/ note\nThe agent was stopped while git held its index lock; baton removed the stale/);
+  });
+
+  it('an attempt that timed out and whose log then failed (its task file broken) is still recorded, and the retry starts afresh', () => {
+    const p = makeAgentProject();
+    const id = addTask(p.dir, 'Break things', '--check', 'test -f fixed.txt');
+    git(p.dir, ['add', '-A']);
+    git(p.dir, ['commit', '-q', '-m', 'plan']);
+    p.setScript({
+      tasks: [{ match: id, attempts: [
+        { sh: `printf -- '---\\nid: [broken\\n' > .agents/tasks/${id}-break-things.md`, commit: 'Broken task file', hang: true },
+        { write: { 'fixed.txt': 'ok\n' }, commit: 'Fixed', report: report('success', 'Fixed.') },
+      ] }],
+    });
+    const r = baton(p.dir, ['run', id, '--timeout', '1'], { env: p.env });
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(r.stderr).toContain(`the attempt is recorded in \`.agents/memory/${id}.md\``);
+    const wt = join(p.dir, '..', `${p.dir.split('/').pop()}-worktrees`);
+    const memory = read(join(wt, readdirSync(wt)[0]!), `.agents/memory/${id}.md`);
+    expect(memory).toMatch(/ result failure\nThe agent did not finish within 1s/);
+
+    // The branch cannot be worked on (its task file is broken): set aside, recorded, and the task starts afresh.
+    const again = baton(p.dir, ['run', id], { env: p.env });
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    const branch = git(p.dir, ['branch', '--list', 'task/*', '--format=%(refname:short)']).split('\n').filter((b) => b.endsWith('-lost'));
+    expect(branch).toHaveLength(1);
+    // The first attempt's record went with its branch, committed there.
+    expect(git(p.dir, ['show', `${branch[0]}:.agents/memory/${id}.md`])).toMatch(/ result failure\nThe agent did not finish within 1s/);
   });
 });

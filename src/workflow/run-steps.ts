@@ -10,6 +10,7 @@ import type { Task } from '../core/task.js';
 import { branchExists, commitPaths, gitRun, showFile } from '../git/task-branch.js';
 import { commitAll } from '../git/worktree-state.js';
 import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
+import { parseTaskText } from '../tasks/task-files.js';
 import { BatonError } from '../core/errors.js';
 import type { Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
@@ -46,8 +47,8 @@ export async function beginAttempt(project: Project, task: Task, worktree = true
 }
 
 /**
- * A task branch that lost the task's own file (an agent deleted `.agents/`
- * there, and no baton put it back) cannot be worked on: every start would
+ * A task branch that lost the task's own file, or holds it broken (an agent
+ * deleted `.agents/` or wrote over it there, and no baton put it back) cannot be worked on: every start would
  * say "no task". It is renamed aside, kept for a person to look at, so the
  * next attempt starts from a fresh branch. Returns the name it was kept
  * under, or undefined when the branch is fine (or there is none).
@@ -55,10 +56,12 @@ export async function beginAttempt(project: Project, task: Task, worktree = true
 export function setAsideLostBranch(project: Project, task: Task): string | undefined {
   const root = project.root;
   const branch = taskBranchName(project, task);
-  if (!branchExists(root, branch) || showFile(root, branch, task.path) !== undefined) return undefined;
+  if (!branchExists(root, branch)) return undefined;
+  const text = showFile(root, branch, task.path);
+  if (text !== undefined && parseTaskText(text, task.path).task?.id === task.id) return undefined;
   const co = checkoutOf(project, branch);
   if (co && !co.worktree) {
-    throw new BatonError(`\`${branch}\` lost \`${task.path}\` (\`.agents/\` deleted there), and this checkout is on it`, {
+    throw new BatonError(`\`${branch}\` lost \`${task.path}\` (deleted or broken there), and this checkout is on it`, {
       hint: `Switch to \`${project.config.base_branch}\` and run it again: the branch is set aside and the task starts afresh.`,
     });
   }
@@ -79,8 +82,8 @@ export function setAsideLostBranch(project: Project, task: Task): string | undef
 export async function recordLostBranch(dir: string, task: Task, branch: string, aside: string): Promise<void> {
   const time = isoNow();
   await appendMemory(dir, task.id, [
-    { time, kind: 'result', ref: 'failure', body: `An earlier attempt deleted the task's own file on \`${branch}\` (\`.agents/\` deleted there); the branch is kept as \`${aside}\`, and this attempt starts from a fresh branch.` },
-    { time, kind: 'bug', body: `The agent deleted \`.agents/\` on \`${branch}\`, so no attempt could be recorded there. Its work is on \`${aside}\`.` },
+    { time, kind: 'result', ref: 'failure', body: `An earlier attempt deleted or broke the task's own file on \`${branch}\`; the branch is kept as \`${aside}\`, and this attempt starts from a fresh branch.` },
+    { time, kind: 'bug', body: `The agent deleted or broke \`${task.path}\` on \`${branch}\`, so no attempt could go on there. Its work is on \`${aside}\`.` },
   ], task.title);
 }
 

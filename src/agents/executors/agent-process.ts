@@ -43,15 +43,20 @@ export function reapLeftover(stateDir: string): number | undefined {
   let rec: Recorded | undefined;
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<Recorded>;
-    if (Number.isInteger(parsed.pgid) && parsed.pgid! > 1 && typeof parsed.token === 'string') rec = parsed as Recorded;
+    if (Number.isInteger(parsed.pgid) && parsed.pgid! > 1 && /^[0-9a-f]{16}$/.test(String(parsed.token))) rec = parsed as Recorded;
   } catch {
     /* unreadable: nothing to reap by */
   }
   rmSync(path, { force: true });
   if (!rec) return undefined;
-  const alive = existsSync('/proc/self/stat') ? processesOf(rec.pgid, rec.token).length > 0 : signalGroup(rec.pgid, 0);
-  killLeftovers(rec.pgid, rec.token);
-  return alive ? rec.pgid : undefined;
+  if (!existsSync('/proc/self/stat')) {
+    // No /proc (macOS): the recorded group is all there is to go on.
+    return signalGroup(rec.pgid, 'SIGKILL') ? rec.pgid : undefined;
+  }
+  // Only what carries the run's token: a group id a later, unrelated process reused is left alone.
+  const left = processesOf(rec.pgid, rec.token, true);
+  for (const pid of left) kill(pid);
+  return left.length ? rec.pgid : undefined;
 }
 
 /**
@@ -60,12 +65,14 @@ export function reapLeftover(stateDir: string): number | undefined {
  */
 export function killLeftovers(pgid: number, token: string): void {
   signalGroup(pgid, 'SIGKILL');
-  for (const pid of processesOf(pgid, token)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone meanwhile */
-    }
+  for (const pid of processesOf(pgid, token)) kill(pid);
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone meanwhile */
   }
 }
 
@@ -78,8 +85,11 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Live processes (not zombies) in the session or group `pgid`, or whose environment holds the token. */
-export function processesOf(pgid: number, token: string): number[] {
+/**
+ * Live processes (not zombies) in the session or group `pgid`, or whose
+ * environment holds the token; with `tokenOnly`, those holding the token.
+ */
+export function processesOf(pgid: number, token: string, tokenOnly = false): number[] {
   let names: string[];
   try {
     names = readdirSync('/proc');
@@ -95,7 +105,7 @@ export function processesOf(pgid: number, token: string): number[] {
     // pid (comm) state ppid pgrp session …: comm may hold spaces and parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (fields[0] === 'Z' || fields[0] === 'X') continue;
-    const inGroup = Number(fields[2]) === pgid || Number(fields[3]) === pgid;
+    const inGroup = !tokenOnly && (Number(fields[2]) === pgid || Number(fields[3]) === pgid);
     if (inGroup || (readProc(name, 'environ') ?? '').split('\0').includes(mark)) out.push(Number(name));
   }
   return out;
