@@ -11,7 +11,7 @@ export default defineCommand({
   options: {
     merge: { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' },
     'skip-checks': { type: 'boolean', default: false, describe: 'Merge without running the task\'s checks' },
-    force: { alias: 'f', type: 'boolean', default: false, describe: 'Close a task that shows no work, or merge one that is blocked or partial' },
+    force: { alias: 'f', type: 'boolean', default: false, describe: 'Close a task that shows no work, was never started or waits on others, or merge one that is blocked or partial' },
     'accept-plan-changes': { type: 'boolean', default: false, describe: 'Merge a branch that changed other tasks\' files or its own checks, criteria, dependencies or role (refused otherwise, with the diff)' },
   },
   examples: [
