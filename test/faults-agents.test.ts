@@ -159,7 +159,7 @@ describe('an agent cannot move the base or write outside its worktree', () => {
     const r = baton(p.dir, ['run', id], { env: p.env });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const memory = read(worktreeOf(r.stdout), `.agents/memory/${id}.md`);
-    expect(memory).toMatch(new RegExp(` bug\\nThe agent wrote outside its worktree, into the main checkout ${p.dir}: \`stray.txt\` \\(\\?\\?\\)`));
+    expect(memory).toMatch(new RegExp(` bug\\nWhile the agent ran, files changed outside its worktree, in the main checkout ${p.dir}: \`stray.txt\` \\(\\?\\?\\) \\(the agent wrote there`));
     // Left for a person to look at.
     expect(read(p.dir, 'stray.txt')).toBe('oops\n');
   });

@@ -104,8 +104,8 @@ export function mainCheckoutWrites(watch: Watch): Finding | undefined {
   if (!changed.length) return undefined;
   const shown = changed.slice(0, 10).map((e) => `\`${e.slice(3)}\` (${e.slice(0, 2).trim() || 'changed'})`).join(', ');
   return {
-    bug: `The agent wrote outside its worktree, into the main checkout ${watch.main.dir}: ${shown}${changed.length > 10 ? ` and ${changed.length - 10} more` : ''}. ` +
-      'They were left there for a person to look at (`git status` in that checkout).',
+    bug: `While the agent ran, files changed outside its worktree, in the main checkout ${watch.main.dir}: ${shown}${changed.length > 10 ? ` and ${changed.length - 10} more` : ''} ` +
+      '(the agent wrote there, unless a person did at the same time). They were left there for a person to look at (`git status` in that checkout).',
   };
 }
 
