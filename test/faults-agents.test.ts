@@ -149,6 +149,21 @@ describe('an agent cannot move the base or write outside its worktree', () => {
     expect(memory).toMatch(/ result failure\n/);
   });
 
+  it('an agent that moves the base forward onto its own commits (merging itself, unchecked) is put back too', () => {
+    const p = makeAgentProject();
+    const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');
+    commitPlan(p.dir);
+    p.setScript({
+      tasks: [{ match: id, attempts: [{ write: { 'other.txt': 'not what was asked\n' }, sh: 'git add -A && git commit -qm Something && git update-ref refs/heads/main HEAD', hang: true }] }],
+    });
+    const mainBefore = git(p.dir, ['rev-parse', 'main']).trim();
+    const r = baton(p.dir, ['run', id], { env: p.env });
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(git(p.dir, ['rev-parse', 'main']).trim()).toBe(mainBefore);
+    expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+    expect(read(worktreeOf(r.stdout), `.agents/memory/${id}.md`)).toMatch(/ bug\nThe agent moved `main` from [0-9a-f]{7} to [0-9a-f]{7} \(onto its own commits, a merge no check approved\)/);
+  });
+
   it('files an agent writes into the main checkout are recorded as a bug of its attempt', () => {
     const p = makeAgentProject();
     const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');

@@ -17,8 +17,9 @@ export interface Watch {
   baseTip?: string;
   /** The main checkout and its `git status` before, when the agent works elsewhere. */
   main?: { dir: string; status: Set<string> };
-  /** The worktree's HEAD before the agent ran. */
+  /** The worktree's HEAD before the agent ran, and its branch (`refs/heads/…`). */
   head?: string;
+  branch?: string;
 }
 
 export interface Finding {
@@ -46,24 +47,40 @@ export function watchBefore(root: string, dir: string, base: string): Watch {
     baseTip: revParse(root, `refs/heads/${base}`),
     main: mainDir && resolve(mainDir) !== resolve(dir) && existsSync(mainDir) ? { dir: mainDir, status: statusOf(mainDir) } : undefined,
     head: revParse(dir, 'HEAD'),
+    branch: gitRun(dir, ['symbolic-ref', '-q', 'HEAD']).stdout.trim() || undefined,
   };
 }
 
+const revList = (root: string, range: string) => gitRun(root, ['rev-list', range]).stdout.split('\n').filter(Boolean);
+
+/** The base now holds commits of the task's branch it did not hold before the run: the agent put its branch there. */
+function ownWorkOnBase(root: string, watch: Watch, was: string, now: string): boolean {
+  if (!watch.branch) return false;
+  const mine = revList(root, `${was}..${watch.branch}`);
+  if (!mine.length) return false;
+  const added = new Set(revList(root, `${was}..${now}`));
+  return mine.some((sha) => added.has(sha));
+}
+
 /**
- * The base moved backwards or sideways (not a merge on top of it): put back
- * where it was. Forward moves are other tasks' merges and stay.
+ * The base moved backwards or sideways, or forward onto the agent's own
+ * commits: put back where it was. Other forward moves are other tasks'
+ * merges and stay.
  */
 export function restoreBase(root: string, watch: Watch): Finding | undefined {
   const { base, baseTip: was } = watch;
   if (!was) return undefined;
   const now = revParse(root, `refs/heads/${base}`);
   if (now === was) return undefined;
-  if (now && gitRun(root, ['merge-base', '--is-ancestor', was, now]).code === 0) return undefined;
+  const forward = now !== undefined && gitRun(root, ['merge-base', '--is-ancestor', was, now]).code === 0;
+  // Forward is other tasks' merges, unless it brought this agent's own commits (it merged itself).
+  if (forward && !ownWorkOnBase(root, watch, was, now)) return undefined;
+  const how0 = forward ? 'onto its own commits, a merge no check approved' : 'not forward';
   const put = gitRun(root, ['update-ref', '-m', 'baton: the base put back after an agent moved it', `refs/heads/${base}`, was, ...(now ? [now] : [])]);
   const short = (sha?: string) => (sha ? sha.slice(0, 7) : '(deleted)');
   const how = put.code === 0 ? `baton put it back at ${short(was)}` : `baton could not put it back (${put.stderr.trim()}); restore it with \`git update-ref refs/heads/${base} ${was}\``;
   return {
-    bug: `The agent moved \`${base}\` from ${short(was)} to ${short(now)} (not forward) while it ran; ${how}. An agent must only work on its own branch.`,
+    bug: `The agent moved \`${base}\` from ${short(was)} to ${short(now)} (${how0}) while it ran; ${how}. An agent must only work on its own branch.`,
     failure: `the agent moved \`${base}\` (${short(was)} → ${short(now)}); it was put back`,
   };
 }
