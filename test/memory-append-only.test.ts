@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepAppendOnly } from '../src/memory/append-only.js';
+import { redact } from '../src/core/redact.js';
 import { decidingFields } from '../src/tasks/deciding.js';
 
 const header = '# Memory: T-abc\n\nAppend-only log.\n\n';
@@ -20,6 +21,13 @@ describe('keepAppendOnly', () => {
     expect(text).not.toContain('Use Postgres.');
     const order = ['One.', 'Use SQLite.', 'Off by one.', 'Four.'].map((b) => text.indexOf(b));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+  });
+
+  it('takes an entry baton redacted since for the same entry', () => {
+    const before = header + entry(1, 'note', `Key sk-${'a'.repeat(40)} pasted.`);
+    const after = redact(before);
+    expect(after).not.toBe(before);
+    expect(keepAppendOnly(before, after, 'T-abc')).toEqual({ text: after, restored: [] });
   });
 
   it('rebuilds a file the branch deleted', () => {

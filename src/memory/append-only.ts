@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gitRun, showFile } from '../git/task-branch.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { AGENTS, stateDir } from '../workspace/paths.js';
+import { redact } from '../core/redact.js';
 import type { MemoryEntry } from './entry.js';
 import { withoutEntries } from './folds.js';
 import { parseMemory } from './file.js';
@@ -26,7 +27,8 @@ export function keepAppendOnly(before: string, after: string, id: string): { tex
   const old = parseMemory(before, id).entries;
   const now = parseMemory(after, id).entries;
   const have = new Set(now.map(keyOf));
-  const missing = old.filter((e) => !have.has(keyOf(e)));
+  // An entry baton redacted since (a key in it) is the same entry.
+  const missing = old.filter((e) => !have.has(keyOf(e)) && !have.has(keyOf({ ...e, body: redact(e.body) })));
   if (!missing.length) return { text: after, restored: [] };
   const was = new Set(old.map(keyOf));
   const lostHeadings = new Set(missing.map(heading));
