@@ -14,7 +14,7 @@ import { parseTaskText } from '../tasks/task-files.js';
 import { BatonError } from '../core/errors.js';
 import type { Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
-import { agentsPaths } from '../workspace/paths.js';
+import { agentsPaths, rel } from '../workspace/paths.js';
 import type { Project } from '../workspace/context.js';
 import { logTask, reportToLog } from './log.js';
 import { ownPaths, startTask } from './start.js';
@@ -117,4 +117,26 @@ export async function logAttempt(project: Project, task: Task, log: AttemptLog):
     blockers: log.outcome ? fromReport.blockers : [],
     commit: true,
   });
+}
+
+/**
+ * `baton log` of the attempt, committed on the branch. When that fails (git
+ * refuses the commit), the attempt is still recorded: its entries are written
+ * to the task's memory uncommitted, and the error says so.
+ */
+export async function recordAttempt(project: Project, task: Task, log: AttemptLog): Promise<void> {
+  try {
+    await logAttempt(project, task, log);
+  } catch (error) {
+    if (!(error instanceof BatonError)) throw error;
+    const time = isoNow();
+    const result = log.outcome
+      ? { time, kind: 'result', ref: log.outcome, body: log.summary }
+      : { time, kind: 'note', body: log.summary };
+    await appendMemory(project.root, task.id, [...log.entries, result, { time, kind: 'bug', body: `The attempt's record could not be committed: ${error.message}` }], task.title);
+    throw new BatonError(`${error.message.replace(/; nothing was logged$/, '')}; the attempt is recorded in \`${rel(project.root, project.paths.memoryFile(task.id))}\` in ${project.root}, not committed`, {
+      file: error.file, line: error.line, cause: error,
+      hint: `${error.hint?.split('\n')[0] ?? 'Fix the cause.'} Then commit the memory file there, or run the task again (its next attempt commits it).`,
+    });
+  }
 }

@@ -19,9 +19,7 @@ import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
-import { beginAttempt, commitBatonFiles, logAttempt, recordLostBranch, setAsideLostBranch, type AttemptLog } from './run-steps.js';
-import { appendMemory } from '../memory/file.js';
-import { rel } from '../workspace/paths.js';
+import { beginAttempt, commitBatonFiles, recordAttempt, recordLostBranch, setAsideLostBranch } from './run-steps.js';
 import { flushHookQueue } from './flush-queue.js';
 import { taskAt } from '../tasks/deciding.js';
 import { guardBase, mainCheckoutWrites, removeStaleIndexLock, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
@@ -113,32 +111,12 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   commitBatonFiles(dir, here, `Notes for ${task.id}`);
 
   const before = new Set(untrackedFiles(dir));
-  const inMain = opts.inMain ?? (async <T>(fn: () => T) => fn());
   const base = project.config.base_branch;
-  const watch = await inMain(() => watchBefore(project.root, dir, base));
   opts.onPhase?.('running', executor.name);
-  // The base is watched while the agent works: moved back or sideways, it is put back and the agent stopped at once.
-  const guard = guardBase(project.root, watch, inMain);
-  const result = await execute(executor, {
-    cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal ? AbortSignal.any([opts.signal, guard.signal]) : guard.signal, env: opts.env,
+  const { result, findings, fatal } = await executeWatched(project, executor, {
+    cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
-  });
-  const moved = await guard.stop();
-  if (moved && !opts.signal?.aborted) {
-    // Stopped by baton for what it did, not interrupted by a person: a failed attempt.
-    result.interrupted = false;
-    result.failure = moved.failure;
-  }
-  // An agent stopped mid-commit leaves git's index lock behind; nothing of it runs any more.
-  if (result.timedOut || result.interrupted || moved) {
-    const lock = removeStaleIndexLock(dir);
-    if (lock) (result.notes ??= []).push(`The agent was stopped while git held its index lock; baton removed the stale \`${lock}\`.`);
-  }
-  // What the agent did outside its work: undone where baton can, and recorded.
-  const findings = [moved, restoreAgentsFolder(dir, here, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
-    .filter((f): f is Finding => f !== undefined);
-  const fatal = findings.find((f) => f.failure);
-  if (fatal && !result.interrupted && !result.timedOut) result.failure = fatal.failure;
+  }, opts.inMain ?? (async <T>(fn: () => T) => fn()));
   await settleWorktree(dir, before, here, executor.name, result);
 
   // What decides (the checks) comes from the base, never from the branch the agent worked on.
@@ -178,25 +156,34 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
 }
 
 /**
- * `baton log` of the attempt, committed on the branch. When that fails (git
- * refuses the commit), the attempt is still recorded: its entries are written
- * to the task's memory uncommitted, and the error says so.
+ * The agent at work, watched. The base is guarded while it runs (moved back
+ * or sideways, or onto the agent's own commits: put back, and the agent
+ * stopped at once); after it, what it did outside its work is undone where
+ * baton can and becomes `bug` findings, the first with a failure failing the attempt.
  */
-async function recordAttempt(project: Project, task: Task, log: AttemptLog): Promise<void> {
-  try {
-    await logAttempt(project, task, log);
-  } catch (error) {
-    if (!(error instanceof BatonError)) throw error;
-    const time = isoNow();
-    const result = log.outcome
-      ? { time, kind: 'result', ref: log.outcome, body: log.summary }
-      : { time, kind: 'note', body: log.summary };
-    await appendMemory(project.root, task.id, [...log.entries, result, { time, kind: 'bug', body: `The attempt's record could not be committed: ${error.message}` }], task.title);
-    throw new BatonError(`${error.message.replace(/; nothing was logged$/, '')}; the attempt is recorded in \`${rel(project.root, project.paths.memoryFile(task.id))}\` in ${project.root}, not committed`, {
-      file: error.file, line: error.line, cause: error,
-      hint: `${error.hint?.split('\n')[0] ?? 'Fix the cause.'} Then commit the memory file there, or run the task again (its next attempt commits it).`,
-    });
+async function executeWatched(
+  project: Project, executor: Executor, input: ExecuteInput, inMain: <T>(fn: () => T) => Promise<T>,
+): Promise<{ result: ExecuteResult; findings: Finding[]; fatal?: Finding }> {
+  const { cwd: dir, task } = input;
+  const watch = await inMain(() => watchBefore(project.root, dir, project.config.base_branch));
+  const guard = guardBase(project.root, watch, inMain);
+  const result = await execute(executor, { ...input, signal: input.signal ? AbortSignal.any([input.signal, guard.signal]) : guard.signal });
+  const moved = await guard.stop();
+  if (moved && !input.signal?.aborted) {
+    // Stopped by baton for what it did, not interrupted by a person: a failed attempt.
+    result.interrupted = false;
+    result.failure = moved.failure;
   }
+  // An agent stopped mid-commit leaves git's index lock behind; nothing of it runs any more.
+  if (result.timedOut || result.interrupted || moved) {
+    const lock = removeStaleIndexLock(dir);
+    if (lock) (result.notes ??= []).push(`The agent was stopped while git held its index lock; baton removed the stale \`${lock}\`.`);
+  }
+  const findings = [moved, restoreAgentsFolder(dir, task, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
+    .filter((f): f is Finding => f !== undefined);
+  const fatal = findings.find((f) => f.failure);
+  if (fatal && !result.interrupted && !result.timedOut) result.failure = fatal.failure;
+  return { result, findings, fatal };
 }
 
 /** An executor's own errors (a model that cannot be reached) are a failed attempt, not a crash of baton. */
