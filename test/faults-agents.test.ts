@@ -4,7 +4,7 @@
  * `.agents/`, and write into the main checkout; baton judges from the base, puts back
  * what it can, refuses the rest at merge, and records what happened.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, read, taskFile, write } from './helpers/repo.js';
@@ -44,6 +44,11 @@ describe('an agent cannot change what judges it', () => {
     expect(memory.match(/ check fail\n`test -f required.txt`/g)).toHaveLength(2);
     expect(memory).not.toMatch(/ check pass/);
     expect(memory).not.toMatch(/ result success/);
+    // And the retry was asked for the planned check, not the one the agent wrote.
+    const retryPrompt = readFileSync(join(p.state, `prompt-${id}-2.md`), 'utf8');
+    const checksSection = retryPrompt.slice(retryPrompt.indexOf('\n## Checks\n'), retryPrompt.indexOf('\n## Report\n'));
+    expect(checksSection).toContain('test -f required.txt');
+    expect(checksSection).not.toMatch(/^true$/m);
   });
 
   it('a branch that changed another task\'s file or its own checks is refused at merge with the diff, unless --accept-plan-changes', () => {

@@ -106,7 +106,8 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   const here = resolveTask(loadTasksStrict(dir), task.id);
 
   const { composePrompt } = await import('../prompt/compose.js');
-  const prompt = await composePrompt(wp, task.id, { budget: opts.budget });
+  // What the agent is asked (checks, criteria) is the plan's, as the base has it: not what an earlier attempt made of it.
+  const prompt = await composePrompt(wp, task.id, { budget: opts.budget, plan: taskAt(project.root, project.config.base_branch, task) });
   // A retry's note (the base could not be merged in) goes in before the agent starts, so the worktree is clean.
   commitBatonFiles(dir, here, `Notes for ${task.id}`);
 
