@@ -27,7 +27,7 @@ export interface Config {
   /** Most tasks one plan answer may create: a runaway answer is refused, not written. */
   max_plan_tasks: number;
   models: Record<string, ModelConfig>;
-  executors: Record<string, { command: string; timeout_s?: number }>;
+  executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
   prices: Record<string, { input: number; output: number }>;
   /** Everything else in the file, kept for features that read it. */
   raw: Record<string, unknown>;
@@ -65,7 +65,7 @@ models:
     model: gpt-5-mini
     api_key_env: OPENAI_API_KEY
     # api: the model edits files through baton; or a command preset:
-    # claude, codex, aider, gemini (see executors below).
+    # claude, qwen, gemini, codex, opencode, copilot, aider (see: baton executors check).
     executor: api
 `;
 
