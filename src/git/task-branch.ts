@@ -6,6 +6,16 @@
  */
 import { BatonError } from '../core/errors.js';
 import { runGit, type GitOutput } from './run.js';
+import { BATON_COMMIT_TRAILER } from './history.js';
+
+/**
+ * The message of one of baton's own commits (Start, Log, Done, Plan, ...): its
+ * `Baton-Commit:` trailer keeps it out of memory's `commit` entries (the hooks'
+ * awk and src/git/history.ts read it), beside the `Task:` trailer when there is a task.
+ */
+export function batonMessage(subject: string, kind: string, task?: string): string {
+  return `${subject}\n\n${task ? `Task: ${task}\n` : ''}${BATON_COMMIT_TRAILER}: ${kind}`;
+}
 
 export interface GitResult {
   code: number;

@@ -31,9 +31,10 @@ export async function expectedCommits(root: string, config: Config = readConfig(
   }
   if (!(await resolveCommit(root, 'HEAD'))) return { groups: new Map(), ids: [] };
   const branchTask = taskOfBranch(branch, config.branch_prefix);
-  // History baton knows about starts with the commit that added .agents/.
+  // History baton knows about starts with the commit that added .agents/ (config.yaml). With config.yaml
+  // never committed, no commit of this history is baton's to record: the project's past is not backfilled.
   const before = await commitsBefore(root, AGENTS.config);
-  const commits = await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
+  const commits = before === undefined ? [] : await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
   const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
   const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));
   if (!config.record_off_task_commits) groups.delete('project');

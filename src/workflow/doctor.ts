@@ -12,6 +12,7 @@ import { loadTasks } from '../tasks/task-files.js';
 import type { DoctorCheck, Project } from '../workspace/context.js';
 import { refreshPlanFile } from '../tasks/write.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
+import { gitRun } from '../git/task-branch.js';
 
 export interface DoctorReport {
   problems: Problem[];
@@ -65,6 +66,7 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
       }
     }
   }
+  problems.push(...uncommittedAgents(project.root));
   // A check repairs what it found when asked (`--fix`), and reports what is left.
   for (const check of opts.checks ?? []) problems.push(...(await check(project, { fix: opts.fix, fixed })));
 
@@ -72,4 +74,28 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
     if (refreshPlanFile(project)) fixed.push('.agents/plan.md: task block rewritten');
   }
   return { problems, fixed, tasks: tasks.length };
+}
+
+/**
+ * The plan lives in git: a file under `.agents/` that is untracked or changed
+ * is work a branch, a clone or the next `baton start` does not see.
+ */
+export function uncommittedAgents(root: string): Problem[] {
+  const r = gitRun(root, ['-c', 'core.quotePath=false', 'status', '--porcelain', '-z', '--untracked-files=all', '--', AGENTS.dir]);
+  if (r.code !== 0) return [];
+  const entries: { path: string; untracked: boolean }[] = [];
+  const parts = r.stdout.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.length < 4) continue;
+    entries.push({ path: p.slice(3), untracked: p.startsWith('??') });
+    if (p[0] === 'R' || p[0] === 'C') i++; // the original path follows
+  }
+  if (!entries.length) return [];
+  const hint = `Commit them: \`git add -- ${AGENTS.dir} && git commit -m "Plan: commit baton's files" -- ${AGENTS.dir}\` (your other staged changes stay out).`;
+  return entries.map((e) => ({
+    file: e.path, severity: 'warning' as const,
+    message: e.untracked ? 'not in git (untracked): a task branch, a clone or a merge does not see it' : 'changed and not committed: a task branch, a clone or a merge does not see the change',
+    hint,
+  }));
 }

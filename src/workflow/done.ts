@@ -13,7 +13,7 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
@@ -184,7 +184,7 @@ async function recordFailedChecks(project: Project, plan: DonePlan, dir: string,
     try {
       await appendMemory(dir, plan.task.id, entries, plan.task.title);
       const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
-      return commitPaths(dir, [memory], `Check failed ${plan.task.id}: ${failed}\n\nTask: ${plan.task.id}`);
+      return commitPaths(dir, [memory], batonMessage(`Check failed ${plan.task.id}: ${failed}`, 'check', plan.task.id));
     } catch {
       runUndo(undo); // the refusal is what matters; a record that cannot be committed is not left half-written
       return undefined;
@@ -209,7 +209,7 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // they go in the same commit, so the checkout is clean afterwards.
   const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
     .filter((p) => existsSync(join(dir, p)));
-  const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  const commit = commitPaths(dir, paths, batonMessage(`Done ${task.id}: ${updated.title}`, 'done', task.id));
   return { task: updated, commit, backfilled };
 }
 

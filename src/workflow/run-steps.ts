@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoNow, type MemoryEntry, type Outcome } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import { commitPaths, gitRun } from '../git/task-branch.js';
+import { batonMessage, commitPaths, gitRun } from '../git/task-branch.js';
 import type { Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
 import { agentsPaths } from '../workspace/paths.js';
@@ -46,7 +46,7 @@ export async function beginAttempt(project: Project, task: Task, worktree = true
 export function commitBatonFiles(dir: string, task: Pick<Task, 'id' | 'path'>, message: string): string | undefined {
   const here = { root: dir, paths: agentsPaths(dir) } as Project;
   const paths = ownPaths(here, task).filter((p) => existsSync(join(dir, p)));
-  return commitPaths(dir, paths, `${message}\n\nTask: ${task.id}`);
+  return commitPaths(dir, paths, batonMessage(message, 'run', task.id));
 }
 
 
