@@ -89,12 +89,10 @@ export function ok(cwd: string, args: string[], opts: { env?: Record<string, str
   return r.stdout;
 }
 
-/** A repo with `baton init` done (hooks off unless asked) and committed. */
+/** A repo with `baton init` done (hooks off unless asked) and committed (init commits its own files). */
 export function makeProject(opts: { hooks?: boolean } = {}): string {
   const dir = makeRepo();
   ok(dir, ['init', ...(opts.hooks ? [] : ['--no-hooks'])]);
-  git(dir, ['add', '-A']);
-  git(dir, ['commit', '-q', '-m', 'baton init']);
   return dir;
 }
 
