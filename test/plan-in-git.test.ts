@@ -148,12 +148,12 @@ describe('doctor and the plan in git', () => {
     const dir = initialised('--no-commit');
     const r = baton(dir, ['doctor']);
     expect(r.stdout).not.toContain('All good');
-    expect(r.stdout).toContain('.agents/config.yaml: warning: not in git (untracked)');
+    expect(r.stdout).toMatch(/\.agents: warning: \d+ files not committed: .*`\.agents\/config\.yaml` \(untracked\)/);
     expect(r.stdout).toContain('git add -- .agents && git commit -m "Plan: commit baton\'s files" -- .agents');
     git(dir, ['add', '.agents']);
     git(dir, ['commit', '-q', '-m', 'baton files', '--', '.agents']);
     write(dir, '.agents/plan.md', `${read(dir, '.agents/plan.md')}\nMore goal.\n`);
-    expect(baton(dir, ['doctor']).stdout).toContain('.agents/plan.md: warning: changed and not committed');
+    expect(baton(dir, ['doctor']).stdout).toContain('.agents: warning: 1 file not committed: `.agents/plan.md` (changed)');
     git(dir, ['commit', '-q', '-m', 'goal', '--', '.agents/plan.md']);
     expect(ok(dir, ['doctor'])).toContain('All good');
   });

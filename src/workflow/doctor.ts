@@ -92,10 +92,11 @@ export function uncommittedAgents(root: string): Problem[] {
     if (p[0] === 'R' || p[0] === 'C') i++; // the original path follows
   }
   if (!entries.length) return [];
-  const hint = `Commit them: \`git add -- ${AGENTS.dir} && git commit -m "Plan: commit baton's files" -- ${AGENTS.dir}\` (your other staged changes stay out).`;
-  return entries.map((e) => ({
-    file: e.path, severity: 'warning' as const,
-    message: e.untracked ? 'not in git (untracked): a task branch, a clone or a merge does not see it' : 'changed and not committed: a task branch, a clone or a merge does not see the change',
-    hint,
-  }));
+  const shown = entries.slice(0, 8).map((e) => `\`${e.path}\`${e.untracked ? ' (untracked)' : ' (changed)'}`).join(', ');
+  const more = entries.length > 8 ? ` and ${entries.length - 8} more` : '';
+  return [{
+    file: AGENTS.dir, severity: 'warning',
+    message: `${entries.length} file${entries.length === 1 ? '' : 's'} not committed: ${shown}${more}; a task branch, a clone or a merge does not see ${entries.length === 1 ? 'it' : 'them'}`,
+    hint: `Commit them: \`git add -- ${AGENTS.dir} && git commit -m "Plan: commit baton's files" -- ${AGENTS.dir}\` (your other staged changes stay out).`,
+  }];
 }
