@@ -13,6 +13,7 @@ import type { DoctorCheck, Project } from '../workspace/context.js';
 import { refreshPlanFile } from '../tasks/write.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
 import { gitRun } from '../git/task-branch.js';
+import { commitWritten, snapshotAgents } from './plan-commit.js';
 
 export interface DoctorReport {
   problems: Problem[];
@@ -20,9 +21,10 @@ export interface DoctorReport {
   tasks: number;
 }
 
-export async function doctor(project: Project, opts: { fix?: boolean; checks?: DoctorCheck[] } = {}): Promise<DoctorReport> {
+export async function doctor(project: Project, opts: { fix?: boolean; checks?: DoctorCheck[]; commit?: boolean } = {}): Promise<DoctorReport> {
   const problems: Problem[] = [];
   const fixed: string[] = [];
+  const before = opts.fix ? snapshotAgents(project.root) : undefined;
   try {
     readConfig(project.root);
   } catch (error) {
@@ -66,13 +68,19 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
       }
     }
   }
-  problems.push(...uncommittedAgents(project.root));
   // A check repairs what it found when asked (`--fix`), and reports what is left.
   for (const check of opts.checks ?? []) problems.push(...(await check(project, { fix: opts.fix, fixed })));
 
   if (opts.fix && !problems.some((p) => p.severity === 'error' && isUnder(p.file ?? '', AGENTS.tasks))) {
     if (refreshPlanFile(project)) fixed.push('.agents/plan.md: task block rewritten');
   }
+  // What --fix wrote is committed as one of baton's own commits, so the repair is in git too.
+  if (before) {
+    const subject = 'Memory: `baton doctor --fix` repaired the record';
+    const c = await commitWritten(before, subject, { commit: opts.commit });
+    if (c.commit) fixed.push(`committed ${c.commit}  ${subject}`);
+  }
+  problems.push(...uncommittedAgents(project.root));
   return { problems, fixed, tasks: tasks.length };
 }
 
