@@ -13,7 +13,7 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
 import {
-  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPathsFolding, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
@@ -27,6 +27,9 @@ import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
 import { refreshPlanFile, updateTask } from '../tasks/write.js';
+
+/** baton's commits that wait at the branch tip for the one after the work: `log`, and a failed `check`. */
+const FOLDED = ['log', 'check'] as const;
 
 export interface DoneOptions {
   merge?: boolean;
@@ -184,7 +187,8 @@ async function recordFailedChecks(project: Project, plan: DonePlan, dir: string,
     try {
       await appendMemory(dir, plan.task.id, entries, plan.task.title);
       const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
-      return commitPaths(dir, [memory], batonMessage(`Check failed ${plan.task.id}: ${failed}`, 'check', plan.task.id));
+      // The attempt's Log commit (and an earlier failed check's) folds into this one: one commit of baton's after the work.
+      return commitPathsFolding(dir, [memory], batonMessage(`Check failed ${plan.task.id}: ${failed}`, 'check', plan.task.id), FOLDED);
     } catch {
       runUndo(undo); // the refusal is what matters; a record that cannot be committed is not left half-written
       return undefined;
@@ -209,7 +213,8 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // they go in the same commit, so the checkout is clean afterwards.
   const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
     .filter((p) => existsSync(join(dir, p)));
-  const commit = commitPaths(dir, paths, batonMessage(`Done ${task.id}: ${updated.title}`, 'done', task.id));
+  // The Log commit (and a failed check's) at the tip folds into Done: one commit of baton's after the work.
+  const commit = commitPathsFolding(dir, paths, batonMessage(`Done ${task.id}: ${updated.title}`, 'done', task.id), FOLDED);
   return { task: updated, commit, backfilled };
 }
 
