@@ -5,7 +5,7 @@ import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
-import { commitWritten, snapshotAgents, type AgentsSnapshot, type PlanCommit } from '../workflow/plan-commit.js';
+import { commitWritten, planSubject, snapshotAgents, type AgentsSnapshot, type PlanCommit } from '../workflow/plan-commit.js';
 
 export default defineCommand({
   command: 'plan',
@@ -53,9 +53,7 @@ export default defineCommand({
 /** `Plan: 3 new, 1 amended tasks` as one commit of the files the plan wrote. */
 async function commitPlan(before: AgentsSnapshot, r: PlanResult, commit: boolean | undefined): Promise<{ result: PlanCommit; subject: string } | undefined> {
   if (!r.written) return undefined;
-  const c = r.change;
-  const parts = [c.created.length ? `${c.created.length} new` : '', c.amended.length ? `${c.amended.length} amended` : ''].filter(Boolean);
-  const subject = `Plan: ${parts.length ? `${parts.join(', ')} task${c.created.length + c.amended.length === 1 ? '' : 's'}` : 'plan.md'}${c.planChanged && parts.length ? ', plan.md' : ''}`;
+  const subject = planSubject(r.change);
   return { result: await commitWritten(before, subject, { commit }), subject };
 }
 

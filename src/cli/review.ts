@@ -6,7 +6,7 @@ import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { AGENTS } from '../workspace/paths.js';
 import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
-import { commitWritten, snapshotAgents, type AgentsSnapshot, type PlanCommit } from '../workflow/plan-commit.js';
+import { commitWritten, reviewSubject, snapshotAgents, type AgentsSnapshot, type PlanCommit } from '../workflow/plan-commit.js';
 
 export default defineCommand({
   command: 'review',
@@ -47,12 +47,7 @@ export default defineCommand({
 /** `Review R-002: 1 filed, 1 reopened` as one commit of the files the review wrote. */
 async function commitReview(before: AgentsSnapshot, r: ReviewResult, commit: boolean | undefined): Promise<{ result: PlanCommit; subject: string } | undefined> {
   if (!r.written) return undefined;
-  const c = r.change;
-  const parts = [
-    c.filed.length ? `${c.filed.length} filed` : '', c.reopened.length ? `${c.reopened.length} reopened` : '',
-    c.accepted.length ? `${c.accepted.length} accepted` : '', c.split.length ? `${c.split.length} split` : '',
-  ].filter(Boolean);
-  const subject = `Review ${c.id}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  const subject = reviewSubject(r.change);
   return { result: await commitWritten(before, subject, { commit }), subject };
 }
 

@@ -9,7 +9,7 @@ import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
 import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
-import { commitWritten, snapshotAgents } from '../workflow/plan-commit.js';
+import { commitWritten, setSubject, snapshotAgents } from '../workflow/plan-commit.js';
 import { AGENTS } from '../workspace/paths.js';
 
 /** Commits of `task add|set|edit` touch the task's file and plan.md's table, when the command wrote them. */
@@ -189,8 +189,7 @@ const set = defineCommand({
       throw new BatonError('nothing to change', { hint: 'Give a field, e.g. `baton task set T-7f3a --status done`.' });
     }
     const task = setTask(project, String(argv.id), changes);
-    const said = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
-    const subject = `Plan: set ${task.id} ${said.join('; ')}`;
+    const subject = setSubject(task.id, changes);
     const committed = await commitWritten(before, subject, { commit: argv.commit }, taskPaths(task));
     if (argv.json) return json({ ...task, commit: committed.commit ?? null });
     out(`${task.id}: updated (${task.status})`);

@@ -104,3 +104,25 @@ export function planCommitNote(r: PlanCommit, subject: string): string | undefin
   const list = r.paths.map((p) => `'${p}'`).join(' ');
   return `not committed (${r.skipped}); commit it with: git add -- ${list} && git commit -m ${JSON.stringify(subject)} -- ${list}`;
 }
+
+/** `Plan: 3 new, 1 amended tasks, plan.md`: what `plan` changed, for its commit. */
+export function planSubject(c: { created: readonly unknown[]; amended: readonly unknown[]; planChanged: boolean }): string {
+  const parts = [c.created.length ? `${c.created.length} new` : '', c.amended.length ? `${c.amended.length} amended` : ''].filter(Boolean);
+  if (!parts.length) return 'Plan: plan.md';
+  return `Plan: ${parts.join(', ')} task${c.created.length + c.amended.length === 1 ? '' : 's'}${c.planChanged ? ', plan.md' : ''}`;
+}
+
+/** `Review R-002: 1 filed, 1 reopened`: what a review changed, for its commit. */
+export function reviewSubject(c: { id: string; filed: readonly unknown[]; reopened: readonly unknown[]; accepted: readonly unknown[]; split: readonly unknown[] }): string {
+  const parts = [
+    c.filed.length ? `${c.filed.length} filed` : '', c.reopened.length ? `${c.reopened.length} reopened` : '',
+    c.accepted.length ? `${c.accepted.length} accepted` : '', c.split.length ? `${c.split.length} split` : '',
+  ].filter(Boolean);
+  return `Review ${c.id}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** `Plan: set T-7f3a status blocked; phase DB`: the fields `task set` was given. */
+export function setSubject(id: string, changes: Record<string, unknown>): string {
+  const said = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
+  return `Plan: set ${id} ${said.join('; ')}`;
+}
