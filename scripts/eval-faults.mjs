@@ -23,11 +23,12 @@ const SCENARIOS = [
   ['coexistence', ['faults-formats', 'faults-worktrees']],
   ['broken environment', ['faults-broken', 'faults-broken-memory']],
   ['fuzz', ['faults-fuzz']],
-  ['secret', ['faults-secret']],
+  ['secret', ['faults-secret', 'faults-secret-shapes']],
   ['concurrency', ['faults-concurrency', 'faults-pid-lock']],
   ['doctor', ['faults-doctor']],
   ['root commit', ['faults-root-commit']],
   ['aborted commit', ['faults-aborted-commit']],
+  ['endpoints', ['faults-endpoints']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

@@ -26,6 +26,8 @@ export interface Config {
   record_off_task_commits: boolean;
   /** Commands that change the plan (init, task add/set/edit, plan, review) commit the files they wrote. */
   commit_plan_changes: boolean;
+  /** Most tasks one plan answer may create: a runaway answer is refused, not written. */
+  max_plan_tasks: number;
   models: Record<string, ModelConfig>;
   executors: Record<string, { command: string; timeout_s?: number }>;
   prices: Record<string, { input: number; output: number }>;
@@ -51,6 +53,8 @@ record_off_task_commits: true
 # Commands that change the plan (init, task add/set/edit, plan, review) commit
 # exactly the files they wrote, one commit each; false (or --no-commit): leave them to you.
 commit_plan_changes: true
+# Most tasks one plan answer may create; a larger answer is refused, not written.
+max_plan_tasks: 300
 
 # One model per role. Any OpenAI-compatible endpoint works: set base_url
 # (e.g. http://localhost:11434/v1 for Ollama) and the variable holding its key.
@@ -72,7 +76,7 @@ models:
 /** The shape with no values: the defaults are written once, in DEFAULT_CONFIG_TEXT above. */
 const BARE: Config = {
   base_branch: '', branch_prefix: '', worktree_dir: '', worktree_setup: '', context_budget: 0,
-  record_off_task_commits: false, commit_plan_changes: false, models: {}, executors: {}, prices: {}, raw: {},
+  record_off_task_commits: false, commit_plan_changes: false, max_plan_tasks: 0, models: {}, executors: {}, prices: {}, raw: {},
 };
 
 let defaults: Config | undefined;
@@ -121,6 +125,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
     if (raw[key] === undefined) continue;
     if (typeof raw[key] !== 'boolean') fail(key, '`true` or `false`');
     config[key] = raw[key] as boolean;
+  }
+  if (raw.max_plan_tasks !== undefined && raw.max_plan_tasks !== null) {
+    if (typeof raw.max_plan_tasks !== 'number' || !Number.isInteger(raw.max_plan_tasks) || raw.max_plan_tasks < 1) fail('max_plan_tasks', 'a whole number (1 or more)');
+    config.max_plan_tasks = raw.max_plan_tasks as number;
   }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');
