@@ -3,6 +3,8 @@
  * commit of baton's before the work (Start) and one after it (Done, or the
  * failed check); the Log commit folds into it. Real repositories, the built CLI.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, makeRepo, ok, tempDir, write } from './helpers/repo.js';
 
@@ -77,6 +79,23 @@ describe('one commit of baton before the work and one after it', () => {
     ok(dir, ['done', id]);
     expect(git(dir, ['rev-parse', 'HEAD~1']).trim()).toBe(logged);
     expect(git(dir, ['log', '-1', '--format=%s'])).toBe(`Done ${id}: Greet\n`);
+  });
+});
+
+describe("baton's own commits on the board", () => {
+  it('an in-flight task\'s page lists its work commit, not baton\'s Start and Log commits', () => {
+    const { dir, id } = project('true');
+    ok(dir, ['start', id]);
+    work(dir, 'a.js', 'Work in flight');
+    ok(dir, ['log', id, '--outcome', 'partial', '--summary', 'Half']);
+    git(dir, ['switch', '-q', 'main']);
+    const site = join(tempDir('baton-site-'), 'site');
+    ok(dir, ['board', '--out', site]);
+    const page = readdirSync(site, { recursive: true }).map(String).find((f) => f.includes(id) && f.endsWith('.html'))!;
+    const html = readFileSync(join(site, page), 'utf8');
+    expect(html).toContain('Work in flight');
+    expect(html).not.toContain(`Start ${id}`);
+    expect(html).not.toContain(`Log ${id}`);
   });
 });
 
