@@ -185,8 +185,5 @@ const width = Math.max(...look.slice(2).map(([c]) => c.length));
 for (const [c, why] of look) say(`  ${why ? `${c.padEnd(width)}   # ${why}` : c}`);
 process.exitCode = code;
 
-// `npm run bench` reads the bookkeeping figures of this run (issue 19, item 7) from here.
-if (process.env.BATON_DEMO_FIGURES) {
-  const { bookkeepingFigures } = await import('./bench-bookkeeping.mjs');
-  writeFileSync(process.env.BATON_DEMO_FIGURES, JSON.stringify(bookkeepingFigures(repo, env)));
-}
+// `npm run bench` measures the bookkeeping of this run (issue 19, item 7) in the project it names here.
+if (process.env.BATON_DEMO_REPO_FILE) writeFileSync(process.env.BATON_DEMO_REPO_FILE, repo);

@@ -51,16 +51,19 @@ export function bookkeepingFigures(repo, env = process.env) {
   };
 }
 
-/** Run the demo (no network, about a minute) and return its figures. */
+/** Run the demo (no network, about half a minute) and return its figures; its folder is removed after. */
 export function benchBookkeeping(env = process.env) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-bookkeeping-'));
-  const out = join(dir, 'figures.json');
+  const out = join(dir, 'repo');
+  let repo;
   try {
-    const r = spawnSync(process.execPath, [join(HERE, 'demo.mjs')], { env: { ...env, BATON_DEMO_FIGURES: out, NO_COLOR: '1' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(HERE, '..', 'demo', 'run.mjs')], { env: { ...env, BATON_DEMO_REPO_FILE: out, NO_COLOR: '1' }, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`the demo failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n')}`);
-    return JSON.parse(readFileSync(out, 'utf8'));
+    repo = readFileSync(out, 'utf8').trim();
+    return bookkeepingFigures(repo, { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (repo) rmSync(dirname(repo), { recursive: true, force: true });
   }
 }
 
