@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, ok, snapshotFiles, tempDir, write } from './helpers/repo.js';
+import { addTask, baton, BIN, git, GIT_ENV, makeProject, ok, snapshotFiles, tempDir, write } from './helpers/repo.js';
 
 /**
  * A remote that stops answering: git runs this instead of `git-upload-pack` /
@@ -83,5 +83,33 @@ describe('a remote that stops answering', () => {
     // The remote answering again: the same commands work.
     git(dir, ['config', '--unset', 'remote.origin.receivepack']);
     expect(ok(dir, ['next', '--remote', 'origin'])).toContain(id);
+  });
+
+  it('Ctrl-C ends a fetch the remote never answers (no stall timeout reached): the run stops, nothing written', async () => {
+    const dir = makeProject();
+    const id = addTask(dir, 'Task A', '--check', 'true');
+    write(dir, '.agents/config.yaml', `${readFileSync(join(dir, '.agents/config.yaml'), 'utf8')}\nremote:\n  name: origin\n  stall_s: 3600\n`);
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'plan']);
+    const remote = join(tempDir(), 'shared.git');
+    git(dir, ['clone', '-q', '--bare', dir, remote]);
+    git(dir, ['remote', 'add', 'origin', remote]);
+    const before = { refs: git(remote, ['for-each-ref']), files: snapshotFiles(dir) };
+    const server = stalledServer();
+    git(dir, ['config', 'remote.origin.uploadpack', server.path]);
+
+    const child = spawn(process.execPath, [BIN, 'run', id, '--remote', 'origin'], { cwd: dir, env: { ...process.env, ...GIT_ENV } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Once the fetch is waiting on the silent server, Ctrl-C (to baton alone, as no terminal is here to send it to the group).
+    while (!existsSync(server.pidFile) || !readFileSync(server.pidFile, 'utf8').trim()) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('`git fetch` with `origin` was interrupted');
+    waitGone(Number(readFileSync(server.pidFile, 'utf8')));
+    expect(git(remote, ['for-each-ref'])).toBe(before.refs);
+    expect(snapshotFiles(dir)).toEqual(before.files);
   });
 });
