@@ -22,6 +22,8 @@ import { candidates, leftOver, type Candidate } from './auto-queue.js';
 import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRequest } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
+import { firstOverlap, waitText, type Overlap, type Prediction } from '../core/overlap.js';
+import { Predictor } from '../tasks/predicted-files.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -95,6 +97,9 @@ class AutoRun {
   /** Aborts the running agents (Ctrl-C, the time limit). */
   private readonly abort = new AbortController();
   private readonly running = new Map<string, Promise<void>>();
+  /** Tasks whose agent is at work now (not merges of earlier work): what a candidate's files are checked against. */
+  private readonly attempting = new Set<string>();
+  private readonly waitShown = new Map<string, string>();
   private readonly results: AutoResult[] = [];
   private readonly reviews: string[] = [];
   /** Tasks this run will not take again, and why. */
@@ -158,6 +163,8 @@ class AutoRun {
 
   private fillSlots(): void {
     const skip = (id: string) => this.running.has(id) || this.settled.has(id);
+    if (this.running.size >= this.opts.parallel) return;
+    const overlaps = this.overlapCheck();
     for (const c of candidates(this.project, this.opts.merge, skip)) {
       if (this.running.size >= this.opts.parallel) return;
       if (c.state.doneOnBranch) {
@@ -170,10 +177,53 @@ class AutoRun {
         continue;
       }
       if (this.opts.maxTasks !== undefined && this.launched >= this.opts.maxTasks) return this.halt('max-tasks');
+      // Two agents editing the same files make a conflict that reaches a person: this one starts when the other is done.
+      const waits = overlaps.waitsFor(c.task);
+      if (waits) {
+        this.showWait(c.task, waitText(waits));
+        continue;
+      }
       if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
       this.launched++;
+      overlaps.started(c.task);
+      this.waitShown.delete(c.task.id);
       this.track(c.task, this.attempt(c.task));
     }
+  }
+
+  /**
+   * The predicted files of the tasks at work (this run's attempts, and with a
+   * remote the tasks other runners hold) against which a candidate is checked.
+   */
+  private overlapCheck(): { waitsFor(task: Task): Overlap | undefined; started(task: Task): void } {
+    let predictor: Predictor | undefined;
+    let busy: Prediction[] | undefined;
+    const prepare = () => {
+      if (predictor && busy) return { predictor, busy };
+      const tasks = loadTasksStrict(this.project.root);
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      predictor = new Predictor(this.project, tasks);
+      const ids = new Set([...this.attempting, ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
+      busy = [...ids].map((id) => byId.get(id)).filter((t): t is Task => t !== undefined).map((t) => predictor!.of(t));
+      return { predictor, busy };
+    };
+    return {
+      waitsFor: (task) => {
+        const { predictor: p, busy: b } = prepare();
+        return firstOverlap(p.of(task), b);
+      },
+      started: (task) => {
+        const { predictor: p, busy: b } = prepare();
+        b.push(p.of(task));
+      },
+    };
+  }
+
+  /** Once per reason: the display shows why a ready task is not started. */
+  private showWait(task: Task, why: string): void {
+    if (this.waitShown.get(task.id) === why) return;
+    this.waitShown.set(task.id, why);
+    this.opts.display.task(task.id, task.title, 'waiting', why);
   }
 
   private track(task: Task, work: Promise<void>): void {
@@ -205,6 +255,15 @@ class AutoRun {
   }
 
   private async attempt(task: Task): Promise<void> {
+    this.attempting.add(task.id);
+    try {
+      await this.attemptOnce(task);
+    } finally {
+      this.attempting.delete(task.id);
+    }
+  }
+
+  private async attemptOnce(task: Task): Promise<void> {
     const { display } = this.opts;
     display.task(task.id, task.title, 'starting');
     const { remote } = this.opts;
