@@ -302,6 +302,7 @@ class AutoRun {
     let outcome: Outcome = r.outcome;
     let reason = r.reason;
     let merged = false;
+    this.noteSurprises(task);
     if (outcome === 'success' && this.opts.merge) {
       display.task(task.id, task.title, 'merging');
       try {
@@ -328,6 +329,18 @@ class AutoRun {
     this.sinceReview++;
     if (outcome !== 'success') this.reviewDue = true;
     if (this.opts.reviewEvery > 0 && this.sinceReview >= this.opts.reviewEvery) this.reviewDue = true;
+  }
+
+  /**
+   * What the commits touched beyond the files the task named: later
+   * predictions of this task (a retry) and of tasks naming the same files
+   * include them, read from the same commit entries (tasks/predicted-files.ts).
+   */
+  private noteSurprises(task: Task): void {
+    const outside = new Predictor(this.project, loadTasksStrict(this.project.root)).surprises(task);
+    if (!outside.length) return;
+    const shown = outside.slice(0, 5).join(', ') + (outside.length > 5 ? ` and ${outside.length - 5} more` : '');
+    this.opts.display.note(`${task.id} touched files it did not name: ${shown}; the next predictions of its files include them`);
   }
 
   /** Runs beside the agents still at work. */

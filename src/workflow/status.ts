@@ -24,7 +24,7 @@ export interface TaskSummary {
   /** This checkout's status, when the shown one comes from the branch. */
   statusHere?: Status;
   /** A ready task whose predicted files overlap a task at work (or one to take before it): `baton auto` starts it after that one. */
-  waits_for?: { id: string; files: string[]; why: string };
+  waitsFor?: { id: string; files: string[]; why: string };
 }
 
 export interface StatusReport {
@@ -124,6 +124,6 @@ function withWaits(project: Project, ready: TaskSummary[], running: readonly Tas
   const waits = new Predictor(project, [...full.values()]).schedule(pick(ready), pick(running));
   return ready.map((t) => {
     const w = waits.get(t.id);
-    return w ? { ...t, waits_for: { id: w.on, files: w.files, why: waitText(w) } } : t;
+    return w ? { ...t, waitsFor: { id: w.on, files: w.files, why: waitText(w) } } : t;
   });
 }
