@@ -24,6 +24,7 @@ import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 import { firstOverlap, waitText, type Overlap, type Prediction } from '../core/overlap.js';
 import { Predictor } from '../tasks/predicted-files.js';
+import { TrialMerges } from './trial-merge.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -98,7 +99,10 @@ class AutoRun {
   private readonly abort = new AbortController();
   private readonly running = new Map<string, Promise<void>>();
   /** Tasks whose agent is at work now (not merges of earlier work): what a candidate's files are checked against. */
-  private readonly attempting = new Set<string>();
+  private readonly attempting = new Map<string, Task>();
+  private readonly trials: TrialMerges;
+  private trialing = false;
+  private trialFailure?: string;
   private readonly waitShown = new Map<string, string>();
   private readonly results: AutoResult[] = [];
   private readonly reviews: string[] = [];
@@ -114,6 +118,7 @@ class AutoRun {
 
   constructor(private readonly project: Project, private readonly opts: AutoOptions) {
     this.reviewOn = opts.review;
+    this.trials = new TrialMerges(project);
   }
 
   async run(): Promise<AutoSummary> {
@@ -127,6 +132,8 @@ class AutoRun {
     if (opts.signal?.aborted) onSignal();
     opts.signal?.addEventListener('abort', onSignal);
     const timer = opts.timeLimitMs ? setTimeout(() => this.halt('time'), opts.timeLimitMs) : undefined;
+    // Each running branch's new commits are merged in trial with the base and the others, about once a second.
+    const trialTimer = setInterval(() => void this.trialMerge(), TRIAL_MERGE_MS);
     const { remote } = opts;
     try {
       for (let idle = 0; ;) {
@@ -147,6 +154,7 @@ class AutoRun {
       }
     } finally {
       if (timer) clearTimeout(timer);
+      clearInterval(trialTimer);
       opts.signal?.removeEventListener('abort', onSignal);
       await remote?.releaseAll();
       // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
@@ -203,7 +211,7 @@ class AutoRun {
       const tasks = loadTasksStrict(this.project.root);
       const byId = new Map(tasks.map((t) => [t.id, t]));
       predictor = new Predictor(this.project, tasks);
-      const ids = new Set([...this.attempting, ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
+      const ids = new Set([...this.attempting.keys(), ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
       busy = [...ids].map((id) => byId.get(id)).filter((t): t is Task => t !== undefined).map((t) => predictor!.of(t));
       return { predictor, busy };
     };
@@ -217,6 +225,25 @@ class AutoRun {
         b.push(p.of(task));
       },
     };
+  }
+
+  /** Conflicts between running branches (and with the base), found before either finishes: told to both agents through memory. */
+  private async trialMerge(): Promise<void> {
+    if (this.trialing || this.stop || !this.attempting.size) return;
+    this.trialing = true;
+    try {
+      for (const c of await this.trials.check([...this.attempting.values()])) {
+        const other = c.with ? `${c.with}` : `\`${this.project.config.base_branch}\``;
+        this.opts.display.note(`trial merge: ${c.task} conflicts with ${other} in ${c.files.slice(0, 3).join(', ')}${c.files.length > 3 ? ` and ${c.files.length - 3} more` : ''}; noted in their memory`);
+      }
+    } catch (error) {
+      // A trial is advice: its failure (a branch deleted under it, an old git) never stops the run.
+      const why = firstLine(error);
+      if (why !== this.trialFailure) this.opts.display.note(`trial merge skipped: ${why}`);
+      this.trialFailure = why;
+    } finally {
+      this.trialing = false;
+    }
   }
 
   /** Once per reason: the display shows why a ready task is not started. */
@@ -255,7 +282,7 @@ class AutoRun {
   }
 
   private async attempt(task: Task): Promise<void> {
-    this.attempting.add(task.id);
+    this.attempting.set(task.id, task);
     try {
       await this.attemptOnce(task);
     } finally {
@@ -360,6 +387,9 @@ class AutoRun {
       });
   }
 }
+
+/** How often running branches are looked at for new commits to trial-merge (one `for-each-ref`; merges only on change). */
+const TRIAL_MERGE_MS = 1000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -15,6 +15,7 @@ import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
+import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
@@ -162,8 +163,11 @@ async function execute(executor: Executor, input: ExecuteInput): Promise<Execute
  */
 async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult): Promise<void> {
   takeReportFile(dir, before, result);
+  // baton's own files of the task may have changed while the agent worked (a trial merge's note in memory, a
+  // `baton prompt` the agent ran): the log below commits them; alone they are no work of the agent's.
+  const own = [AGENTS.memoryFile(task.id), `${AGENTS.prompts}/${task.id}.md`];
   if (result.timedOut) discardUncommitted(dir, before);
-  else if (isDirty(dir, before)) {
+  else if (isDirty(dir, before, own)) {
     const why = result.interrupted ? 'work in progress, interrupted' : executor === 'api' ? 'edits from the model' : 'left uncommitted by the agent';
     commitAll(dir, `${task.title}\n\n${why}\n\nTask: ${task.id}`, before);
   }
