@@ -1,4 +1,5 @@
 /** The board's pages as HTML strings: the plan, a task, the reviews, the cost. Pure. */
+import { stripAnsi } from '../core/ansi.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
 import { parseUsageEntry, type CostReport } from '../memory/usage.js';
@@ -63,7 +64,9 @@ export function renderIndex(board: Board, opts: RenderOptions): string {
   return page({ title: 'Plan', current: 'board', live: opts.live }, body);
 }
 
-function entry(e: MemoryEntry, withTask = false): string {
+function entry(raw: MemoryEntry, withTask = false): string {
+  // An entry written before baton stripped escapes (a check's colours) shows as the text it was.
+  const e = { ...raw, body: stripAnsi(raw.body) };
   const ref = e.ref ? (e.kind === 'result' ? ` <span class="r-${esc(e.ref)}">${esc(e.ref)}</span>` : ` <code>${esc(e.ref)}</code>`) : '';
   const who = withTask && e.task ? ` · <a href="${esc(e.task === 'project' ? 'index.html' : taskHref(e.task))}">${esc(e.task)}</a>` : '';
   let body: string;

@@ -18,7 +18,7 @@ import {
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
-import { checkEntryBody, failingLines, runChecks, type CheckResult } from './checks.js';
+import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { safeBranch, type Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
@@ -204,7 +204,7 @@ async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, che
   const recorded = await recordFailedChecks(project, plan, dir, results);
   undo();
   const how = failed.timedOut ? 'timed out' : `exit ${failed.code ?? 'by signal'}`;
-  const lines = failingLines(failed.tail);
+  const lines = failed.tail;
   const tail = lines ? `\n  ${redact(lines).split('\n').join('\n  ')}` : '';
   const where = recorded ? `Its output is in the task's memory (commit ${recorded} on \`${plan.branch}\`); nothing else was changed.` : 'Nothing was changed.';
   throw new BatonError(`the check \`${failed.command}\` failed on \`${plan.branch}\` (${how}); not merged`, {
@@ -212,12 +212,12 @@ async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, che
   });
 }
 
-/** `check` entries for a run with a failure, each cut to its failing lines, committed on the branch. */
+/** `check` entries for a run with a failure (what each failing one's output says), committed on the branch. */
 async function recordFailedChecks(project: Project, plan: DonePlan, dir: string, results: CheckResult[]): Promise<string | undefined> {
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
   const now = isoNow();
   const entries = results.map((c) => ({
-    time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c.passed ? { ...c, tail: '' } : { ...c, tail: failingLines(c.tail) }),
+    time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c.passed ? { ...c, tail: '' } : c),
   }));
   const memory = rel(dir, here.paths.memoryFile(plan.task.id));
   return withCheckoutLock(dir, 'commit', async () => {

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { checkExcerpt } from '../core/check-output.js';
 import { BatonError } from '../core/errors.js';
 import { waitingOn } from '../core/graph.js';
 import { resolveTask } from '../core/ids.js';
@@ -24,6 +25,7 @@ import { safeBranch } from '../workspace/context.js';
 import { checkoutOf, taskBranchName, worktreePath } from '../tasks/checkout.js';
 import { updateTask } from '../tasks/write.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { checkEnv } from './checks.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
 
 export interface StartOptions {
@@ -85,9 +87,10 @@ function assertClean(project: Project, task: Task, branch: string): void {
 }
 
 function runSetup(dir: string, command: string): void {
-  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: checkEnv() });
   if (r.status === 0) return;
-  const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().split('\n').slice(-10).join('\n  ');
+  // Read as a check's output is: what says why, plain text.
+  const tail = checkExcerpt(`${r.stdout ?? ''}${r.stderr ?? ''}`, { cwd: dir, max: 1500 }).split('\n').join('\n  ');
   throw new BatonError(`the worktree is ready in ${dir}, but its setup \`${command}\` failed (exit ${r.status ?? 'by signal'})`, {
     file: AGENTS.config,
     hint: `Fix \`worktree_setup\` or run it by hand in the worktree.${tail ? `\n  ${tail}` : ''}`,
