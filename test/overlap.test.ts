@@ -27,6 +27,12 @@ describe('predicting the files a task touches', () => {
     expect(predict(input('T-2', { text: 'change src/other.ts' }), [lesson]).files).toEqual(['src/other.ts']);
   });
 
+  it('a file both tasks only inherit from their dependencies is no overlap; one that either names is', () => {
+    const a = predict(input('T-1', { dependencyFiles: ['package.json', 'src/db.ts'] }));
+    const b = predict(input('T-2', { dependencyFiles: ['package.json'], text: 'edit `src/db.ts`' }));
+    expect(sharedFiles(a, b)).toEqual(['src/db.ts']);
+  });
+
   it('a folder overlaps the files in it', () => {
     const a = predict(input('T-1', { files: ['src/api/'] }));
     const b = predict(input('T-2', { files: ['src/api/login.ts'] }));

@@ -125,10 +125,20 @@ export function predict(input: PredictionInput, lessons: readonly Lesson[] = [])
   return { id: input.id, files: Object.keys(why).sort(), why };
 }
 
-/** The files two predictions share (a folder in one holding a file in the other counts). */
+/**
+ * The files two predictions share (a folder in one holding a file in the
+ * other counts). A file both only inherit from dependencies is left out: it
+ * says where they start, not that either edits it, and counting it would run
+ * every child of a common parent one after another.
+ */
 export function sharedFiles(a: Prediction, b: Prediction): string[] {
   const out = new Set<string>();
-  for (const f of a.files) for (const g of b.files) if (samePlace(f, g)) out.add(f.length >= g.length ? f : g);
+  for (const f of a.files) {
+    for (const g of b.files) {
+      if (!samePlace(f, g) || (a.why[f] === 'dependency' && b.why[g] === 'dependency')) continue;
+      out.add(f.length >= g.length ? f : g);
+    }
+  }
   return [...out].sort();
 }
 

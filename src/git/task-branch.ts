@@ -135,6 +135,12 @@ export function branchTips(root: string, branches: readonly string[]): Map<strin
   return tips;
 }
 
+/** Every local branch, by name (`refs/heads/…`), in one git call. */
+export function localBranches(root: string): Set<string> {
+  const r = gitRun(root, ['for-each-ref', '--format=%(refname)', 'refs/heads']);
+  return new Set(r.stdout.split('\n').filter((l) => l.startsWith('refs/heads/')).map((l) => l.slice('refs/heads/'.length)));
+}
+
 /** Merge `branch` into the checked-out branch at `cwd` and commit, with the extra paths `prepare` writes. */
 export function mergeInto(cwd: string, branch: string, message: string, prepare: () => string[]): string {
   const r = gitRun(cwd, ['merge', '--no-ff', '--no-commit', branch]);

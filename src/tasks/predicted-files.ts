@@ -9,12 +9,14 @@ import type { Task } from '../core/task.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { readMemory } from '../memory/file.js';
 import type { Project } from '../workspace/context.js';
-import { commitEntryFiles, taskCommits, taskState } from './checkout.js';
+import { localBranches } from '../git/task-branch.js';
+import { commitEntryFiles, taskBranchName, taskCommits, taskState } from './checkout.js';
 
 export class Predictor {
   private lessonList?: Lesson[];
   private readonly byId: Map<string, Task>;
   private readonly cache = new Map<string, Prediction>();
+  private branches?: Set<string>;
 
   constructor(private readonly project: Project, tasks: readonly Task[]) {
     this.byId = new Map(tasks.map((t) => [t.id, t]));
@@ -26,7 +28,7 @@ export class Predictor {
     if (hit) return hit;
     const dependencyFiles = task.depends_on.flatMap((d) => this.mergedTouched(d));
     // The task as its branch sees it: a retry's earlier commits, or a running task's commits so far.
-    const earlierFiles = memoryTouched(taskState(this.project, task).memory);
+    const earlierFiles = this.hasBranch(task) ? memoryTouched(taskState(this.project, task).memory) : [];
     const p = predict({ id: task.id, files: task.files, text: `${task.title}\n${task.body}`, dependencyFiles, earlierFiles }, this.lessons());
     this.cache.set(task.id, p);
     return p;
@@ -43,6 +45,12 @@ export class Predictor {
   surprises(task: Task): string[] {
     const touched = memoryTouched(taskState(this.project, task).memory);
     return outsideOf(namedFiles({ files: task.files, text: `${task.title}\n${task.body}` }), touched);
+  }
+
+  /** Whether the task has a branch (one git call, the first time). */
+  private hasBranch(task: Task): boolean {
+    this.branches ??= localBranches(this.project.root);
+    return this.branches.has(taskBranchName(this.project, task));
   }
 
   /** Every task with commits on the base teaches which files go with the files it named. */

@@ -22,8 +22,9 @@ import { candidates, leftOver, type Candidate } from './auto-queue.js';
 import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRequest } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
-import { firstOverlap, waitText, type Overlap, type Prediction } from '../core/overlap.js';
+import { waitText } from '../core/overlap.js';
 import { Predictor } from '../tasks/predicted-files.js';
+import { OverlapCheck } from './auto-overlap.js';
 import { TrialMerges } from './trial-merge.js';
 
 export interface AutoOptions {
@@ -172,7 +173,7 @@ class AutoRun {
   private fillSlots(): void {
     const skip = (id: string) => this.running.has(id) || this.settled.has(id);
     if (this.running.size >= this.opts.parallel) return;
-    const overlaps = this.overlapCheck();
+    const overlaps = new OverlapCheck(this.project, [...this.attempting.keys(), ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
     for (const c of candidates(this.project, this.opts.merge, skip)) {
       if (this.running.size >= this.opts.parallel) return;
       if (c.state.doneOnBranch) {
@@ -197,34 +198,6 @@ class AutoRun {
       this.waitShown.delete(c.task.id);
       this.track(c.task, this.attempt(c.task));
     }
-  }
-
-  /**
-   * The predicted files of the tasks at work (this run's attempts, and with a
-   * remote the tasks other runners hold) against which a candidate is checked.
-   */
-  private overlapCheck(): { waitsFor(task: Task): Overlap | undefined; started(task: Task): void } {
-    let predictor: Predictor | undefined;
-    let busy: Prediction[] | undefined;
-    const prepare = () => {
-      if (predictor && busy) return { predictor, busy };
-      const tasks = loadTasksStrict(this.project.root);
-      const byId = new Map(tasks.map((t) => [t.id, t]));
-      predictor = new Predictor(this.project, tasks);
-      const ids = new Set([...this.attempting.keys(), ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
-      busy = [...ids].map((id) => byId.get(id)).filter((t): t is Task => t !== undefined).map((t) => predictor!.of(t));
-      return { predictor, busy };
-    };
-    return {
-      waitsFor: (task) => {
-        const { predictor: p, busy: b } = prepare();
-        return firstOverlap(p.of(task), b);
-      },
-      started: (task) => {
-        const { predictor: p, busy: b } = prepare();
-        b.push(p.of(task));
-      },
-    };
   }
 
   /** Conflicts between running branches (and with the base), found before either finishes: told to both agents through memory. */
