@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, read } from './helpers/repo.js';
 import { agentEvents, makeAgentProject, report } from './fixtures/agent-project.js';
@@ -25,6 +27,10 @@ describe('baton auto --parallel: overlap-aware scheduling', () => {
     expect(baton(p.dir, ['status']).stdout).toContain(`waits for ${a}: both touch src/db.ts`);
     const status = JSON.parse(baton(p.dir, ['status', '--json']).stdout) as { ready: Ready[] };
     expect(status.ready.find((t) => t.id === b)?.waitsFor?.id).toBe(a);
+    // The board's card says it too.
+    const site = join(p.state, 'site');
+    expect(baton(p.dir, ['board', '--out', site]).code).toBe(0);
+    expect(readFileSync(join(site, 'index.html'), 'utf8')).toContain(`title="waits for ${a}: both touch src/db.ts">waits for ${a}</span>`);
 
     // 3. Both db tasks append to src/db.ts (run together, their merges would conflict); A also touches a file it never named.
     p.setScript({

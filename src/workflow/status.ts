@@ -117,7 +117,7 @@ export async function nextReport(project: Project): Promise<TaskSummary[]> {
  * Ready tasks that `baton auto` would hold back: their predicted files overlap
  * a task in progress, or a ready task taken before them (core/overlap.ts).
  */
-function withWaits(project: Project, ready: TaskSummary[], running: readonly TaskHead[]): TaskSummary[] {
+export function withWaits<T extends TaskSummary>(project: Project, ready: T[], running: readonly { id: string }[]): T[] {
   if (!ready.length || (ready.length < 2 && !running.length)) return ready;
   const full = new Map(loadTasksStrict(project.root).map((t) => [t.id, t]));
   const pick = (ids: readonly { id: string }[]) => ids.map((t) => full.get(t.id)).filter((t): t is Task => t !== undefined);
