@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, read } from './helpers/repo.js';
+import { addTask, baton, git, read, tempDir } from './helpers/repo.js';
 import { agentEvents, makeAgentProject, report } from './fixtures/agent-project.js';
 
 interface Ready { id: string; waitsFor?: { id: string; files: string[]; why: string } }
@@ -68,5 +68,41 @@ describe('baton auto --parallel: overlap-aware scheduling', () => {
     const later = nextJson(p.dir);
     expect(later.map((t) => t.id)).toEqual([d, e]);
     expect(later.find((t) => t.id === e)?.waitsFor).toEqual({ id: d, files: ['src/schema.sql'], why: `waits for ${d}: both touch src/schema.sql` });
+  });
+});
+
+describe('many runners through a remote: overlap with a task another runner holds', () => {
+  it('next --remote and auto --remote hold back a ready task whose files overlap a task claimed elsewhere', () => {
+    const p = makeAgentProject();
+    const a = addTask(p.dir, 'Users table', '--file', 'src/db.ts', '--check', 'true');
+    const c = addTask(p.dir, 'Sessions table', '--requirement', 'Add a sessions table to `src/db.ts`.', '--check', 'true');
+    const d = addTask(p.dir, 'Login page', '--file', 'src/ui/login.ts', '--check', 'test -f src/ui/login.ts');
+    git(p.dir, ['add', '-A']);
+    git(p.dir, ['commit', '-q', '-m', 'plan']);
+    const remote = join(tempDir(), 'shared.git');
+    git(p.dir, ['clone', '-q', '--bare', p.dir, remote]);
+    const clone = (name: string) => {
+      const dir = join(tempDir(), name);
+      git(remote, ['clone', '-q', remote, dir]);
+      return dir;
+    };
+    const laptop = clone('laptop');
+    const runner = clone('runner');
+
+    // 1. A person on a laptop claims A.
+    const started = baton(laptop, ['start', a, '--remote', 'origin'], { env: { BATON_RUNNER: 'laptop' } });
+    expect(started.code, started.stderr).toBe(0);
+
+    // 2. Another clone sees that C waits for A, D does not.
+    const ready = (JSON.parse(baton(runner, ['next', '--remote', 'origin', '--json']).stdout) as { tasks: Ready[] }).tasks;
+    expect(ready.find((t) => t.id === c)?.waitsFor).toEqual({ id: a, files: ['src/db.ts'], why: `waits for ${a}: both touch src/db.ts` });
+    expect(ready.find((t) => t.id === d)?.waitsFor).toBeUndefined();
+
+    // 3. A runner there takes D and leaves C alone while A is held (one task, then it stops).
+    p.setScript({ tasks: [{ match: d, attempts: [{ write: { 'src/ui/login.ts': 'login\n' }, commit: 'Add login', report: report('success', 'login') }] }] });
+    const r = baton(runner, ['auto', '--remote', 'origin', '--parallel', '2', '--no-review', '--max-tasks', '1'], { env: { ...p.env, BATON_RUNNER: 'runner' } });
+    expect(r.stdout + r.stderr).toContain(`waits for ${a}: both touch src/db.ts`);
+    expect(agentEvents(p.state).map((e) => e.task)).toEqual([d, d]);
+    expect(git(remote, ['show', 'main:src/ui/login.ts'])).toBe('login\n');
   });
 });
