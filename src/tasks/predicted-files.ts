@@ -41,10 +41,13 @@ export class Predictor {
     return waits;
   }
 
-  /** The files a finished attempt of `task` touched beyond what it named (what the next predictions learn). */
+  /**
+   * The files a finished attempt of `task` touched beyond the files it named
+   * (what later predictions learn); none when it named no file, as nothing was predicted from it.
+   */
   surprises(task: Task): string[] {
-    const touched = memoryTouched(taskState(this.project, task).memory);
-    return outsideOf(namedFiles({ files: task.files, text: `${task.title}\n${task.body}` }), touched);
+    const named = namedFiles({ files: task.files, text: `${task.title}\n${task.body}` });
+    return named.length ? outsideOf(named, memoryTouched(taskState(this.project, task).memory)) : [];
   }
 
   /** Whether the task has a branch (one git call, the first time). */
