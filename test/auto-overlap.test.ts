@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, read, tempDir } from './helpers/repo.js';
 import { agentEvents, makeAgentProject, report } from './fixtures/agent-project.js';
+import { connect, data } from './mcp-util.js';
 
 interface Ready { id: string; waitsFor?: { id: string; files: string[]; why: string } }
 const nextJson = (dir: string) => (JSON.parse(baton(dir, ['next', '--json']).stdout) as { tasks: Ready[] }).tasks;
 
 describe('baton auto --parallel: overlap-aware scheduling', () => {
-  it('never runs two tasks that name the same file at once, runs the third beside them, and learns files a task touched unnamed', () => {
+  it('never runs two tasks that name the same file at once, runs the third beside them, and learns files a task touched unnamed', async () => {
     const p = makeAgentProject({ hooks: true });
     // 1. Three ready tasks: two name src/db.ts (one in `files:`, one in its text), the third another file.
     const a = addTask(p.dir, 'Users table', '--file', 'src/db.ts', '--check', 'grep -q users src/db.ts');
@@ -27,6 +28,14 @@ describe('baton auto --parallel: overlap-aware scheduling', () => {
     expect(baton(p.dir, ['status']).stdout).toContain(`waits for ${a}: both touch src/db.ts`);
     const status = JSON.parse(baton(p.dir, ['status', '--json']).stdout) as { ready: Ready[] };
     expect(status.ready.find((t) => t.id === b)?.waitsFor?.id).toBe(a);
+    // MCP's `next` tool too.
+    const mcp = await connect(p.dir);
+    try {
+      const viaMcp = await data<{ tasks: Ready[] }>(mcp.client, 'next');
+      expect(viaMcp.tasks.find((t) => t.id === b)?.waitsFor?.why).toBe(`waits for ${a}: both touch src/db.ts`);
+    } finally {
+      await mcp.close();
+    }
     // The board's card says it too.
     const site = join(p.state, 'site');
     expect(baton(p.dir, ['board', '--out', site]).code).toBe(0);
