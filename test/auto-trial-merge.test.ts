@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, BIN, git, read } from './helpers/repo.js';
+import { addTask, baton, BIN, git, GIT_ENV, read, write } from './helpers/repo.js';
 import { agentEvents, makeAgentProject, report } from './fixtures/agent-project.js';
 
 describe('baton auto: trial merges while tasks run', () => {
@@ -49,5 +50,41 @@ describe('baton auto: trial merges while tasks run', () => {
     // The first one merged; the second, as predicted, did not merge cleanly (the merge queue is what sends it back).
     expect(read(p.dir, 'src/config.ts')).toMatch(/^export const (retries = 3|timeout = 30);\n$/);
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('a commit on the base that conflicts with a running branch reaches its prompt before it finishes', async () => {
+    const p = makeAgentProject();
+    const a = addTask(p.dir, 'Add retries', '--check', 'test -f src/config.ts');
+    git(p.dir, ['add', '-A']);
+    git(p.dir, ['commit', '-q', '-m', 'plan']);
+    p.setScript({
+      tasks: [{
+        match: a,
+        attempts: [{
+          write: { 'src/config.ts': 'export const retries = 3;\n' },
+          commit: 'Add retries',
+          wait_for: { path: `.agents/memory/${a}.md`, text: 'Trial merge' },
+          run: `node ${BIN} prompt ${a}`,
+          report: report('success', 'retries'),
+        }],
+      }],
+    });
+    const child = spawn(process.execPath, [BIN, 'auto', '--no-review', '--max-attempts', '1'], { cwd: p.dir, env: { ...process.env, ...GIT_ENV, ...p.env } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+
+    // While the agent works (it has committed and waits), a person commits the same new file on the base.
+    while (!agentEvents(p.state).some((e) => e.task === a && e.event === 'waiting')) await new Promise((r) => setTimeout(r, 50));
+    write(p.dir, 'src/config.ts', 'export const retries = 5;\n');
+    git(p.dir, ['add', 'src/config.ts']);
+    git(p.dir, ['commit', '-q', '-m', 'Retries by hand']);
+    await exited;
+
+    expect(out).toContain(`trial merge: ${a} conflicts with \`main\` in src/config.ts; noted in their memory`);
+    const prompt = readFileSync(join(p.state, `run-${a}-1.txt`), 'utf8');
+    expect(prompt).toContain('Trial merge: this branch conflicts with `main` in the files below. Merge `main` into your branch (`git merge main`)');
+    expect(prompt).toMatch(/^\s*- src\/config\.ts$/m);
   });
 });
