@@ -23,7 +23,6 @@ import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRe
 import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 import { waitText } from '../core/overlap.js';
-import { Predictor } from '../tasks/predicted-files.js';
 import { OverlapCheck } from './auto-overlap.js';
 import { TrialMerges } from './trial-merge.js';
 
@@ -161,7 +160,8 @@ class AutoRun {
       // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
       if (remote) await this.main.run(() => remote.publishBase());
     }
-    const left = leftOver(project, this.settled, opts.merge);
+    // A task held back for an overlap says so, unless this run said something later about it.
+    const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
     return { stop: this.stop ?? (left.length ? 'nothing-ready' : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
   }
 
@@ -302,7 +302,6 @@ class AutoRun {
     let outcome: Outcome = r.outcome;
     let reason = r.reason;
     let merged = false;
-    this.noteSurprises(task);
     if (outcome === 'success' && this.opts.merge) {
       display.task(task.id, task.title, 'merging');
       try {
@@ -329,18 +328,6 @@ class AutoRun {
     this.sinceReview++;
     if (outcome !== 'success') this.reviewDue = true;
     if (this.opts.reviewEvery > 0 && this.sinceReview >= this.opts.reviewEvery) this.reviewDue = true;
-  }
-
-  /**
-   * What the commits touched beyond the files the task named: later
-   * predictions of this task (a retry) and of tasks naming the same files
-   * include them, read from the same commit entries (tasks/predicted-files.ts).
-   */
-  private noteSurprises(task: Task): void {
-    const outside = new Predictor(this.project, loadTasksStrict(this.project.root)).surprises(task);
-    if (!outside.length) return;
-    const shown = outside.slice(0, 5).join(', ') + (outside.length > 5 ? ` and ${outside.length - 5} more` : '');
-    this.opts.display.note(`${task.id} touched files it did not name: ${shown}; the next predictions of its files include them`);
   }
 
   /** Runs beside the agents still at work. */

@@ -17,6 +17,7 @@ import { parseReport, type Report } from '../prompt/report.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { Predictor } from '../tasks/predicted-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { reportPath } from '../workspace/paths.js';
@@ -126,7 +127,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
   const verdict = decide(here, result, report, checks, interrupted);
-  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted);
+  const entries = [...memoryEntries(executor.name, result, report, checks, verdict, interrupted), ...unnamedFilesNote(wp, here)];
   await logAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
@@ -247,6 +248,19 @@ function verdictSummary(report: Report, verdict: Verdict, interrupted: boolean):
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Files the attempt's commits touched that the task never named: recorded, so
+ * a person sees why later predictions of its files (tasks/predicted-files.ts,
+ * which reads the same commit entries) include them and a task naming the same
+ * files waits for one that touches these.
+ */
+function unnamedFilesNote(wp: Project, task: Task): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
+  const outside = new Predictor(wp, loadTasksStrict(wp.root)).surprises(task);
+  if (!outside.length) return [];
+  const list = outside.slice(0, 20).map((f) => `- ${f}`).join('\n') + (outside.length > 20 ? `\n- … and ${outside.length - 20} more` : '');
+  return [{ time: isoNow(), kind: 'note', body: `Touched files the task does not name (later predictions of its files include them):\n\n${list}` }];
 }
 
 function memoryEntries(
