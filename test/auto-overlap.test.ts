@@ -69,6 +69,8 @@ describe('baton auto --parallel: overlap-aware scheduling', () => {
     expect(sc.start < sa.end || sc.start < sb.end).toBe(true);
     expect(read(p.dir, 'src/db.ts')).toBe('users\nsessions\n');
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+    const doctor = baton(p.dir, ['doctor']);
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
 
     // 5. Learned: a new task naming src/db.ts is predicted to touch src/schema.sql too, so it and a task naming only
     //    src/schema.sql do not run together.
