@@ -6,6 +6,16 @@
  */
 import { BatonError } from '../core/errors.js';
 import { gitSaid, runGit, type GitOutput } from './run.js';
+import { BATON_COMMIT_TRAILER, isBatonPath } from './history.js';
+
+/**
+ * The message of one of baton's own commits (Start, Log, Done, Plan, ...): its
+ * `Baton-Commit:` trailer keeps it out of memory's `commit` entries (the hooks'
+ * awk and src/git/history.ts read it), beside the `Task:` trailer when there is a task.
+ */
+export function batonMessage(subject: string, kind: string, task?: string): string {
+  return `${subject}\n\n${task ? `Task: ${task}\n` : ''}${BATON_COMMIT_TRAILER}: ${kind}`;
+}
 
 export interface GitResult {
   code: number;
@@ -108,6 +118,54 @@ export function commitPaths(cwd: string, paths: string[], message: string): stri
   if (!changed) return undefined;
   gitOk(cwd, ['commit', '--quiet', '-m', message, '--', ...paths]);
   return gitOk(cwd, ['rev-parse', '--short=7', 'HEAD']).trim();
+}
+
+/**
+ * baton's own commits at the tip of the checked-out branch whose kind is in
+ * `kinds` (e.g. Log commits waiting for Done), newest first, with the files
+ * they changed: none when one touches anything but baton's files, or is in
+ * another ref (pushed, or another branch has it), so rewriting them is safe.
+ */
+function foldableTip(cwd: string, kinds: readonly string[]): { parent: string; files: string[] } | undefined {
+  const r = gitRun(cwd, ['-c', 'core.quotePath=false', 'log', '-n', '20', '--first-parent', '--name-only',
+    `--format=%x1e%H%x1f%P%x1f%(trailers:key=${BATON_COMMIT_TRAILER},valueonly,separator=%x20)`, 'HEAD']);
+  if (r.code !== 0) return undefined;
+  let parent: string | undefined;
+  let oldest: string | undefined;
+  const files = new Set<string>();
+  for (const block of r.stdout.split('\x1e').filter((b) => b.trim())) {
+    const [head = '', ...paths] = block.split('\n');
+    const [sha = '', parents = '', kind = ''] = head.split('\x1f');
+    const changed = paths.filter(Boolean);
+    const own = kinds.includes(kind.trim()) && parents.split(' ').length === 1 && changed.length > 0 && changed.every(isBatonPath);
+    if (!own) break;
+    oldest = sha;
+    parent = parents.trim();
+    for (const f of changed) files.add(f);
+  }
+  if (!oldest || !parent) return undefined;
+  const head = gitRun(cwd, ['symbolic-ref', '-q', 'HEAD']).stdout.trim();
+  const holders = gitRun(cwd, ['for-each-ref', '--contains', oldest, '--format=%(refname)']).stdout.split('\n').filter(Boolean);
+  if (!head || holders.some((ref) => ref !== head)) return undefined;
+  return { parent, files: [...files] };
+}
+
+/**
+ * `commitPaths`, folding baton's own commits of `kinds` at the branch tip
+ * into this one (a Log commit goes into the Done commit that follows it), so
+ * an attempt reaches the base with one commit of baton's after the work.
+ */
+export function commitPathsFolding(cwd: string, paths: string[], message: string, kinds: readonly string[]): string | undefined {
+  const fold = foldableTip(cwd, kinds);
+  if (!fold) return commitPaths(cwd, paths, message);
+  const tip = gitOk(cwd, ['rev-parse', 'HEAD']).trim();
+  gitOk(cwd, ['reset', '--quiet', '--soft', fold.parent]);
+  try {
+    return commitPaths(cwd, [...new Set([...paths, ...fold.files])], message) ?? undefined;
+  } catch (error) {
+    gitRun(cwd, ['reset', '--quiet', '--soft', tip]); // as it was: the folded commits are the tip again
+    throw error;
+  }
 }
 
 /**

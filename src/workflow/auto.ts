@@ -45,7 +45,7 @@ export interface AutoOptions {
   remote?: SharedRemote;
 }
 
-export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted';
+export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted' | 'paused';
 
 export interface AutoResult {
   id: string;
@@ -109,6 +109,8 @@ class AutoRun {
   /** Tasks this run will not take again, and why. */
   private readonly settled = new Map<string, string>();
   private stop?: StopReason;
+  /** Executors that hit a rate or usage limit: their tasks wait for the next `baton auto`, others go on. */
+  private readonly paused = new Map<string, string>();
   private spent = 0;
   private launched = 0;
   private sinceReview = 0;
@@ -162,7 +164,7 @@ class AutoRun {
     }
     // A task held back for an overlap says so, unless this run said something later about it.
     const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
-    return { stop: this.stop ?? (left.length ? 'nothing-ready' : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
+    return { stop: this.stop ?? (left.length ? (this.paused.size ? 'paused' : 'nothing-ready') : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
   }
 
   private halt(why: StopReason): void {
@@ -179,6 +181,12 @@ class AutoRun {
       if (c.state.doneOnBranch) {
         if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
         this.track(c.task, this.mergeEarlier(c));
+        continue;
+      }
+      const executor = this.paused.size ? executorFor(this.project.config, c.task, { name: this.opts.run.executor }).name : '';
+      if (this.paused.has(executor)) {
+        this.settled.set(c.task.id, this.paused.get(executor)!);
+        this.opts.display.task(c.task.id, c.task.title, 'interrupted', this.paused.get(executor));
         continue;
       }
       if (c.state.failures >= this.opts.maxAttempts) {
@@ -291,7 +299,13 @@ class AutoRun {
     this.spent += r.costUsd;
     if (r.interrupted) {
       await remote?.release(task);
-      display.task(task.id, task.title, 'interrupted', 'resume with `baton auto`');
+      const why = r.paused ? `${r.reason}; resume with \`baton auto\` later` : 'resume with `baton auto`';
+      display.task(task.id, task.title, 'interrupted', why);
+      if (r.paused) {
+        // No attempt counted, and no more of this executor's tasks in this run.
+        this.paused.set(executorFor(this.project.config, task, { name: this.opts.run.executor }).name, why);
+        this.settled.set(task.id, why);
+      }
       this.results.push({ id: task.id, title: task.title, outcome: 'interrupted', merged: false });
       return;
     }
