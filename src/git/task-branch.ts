@@ -181,6 +181,24 @@ export function mergeConflicts(root: string, base: string, branch: string): stri
   });
 }
 
+/** The commit each of these local branches points at (missing branches are left out). One git call. */
+export function branchTips(root: string, branches: readonly string[]): Map<string, string> {
+  const tips = new Map<string, string>();
+  if (!branches.length) return tips;
+  const r = gitRun(root, ['for-each-ref', '--format=%(objectname) %(refname)', ...branches.map((b) => `refs/heads/${b}`)]);
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([0-9a-f]{40,64}) refs\/heads\/(.+)$/.exec(line);
+    if (m) tips.set(m[2]!, m[1]!);
+  }
+  return tips;
+}
+
+/** Every local branch, by name (`refs/heads/…`), in one git call. */
+export function localBranches(root: string): Set<string> {
+  const r = gitRun(root, ['for-each-ref', '--format=%(refname)', 'refs/heads']);
+  return new Set(r.stdout.split('\n').filter((l) => l.startsWith('refs/heads/')).map((l) => l.slice('refs/heads/'.length)));
+}
+
 /** Merge `branch` into the checked-out branch at `cwd` and commit, with the extra paths `prepare` writes. */
 export function mergeInto(cwd: string, branch: string, message: string, prepare: () => string[]): string {
   const r = gitRun(cwd, ['merge', '--no-ff', '--no-commit', branch]);

@@ -22,6 +22,9 @@ import { candidates, leftOver, type Candidate } from './auto-queue.js';
 import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRequest } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
+import { waitText } from '../core/overlap.js';
+import { OverlapCheck } from './auto-overlap.js';
+import { TrialMerges } from './trial-merge.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -95,6 +98,12 @@ class AutoRun {
   /** Aborts the running agents (Ctrl-C, the time limit). */
   private readonly abort = new AbortController();
   private readonly running = new Map<string, Promise<void>>();
+  /** Tasks whose agent is at work now (not merges of earlier work): what a candidate's files are checked against. */
+  private readonly attempting = new Map<string, Task>();
+  private readonly trials: TrialMerges;
+  private trialing = false;
+  private trialFailure?: string;
+  private readonly waitShown = new Map<string, string>();
   private readonly results: AutoResult[] = [];
   private readonly reviews: string[] = [];
   /** Tasks this run will not take again, and why. */
@@ -111,6 +120,7 @@ class AutoRun {
 
   constructor(private readonly project: Project, private readonly opts: AutoOptions) {
     this.reviewOn = opts.review;
+    this.trials = new TrialMerges(project);
   }
 
   async run(): Promise<AutoSummary> {
@@ -124,6 +134,8 @@ class AutoRun {
     if (opts.signal?.aborted) onSignal();
     opts.signal?.addEventListener('abort', onSignal);
     const timer = opts.timeLimitMs ? setTimeout(() => this.halt('time'), opts.timeLimitMs) : undefined;
+    // Each running branch's new commits are merged in trial with the base and the others, about once a second.
+    const trialTimer = setInterval(() => void this.trialMerge(), TRIAL_MERGE_MS);
     const { remote } = opts;
     try {
       for (let idle = 0; ;) {
@@ -131,7 +143,7 @@ class AutoRun {
         if (!this.reviewOn) this.reviewDue = false;
         if (remote && !this.stop) await this.main.run(() => remote.sync());
         // While a review is due or running, no task starts: it may file what comes next.
-        if (!this.stop && !this.reviewDue && !this.reviewing) this.fillSlots();
+        if (!this.stop && !this.reviewDue && !this.reviewing) await this.fillSlots();
         if (this.reviewDue && !this.reviewing && !this.stop) this.startReview();
         const pending = [...this.running.values(), ...(this.reviewing ? [this.reviewing] : [])];
         // Shared through a remote, other runners' merges can make more ready: look again now and then.
@@ -144,12 +156,14 @@ class AutoRun {
       }
     } finally {
       if (timer) clearTimeout(timer);
+      clearInterval(trialTimer);
       opts.signal?.removeEventListener('abort', onSignal);
       await remote?.releaseAll();
       // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
       if (remote) await this.main.run(() => remote.publishBase());
     }
-    const left = leftOver(project, this.settled, opts.merge);
+    // A task held back for an overlap says so, unless this run said something later about it.
+    const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
     return { stop: this.stop ?? (left.length ? (this.paused.size ? 'paused' : 'nothing-ready') : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
   }
 
@@ -158,12 +172,14 @@ class AutoRun {
     if (why === 'interrupted' || why === 'time') this.abort.abort();
   }
 
-  private fillSlots(): void {
+  private async fillSlots(): Promise<void> {
     const skip = (id: string) => this.running.has(id) || this.settled.has(id);
+    if (this.running.size >= this.opts.parallel) return;
+    const overlaps = new OverlapCheck(this.project, [...this.attempting.keys(), ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
     for (const c of candidates(this.project, this.opts.merge, skip)) {
       if (this.running.size >= this.opts.parallel) return;
       if (c.state.doneOnBranch) {
-        if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
+        if (this.opts.remote && !(await this.opts.remote.claim(c.task))) continue;
         this.track(c.task, this.mergeEarlier(c));
         continue;
       }
@@ -178,10 +194,44 @@ class AutoRun {
         continue;
       }
       if (this.opts.maxTasks !== undefined && this.launched >= this.opts.maxTasks) return this.halt('max-tasks');
-      if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
+      // Two agents editing the same files make a conflict that reaches a person: this one starts when the other is done.
+      const waits = overlaps.waitsFor(c.task);
+      if (waits) {
+        this.showWait(c.task, waitText(waits));
+        continue;
+      }
+      if (this.opts.remote && !(await this.opts.remote.claim(c.task))) continue;
       this.launched++;
+      overlaps.started(c.task);
+      this.waitShown.delete(c.task.id);
       this.track(c.task, this.attempt(c.task));
     }
+  }
+
+  /** Conflicts between running branches (and with the base), found before either finishes: told to both agents through memory. */
+  private async trialMerge(): Promise<void> {
+    if (this.trialing || this.stop || !this.attempting.size) return;
+    this.trialing = true;
+    try {
+      for (const c of await this.trials.check([...this.attempting.values()])) {
+        const other = c.with ? `${c.with}` : `\`${this.project.config.base_branch}\``;
+        this.opts.display.note(`trial merge: ${c.task} conflicts with ${other} in ${c.files.slice(0, 3).join(', ')}${c.files.length > 3 ? ` and ${c.files.length - 3} more` : ''}; noted in their memory`);
+      }
+    } catch (error) {
+      // A trial is advice: its failure (a branch deleted under it, an old git) never stops the run.
+      const why = firstLine(error);
+      if (why !== this.trialFailure) this.opts.display.note(`trial merge skipped: ${why}`);
+      this.trialFailure = why;
+    } finally {
+      this.trialing = false;
+    }
+  }
+
+  /** Once per reason: the display shows why a ready task is not started. */
+  private showWait(task: Task, why: string): void {
+    if (this.waitShown.get(task.id) === why) return;
+    this.waitShown.set(task.id, why);
+    this.opts.display.task(task.id, task.title, 'waiting', why);
   }
 
   private track(task: Task, work: Promise<void>): void {
@@ -213,6 +263,15 @@ class AutoRun {
   }
 
   private async attempt(task: Task): Promise<void> {
+    this.attempting.set(task.id, task);
+    try {
+      await this.attemptOnce(task);
+    } finally {
+      this.attempting.delete(task.id);
+    }
+  }
+
+  private async attemptOnce(task: Task): Promise<void> {
     const { display } = this.opts;
     display.task(task.id, task.title, 'starting');
     const { remote } = this.opts;
@@ -226,7 +285,7 @@ class AutoRun {
         signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
         onPhase: (phase, detail) => {
           // The start commit (status, attempt entry) goes to the remote before the agent works.
-          if (remote && phase === 'running' && !pushed) pushed = (remote.pushBranch(task), true);
+          if (remote && phase === 'running' && !pushed) pushed = (void remote.pushBranch(task), true);
           display.task(task.id, task.title, phase === 'logging' ? 'checking' : phase, detail);
         },
       });
@@ -304,6 +363,9 @@ class AutoRun {
       });
   }
 }
+
+/** How often running branches are looked at for new commits to trial-merge (one `for-each-ref`; merges only on change). */
+const TRIAL_MERGE_MS = 1000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -15,7 +15,9 @@ import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
+import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { Predictor } from '../tasks/predicted-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { reportPath } from '../workspace/paths.js';
@@ -145,7 +147,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
   const verdict = decide(judged, result, report, checks, interrupted);
-  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings);
+  const entries = [...memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings), ...unnamedFilesNote(wp, here)];
   await recordAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
@@ -243,8 +245,11 @@ async function execute(executor: Executor, input: ExecuteInput): Promise<Execute
 async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult, startedMs: number): Promise<void> {
   takeSavedReport(reportPath(dir, task.id), startedMs, result);
   takeReportFile(dir, before, result);
+  // baton's own files of the task may have changed while the agent worked (a trial merge's note in memory, a
+  // `baton prompt` the agent ran): the log below commits them; alone they are no work of the agent's.
+  const own = [AGENTS.memoryFile(task.id), `${AGENTS.prompts}/${task.id}.md`];
   if (result.timedOut) discardUncommitted(dir, before);
-  else if (isDirty(dir, before)) {
+  else if (isDirty(dir, before, own)) {
     const why = result.interrupted ? 'work in progress, interrupted' : executor === 'api' ? 'edits from the model' : 'left uncommitted by the agent';
     commitAll(dir, `${task.title}\n\n${why}\n\nTask: ${task.id}`, before);
   }
@@ -321,6 +326,19 @@ function verdictSummary(report: Report, verdict: Verdict, interrupted: boolean):
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Files the attempt's commits touched that the task never named: recorded, so
+ * a person sees why later predictions of its files (tasks/predicted-files.ts,
+ * which reads the same commit entries) include them and a task naming the same
+ * files waits for one that touches these.
+ */
+function unnamedFilesNote(wp: Project, task: Task): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
+  const outside = new Predictor(wp, loadTasksStrict(wp.root)).surprises(task);
+  if (!outside.length) return [];
+  const list = outside.slice(0, 20).map((f) => `- ${f}`).join('\n') + (outside.length > 20 ? `\n- … and ${outside.length - 20} more` : '');
+  return [{ time: isoNow(), kind: 'note', body: `Touched files the task does not name (later predictions of its files include them):\n\n${list}` }];
 }
 
 function memoryEntries(
