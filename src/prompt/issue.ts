@@ -9,7 +9,9 @@
  * `.agents/prompts/<id>.md` within the commit they make anyway, so the record
  * of what the agent saw travels with the work at no commit of its own.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { reportPath } from '../workspace/paths.js';
 import type { Project } from '../workspace/context.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { composePrompt, type ComposedPrompt, type ComposeOptions } from './compose.js';
@@ -23,6 +25,8 @@ export interface IssuedPrompt extends ComposedPrompt {
 export async function issuePrompt(project: Project, ref: string, options: ComposeOptions = {}): Promise<IssuedPrompt> {
   const prompt = await composePrompt(project, ref, options);
   const path = pendingPromptPath(project.root, prompt.id);
+  // The folder the prompt tells the agent to save its report in exists, so a plain redirect works.
+  mkdirSync(dirname(reportPath(project.root, prompt.id)), { recursive: true });
   if (!existsSync(path) || readFileSync(path, 'utf8') !== prompt.text) writeFileAtomic(path, prompt.text);
   return { ...prompt, file: path };
 }
