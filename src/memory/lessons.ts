@@ -171,12 +171,18 @@ export function errorSignature(line: string): string {
     .trim();
 }
 
+/** The command of a check entry (its first line: `` `npm test` exited 1 in 2.0s ``). */
+function checkCommand(entry: MemoryEntry): string {
+  return /^`([^`]*)`/.exec(entry.body.trim())?.[1] ?? entry.body.split('\n')[0]!.trim();
+}
+
 /** The line of a bug or failed check that says what went wrong. */
 export function errorLine(entry: MemoryEntry): string | undefined {
   const lines = stripAnsi(entry.body).split('\n').map((l) => l.trim()).filter((l) => l && !/^(```|~~~)/.test(l));
   if (entry.kind === 'check') {
     const output = lines.slice(1);
-    return output.find((l) => ERROR_LINE_RE.test(l)) ?? output[0];
+    // No output (a timeout, a silent exit): how it ended is the reason.
+    return output.find((l) => ERROR_LINE_RE.test(l)) ?? output[0] ?? lines[0]?.replace(/^`[^`]*`\s*/, 'check ');
   }
   return lines[0];
 }
@@ -213,7 +219,9 @@ function errorFindings(tasks: readonly HistoryTask[]): Finding[] {
       const line = errorLine(e);
       const sig = line ? errorSignature(line) : '';
       if (sig.replace(/<\w+>|\W/g, '').length < 8) continue; // too little left to tell two errors apart
-      push(groups, sig, { task: t.id, entry: e, line: line! });
+      // A failed check's reason counts as the same only for the same command.
+      const key = e.kind === 'check' ? `${checkCommand(e)} | ${sig}` : sig;
+      push(groups, key, { task: t.id, entry: e, line: line! });
     }
   }
   const out: Finding[] = [];
@@ -222,7 +230,7 @@ function errorFindings(tasks: readonly HistoryTask[]): Finding[] {
     if (ids.length < MIN_TASKS) continue;
     const sample = hits.at(-1)!;
     const check = hits.find((h) => h.entry.kind === 'check');
-    const command = check ? check.entry.body.split('\n')[0]!.replace(/^`?(.*?)`?\s*(failed|exited).*$/i, '$1').trim() : '';
+    const command = check ? checkCommand(check.entry) : '';
     const bodies = hits.map((h) => h.entry.body).join('\n');
     out.push({
       kind: 'error', signature: `error:${sig}`,
