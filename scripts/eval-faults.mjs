@@ -29,6 +29,9 @@ const SCENARIOS = [
   ['root commit', ['faults-root-commit']],
   ['aborted commit', ['faults-aborted-commit']],
   ['endpoints', ['faults-endpoints']],
+  // Issue 20: agents are untrusted; signals and detached children never leave one running.
+  ['untrusted agent', ['faults-agents']],
+  ['signals', ['faults-signals']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

@@ -4,6 +4,7 @@ import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, err, json, out } from './output.js';
 import { painter } from './render/colour.js';
+import { onStopSignals } from './stop-signals.js';
 
 export default defineCommand({
   command: 'run <id>',
@@ -21,11 +22,11 @@ export default defineCommand({
     ['$0 run 7f3a', 'one attempt by the task role\'s executor'],
     ['$0 run 7f3a -e claude --timeout 900', 'with Claude Code, stopped after 15 minutes'],
   ],
-  epilogue: `Exit status: ${EXIT.ok} success, ${EXIT.failure} failure, ${EXIT.incomplete} partial (e.g. no checks), ${EXIT.interrupted} interrupted.`,
+  epilogue: `Exit status: ${EXIT.ok} success, ${EXIT.failure} failure, ${EXIT.incomplete} partial (e.g. no checks), ${EXIT.interrupted} interrupted (143 by SIGTERM, 129 by SIGHUP).`,
   handler: async (argv) => {
     const controller = new AbortController();
-    const onInt = () => controller.abort();
-    process.once('SIGINT', onInt);
+    // Ctrl-C, SIGTERM or SIGHUP: the agent is stopped with its process group and the attempt logged.
+    const signals = onStopSignals(() => controller.abort());
     const verbose = !argv.json;
     const project = openProject(cwdOf(argv));
     const { claimIfShared } = await import('../remote/manual.js');
@@ -43,7 +44,7 @@ export default defineCommand({
           if (verbose) err(`${phase}${detail ? `: ${detail}` : ''}`);
         },
       });
-      process.exitCode = r.interrupted ? EXIT.interrupted : r.outcome === 'success' ? EXIT.ok : r.outcome === 'partial' ? EXIT.incomplete : EXIT.failure;
+      process.exitCode = r.interrupted ? signals.code() : r.outcome === 'success' ? EXIT.ok : r.outcome === 'partial' ? EXIT.incomplete : EXIT.failure;
       if (argv.json) return json(r);
       const paint = painter();
       for (const c of r.checks) out(`${c.passed ? paint('green', 'pass') : paint('red', 'FAIL')}  ${c.command}`);
@@ -54,7 +55,7 @@ export default defineCommand({
       if (r.outcome === 'success') out(`Next: \`baton done ${r.id} --merge\` (or open a pull request: \`baton pr ${r.id}\`).`);
       else out(`Memory: \`baton memory ${r.id}\`. Try again with \`baton run ${r.id}\`.`);
     } finally {
-      process.removeListener('SIGINT', onInt);
+      signals.remove();
       // The branch goes to the remote and the claim is given back, whatever happened.
       await claimed?.runner.release(claimed.task);
     }

@@ -41,7 +41,8 @@ export async function expectedCommits(root: string, config: Config = readConfig(
   return { groups, ids };
 }
 
-export async function rebuildMemory(root: string, id?: string): Promise<SyncResult[]> {
+/** `keep`: full SHAs off HEAD's history whose commit entries stay (doctor --fix deletes nothing still reachable). */
+export async function rebuildMemory(root: string, id?: string, opts: { keep?: ReadonlySet<string> } = {}): Promise<SyncResult[]> {
   const config = readConfig(root);
   if (!(await resolveCommit(root, 'HEAD'))) return [];
   const { groups, ids: known } = await expectedCommits(root);
@@ -51,7 +52,7 @@ export async function rebuildMemory(root: string, id?: string): Promise<SyncResu
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
     const { restored, cleaned } = await restoreMemory(root, each);
-    const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true });
+    const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true, keep: opts.keep });
     results.push({ ...r, added: r.added + restored, replaced: r.replaced + (cleaned ? 1 : 0) });
   }
   return results;

@@ -78,10 +78,14 @@ export function branchState(project: Project, task: Task): BranchState {
   };
 }
 
-/** `baton done ID --merge`, the checks having just passed in the worktree. */
-export async function mergeTask(project: Project, id: string): Promise<void> {
+/**
+ * `baton done ID --merge`. `judged`: the checks just passed in the worktree
+ * this run. A branch found finished (its status says so) was not judged by
+ * this run, and its status is the branch's word: the base's checks run first.
+ */
+export async function mergeTask(project: Project, id: string, judged = true): Promise<void> {
   // The loop has judged the work itself (a success, or a partial a review accepted): `done`'s own refusals are for people.
-  await doneTask(project, id, { merge: true, skipChecks: true, force: true });
+  await doneTask(project, id, { merge: true, skipChecks: judged, force: true });
 }
 
 /**

@@ -190,7 +190,7 @@ class AutoRun {
     const { display } = this.opts;
     display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
     try {
-      await this.main.run(() => this.merge(c.task));
+      await this.main.run(() => this.merge(c.task, false));
       display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
     } catch (error) {
       await this.opts.remote?.release(c.task);
@@ -199,9 +199,9 @@ class AutoRun {
   }
 
   /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
-  private merge(task: Task): Promise<void> {
+  private merge(task: Task, judged = true): Promise<void> {
     const { remote } = this.opts;
-    return remote ? remote.finish(task) : mergeTask(this.project, task.id);
+    return remote ? remote.finish(task) : mergeTask(this.project, task.id, judged);
   }
 
   private async attempt(task: Task): Promise<void> {
@@ -213,6 +213,8 @@ class AutoRun {
       let pushed = false;
       r = await runAttempt(this.project, task.id, {
         ...this.opts.run,
+        // Its look at the main checkout and the base, before and after the agent, is not taken mid-merge.
+        inMain: (fn) => this.main.run(fn),
         signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
         onPhase: (phase, detail) => {
           // The start commit (status, attempt entry) goes to the remote before the agent works.

@@ -27,6 +27,7 @@ import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
 import { refreshPlanFile, updateTask } from '../tasks/write.js';
+import { planChanges, planChangesDiff, taskAt } from '../tasks/deciding.js';
 
 export interface DoneOptions {
   merge?: boolean;
@@ -36,6 +37,8 @@ export interface DoneOptions {
   checkTimeoutMs?: number;
   /** Close (and merge) a task that shows no work, or whose last result is not a success. */
   force?: boolean;
+  /** Merge a branch that changed the plan (other tasks' files, its own checks or criteria): a person read the diff. */
+  acceptPlanChanges?: boolean;
 }
 
 export interface DoneResult {
@@ -186,6 +189,7 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
     const busy = changedTrackedFiles(plan.mergeDir).filter((p) => !isUnder(p, AGENTS.prompts));
     if (busy.length) refuseDirty(plan.mergeDir, busy, `would get in the way of the merge into \`${base}\``);
   }
+  if (!options.acceptPlanChanges) refusePlanChanges(project, plan);
   const conflicts = mergeConflicts(project.root, base, branch);
   if (conflicts.length) {
     throw new BatonError(`\`${branch}\` cannot be merged into \`${base}\`: ${conflicts.map((f) => `\`${f}\``).join(', ')} would conflict`, {
@@ -193,6 +197,23 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
     });
   }
   return plan;
+}
+
+/**
+ * The branch is the side under judgement: what it changed of the plan (other
+ * tasks' files, its own checks, criteria, dependencies or role) is not merged
+ * unless a person, having read the diff, passes `--accept-plan-changes`.
+ */
+export function refusePlanChanges(project: Project, plan: Pick<DonePlan, 'task' | 'base' | 'branch'>): void {
+  const changes = planChanges(project.root, plan.base, plan.branch, plan.task);
+  if (!changes.length) return;
+  const what = changes.map((c) => `\`${c.path}\` (${c.what.join(', ')})`).join('; ');
+  const diff = planChangesDiff(project.root, plan.base, plan.branch, changes.map((c) => c.path));
+  throw new BatonError(`\`${plan.branch}\` changes the plan: ${what}; not merged`, {
+    hint: `Nothing was changed. What decides a task is read from \`${plan.base}\`, never from its branch. ` +
+      `Undo those changes on the branch, or, if a person made them on purpose, run \`baton done ${plan.task.id} --merge --accept-plan-changes\`.\n` +
+      `  ${diff.split('\n').join('\n  ')}`,
+  });
 }
 
 async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, checks: string[], options: DoneOptions, undo: () => void): Promise<CheckResult[]> {
@@ -243,6 +264,8 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   const now = isoNow();
   // Closed in place (no task branch), its commits are on the base already and recorded there.
   const backfilled = plan.here ? 0 : await backfillEntries(dir, task.id, base, branch);
+  // Memory is append-only: entries the branch removed or changed (this task's or any other's) come back.
+  if (!plan.here) await restoreRewrites(dir, task.id, base, there.title);
   const checkEntries = checks.map((c) => ({ time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) }));
   await appendMemory(dir, task.id, checkEntries, there.title);
   const updated = there.status === 'done' ? there : updateTask(here, task.id, plan.here ? { status: 'done' } : { status: 'done', branch });
@@ -253,6 +276,18 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
     .filter((p) => existsSync(join(dir, p)));
   const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
   return { task: updated, commit, backfilled };
+}
+
+async function restoreRewrites(dir: string, id: string, base: string, title: string): Promise<void> {
+  const { restoreRewrittenMemory } = await import('../memory/append-only.js');
+  const rewrites = await restoreRewrittenMemory(dir, base);
+  if (!rewrites.length) return;
+  const what = rewrites.map((r) => `${r.restored} in \`${r.path}\``).join(', ');
+  await appendMemory(dir, id, [{
+    time: isoNow(), kind: 'bug',
+    body: `The agent rewrote memory: its commits removed or changed entries (${what}) that memory files held when the branch left \`${base}\`. ` +
+      'Memory is append-only; baton put them back as they were.',
+  }], title);
 }
 
 /**
@@ -345,7 +380,8 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   const switchBack = () => {
     if (!co && startedOn && startedOn !== branch) switchBranch(project.root, startedOn);
   };
-  const checksToRun = resolveTask(loadTasksStrict(dir), plan.task.id).checks;
+  // Checks come from the base (the plan as written), never from the branch under judgement.
+  const checksToRun = taskAt(project.root, plan.base, plan.task).checks;
   const checks = await checksOrRefuse(project, plan, dir, checksToRun, options, switchBack);
   let closed: Awaited<ReturnType<typeof closeOnBranch>>;
   try {

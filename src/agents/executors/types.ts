@@ -28,6 +28,8 @@ export interface ExecuteResult {
   changed?: string[];
   /** Where the full output was kept, relative to nothing (absolute), for the memory entry. */
   logFile?: string;
+  /** What baton noticed around the agent (a leftover agent stopped), for `note` entries. */
+  notes?: string[];
   /** USD spent on model calls by this attempt (api executor). */
   costUsd?: number;
   /** Tokens and cost of those calls, for a `usage` entry (written after the edits are committed). */
