@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryEntry } from '../src/memory/entry.js';
 import {
-  applyLessonOps, errorSignature, findRecurring, isFaded, lessonApplies, parseLessons, serializeLessons, type HistoryTask,
+  applyLessonOps, errorSignature, findRecurring, isFaded, lessonApplies, mergeLessonsText, parseLessons, serializeLessons, type HistoryTask,
 } from '../src/memory/lessons.js';
 
 let clock = 0;
@@ -100,5 +100,18 @@ Second paragraph.
     const ok = applyLessonOps(file, [], [{ action: 'reword', id: 'L-abc123', text: 'Check it thrice.' }], by);
     expect(ok.file.lessons[0]!.text).toBe('Check it thrice.');
     expect(file.lessons[0]!.text).toContain('twice'); // the input is not changed
+  });
+
+  it('merges two branches by lesson: one added on each side, one retired on theirs, all kept', () => {
+    const base = text;
+    const by = { review: 'R-003', time: '2026-11-22T12:00:00Z' };
+    const add = (t: string, ops: Parameters<typeof applyLessonOps>[2]) => serializeLessons(applyLessonOps(parseLessons(t), [], ops, by).file);
+    const ours = add(base, [{ action: 'add', text: 'Ours.', files: ['src/o.ts'] }]);
+    const theirs = add(base, [{ action: 'add', text: 'Theirs.', files: ['src/t.ts'] }, { action: 'retire', id: 'L-abc123', reason: 'done' }]);
+    const merged = parseLessons(mergeLessonsText(base, ours, theirs));
+    expect(merged.problems).toEqual([]);
+    expect(merged.lessons.map((l) => l.text).sort()).toEqual(['Check `src/a.ts` twice.\n\nSecond paragraph.', 'Ours.', 'Theirs.']);
+    expect(merged.lessons.find((l) => l.id === 'L-abc123')!.status).toBe('retired');
+    expect(merged.preamble).toContain('Our own notes stay.');
   });
 });

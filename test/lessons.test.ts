@@ -67,7 +67,7 @@ describe('baton lessons: a scripted history, with no model', () => {
 
     const file = read(dir, '.agents/memory/lessons.md');
     expect(file).toContain(`## ${error.id}\nstatus: active\nkind: error\nfiles: src/money.ts`);
-    expect(file).toMatch(new RegExp(`evidence: ${ids.parse} \\d{4}-[\\d-]+T[\\d:]+Z bug`));
+    expect(file).toMatch(new RegExp(`\\nevidence: .*\\b${ids.parse} \\d{4}-[\\d-]+T[\\d:]+Z bug`));
     // A second pass over the same history changes nothing.
     expect(lessons(dir, '--update').added).toEqual([]);
     expect(read(dir, '.agents/memory/lessons.md')).toBe(file);

@@ -453,3 +453,28 @@ export function applyLessonOps(file: LessonsFile, findings: readonly Finding[], 
   });
   return out;
 }
+
+/**
+ * Pure: the merge of three versions of the lessons file (the memory merge
+ * driver, for `lessons.md`): ours, with each lesson only theirs has added,
+ * and a lesson only theirs changed taken from theirs. A side that does not
+ * parse throws, and the driver falls back to git's line union.
+ */
+export function mergeLessonsText(base: string, ours: string, theirs: string): string {
+  const read = (text: string) => {
+    const parsed = parseLessons(text);
+    if (parsed.problems.length) throw new Error(`lessons.md line ${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
+    return parsed;
+  };
+  const [b, o, t] = [read(base), read(ours), read(theirs)];
+  const key = (l: Lesson) => serializeLessons({ preamble: '#', lessons: [l] });
+  const baseById = new Map(b.lessons.map((l) => [l.id, key(l)]));
+  const theirsById = new Map(t.lessons.map((l) => [l.id, l]));
+  const lessons = o.lessons.map((l) => {
+    const their = theirsById.get(l.id);
+    return their && key(l) === baseById.get(l.id) ? their : l;
+  });
+  const have = new Set(lessons.map((l) => l.id));
+  for (const l of t.lessons) if (!have.has(l.id) && !baseById.has(l.id)) lessons.push(l);
+  return serializeLessons({ preamble: o.preamble || t.preamble, lessons });
+}
