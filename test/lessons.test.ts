@@ -83,6 +83,12 @@ describe('baton lessons: a scripted history, with no model', () => {
     expect(m).toContain('Cannot read properties of undefined');
     expect(m).not.toContain('half-even');
     expect(section(ok(dir, ['prompt', rounding]))).toContain('half-even');
+    // Within the budget like other memory: at the smallest budget that works, the lesson gives way, and the note says so.
+    const smallest = Number(/--budget (\d+)/.exec(baton(dir, ['prompt', money, '--budget', '50']).stderr)?.[1]);
+    const tight = JSON.parse(ok(dir, ['prompt', money, '--budget', String(smallest), '--json'])) as { text: string; omitted: { kind: string }[] };
+    expect(tight.text).not.toContain('Lessons from earlier tasks');
+    expect(tight.omitted.filter((o) => o.kind === 'lesson')).toHaveLength(1);
+    expect(tight.text).toMatch(/\b1 lesson\b/);
     const u = ok(dir, ['prompt', unrelated]);
     expect(u).not.toContain('Lessons from earlier tasks');
     expect(u).not.toContain('Cannot read properties');
@@ -193,5 +199,8 @@ Reason: fixed at the source
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain(`.agents/memory/lessons.md:${line}`);
     expect(bad.stderr).toContain('`status` must be `active` or `retired`, got `maybe`');
+    const doctor = baton(dir, ['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout + doctor.stderr).toContain(`.agents/memory/lessons.md:${line}`);
   });
 });
