@@ -144,8 +144,27 @@ function file_lines(stat,    L, k, i, a, path, out, count, more) {
   return out
 }
 
+# baton's own bookkeeping commit (Start, Log, Done, Plan, ...): a `Baton-Commit:`
+# trailer and nothing but baton's files (`.agents/`, and AGENTS.md and
+# .gitattributes that init writes; isBatonPath in src/git/history.ts). Not news:
+# it gets no entry. A trailer on a commit that touches anything else does not hide it.
+function baton_own(body, stat,    L, k, i, a, own, path) {
+  if (body !~ /(^|\n)Baton-Commit: [a-z]/) return 0
+  k = split(stat, L, "\n")
+  own = 0
+  for (i = 1; i <= k; i++) {
+    if (L[i] !~ /^[0-9-]+\t[0-9-]+\t/) continue
+    split(L[i], a, "\t")
+    path = substr(L[i], length(a[1]) + length(a[2]) + 3)
+    if (index(path, ".agents/") != 1 && path != "AGENTS.md" && path != ".gitattributes") return 0
+    own = 1
+  }
+  return own
+}
+
 $1 != "" {
   sha = $1
+  if (baton_own($5, $6)) next
   short = substr(sha, 1, 12)
   # A `Task:` trailer naming another task sends the commit to that task's file.
   split($3, t, " ")

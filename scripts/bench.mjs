@@ -3,7 +3,8 @@
 // Figures: cold start, status/next/doctor/task show at 100/1,000/5,000 tasks, prompt at 1,000 tasks
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
 // a 1,000-task board, the hooks' cost per commit against the same commits without hooks, and
-// the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs).
+// the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs),
+// and baton's own commits and .agents/ bytes per task on the demo (scripts/bench-bookkeeping.mjs).
 // Ends with the targets, each met or missed. `--quick`: fewer runs and sizes; `--strict`: exit 1 on a miss.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -212,6 +213,13 @@ async function main() {
       const ms = await benchRunners(n, { sleepMs });
       print(`remote: 12 tasks (4 chains of 3, agents sleep ${sleepMs / 1000} s), ${n} runners ${(ms / 1000).toFixed(1)} s  speedup ${(one / ms).toFixed(2)}x`);
     }
+  }
+  const bookkeepingBench = join(ROOT, 'scripts', 'bench-bookkeeping.mjs');
+  if (existsSync(bookkeepingBench)) {
+    // Issue 19, item 7: baton's own commits and bytes against the work, on the demo's project.
+    const { benchBookkeeping, bookkeepingLines } = await import(bookkeepingBench);
+    print('');
+    for (const line of bookkeepingLines(benchBookkeeping(ENV))) print(line);
   }
   const mcpBench = join(ROOT, 'scripts', 'bench-mcp.mjs');
   if (existsSync(join(ROOT, 'dist', 'mcp', 'server.js')) && existsSync(mcpBench)) {

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addTask, baton, makeProject, ok, read, write } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, ok, read, write } from './helpers/repo.js';
 
 interface LessonJson { id: string; status: string; faded: boolean; kind: string; text: string; files: string[]; symbols: string[]; phases: string[]; tasks: string[] }
 const lessons = (dir: string, ...args: string[]) => (JSON.parse(ok(dir, ['lessons', '--json', ...args])) as { lessons: LessonJson[]; added?: string[] });
@@ -65,6 +65,9 @@ describe('baton lessons: a scripted history, with no model', () => {
     // A bug seen once, and a decision that only adds to an earlier one, are no lessons.
     expect(JSON.stringify(r.lessons)).not.toMatch(/ENOENT|config format/);
 
+    // Committed alone, like every command that changes the plan's files.
+    expect(git(dir, ['log', '-1', '--format=%s'])).toContain('Lessons: 2 added, 0 updated');
+    expect(git(dir, ['status', '--short', '--', '.agents/memory/lessons.md'])).toBe('');
     const file = read(dir, '.agents/memory/lessons.md');
     expect(file).toContain(`## ${error.id}\nstatus: active\nkind: error\nfiles: src/money.ts`);
     expect(file).toMatch(new RegExp(`\\nevidence: .*\\b${ids.parse} \\d{4}-[\\d-]+T[\\d:]+Z bug`));

@@ -14,7 +14,7 @@ export function parseDuration(text: string): number {
 }
 
 const EXIT: Record<AutoSummary['stop'], number> = {
-  done: CODES.ok, 'nothing-ready': CODES.failure, 'max-tasks': CODES.incomplete, budget: CODES.incomplete, time: CODES.incomplete, interrupted: CODES.interrupted,
+  done: CODES.ok, 'nothing-ready': CODES.failure, 'max-tasks': CODES.incomplete, budget: CODES.incomplete, time: CODES.incomplete, interrupted: CODES.interrupted, paused: CODES.incomplete,
 };
 
 export default defineCommand({
@@ -96,6 +96,7 @@ const STOPS: Record<AutoSummary['stop'], string> = {
   budget: 'Stopped: --budget-usd reached.',
   time: 'Stopped: --time-limit reached; `baton auto` resumes.',
   interrupted: 'Interrupted; `baton auto` resumes where this stopped.',
+  paused: 'Paused: an agent hit a rate or usage limit (no attempt counted); run `baton auto` again later.',
 };
 
 export function renderSummary(s: AutoSummary): string {

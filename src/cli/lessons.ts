@@ -1,6 +1,8 @@
 import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
+import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
+import { commitWritten, snapshotAgents, type PlanCommit } from '../workflow/plan-commit.js';
 
 export default defineCommand({
   command: 'lessons',
@@ -9,6 +11,7 @@ export default defineCommand({
     update: { type: 'boolean', default: false, describe: 'Find recurring problems in memory and add them as lessons' },
     'dry-run': { type: 'boolean', default: false, describe: 'With --update: show what it would add, write nothing' },
     all: { type: 'boolean', default: false, describe: 'Also list retired and faded lessons' },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 lessons', 'the lessons that reach prompts'],
@@ -20,11 +23,18 @@ export default defineCommand({
     const { lessonViews, updateLessons } = await import('../memory/lessons-file.js');
     const fadeAfter = project.config.lessons_fade_after;
     let update: Awaited<ReturnType<typeof updateLessons>> | undefined;
-    if (argv.update) update = await updateLessons(project.root, { dryRun: argv.dryRun });
+    let committed: { result: PlanCommit; subject: string } | undefined;
+    if (argv.update) {
+      const before = snapshotAgents(project.root);
+      update = await updateLessons(project.root, { dryRun: argv.dryRun });
+      // Like every command that changes the plan's files: the lessons file alone, in one commit.
+      const subject = `Lessons: ${update.added.length} added, ${update.updated.length} updated`;
+      if (!argv.dryRun) committed = { result: await commitWritten(before, subject, { commit: argv.commit }), subject };
+    }
     const lessons = lessonViews(project.root, fadeAfter).filter((l) => argv.all || !l.faded);
     if (argv.json) {
       return json({
-        ...(update ? { added: update.added.map((l) => l.id), updated: update.updated.map((l) => l.id), written: !argv.dryRun } : {}),
+        ...(update ? { added: update.added.map((l) => l.id), updated: update.updated.map((l) => l.id), written: !argv.dryRun, commit: committed?.result.commit ?? null } : {}),
         lessons: lessons.map((l) => ({
           id: l.id, status: l.status, faded: l.faded, kind: l.kind, text: l.text, files: l.files, symbols: l.symbols, phases: l.phases,
           tasks: l.tasks, evidence: l.evidence, seen: l.seen || null,
@@ -46,5 +56,6 @@ export default defineCommand({
       lines.push(`${l.id}${state}  [${l.kind}]${where ? `  ${where}` : ''}`, `  ${l.text.split('\n').join('\n  ')}`, `  evidence: ${l.tasks.join(', ') || 'none'}${l.seen ? `, last seen ${l.seen}` : ''}`);
     }
     out(lines.join('\n').replace(/\n+$/, ''));
+    if (committed) printPlanCommit(committed.result, committed.subject);
   },
 });

@@ -5,7 +5,7 @@
 import { BatonError } from '../core/errors.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
+import { batonMessage, branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
 import { parseUsageEntry } from '../memory/usage.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../memory/file.js';
@@ -46,7 +46,7 @@ export async function prepareBase(project: Project, merge: boolean): Promise<str
       hint: 'Commit or stash them, then run `baton auto` again (or pass --no-merge).',
     });
   }
-  return agentsDirty ? commitPaths(project.root, ['.agents'], 'Plan changes before baton auto') : undefined;
+  return agentsDirty ? commitPaths(project.root, ['.agents'], batonMessage('Plan changes before baton auto', 'plan')) : undefined;
 }
 
 export interface BranchState {
@@ -152,7 +152,7 @@ export async function reviewNow(project: Project, signal: AbortSignal, display: 
   display.note('review: the Central Agent reads the memory since the last review');
   try {
     const r = await runReviewer(project, signal);
-    const commit = commitPaths(project.root, ['.agents'], `Review ${r.id ?? ''}`.trim());
+    const commit = commitPaths(project.root, ['.agents'], batonMessage(`Review ${r.id ?? ''}`.trim(), 'plan'));
     display.note(`review ${r.id ?? ''}: ${r.summary}${commit ? ` (committed ${commit})` : ''}`);
     return { id: r.id, costUsd: r.costUsd, accepted: r.accepted };
   } catch (error) {

@@ -13,7 +13,7 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, showFile, switchBranch,
+  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPathsFolding, gitRun, listWorktrees, mergeConflicts, mergeInto, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
@@ -28,6 +28,9 @@ import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
 import { refreshPlanFile, updateTask } from '../tasks/write.js';
 import { planChanges, planChangesDiff, taskAt } from '../tasks/deciding.js';
+
+/** baton's commits that wait at the branch tip for the one after the work: `log`, and a failed `check`. */
+const FOLDED = ['log', 'check'] as const;
 
 export interface DoneOptions {
   merge?: boolean;
@@ -247,7 +250,8 @@ async function recordFailedChecks(project: Project, plan: DonePlan, dir: string,
     try {
       await appendMemory(dir, plan.task.id, entries, plan.task.title);
       const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
-      return commitPaths(dir, [memory], `Check failed ${plan.task.id}: ${failed}\n\nTask: ${plan.task.id}`);
+      // The attempt's Log commit (and an earlier failed check's) folds into this one: one commit of baton's after the work.
+      return commitPathsFolding(dir, [memory], batonMessage(`Check failed ${plan.task.id}: ${failed}`, 'check', plan.task.id), FOLDED);
     } catch {
       runUndo(undo); // the refusal is what matters; a record that cannot be committed is not left half-written
       return undefined;
@@ -274,7 +278,8 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // they go in the same commit, so the checkout is clean afterwards.
   const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
     .filter((p) => existsSync(join(dir, p)));
-  const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  // The Log commit (and a failed check's) at the tip folds into Done: one commit of baton's after the work.
+  const commit = commitPathsFolding(dir, paths, batonMessage(`Done ${task.id}: ${updated.title}`, 'done', task.id), FOLDED);
   return { task: updated, commit, backfilled };
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoNow, type MemoryEntry, type Outcome } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import { branchExists, commitPaths, gitRun, showFile } from '../git/task-branch.js';
+import { batonMessage, branchExists, commitPaths, gitRun, showFile } from '../git/task-branch.js';
 import { commitAll } from '../git/worktree-state.js';
 import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
 import { parseTaskText } from '../tasks/task-files.js';
@@ -92,7 +92,7 @@ export async function recordLostBranch(dir: string, task: Task, branch: string, 
 export function commitBatonFiles(dir: string, task: Pick<Task, 'id' | 'path'>, message: string): string | undefined {
   const here = { root: dir, paths: agentsPaths(dir) } as Project;
   const paths = ownPaths(here, task).filter((p) => existsSync(join(dir, p)));
-  return commitPaths(dir, paths, `${message}\n\nTask: ${task.id}`);
+  return commitPaths(dir, paths, batonMessage(message, 'run', task.id));
 }
 
 

@@ -15,12 +15,15 @@ import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
+import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { Predictor } from '../tasks/predicted-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { reportPath } from '../workspace/paths.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
 import { beginAttempt, commitBatonFiles, recordAttempt, recordLostBranch, setAsideLostBranch } from './run-steps.js';
+import { gitRun } from '../git/task-branch.js';
 import { flushHookQueue } from './flush-queue.js';
 import { taskAt } from '../tasks/deciding.js';
 import { guardBase, mainCheckoutWrites, removeStaleIndexLock, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
@@ -60,6 +63,8 @@ export interface AttemptResult {
   dir: string;
   branch: string;
   interrupted: boolean;
+  /** The agent hit a rate or usage limit: no attempt counted, try again later (`interrupted` is set too). */
+  paused?: boolean;
   timedOut: boolean;
   costUsd: number;
 }
@@ -113,6 +118,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   commitBatonFiles(dir, here, `Notes for ${task.id}`);
 
   const before = new Set(untrackedFiles(dir));
+  const headBefore = headOf(dir);
   const base = project.config.base_branch;
   const startedMs = Date.now();
   opts.onPhase?.('running', executor.name);
@@ -120,7 +126,12 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
   }, opts.inMain ?? (async <T>(fn: () => T) => fn()));
+  const changed = headOf(dir) !== headBefore || isDirty(dir, new Set([...before, 'REPORT.md']));
   await settleWorktree(dir, before, here, executor.name, result, startedMs);
+  if (!changed && !result.failure && !result.stop && !result.interrupted && !fatal && !result.report.trim()) {
+    result.failure = `the agent (${executor.name}) exited 0 without changing anything or writing a report`;
+  }
+  if (result.stop && !fatal && !result.interrupted) return stopped(wp, here, executor.name, result, { dir, branch });
 
   // What decides (the checks) comes from the base, never from the branch the agent worked on.
   const judged = taskAt(project.root, base, task);
@@ -136,7 +147,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
   const verdict = decide(judged, result, report, checks, interrupted);
-  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings);
+  const entries = [...memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings), ...unnamedFilesNote(wp, here)];
   await recordAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
@@ -156,6 +167,33 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     timedOut: result.timedOut === true,
     costUsd: result.costUsd ?? 0,
   };
+}
+
+/**
+ * The agent could not work (credentials refused, a rate or usage limit): no
+ * verdict on the task and no attempt counted, like an interruption; a note
+ * says why. Refused credentials stop the run with the CLI's words and the
+ * variable to set; a limit pauses the task until `run` or `auto` is tried again.
+ */
+async function stopped(wp: Project, task: Task, executor: string, result: ExecuteResult, where: { dir: string; branch: string }): Promise<AttemptResult> {
+  const stop = result.stop!;
+  const auth = stop.kind === 'auth';
+  const what = auth ? `its credentials were refused${stop.variable ? ` (set \`${stop.variable}\`)` : ''}` : 'it hit a rate or usage limit; try again later';
+  const summary = `Stopped before any work: the agent (${executor}) said "${stop.message}": ${what}. No attempt counted.`;
+  await recordAttempt(wp, task, { outcome: undefined, summary, report: parseReport(''), entries: [] });
+  if (auth) {
+    throw new BatonError(`the agent (${executor}) could not log in: ${stop.message}`, {
+      hint: `${stop.variable ? `Set \`${stop.variable}\` to a valid key` : 'Give the agent valid credentials'} and run it again; this attempt was not counted.`,
+    });
+  }
+  return {
+    id: task.id, title: task.title, outcome: 'failure', reason: `paused: the agent hit a rate or usage limit (${stop.message})`,
+    checks: [], dir: where.dir, branch: where.branch, interrupted: true, paused: true, timedOut: false, costUsd: result.costUsd ?? 0,
+  };
+}
+
+function headOf(dir: string): string {
+  return gitRun(dir, ['rev-parse', '--verify', '-q', 'HEAD']).stdout.trim();
 }
 
 /**
@@ -207,8 +245,11 @@ async function execute(executor: Executor, input: ExecuteInput): Promise<Execute
 async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult, startedMs: number): Promise<void> {
   takeSavedReport(reportPath(dir, task.id), startedMs, result);
   takeReportFile(dir, before, result);
+  // baton's own files of the task may have changed while the agent worked (a trial merge's note in memory, a
+  // `baton prompt` the agent ran): the log below commits them; alone they are no work of the agent's.
+  const own = [AGENTS.memoryFile(task.id), `${AGENTS.prompts}/${task.id}.md`];
   if (result.timedOut) discardUncommitted(dir, before);
-  else if (isDirty(dir, before)) {
+  else if (isDirty(dir, before, own)) {
     const why = result.interrupted ? 'work in progress, interrupted' : executor === 'api' ? 'edits from the model' : 'left uncommitted by the agent';
     commitAll(dir, `${task.title}\n\n${why}\n\nTask: ${task.id}`, before);
   }
@@ -285,6 +326,19 @@ function verdictSummary(report: Report, verdict: Verdict, interrupted: boolean):
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Files the attempt's commits touched that the task never named: recorded, so
+ * a person sees why later predictions of its files (tasks/predicted-files.ts,
+ * which reads the same commit entries) include them and a task naming the same
+ * files waits for one that touches these.
+ */
+function unnamedFilesNote(wp: Project, task: Task): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
+  const outside = new Predictor(wp, loadTasksStrict(wp.root)).surprises(task);
+  if (!outside.length) return [];
+  const list = outside.slice(0, 20).map((f) => `- ${f}`).join('\n') + (outside.length > 20 ? `\n- … and ${outside.length - 20} more` : '');
+  return [{ time: isoNow(), kind: 'note', body: `Touched files the task does not name (later predictions of its files include them):\n\n${list}` }];
 }
 
 function memoryEntries(

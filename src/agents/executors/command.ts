@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../workspace/atomic.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 import { DEFAULT_TIMEOUT_S, type CommandSpec } from './presets.js';
+import { readAgentOutput } from './agent-output.js';
+import { costOf } from '../../llm/prices.js';
 import { stateDir } from '../../workspace/paths.js';
 import { forgetAgent, killLeftovers, newRunToken, reapLeftover, recordAgent, RUN_TOKEN_VAR, signalGroup } from './agent-process.js';
 
@@ -67,11 +69,15 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   });
   if (child.pid) recordAgent(dir, child.pid, token);
   let stdout = '';
+  let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     log.write(chunk);
     if (stdout.length < MAX_REPORT_CHARS) stdout += chunk.toString('utf8');
   });
-  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    if (stderr.length < MAX_REPORT_CHARS) stderr += chunk.toString('utf8');
+  });
   if (!usesFile) {
     child.stdin!.on('error', () => {}); // an agent that never reads stdin closes it early
     child.stdin!.end(input.prompt);
@@ -106,15 +112,28 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   forgetAgent(dir);
   await new Promise<void>((resolve) => log.end(resolve));
 
-  // What the agent printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
-  const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : stdout);
+  const said = spec.output ? readAgentOutput(spec.output, stdout, stderr, exit.code) : undefined;
+  // A CLI that speaks JSON: its final text is the report, not the JSON around it. What the agent
+  // printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
+  const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : said ? said.text ?? '' : stdout);
   const result: ExecuteResult = { report, logFile, ...(notes.length ? { notes } : {}) };
+  if (said?.usage) {
+    const u = said.usage;
+    const costUsd = u.costUsd ?? costOf(input.config, u.model, u.promptTokens, u.completionTokens);
+    result.usage = { role: input.task.role ?? 'implementer', model: u.model, promptTokens: u.promptTokens, completionTokens: u.completionTokens, calls: u.calls, costUsd, purpose: `run ${input.task.id}` };
+    result.costUsd = costUsd ?? 0;
+  }
   if (stopped === 'timeout') {
     result.timedOut = true;
     result.failure = `the agent did not finish within ${spec.timeout_s ?? DEFAULT_TIMEOUT_S}s and was stopped`;
   } else if (stopped === 'interrupt') {
     result.interrupted = true;
     result.failure = 'interrupted while the agent was working';
+  } else if (said?.error) {
+    const { kind } = said.error;
+    const message = stripAnsi(said.error.message);
+    result.failure = `the agent reported an error${exit.code ? ` and exited with ${exit.code}` : ''}: ${message}`;
+    if (kind !== 'error') result.stop = { kind, message, ...(spec.key_env ? { variable: spec.key_env } : {}) };
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {

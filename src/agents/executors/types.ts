@@ -34,6 +34,11 @@ export interface ExecuteResult {
   costUsd?: number;
   /** Tokens and cost of those calls, for a `usage` entry (written after the edits are committed). */
   usage?: Usage;
+  /**
+   * The agent could not work at all and no attempt should count: its credentials were refused
+   * (`auth`: the run stops, naming `variable`) or it hit a rate or usage limit (`limit`: the task pauses).
+   */
+  stop?: { kind: 'auth' | 'limit'; message: string; variable?: string };
 }
 
 export interface Executor {
