@@ -28,6 +28,7 @@ const SCENARIOS = [
   ['doctor', ['faults-doctor']],
   ['root commit', ['faults-root-commit']],
   ['aborted commit', ['faults-aborted-commit']],
+  ['long history', ['faults-history']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../core/errors.js';
 import { catFiles } from '../git/branches.js';
-import { commonGitDir, taskBranches, worktreeRoots } from '../git/history.js';
+import { commonGitDir, resolveCommit, taskBranches, worktreeRoots } from '../git/history.js';
+import { unmergedBranches } from '../git/task-branch.js';
 import { currentBranch } from '../git/gitdir.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { parseMemory } from './file.js';
@@ -31,7 +32,10 @@ export const branchesCheck: DoctorCheck = async (project) => {
     }
   }
   const problems: Problem[] = [];
-  for (const branch of await taskBranches(root, config.branch_prefix)) {
+  // A branch merged into the base has its commits there, where the record check reads them.
+  const base = await resolveCommit(root, config.base_branch);
+  const branches = base ? unmergedBranches(root, config.branch_prefix, config.base_branch) : await taskBranches(root, config.branch_prefix);
+  for (const branch of branches) {
     const id = taskOfBranch(branch, config.branch_prefix);
     if (!id) continue;
     const file = `.agents/memory/${id}.md`;

@@ -13,7 +13,7 @@ import { readConfig, type Config } from '../workspace/config.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
-import { memoryIdsInHistory, restoreMemory } from './restore.js';
+import { memoryIdsInHistory, memoryHistory, restoreMemory } from './restore.js';
 import { runGit } from '../git/run.js';
 
 /**
@@ -48,9 +48,10 @@ export async function rebuildMemory(root: string, id?: string): Promise<SyncResu
   // Every memory file: those with commits, those here, and those deleted (still in history).
   const ids = new Set(id ? [id] : [...known, ...runGit(root, memoryIdsInHistory)]);
   if (!config.record_off_task_commits) ids.delete('project');
+  const history = ids.size > 1 ? memoryHistory(root) : undefined;
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
-    const { restored, cleaned } = await restoreMemory(root, each);
+    const { restored, cleaned } = await restoreMemory(root, each, history);
     const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true });
     results.push({ ...r, added: r.added + restored, replaced: r.replaced + (cleaned ? 1 : 0) });
   }

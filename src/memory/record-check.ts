@@ -17,7 +17,7 @@ import { shortSha } from '../workspace/package.js';
 import { memoryPath, parseMemory, memoryFileKind } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
-import { lostEntries, memoryIdsInHistory } from './restore.js';
+import { lostEntries, memoryIdsInHistory, memoryHistory } from './restore.js';
 import { strayTitles } from './titles.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
 
@@ -51,6 +51,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
   const pending = new Set([...pendingShas(gitDirOf(root))].map(key));
   const { groups, ids } = await expectedCommits(root, config);
   const inHistory = runGit(root, memoryIdsInHistory);
+  const history = memoryHistory(root);
   for (const id of [...new Set([...ids, ...inHistory])].sort()) {
     const path = memoryPath(root, id);
     const file = fileOf(id);
@@ -91,7 +92,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
         message: 'a second title inside the entries (a line merge of two versions of this file); it reads as part of the entry above', hint: REBUILD,
       });
     }
-    for (const lost of await lostEntries(root, id, text)) {
+    for (const lost of await lostEntries(root, id, text, history)) {
       problems.push({
         file, line: lost.line, severity: 'warning',
         message: `${lost.entry.kind} entry of ${lost.entry.time} deleted (line ${lost.line} in commit ${shortSha(lost.commit)})`, hint: REBUILD,

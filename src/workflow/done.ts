@@ -23,6 +23,7 @@ import { safeBranch, type Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { discardChangesSince } from '../git/undo.js';
 import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
@@ -213,6 +214,20 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   return { task: updated, commit, backfilled };
 }
 
+/** The error that stopped `done`, after going back to where it started; a failed switch back is said too, never in its place. */
+function withSwitchBack(error: unknown, switchBack: () => void, startedOn: string | undefined): unknown {
+  try {
+    switchBack();
+    return error;
+  } catch (back) {
+    if (!(error instanceof BatonError)) return error;
+    return new BatonError(error.message, {
+      file: error.file, line: error.line, cause: error,
+      hint: `${error.hint ?? ''}\n  The checkout could not go back to \`${startedOn}\`: ${back instanceof Error ? back.message : String(back)}`.trim(),
+    });
+  }
+}
+
 /**
  * `closeOnBranch` as one step: one writer at a time in the checkout (a
  * parallel `baton log` would trip on git's index lock), and when its commit
@@ -292,10 +307,15 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   const plan = preflight(project, ref, options);
   if (plan.here) return closeHere(project, plan, options);
   const { co, branch, startedOn } = plan;
+  // What was already changed under .agents/ before this command switched the checkout (it came along, and goes back).
+  const before = co ? new Set<string>() : new Set(changedUnder(project.root, AGENTS.dir));
   if (!co) switchBranch(project.root, branch);
   const dir = co?.dir ?? project.root;
+  // A failure on a branch this command switched to: what it wrote there goes (the flush too: history has it), then back.
   const switchBack = () => {
-    if (!co && startedOn && startedOn !== branch) switchBranch(project.root, startedOn);
+    if (co || !startedOn || startedOn === branch) return;
+    discardChangesSince(project.root, AGENTS.dir, before);
+    switchBranch(project.root, startedOn);
   };
   const checksToRun = resolveTask(loadTasksStrict(dir), plan.task.id).checks;
   const checks = await checksOrRefuse(project, plan, dir, checksToRun, options, switchBack);
@@ -303,8 +323,7 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   try {
     closed = await closeAtomically(project, plan, dir, checks);
   } catch (error) {
-    switchBack();
-    throw error;
+    throw withSwitchBack(error, switchBack, startedOn);
   }
   const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks };
   if (options.merge) mergeTask(project, plan, closed.task.title, result);
