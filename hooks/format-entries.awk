@@ -32,6 +32,8 @@ BEGIN {
     fence = ""
     while ((getline line < memfile) > 0) {
       n++
+      # A file saved with CRLF (Windows, core.autocrlf) reads as its LF twin; its entries are written in CRLF.
+      if (sub(/\r$/, "", line) && n == 1) crlf = 1
       last = line
       # Code fences, as src/memory/file.ts reads them: one left open is closed before appending.
       if (line ~ /^ ? ? ?(```|~~~)/) {
@@ -132,7 +134,10 @@ $1 != "" {
 
 # With -v appended=FILE, what is printed is also written to FILE (emptied first):
 # the exact text the pre-commit hook appends, for an aborted commit to take back.
-function out(s) { print s; if (appended != "") print s > appended }
+function out(s) {
+  if (crlf) { gsub(/\n/, "\r\n", s); printf "%s\r\n", s; if (appended != "") printf "%s\r\n", s > appended; return }
+  print s; if (appended != "") print s > appended
+}
 
 END {
   if (appended != "") printf "" > appended

@@ -29,6 +29,7 @@ const SCENARIOS = [
   ['root commit', ['faults-root-commit']],
   ['aborted commit', ['faults-aborted-commit']],
   ['long history', ['faults-history']],
+  ['line ends', ['faults-crlf']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

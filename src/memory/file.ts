@@ -9,6 +9,9 @@ import { basename, join } from 'node:path';
 import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { fenceAfter } from './fence.js';
 import { redact } from '../core/redact.js';
+import { lfText, withEolOf } from '../core/eol.js';
+
+export { lfText } from '../core/eol.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
 import { BatonError, type Problem } from '../core/errors.js';
@@ -22,7 +25,7 @@ export interface MemoryFile {
 
 
 export function parseMemory(text: string, task?: string): MemoryFile {
-  const lines = text.split('\n');
+  const lines = lfText(text).split('\n');
   const entries: MemoryEntry[] = [];
   let preambleEnd = lines.length;
   let current: { entry: MemoryEntry; bodyLines: string[] } | undefined;
@@ -133,7 +136,18 @@ export function memoryTextForWrite(path: string): string {
   const file = `.agents/memory/${basename(path)}`;
   const problem = brokenMemoryFile(path, file);
   if (problem) throw new BatonError(`${problem.message.replace(/; it is skipped$/, '')} is in the way of this memory file; nothing was written`, { file, hint: problem.hint });
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  return existsSync(path) ? lfText(readFileSync(path, 'utf8')) : '';
+}
+
+/** Write a memory file baton read with `memoryTextForWrite`, in the line ends it already uses. */
+export function writeMemoryText(path: string, text: string): void {
+  let like = '';
+  try {
+    like = readFileSync(path, 'utf8').slice(0, 4096);
+  } catch {
+    /* a new file: LF */
+  }
+  writeFileAtomic(path, withEolOf(text, like));
 }
 
 /**
@@ -170,6 +184,6 @@ export async function appendMemory(
     const before = appendable(existsSync(path) ? text : memoryHeader(id, title));
     const sep = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
     const added = entries.map((e) => formatEntry({ ...e, body: redact(e.body) })).join('\n');
-    writeFileAtomic(path, `${before}${sep}${added}`);
+    writeMemoryText(path, `${before}${sep}${added}`);
   });
 }

@@ -14,7 +14,7 @@ import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { shortSha } from '../workspace/package.js';
-import { memoryPath, parseMemory, memoryFileKind } from './file.js';
+import { lfText, memoryPath, parseMemory, memoryFileKind } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory, memoryHistory } from './restore.js';
@@ -64,7 +64,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
     }
     const kind = memoryFileKind(path);
     if (kind === 'folder' || kind === 'dangling') continue; // doctor warns about it (brokenMemoryFiles)
-    const text = kind === 'file' ? readFileSync(path, 'utf8') : '';
+    const text = kind === 'file' ? lfText(readFileSync(path, 'utf8')) : '';
     const entries = parseMemory(text, id).entries;
     const present = new Set<string>();
     for (const e of entries) {

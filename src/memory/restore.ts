@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir, AGENTS } from '../workspace/paths.js';
-import { withLock, writeFileAtomic } from '../workspace/atomic.js';
+import { withLock } from '../workspace/atomic.js';
 import { catFiles } from '../git/branches.js';
 import { lines, runGit, type GitTask } from '../git/run.js';
 import { addedRuns, type AddedRuns } from '../git/history.js';
@@ -16,7 +16,7 @@ import { redact } from '../core/redact.js';
 import { formatEntry, type MemoryEntry } from './entry.js';
 import { withoutStrayTitles } from './titles.js';
 import { foldedEntries, withoutEntries } from './folds.js';
-import { appendable, memoryFileKind, memoryHeader, memoryPath, memoryTextForWrite, parseMemory } from './file.js';
+import { appendable, lfText, memoryFileKind, memoryHeader, memoryPath, memoryTextForWrite, parseMemory, writeMemoryText } from './file.js';
 
 export interface LostEntry {
   entry: MemoryEntry;
@@ -76,7 +76,7 @@ export async function lostEntries(root: string, id: string, text?: string, histo
   const path = memoryPath(root, id);
   const rel = AGENTS.memoryFile(id);
   // A title a line merge left inside an entry is not part of it, now or in an older version.
-  const now = withoutStrayTitles(text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : ''));
+  const now = withoutStrayTitles(lfText(text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : '')));
   const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
   const present = (e: MemoryEntry) => have.has(keyOf(e)) || have.has(keyOf({ ...e, body: redact(e.body) }));
   const commits = [...new Set((history.get(rel) ?? []).filter((a) => !present(a.entry)).map((a) => a.commit))];
@@ -86,7 +86,7 @@ export async function lostEntries(root: string, id: string, text?: string, histo
   for (const commit of commits) {
     const old = texts.get(`${commit}:${rel}`);
     if (old === undefined) continue;
-    for (const entry of parseMemory(withoutStrayTitles(old), id).entries) {
+    for (const entry of parseMemory(withoutStrayTitles(lfText(old)), id).entries) {
       const key = keyOf(entry);
       if (entry.kind === 'commit' || lost.has(key) || present(entry)) continue;
       lost.set(key, { entry, commit, line: entry.line ?? 1 });
@@ -131,7 +131,7 @@ export async function restoreMemory(root: string, id: string, history?: MemoryHi
     const restored = lost.length ? insertEntries(unfolded, id, lost.map((l) => l.entry)) : unfolded;
     const clean = redact(restored);
     result = { restored: lost.length, cleaned: clean !== restored || unfolded !== text };
-    if (clean !== text) writeFileAtomic(path, clean);
+    if (clean !== text) writeMemoryText(path, clean);
   });
   return result;
 }

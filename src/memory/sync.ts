@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../workspace/paths.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
-import { withLock, writeFileAtomic } from '../workspace/atomic.js';
-import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite } from './file.js';
+import { withLock } from '../workspace/atomic.js';
+import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite, writeMemoryText } from './file.js';
 import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
@@ -48,7 +48,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     const wanted = new Set(opts.expected.filter((s) => !present.has(s)));
     for (const [ref, sha] of refs) if (sha && (opts.regenerate || !sha.startsWith(ref))) wanted.add(sha);
     if (!wanted.size && ![...refs.values()].includes(null)) {
-      if (text !== raw) writeFileAtomic(path, text);
+      if (text !== raw) writeMemoryText(path, text);
       return;
     }
     const byShort = parseEntriesText(await commitEntriesText(root, [...wanted], packageRoot()));
@@ -59,7 +59,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     }
     const r = reconcileMemory(text, memoryHeader(id), { refs, expected: opts.expected, entries, regenerate: opts.regenerate });
     Object.assign(result, { added: r.added, replaced: result.replaced + r.replaced, removed: r.removed });
-    if (r.text !== raw) writeFileAtomic(path, r.text);
+    if (r.text !== raw) writeMemoryText(path, r.text);
   });
   return result;
 }
