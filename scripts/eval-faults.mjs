@@ -30,6 +30,7 @@ const SCENARIOS = [
   ['aborted commit', ['faults-aborted-commit']],
   ['long history', ['faults-history']],
   ['line ends', ['faults-crlf']],
+  ['shallow clone', ['faults-shallow']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

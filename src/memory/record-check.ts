@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Problem } from '../core/errors.js';
 import type { Config } from '../workspace/config.js';
-import { gitDirOf } from '../git/gitdir.js';
+import { gitDirOf, truncatedHistory } from '../git/gitdir.js';
 import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
 import type { DoctorCheck } from '../workspace/context.js';
@@ -51,6 +51,9 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
   const pending = new Set([...pendingShas(gitDirOf(root))].map(key));
   const { groups, ids } = await expectedCommits(root, config);
   const inHistory = runGit(root, memoryIdsInHistory);
+  // A shallow or grafted clone: a commit beyond the cut is unseen, not stale (never removed on that basis).
+  const cut = truncatedHistory(root);
+  let unseen = 0;
   const history = memoryHistory(root);
   for (const id of [...new Set([...ids, ...inHistory])].sort()) {
     const path = memoryPath(root, id);
@@ -71,6 +74,10 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
       if (e.kind !== 'commit' || !e.ref) continue;
       present.add(key(e.ref));
       if (!reachable.has(key(e.ref)) && !pending.has(key(e.ref))) {
+        if (cut) {
+          unseen++;
+          continue;
+        }
         problems.push({
           file, line: e.line, severity: 'warning',
           message: `stale entry: commit \`${e.ref}\` is not in the history of HEAD (a reset, a rebase or a dropped commit)`, hint: REBUILD,
@@ -98,6 +105,13 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
         message: `${lost.entry.kind} entry of ${lost.entry.time} deleted (line ${lost.line} in commit ${shortSha(lost.commit)})`, hint: REBUILD,
       });
     }
+  }
+  if (unseen) {
+    problems.push({
+      severity: 'warning',
+      message: `this clone is ${cut}: ${unseen} commit entr${unseen === 1 ? 'y names a commit' : 'ies name commits'} beyond its cut, which cannot be checked (they are kept, not called stale)`,
+      hint: cut === 'shallow' ? 'To check them: `git fetch --unshallow`.' : 'To check them: remove `.git/info/grafts`.',
+    });
   }
   return problems;
 }

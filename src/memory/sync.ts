@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../workspace/paths.js';
+import { truncatedHistory } from '../git/gitdir.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
 import { withLock } from '../workspace/atomic.js';
 import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite, writeMemoryText } from './file.js';
@@ -76,5 +77,7 @@ async function currentShaOf(
   }
   if (!validate) return ref;
   const full = await resolveCommit(root, ref);
-  return full && (await isAncestor(root, full)) ? full : null;
+  if (full && (await isAncestor(root, full))) return full;
+  // A shallow or grafted clone does not see the commits beyond its cut: unseen is not gone, the entry stays.
+  return truncatedHistory(root) ? ref : null;
 }
