@@ -31,6 +31,7 @@ const SCENARIOS = [
   ['long history', ['faults-history']],
   ['line ends', ['faults-crlf']],
   ['shallow clone', ['faults-shallow']],
+  ['global hooksPath', ['faults-global-hooks']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();
