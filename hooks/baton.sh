@@ -21,7 +21,7 @@
 #                 commit"); a commit that stops later is undone by commit-msg, or
 #                 else by the next pre-commit (aborted-commit.sh).
 # `baton log`, `baton done` and `baton sync` flush the queue too (flushQueue).
-# Entries are redacted by format-entries.awk (the token shapes of src/core/redact.ts
+# Entries are redacted by format-entries.awk (the token shapes of hooks/secret-shapes.txt
 # and private key blocks); the Node flush and `baton memory rebuild` redact again.
 
 # The fields of one commit record; Node reads commits with the same command.
@@ -33,7 +33,7 @@ baton_log() {
 
 # Formatted entries of the commits whose SHAs are on stdin (used by Node too).
 baton_entries() {
-  baton_log | awk -v memfile= -f "$baton_pkg/hooks/format-entries.awk"
+  baton_log | awk -v memfile= -v shapes="$baton_pkg/hooks/secret-shapes.txt" -f "$baton_pkg/hooks/format-entries.awk"
 }
 
 # The worktree's own git dir, without spawning git.
@@ -449,7 +449,7 @@ baton_write_queued() {
       shift 2
     done
     # Appended in one write(): the file is never rewritten here, only grown.
-    baton_log <<EOF | awk -v memfile="$baton_src" -v header="$baton_fresh" \
+    baton_log <<EOF | awk -v shapes="$baton_pkg/hooks/secret-shapes.txt" -v memfile="$baton_src" -v header="$baton_fresh" \
         -v task="$baton_task" -v elsewhere="$baton_q/elsewhere" -v appended="$baton_q/appended-$baton_task" \
         -f "$baton_pkg/hooks/format-entries.awk" >> "$baton_file"
 $baton_pick

@@ -12,20 +12,26 @@
 # blank line, or -v header=TEXT when FILE is empty): the pre-commit hook appends
 # the output to FILE. Without memfile, every entry (what `baton memory rebuild` reads).
 # Secrets are redacted (subjects, bodies and file names): the token shapes of
-# src/core/redact.ts and private key blocks, also one cut off by the 5-line limit.
+# hooks/secret-shapes.txt (-v shapes=) and private key blocks, also one cut off by the 5-line limit.
 # POSIX awk only (no interval expressions, no gawk extensions).
 BEGIN {
-  # Token shapes, as in src/core/redact.ts (test/faults-formats.test.ts pins them together).
+  # Token shapes: hooks/secret-shapes.txt, the table src/core/redact.ts is made from
+  # (-v shapes=FILE; else beside this script in $baton_pkg). One read per run.
   nsec = 0
-  W = "A-Za-z0-9"
-  secret("AKIA" rep("[0-9A-Z]", 16), 1)
-  secret("sk-" rep("[" W "_-]", 16) "[" W "_-]*", 0)
-  secret("gh[pousr]_" rep("[" W "]", 20) "[" W "]*", 0)
-  secret("github_pat_" rep("[" W "_]", 20) "[" W "_]*", 0)
-  secret("xox[abprs]-" rep("[" W "-]", 10) "[" W "-]*", 0)
-  secret("AIza" rep("[" W "_-]", 30) "[" W "_-]*", 0)
-  secret("hf_" rep("[" W "]", 20) "[" W "]*", 0)
-  secret("glpat-" rep("[" W "_-]", 20) "[" W "_-]*", 0)
+  if (shapes == "" && ENVIRON["baton_pkg"] != "") shapes = ENVIRON["baton_pkg"] "/hooks/secret-shapes.txt"
+  if (shapes != "") {
+    while ((getline line < shapes) > 0) {
+      if (line ~ /^#/ || line !~ /\t/) continue
+      k = split(line, sf, "\t")
+      sec[++nsec] = ere(sf[2]); secb[nsec] = ""; seca[nsec] = ""; secw[nsec] = 0
+      for (i = 3; i <= k; i++) {
+        if (sf[i] == "word") secw[nsec] = 1
+        else if (index(sf[i], "before=") == 1) secb[nsec] = ere(substr(sf[i], 8))
+        else if (index(sf[i], "after=") == 1) seca[nsec] = ere(substr(sf[i], 7))
+      }
+    }
+    close(shapes)
+  }
   n = 0
   if (memfile != "") {
     RS = "\n"
@@ -49,23 +55,49 @@ BEGIN {
 }
 
 function rep(cls, k,    out) { out = ""; while (k-- > 0) out = out cls; return out }
-function secret(re, bounded) { sec[++nsec] = re; secb[nsec] = bounded }
 
-# Every token of shape `re` that starts a word (and, when `bounded`, ends one) → [REDACTED].
-function scrub(s, re, bounded,    out, after) {
+# `[...]{n}` and `[...]{n,}` → the class n times (then `*`): POSIX awk has no intervals.
+function ere(re,    out, cls, j, n, close_at) {
+  out = ""
+  while (re != "") {
+    if (substr(re, 1, 1) == "[") {
+      j = 2; if (substr(re, j, 1) == "^") j++
+      if (substr(re, j, 1) == "]") j++
+      close_at = index(substr(re, j), "]") + j - 1
+      cls = substr(re, 1, close_at); re = substr(re, close_at + 1)
+      if (match(re, /^\{[0-9]+,?\}/)) {
+        n = substr(re, 2, RLENGTH - 2)
+        out = out rep(cls, n + 0) (n ~ /,$/ ? cls "*" : "")
+        re = substr(re, RLENGTH + 1)
+      } else out = out cls
+    } else { out = out substr(re, 1, 1); re = substr(re, 2) }
+  }
+  return out
+}
+
+# Every secret of shape i that starts a word (and, with `word`, ends one) → [REDACTED],
+# the kept text before and after it (the table's before= and after=) left as it was.
+function scrub(s, i,    out, after, whole, lead, len) {
+  whole = "[^A-Za-z0-9_]" secb[i] sec[i] seca[i]
   s = " " s; out = ""
-  while (match(s, "[^A-Za-z0-9_]" re)) {
+  while (match(s, whole)) {
     after = substr(s, RSTART + RLENGTH, 1)
-    if (bounded && after ~ /[A-Za-z0-9_]/) { out = out substr(s, 1, RSTART); s = substr(s, RSTART + 1); continue }
-    out = out substr(s, 1, RSTART) "[REDACTED]"
-    s = substr(s, RSTART + RLENGTH)
+    if (secw[i] && after ~ /[A-Za-z0-9_]/) { out = out substr(s, 1, RSTART); s = substr(s, RSTART + 1); continue }
+    lead = 0
+    if (secb[i] != "" && match(substr(s, RSTART + 1), "^" secb[i])) lead = RLENGTH
+    match(s, whole)
+    len = RLENGTH
+    if (seca[i] != "" && match(substr(s, RSTART + 1 + lead), "^" sec[i])) len = 1 + lead + RLENGTH
+    match(s, whole)
+    out = out substr(s, 1, RSTART + lead) "[REDACTED]"
+    s = substr(s, RSTART + len)
   }
   return substr(out s, 2)
 }
 
 function redact(s,    i) {
   sub(/-----BEGIN [A-Z ]*PRIVATE KEY-----.*/, "[REDACTED]", s)
-  for (i = 1; i <= nsec; i++) if (s ~ sec[i]) s = scrub(s, sec[i], secb[i])
+  for (i = 1; i <= nsec; i++) if (s ~ sec[i]) s = scrub(s, i)
   return s
 }
 

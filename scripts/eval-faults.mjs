@@ -23,7 +23,7 @@ const SCENARIOS = [
   ['coexistence', ['faults-formats', 'faults-worktrees']],
   ['broken environment', ['faults-broken', 'faults-broken-memory']],
   ['fuzz', ['faults-fuzz']],
-  ['secret', ['faults-secret']],
+  ['secret', ['faults-secret', 'faults-secret-shapes']],
   ['concurrency', ['faults-concurrency', 'faults-pid-lock']],
   ['doctor', ['faults-doctor']],
   ['root commit', ['faults-root-commit']],
@@ -32,6 +32,7 @@ const SCENARIOS = [
   ['line ends', ['faults-crlf']],
   ['shallow clone', ['faults-shallow']],
   ['global hooksPath', ['faults-global-hooks']],
+  ['endpoints', ['faults-endpoints']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

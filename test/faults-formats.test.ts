@@ -25,7 +25,7 @@ function sh(script: string, input = ''): string {
 /** format-entries.awk on one synthetic `git log` record. */
 function awkEntry(subject: string, body = '', files = ''): string {
   const record = `\x1e${'a'.repeat(40)}\x1f2026-01-01T00:00:00Z\x1f\x1f${subject}\x1f${body}\x1f\n${files}`;
-  const r = spawnSync('awk', ['-f', join(PROJECT_ROOT, 'hooks/format-entries.awk')], { input: record, encoding: 'utf8' });
+  const r = spawnSync('awk', ['-v', `shapes=${join(PROJECT_ROOT, 'hooks/secret-shapes.txt')}`, '-f', join(PROJECT_ROOT, 'hooks/format-entries.awk')], { input: record, encoding: 'utf8' });
   return r.stdout;
 }
 

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { baton, batonAsync, BIN, GIT_ENV, makeProject, read, snapshotFiles, write } from './helpers/repo.js';
 import { modelEnv, startChatServer, type ChatServer, type Step } from './helpers/chat-server.js';
 import { GOOD_PLAN, REQUIREMENTS } from './helpers/model-answers.js';
+import { planRun } from './helpers/plan-run.js';
 
 let server: ChatServer | undefined;
 afterEach(async () => {
@@ -18,12 +19,9 @@ afterEach(async () => {
 });
 
 async function plan(script: Step[], env: Record<string, string> = {}, args: string[] = []) {
-  server = await startChatServer(script);
-  const dir = makeProject();
-  write(dir, 'REQUIREMENTS.md', REQUIREMENTS);
-  const before = snapshotFiles(dir);
-  const r = await batonAsync(dir, ['plan', '--from', 'REQUIREMENTS.md', ...args], { env: modelEnv(server, env) });
-  return { dir, before, r, server };
+  const run = await planRun(script, env, args);
+  server = run.server;
+  return run;
 }
 
 const taskCount = (dir: string) => readdirSync(join(dir, '.agents', 'tasks')).filter((n) => n.startsWith('T-')).length;

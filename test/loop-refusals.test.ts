@@ -138,7 +138,7 @@ describe('refusals leave everything as it was', () => {
     const before = state(dir);
     const r = baton(dir, ['done', b]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`\`${b}\` has no branch \`task/${b}-readme-usage\``);
+    expect(r.stderr).toContain(`\`${b}\` was never started`);
     expect(r.stderr).toContain(`baton start ${b}`);
     expect(state(dir)).toEqual(before);
   });

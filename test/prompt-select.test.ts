@@ -84,7 +84,7 @@ describe('cleanBody', () => {
     const noise = Array.from({ length: 200 }, (_, i) => `  ✓ passing test ${i}`).join('\n');
     const body = `\`npm test\` exited 1 in 3.2s\n\n\`\`\`\n${noise}\n  ✗ login sets a cookie\n    AssertionError: expected undefined to be 'sid'\n\`\`\``;
     const out = cleanBody({ time: '2026-11-01T00:00:00Z', kind: 'check', ref: 'fail', body }, view, style);
-    expect(out).toBe("`npm test` exited 1 in 3.2s\n    ✗ login sets a cookie\n    AssertionError: expected undefined to be 'sid'");
+    expect(out).toBe("`npm test` exited 1 in 3.2s\n    ✗ login sets a cookie\n      AssertionError: expected undefined to be 'sid'");
   });
 
   it('gives ids their titles and drops pointers the agent cannot open', () => {

@@ -168,7 +168,8 @@ describe('escape sequences from files reach the terminal as visible text', () =>
   it('memory and errors show control characters escaped, JSON too', () => {
     const dir = makeProject();
     const id = addTask(dir, 'Display');
-    ok(dir, ['log', id, '--note', 'before\x1b]0;pwned\x07\x1b[2Jafter\rover\u009b31m', '--no-commit']);
+    // A memory file edited by hand (baton itself stores what agents and checks print without escapes).
+    write(dir, `.agents/memory/${id}.md`, `# Memory: ${id}\n\n## 2026-01-01T00:00:00Z note\nbefore\x1b]0;pwned\x07\x1b[2Jafter\rover\u009b31m\n`);
     const shown = ok(dir, ['memory', id]);
     expect(shown).toContain('before\\x1b]0;pwned\\x07\\x1b[2Jafter\\x0dover\\x9b31m');
     expect(shown).not.toMatch(/[\x1b\x07\r\u009b]/);

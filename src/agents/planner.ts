@@ -101,6 +101,13 @@ function assertCanPlan(project: Project, existing: readonly Task[], opts: PlanOp
 export function preparePlan(project: Project, answer: PlanAnswer, opts: PlanOptions = {}): PlanDraft {
   const existing = loadTasksStrict(project.root);
   assertCanPlan(project, existing, opts);
+  const ceiling = project.config.max_plan_tasks;
+  if (answer.tasks.length > ceiling) {
+    // Not sent back to the model for repair: a runaway answer is refused at once (`noRepair`, llm/client.ts).
+    throw Object.assign(new BatonError(`the plan has ${answer.tasks.length} tasks, more than \`max_plan_tasks\` (${ceiling}) allows`, {
+      hint: `Plan in phases of at most ${ceiling} tasks, or raise \`max_plan_tasks\` in .agents/config.yaml.`,
+    }), { noRepair: true });
+  }
   if (!answer.tasks.length && !existing.length) throw new BatonError('the plan has no tasks', { hint: 'A plan needs at least one task.' });
   const set = resolveTaskAnswers(project.root, existing, answer.tasks);
   const change: TaskChange = {

@@ -1,13 +1,15 @@
 /**
  * HTML for the board: escaping, the page shell, and a tiny markdown reader.
  * Everything a person or an agent wrote (titles, task text, memory, reviews)
- * goes through `esc` before it reaches a page.
+ * goes through `esc` before it reaches a page, and is redacted there (a key
+ * pasted into a task file by hand is not shown to whoever opens the board).
  */
+import { redact } from '../core/redact.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return redact(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 export interface PageOptions {

@@ -1,8 +1,10 @@
 /** The board's pages as HTML strings: the plan, a task, the reviews, the cost. Pure. */
+import { stripAnsi } from '../core/ansi.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
 import { parseUsageEntry, type CostReport } from '../memory/usage.js';
 import { commitEntryFiles } from '../tasks/checkout.js';
+import { headline } from '../tasks/state.js';
 import { costChart, type CostPoint } from './cost-chart.js';
 import type { Board, BoardTask, Review } from './data.js';
 import type { TaskDetail } from './detail.js';
@@ -41,8 +43,6 @@ function phases(board: Board): string {
 
 export function renderIndex(board: Board, opts: RenderOptions): string {
   const total = board.tasks.length;
-  const done = board.tasks.filter((t) => t.status === 'done').length;
-  const ready = board.tasks.filter((t) => t.ready);
   const columns = STATUSES.map((s) => {
     const list = board.tasks.filter((t) => t.status === s).sort((a, b) => Number(b.ready) - Number(a.ready));
     if (!list.length && (s === 'blocked' || s === 'cancelled')) return '';
@@ -52,10 +52,7 @@ export function renderIndex(board: Board, opts: RenderOptions): string {
   const flightRows = flights.map((t) =>
     `<tr><td><a href="${esc(taskHref(t.id))}">${esc(t.id)}</a></td><td>${esc(t.title)}</td><td>${esc(t.flight?.branch ?? t.branch ?? '')}</td><td>${esc(t.flight ? (t.flight.status === 'done' ? 'done there, not merged' : t.flight.status) : t.status)}</td><td>${esc(t.worktree ?? '')}</td></tr>`);
   const body = [
-    `<h1>Plan</h1><p>${done}/${total} done · ${ready.length} ready${STATUSES.filter((s) => s !== 'done').map((s) => {
-      const n = board.tasks.filter((t) => t.status === s).length;
-      return n ? ` · ${n} ${s}` : '';
-    }).join('')}</p>`,
+    `<h1>Plan</h1><p id="headline">${esc(headline(board.tasks))}</p>`,
     total ? phases(board) : '<p>No tasks yet. Add one with <code>baton task add "title"</code>.</p>',
     `<h2>Tasks by status</h2><div class="cols">${columns}</div>`,
     flights.length
@@ -67,7 +64,9 @@ export function renderIndex(board: Board, opts: RenderOptions): string {
   return page({ title: 'Plan', current: 'board', live: opts.live }, body);
 }
 
-function entry(e: MemoryEntry, withTask = false): string {
+function entry(raw: MemoryEntry, withTask = false): string {
+  // An entry written before baton stripped escapes (a check's colours) shows as the text it was.
+  const e = { ...raw, body: stripAnsi(raw.body) };
   const ref = e.ref ? (e.kind === 'result' ? ` <span class="r-${esc(e.ref)}">${esc(e.ref)}</span>` : ` <code>${esc(e.ref)}</code>`) : '';
   const who = withTask && e.task ? ` · <a href="${esc(e.task === 'project' ? 'index.html' : taskHref(e.task))}">${esc(e.task)}</a>` : '';
   let body: string;

@@ -11,7 +11,7 @@ export default defineCommand({
   options: {
     merge: { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' },
     'skip-checks': { type: 'boolean', default: false, describe: 'Merge without running the task\'s checks' },
-    force: { alias: 'f', type: 'boolean', default: false, describe: 'Close a task that shows no work, or merge one that is blocked or partial' },
+    force: { alias: 'f', type: 'boolean', default: false, describe: 'Close a task that shows no work, was never started or waits on others, or merge one that is blocked or partial' },
   },
   examples: [
     ['$0 done 7f3a', 'close it on its branch, for a pull request'],

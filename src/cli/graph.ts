@@ -15,13 +15,15 @@ export default defineCommand({
     ['$0 graph > graph.mmd', 'the mermaid source, for a viewer'],
     ['$0 graph --write', 'refresh the graph kept in plan.md'],
   ],
-  handler: (argv) => {
+  handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const tasks = loadTaskHeadsStrict(project.root);
     if (argv.write) refreshPlanFile(project);
+    // The state every view shows: work on unmerged task branches laid over this checkout's files.
+    const { statedTasks } = await import('../tasks/state.js');
+    const { tasks } = await statedTasks(project, loadTaskHeadsStrict(project.root));
     if (argv.json) {
       return json({
-        nodes: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status })),
+        nodes: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status, ...(t.branch ? { branch: t.branch } : {}) })),
         edges: tasks.flatMap((t) => t.depends_on.map((d) => ({ from: d, to: t.id }))),
       });
     }

@@ -1,4 +1,6 @@
 import { requireRepo } from '../workspace/context.js';
+import { rel } from '../workspace/paths.js';
+import { EXIT } from './exit-codes.js';
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 
@@ -31,19 +33,22 @@ const uninstall = defineCommand({
 
 const status = defineCommand({
   command: 'status',
-  describe: 'Which hooks are installed, where, and what they run',
+  describe: 'Which hooks are installed, where, and what they run; exits 1 when commits would go unrecorded',
   examples: [['$0 hooks status', 'is every commit being recorded?']],
   handler: async (argv) => {
     const root = requireRepo(cwdOf(argv));
     const { hooksStatus } = await import('../git-hooks/install.js');
     const s = await hooksStatus(root);
+    // Not in effect, commits go unrecorded: a failure, so a script (or CI) notices.
+    if (!s.inEffect) process.exitCode = EXIT.failure;
     if (argv.json) return json(s);
     const rows = s.hooks.map((h) => [
       h.hook,
       h.state === 'installed' ? (!h.packageFound ? 'baton (package moved: run `baton hooks install`)' : h.older ? 'baton (from an older baton: run `baton hooks install`)' : 'baton') : h.state === 'other' ? 'another hook (not baton\'s)' : 'not installed',
-      h.chains ? `then runs ${h.chains}` : '',
+      h.chains ? `then runs ${h.chains}` : s.husky && h.tracked ? `a line in ${rel(root, h.path)}` : '',
     ]);
-    out(`Hooks folder: ${s.dir}\n${table(rows)}${s.skipped ? '\nBATON_HOOKS=0 is set: baton\'s part of the hooks is skipped.' : ''}`);
+    const folder = s.husky ? `${s.dir} (husky 9: it runs ${rel(root, s.husky)}/<hook>)` : s.dir;
+    out(`Hooks folder: ${folder}\n${table(rows)}${s.fix ? `\n${s.fix}` : ''}`);
   },
 });
 

@@ -8,6 +8,7 @@ import { BatonError } from '../core/errors.js';
 import { forTerminal } from '../core/terminal.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { jsonError, quietOnClosedPipe } from './output.js';
+import { redact } from '../core/redact.js';
 import { painter } from './render/colour.js';
 import { loadVendored } from '../workspace/vendored.js';
 
@@ -182,11 +183,12 @@ function report(error: unknown, asJson: boolean): number {
     return code;
   }
   const prefix = painter(process.stderr)('red', 'baton:');
+  // Error texts carry what servers and git said: a gateway that echoes the key puts it here (core/redact.ts).
   if (error instanceof BatonError) {
-    process.stderr.write(`${prefix} ${forTerminal(error.format())}\n`);
+    process.stderr.write(`${prefix} ${forTerminal(redact(error.format()))}\n`);
     return code;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${prefix} unexpected error (please report it): ${forTerminal(message)}\n`);
+  process.stderr.write(`${prefix} unexpected error (please report it): ${forTerminal(redact(message))}\n`);
   return code;
 }

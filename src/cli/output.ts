@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { forTerminal, jsonForTerminal } from '../core/terminal.js';
 import { BatonError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
 import { colourOn } from './render/colour.js';
 
 export interface GlobalArgs {
@@ -40,8 +41,8 @@ export function json<T extends object>(data: T extends readonly unknown[] ? neve
 /** Under `--json`, errors are JSON too, on stderr, so a program never parses prose. */
 export function jsonError(error: unknown, exitCode: number): void {
   const e = error instanceof BatonError
-    ? { message: error.message, file: error.file, line: error.line, hint: error.hint, exitCode }
-    : { message: error instanceof Error ? error.message : String(error), exitCode };
+    ? { message: redact(error.message), file: error.file, line: error.line, hint: error.hint === undefined ? undefined : redact(error.hint), exitCode }
+    : { message: redact(error instanceof Error ? error.message : String(error)), exitCode };
   process.stderr.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, error: e }, null, 2)}\n`);
 }
 

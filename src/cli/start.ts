@@ -25,6 +25,7 @@ export default defineCommand({
     if (claim) out(`Claimed on ${remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there (\`baton done\` gives the claim back).`);
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
+    if (r.baseBroughtIn) out(`An earlier attempt's branch was closed: brought the base into it (${r.baseBroughtIn}), so it starts from the current plan.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);
     out(`Next: \`baton prompt ${r.id} --copy\` for the agent, then \`baton log ${r.id} --from REPORT.md\`.`);
   },

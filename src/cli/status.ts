@@ -1,7 +1,6 @@
 import { openProject, type Project } from '../workspace/context.js';
 import { loadTaskHeadsStrict, loadTasksStrict } from '../tasks/task-files.js';
 import { statusReport, type StatusReport } from '../workflow/status.js';
-import { STATUSES } from '../core/task.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { painter, type Paint } from './render/colour.js';
@@ -45,8 +44,7 @@ async function remoteBoardOf(project: Project, flag: string | undefined) {
 export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): string {
   if (!r.total) return 'No tasks yet. Add one with `baton task add "title"` or plan with `baton plan --from REQUIREMENTS.md`.';
   const lines: string[] = [];
-  const done = r.counts.done;
-  lines.push(paint('bold', [`${done}/${r.total} done`, ...STATUSES.filter((s) => s !== 'done' && r.counts[s]).map((s) => `${r.counts[s]} ${s}`)].join(' · ')));
+  lines.push(paint('bold', r.headline));
   lines.push('', paint('bold', 'Phases:'));
   for (const p of r.phases) lines.push(`  ${p.phase.padEnd(20)} ${paint(p.done === p.total ? 'green' : 'dim', bar(p.done, p.total))} ${p.done}/${p.total}`);
   const flight = new Map(r.inFlight.map((f) => [f.id, f]));

@@ -8,6 +8,14 @@ import { loadTaskByRef, loadTaskHeadsStrict, type ShownTask } from '../tasks/tas
 import { defineCommand, defineGroup } from './command.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
+import type { Project } from '../workspace/context.js';
+import type { Stated } from '../tasks/state.js';
+
+/** One task with the state every view shows (its unmerged branch's status laid over this checkout's). */
+async function stateOfOne<T extends ShownTask>(project: Project, task: T): Promise<Stated<T>> {
+  const { statedTasks } = await import('../tasks/state.js');
+  return (await statedTasks(project, [task])).tasks[0]!;
+}
 
 const list = (v: unknown): string[] | undefined =>
   v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
@@ -55,12 +63,13 @@ const add = defineCommand({
   },
 });
 
-function renderTask(t: ShownTask): string {
+function renderTask(t: Stated<ShownTask>): string {
   const meta = [
     `${t.id}  ${t.title}`,
     `status:     ${t.status}`,
     t.phase ? `phase:      ${t.phase}` : '',
     t.depends_on.length ? `depends on: ${t.depends_on.join(', ')}` : '',
+    t.statusHere ? `here:       ${t.statusHere} (this checkout's file; the status above is on its branch)` : '',
     t.branch ? `branch:     ${t.branch}` : '',
     t.files.length ? `files:      ${t.files.join(', ')}` : '',
     t.checks.length ? `checks:     ${t.checks.join(' ; ')}` : '',
@@ -74,9 +83,11 @@ const show = defineCommand({
   describe: 'Show one task',
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
   examples: [['$0 task show 7f3a', 'a task by a prefix of its id']],
-  handler: (argv) => {
+  handler: async (argv) => {
     // --json gives the key lines too (docs/json.md), which only a parse of the file has.
-    const task = loadTaskByRef(openProject(cwdOf(argv)).root, String(argv.id), resolveTask, { lines: Boolean(argv.json) });
+    const project = openProject(cwdOf(argv));
+    const shown = loadTaskByRef(project.root, String(argv.id), resolveTask, { lines: Boolean(argv.json) });
+    const task = await stateOfOne(project, shown);
     if (argv.json) return json(task);
     out(renderTask(task));
   },
@@ -95,7 +106,10 @@ const listCmd = defineCommand({
   ],
   handler: async (argv) => {
     const { topoOrder } = await import('../core/graph.js');
-    let tasks = topoOrder(loadTaskHeadsStrict(openProject(cwdOf(argv)).root));
+    const project = openProject(cwdOf(argv));
+    // The state every view shows: work on unmerged task branches laid over this checkout's files.
+    const { statedTasks } = await import('../tasks/state.js');
+    let tasks = topoOrder((await statedTasks(project, loadTaskHeadsStrict(project.root))).tasks);
     if (argv.status) tasks = tasks.filter((t) => t.status === argv.status);
     if (argv.phase) tasks = tasks.filter((t) => t.phase === argv.phase);
     if (argv.json) return json({ tasks });

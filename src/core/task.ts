@@ -1,6 +1,7 @@
 /** The task model and its rules. Pure: no I/O. */
 import type { Problem } from './errors.js';
 import { firstControl } from './terminal.js';
+import { redact } from './redact.js';
 
 export const STATUSES = ['todo', 'in-progress', 'review', 'done', 'blocked', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -36,7 +37,8 @@ export function isStatus(value: unknown): value is Status {
 }
 
 export function slugify(title: string, max = 40): string {
-  const slug = title
+  // A branch name is public (pushed, shown in PRs): a token in the title must not become one.
+  const slug = redact(title)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

@@ -12,12 +12,12 @@
  * hooks that were there before) and `hooks.json` (this manifest).
  */
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { gitRun } from '../git/task-branch.js';
 import { commonGitDir, gitPath } from '../git/history.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { rel, stateDirIn } from '../workspace/paths.js';
-import { addTrackedLine, isTracked, removeTrackedLine, TRACKED_MARKER } from './install-tracked.js';
+import { addTrackedLine, isTracked, removeTrackedLine, trackedLine, TRACKED_MARKER } from './install-tracked.js';
 import { installMergeDriver, uninstallMergeDriver } from './merge-driver.js';
 import { HOOK_NAMES, packageRoot, type HookName } from '../workspace/package.js';
 import { HOOK_SCRIPTS, packageStub, stampOf } from './stamp.js';
@@ -37,7 +37,7 @@ export interface Manifest {
   redirect?: { from: string; local: string | null };
   /** The package the hooks were installed from (also in hooks.env, for the stubs). */
   pkg?: string;
-  hooks: Partial<Record<HookName, { backup: string | null; tracked?: boolean }>>;
+  hooks: Partial<Record<HookName, { backup: string | null; tracked?: boolean; file?: string; created?: boolean }>>;
 }
 
 interface Places {
@@ -195,7 +195,12 @@ function install(root: string, p: Places, pkg: string, text: string, lines: stri
     writeFileAtomic(stub, text);
     chmodSync(stub, 0o755);
   }
+  const husky = huskyScripts(p.dir);
   for (const name of HOOK_NAMES) {
+    if (husky) {
+      installInHusky(root, p, husky, name, manifest, lines);
+      continue;
+    }
     const target = join(p.dir, name);
     let chain = manifest.hooks[name]?.backup ?? null;
     let note = '';
@@ -227,13 +232,78 @@ function install(root: string, p: Places, pkg: string, text: string, lines: stri
   return lines;
 }
 
+/**
+ * Husky 9 points `core.hooksPath` at `.husky/_`, which it writes anew on
+ * every `npm install` (a stub per hook that runs `h`, which runs the tracked
+ * `.husky/<hook>`): a hook of baton's put there is gone on the next install.
+ * The folder husky runs, `.husky`, is what lasts: the hooks folder's parent
+ * when the folder holds husky's runner `h`. Undefined for any other folder.
+ */
+export function huskyScripts(hooksDir: string): string | undefined {
+  if (basename(hooksDir) !== '_' || !existsSync(join(hooksDir, 'h'))) return undefined;
+  return dirname(hooksDir);
+}
+
+/** What husky writes in `.husky/_/<hook>`: put back where an older baton had put its stub. */
+const HUSKY_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
+const HUSKY_STUB_RE = /^#!\/usr\/bin\/env sh\n\. "\$\(dirname "\$0"\)\/h"\s*$/;
+
+/**
+ * Under husky 9: baton's line in the tracked `.husky/<hook>` (created when
+ * missing, the user's lines kept), which husky runs and never rewrites. The line
+ * holds no path of this machine. A stub of an older baton in `.husky/_` goes,
+ * so the hook does not run twice.
+ */
+function installInHusky(root: string, p: Places, scripts: string, name: HookName, manifest: Manifest, lines: string[]): void {
+  const generated = join(p.dir, name);
+  // Where the stub looks for the hook to run after baton's (hooks/stub: `baton_chain`).
+  const backup = manifest.hooks[name]?.backup ?? join(p.backups, name);
+  if (exists(generated) && isOurs(generated)) {
+    if (exists(backup)) moveFile(backup, generated);
+    else {
+      writeFileAtomic(generated, HUSKY_STUB);
+      chmodSync(generated, 0o755);
+    }
+  } else if (exists(backup) && HUSKY_STUB_RE.test(readFileSync(backup, 'utf8'))) {
+    // husky wrote its stub anew over baton's: the copy baton kept would run from the git dir, where it cannot find `h`.
+    rmSync(backup);
+  }
+  const file = join(scripts, name);
+  const created = !exists(file);
+  if (created) writeFileAtomic(file, trackedLine(name));
+  const added = created || addTrackedLine(file, name);
+  manifest.hooks[name] = { backup: null, tracked: true, file, created: created || manifest.hooks[name]?.created };
+  if (added) lines.push(`${name.padEnd(12)} ${rel(root, file)} (${created ? 'created' : 'one line added'}: husky runs it; the line runs baton's hook from the git dir; commit it)`);
+}
+
+/**
+ * The tracked files baton's hooks live in (husky 9's `.husky/<hook>`), relative
+ * to the root: a command that commits what it wrote (`init`) commits these too,
+ * so teammates' clones run baton's hooks and the checkout stays clean.
+ */
+export async function trackedHookPaths(root: string): Promise<string[]> {
+  const manifest = readManifest((await places(root)).manifest);
+  return Object.values(manifest?.hooks ?? {}).flatMap((h) => (h?.file && exists(h.file) ? [rel(root, h.file)] : []));
+}
+
 export async function uninstallHooks(root: string): Promise<string[]> {
   const p = await places(root);
   const manifest: Manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: Object.fromEntries(HOOK_NAMES.map((n) => [n, { backup: null }])) };
   const lines: string[] = [];
   for (const name of HOOK_NAMES) {
+    const entry = manifest.hooks[name];
+    if (entry?.file) {
+      // Under husky: baton's line out of `.husky/<hook>`, and the file gone when baton created it and nothing else is left.
+      if (!exists(entry.file) || !removeTrackedLine(entry.file)) continue;
+      const left = readFileSync(entry.file, 'utf8');
+      if (entry.created && !left.replace(/^#!.*\n?/, '').trim()) {
+        rmSync(entry.file);
+        lines.push(`${name.padEnd(12)} ${rel(root, entry.file)} removed (baton had created it)`);
+      } else lines.push(`${name.padEnd(12)} ${rel(root, entry.file)}: baton's line removed`);
+      continue;
+    }
     const target = join(manifest.dir, name);
-    const backup = manifest.hooks[name]?.backup ?? null;
+    const backup = entry?.backup ?? null;
     if (manifest.redirect) {
       // baton's own folder: its stubs and the lines that ran the outside hooks go; those hooks stay where they are.
       if (backup) rmSync(backup, { force: true });
@@ -286,19 +356,57 @@ export interface HookStatus {
   older?: boolean;
 }
 
-export async function hooksStatus(root: string): Promise<{ dir: string; skipped: boolean; hooks: HookStatus[] }> {
+export interface HooksStatus {
+  dir: string;
+  skipped: boolean;
+  hooks: HookStatus[];
+  /** Husky 9's folder of tracked hook scripts (`.husky`) when the hooks folder is its generated `.husky/_`. */
+  husky?: string;
+  /** `baton hooks install` ran in this clone (and no uninstall since): hooks that are not there went missing. */
+  wasInstalled: boolean;
+  /** Every commit is recorded: each of baton's hooks is where git (or husky) runs it, and its package is there. */
+  inEffect: boolean;
+  /** When not in effect: what is wrong and the command that fixes it. */
+  fix?: string;
+}
+
+export async function hooksStatus(root: string): Promise<HooksStatus> {
   const p = await places(root);
   const manifest = readManifest(p.manifest);
   const ours = packageStub(packageRoot()).stamp;
+  const husky = huskyScripts(p.dir);
+  const pkgOf = (path: string) => manifest?.pkg ?? /^baton_pkg='(.*)'$/m.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
   const hooks = HOOK_NAMES.map((hook): HookStatus => {
     const path = join(p.dir, hook);
+    if (husky && !(exists(path) && isOurs(path))) {
+      // Husky runs `.husky/<hook>` from its stub in `.husky/_`: baton's line must be in the first, the second there.
+      const file = join(husky, hook);
+      if (!exists(path) || !exists(file) || !readFileSync(file, 'utf8').includes(TRACKED_MARKER)) return { hook, path: file, state: 'missing' };
+      return { hook, path: file, state: 'installed', tracked: true, packageFound: existsSync(join(pkgOf(file), 'hooks', 'baton.sh')) };
+    }
     if (!exists(path)) return { hook, path, state: 'missing' };
     const tracked = readFileSync(path, 'utf8').includes(TRACKED_MARKER);
     if (!isOurs(path) && !tracked) return { hook, path, state: 'other' };
-    const pkg = manifest?.pkg ?? /^baton_pkg='(.*)'$/m.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
     const chains = manifest?.hooks[hook]?.backup ?? undefined;
     const older = !tracked && stampOf(readFileSync(path, 'utf8')) < ours || undefined;
-    return { hook, path, state: 'installed', tracked: tracked || undefined, chains, packageFound: existsSync(join(pkg, 'hooks', 'baton.sh')), older };
+    return { hook, path, state: 'installed', tracked: tracked || undefined, chains, packageFound: existsSync(join(pkgOf(path), 'hooks', 'baton.sh')), older };
   });
-  return { dir: p.dir, skipped: process.env.BATON_HOOKS === '0', hooks };
+  const skipped = process.env.BATON_HOOKS === '0';
+  return { dir: p.dir, skipped, hooks, husky, wasInstalled: !!manifest, ...effect(root, hooks, skipped, husky, p.dir) };
+}
+
+/** Whether every commit is recorded, and if not, why and the fix. */
+function effect(root: string, hooks: HookStatus[], skipped: boolean, husky: string | undefined, dir: string): { inEffect: boolean; fix?: string } {
+  const off = hooks.filter((h) => h.state !== 'installed' || h.packageFound === false);
+  // An older baton's stub left in husky's folder: gone with the next `npm install`.
+  const fragile = husky ? hooks.filter((h) => h.state === 'installed' && !h.tracked) : [];
+  if (skipped) return { inEffect: false, fix: 'BATON_HOOKS=0 is set in this environment: commits are not recorded. Unset it.' };
+  if (!off.length && !fragile.length) return { inEffect: true };
+  const names = [...off, ...fragile].map((h) => `\`${h.hook}\``).join(', ');
+  const what = `baton's ${names} hook${off.length + fragile.length === 1 ? ' is' : 's are'} not in effect: commits are not recorded`;
+  if (!husky) return { inEffect: false, fix: `${what}. Run \`baton hooks install\` (it keeps any hook that is there and runs it too).` };
+  return {
+    inEffect: false,
+    fix: `${what} (husky rewrites \`${rel(root, dir)}\` on every \`npm install\`). Run \`baton hooks install\`: it puts baton's line in the tracked \`${rel(root, husky)}/<hook>\` files husky runs; commit them.`,
+  };
 }

@@ -1,9 +1,10 @@
 /**
  * Registers baton's merge drivers in the repository's git config: plan.md's
- * (tasks/merge-driver.ts, named in the tracked .gitattributes) and the memory
- * files' (memory/merge.ts), beside the hooks `baton hooks install` puts in.
+ * (tasks/merge-driver.ts, named in the tracked .gitattributes), the memory
+ * files' (memory/merge.ts) and the task files' (tasks/merge-driver.ts), beside
+ * the hooks `baton hooks install` puts in.
  *
- * The memory driver is named in `info/attributes` in the git dir, not in the
+ * The memory and task drivers are named in `info/attributes` in the git dir, not in the
  * tracked .gitattributes (which keeps `merge=union`): git gives that file the
  * last word, and a clone where baton is not installed, which has no driver to
  * run, keeps git's union instead of falling back to conflict markers.
@@ -19,6 +20,10 @@ export const DRIVER_NAME = 'baton-plan';
 export const PLAN_ATTRIBUTE = `${AGENTS.plan} merge=${DRIVER_NAME}`;
 export const MEMORY_DRIVER_NAME = 'baton-memory';
 export const MEMORY_ATTRIBUTE = `${AGENTS.memory}/*.md merge=${MEMORY_DRIVER_NAME}`;
+export const TASK_DRIVER_NAME = 'baton-task';
+export const TASK_ATTRIBUTE = `${AGENTS.tasks}/*.md merge=${TASK_DRIVER_NAME}`;
+/** Named in the git dir's info/attributes: a clone without baton keeps git's own merge of these files. */
+const INFO_ATTRIBUTES = [MEMORY_ATTRIBUTE, TASK_ATTRIBUTE];
 
 function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -30,12 +35,12 @@ function sq(s: string): string {
  * 3-way with conflict markers for plan.md (both sides kept, never only ours),
  * the line union memory files had before for them.
  */
-export function mergeDriverCommand(pkg: string, node: string, kind: 'plan' | 'memory' = 'plan'): string {
+export function mergeDriverCommand(pkg: string, node: string, kind: 'plan' | 'memory' | 'task' = 'plan'): string {
   const bin = sq(join(pkg, 'dist', 'bin.js'));
-  const args = kind === 'plan' ? 'merge-driver plan %O %A %B' : 'merge-driver memory %O %A %B %P';
-  const fallback = kind === 'plan' ? 'git merge-file -L ours -L base -L theirs %A %O %B' : 'git merge-file --union %A %O %B';
+  const args = kind === 'memory' ? 'merge-driver memory %O %A %B %P' : `merge-driver ${kind} %O %A %B`;
+  const fallback = kind === 'memory' ? 'git merge-file --union %A %O %B' : 'git merge-file -L ours -L base -L theirs %A %O %B';
   // A memory merge never stops: a baton too old to know the memory kind leaves %A as it was, and union decides.
-  const run = kind === 'plan' ? `"$n" ${bin} ${args}` : `{ "$n" ${bin} ${args} || ${fallback}; }`;
+  const run = kind === 'memory' ? `{ "$n" ${bin} ${args} || ${fallback}; }` : `"$n" ${bin} ${args}`;
   return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then ${run}; `
     + `elif command -v baton >/dev/null 2>&1; then baton ${args}; `
     + `elif [ -x node_modules/.bin/baton ]; then node_modules/.bin/baton ${args}; `
@@ -45,6 +50,7 @@ export function mergeDriverCommand(pkg: string, node: string, kind: 'plan' | 'me
 const DRIVERS = [
   { name: DRIVER_NAME, kind: 'plan', label: 'baton: merge plan.md prose, rebuild its task table', what: AGENTS.plan },
   { name: MEMORY_DRIVER_NAME, kind: 'memory', label: 'baton: merge memory entry by entry', what: `${AGENTS.memory}/*.md` },
+  { name: TASK_DRIVER_NAME, kind: 'task', label: 'baton: merge task files, baton\'s own fields (status, branch) decided', what: `${AGENTS.tasks}/*.md` },
 ] as const;
 
 /** Register the drivers in the repository's git config (shared by its worktrees; a machine path is fine there). */
@@ -60,10 +66,11 @@ export function installMergeDriver(root: string, pkg = packageRoot()): string[] 
   }
   const attributes = infoAttributes(root);
   const text = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
-  if (!text.split('\n').some((l) => l.trim() === MEMORY_ATTRIBUTE)) {
+  const missing = INFO_ATTRIBUTES.filter((a) => !text.split('\n').some((l) => l.trim() === a));
+  if (missing.length) {
     mkdirSync(dirname(attributes), { recursive: true });
-    writeFileAtomic(attributes, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${MEMORY_ATTRIBUTE}\n`);
-    lines.push(`merge=${MEMORY_DRIVER_NAME} for ${AGENTS.memory}/*.md (git dir's info/attributes)`);
+    writeFileAtomic(attributes, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`);
+    for (const a of missing) lines.push(`${a.split(' ')[1]} for ${a.split(' ')[0]} (git dir's info/attributes)`);
   }
   return lines;
 }
@@ -76,7 +83,7 @@ export function uninstallMergeDriver(root: string): string[] {
   }
   const attributes = infoAttributes(root);
   const text = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
-  const kept = text.split('\n').filter((l) => l.trim() !== MEMORY_ATTRIBUTE);
+  const kept = text.split('\n').filter((l) => !INFO_ATTRIBUTES.includes(l.trim()));
   if (kept.length !== text.split('\n').length) {
     if (kept.join('').trim() === '') rmSync(attributes);
     else writeFileAtomic(attributes, kept.join('\n'));

@@ -68,7 +68,10 @@ export function staleHooks(cwd: string): Stale | undefined {
     if (read(join(manifest.dir, name)) !== installed) return keep(`${name} was replaced`);
   }
   // Installed before memory had its merge driver (memory/merge.ts): register it.
-  if (!read(join(commonGitDirOf(root), 'config'))?.includes('[merge "baton-memory"]')) return keep('the memory merge driver is not registered');
+  const config = read(join(commonGitDirOf(root), 'config'));
+  if (!config?.includes('[merge "baton-memory"]')) return keep('the memory merge driver is not registered');
+  // Installed before task files had theirs (tasks/merge-driver.ts): register it.
+  if (!config.includes('[merge "baton-task"]')) return keep('the task files\' merge driver is not registered');
   for (const script of HOOK_SCRIPTS) {
     if (read(join(home, 'pkg', 'hooks', script)) !== read(join(manifest.pkg, 'hooks', script))) return keep('their copy of the scripts is out of date');
   }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The sh and awk scripts the stub sources, beside it in the package's hooks/ (also copied into the git dir). */
-export const HOOK_SCRIPTS = ['baton.sh', 'format-entries.awk', 'aborted-commit.sh'];
+export const HOOK_SCRIPTS = ['baton.sh', 'format-entries.awk', 'secret-shapes.txt', 'aborted-commit.sh'];
 
 const STAMP = /^# baton-hook-stamp: (\d+)\b/m;
 

@@ -32,7 +32,7 @@ export class GitError extends BatonError {
   readonly stderr: string;
 
   constructor(args: readonly string[], code: number, stderr: string, cause?: unknown, hint?: string) {
-    const said = stderr.trim().split('\n').slice(-3).join(' ');
+    const said = gitSaid(stderr);
     super(`\`git ${args.join(' ')}\` failed${code >= 0 ? ` (exit ${code})` : ''}${said ? `: ${said}` : ''}`, {
       hint: hint ?? (code < 0 ? 'Install git and make sure it is on PATH.' : 'Fix what git reports and run the command again.'),
       cause,
@@ -42,6 +42,18 @@ export class GitError extends BatonError {
     this.code = code;
     this.stderr = stderr;
   }
+}
+
+/**
+ * Pure: what of git's stderr goes into the message: its last 3 lines, and before
+ * them the lines that say what failed and where (`fatal: Unable to create
+ * '/repo/.git/index.lock': File exists.`), which git follows with advice.
+ */
+export function gitSaid(stderr: string): string {
+  const all = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = all.slice(-3);
+  const naming = all.slice(0, -3).filter((l) => /^(fatal|error):/i.test(l) || /'[^']*\/[^']*'|"[^"]*\/[^"]*"/.test(l)).slice(0, 3);
+  return [...naming, ...last].join(' ');
 }
 
 /** Run a git task in `cwd`: its parsed answer, or a GitError. */

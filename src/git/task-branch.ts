@@ -5,7 +5,7 @@
  * Parsers of git's output are pure functions, exported for tests.
  */
 import { BatonError } from '../core/errors.js';
-import { runGit, type GitOutput } from './run.js';
+import { gitSaid, runGit, type GitOutput } from './run.js';
 
 export interface GitResult {
   code: number;
@@ -21,7 +21,7 @@ export function gitRun(cwd: string, args: string[], input?: string): GitResult {
 function gitOk(cwd: string, args: string[], input?: string): string {
   const r = gitRun(cwd, args, input);
   if (r.code !== 0) {
-    throw new BatonError(`\`git ${args.join(' ')}\` failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
+    throw new BatonError(`\`git ${args.join(' ')}\` failed: ${gitSaid(r.stderr || r.stdout)}`, {
       hint: 'Fix what git reports above and run the command again.',
     });
   }
@@ -128,7 +128,7 @@ export function mergeInto(cwd: string, branch: string, message: string, prepare:
   const r = gitRun(cwd, ['merge', '--no-ff', '--no-commit', branch]);
   if (r.code !== 0) {
     gitRun(cwd, ['merge', '--abort']);
-    throw new BatonError(`merging \`${branch}\` failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' ')}`, {
+    throw new BatonError(`merging \`${branch}\` failed: ${gitSaid(r.stdout + r.stderr)}`, {
       hint: 'The merge was undone. Merge the branch by hand (`git merge` and resolve), then run `baton done` again.',
     });
   }

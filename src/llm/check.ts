@@ -4,6 +4,7 @@
  * endpoint answers, with which model, how fast, and whether it takes
  * `response_format: json_schema` (else baton asks for JSON in words).
  */
+import { redact } from '../core/redact.js';
 import type { Config } from '../workspace/config.js';
 import { createModel, type Progress } from './client.js';
 import type { JsonSchema } from './schema.js';
@@ -27,7 +28,7 @@ const SCHEMA: JsonSchema = { type: 'object', properties: { ok: { type: 'boolean'
 export async function checkRole(config: Config, role: string, env: Record<string, string | undefined>, signal?: AbortSignal): Promise<RoleCheck> {
   const cfg = config.models[role] as { model?: string; executor?: string; base_url?: string } | undefined;
   const executor = cfg?.executor && cfg.executor !== 'api' ? cfg.executor : undefined;
-  const endpoint = cfg?.base_url || env.OPENAI_BASE_URL || 'https://api.openai.com/v1';
+  const endpoint = redact(cfg?.base_url || env.OPENAI_BASE_URL || 'https://api.openai.com/v1');
   const base = { role, model: cfg?.model ?? '', endpoint };
   if (executor) return { ...base, ok: true, executor };
   let fellBack = false;
@@ -45,7 +46,7 @@ export async function checkRole(config: Config, role: string, env: Record<string
   } catch (error) {
     const e = error as { message?: string; hint?: string; exitCode?: number };
     if (e.exitCode === 130) throw error;
-    return { ...base, ok: false, latencyMs: Math.round(performance.now() - started), error: e.message ?? String(error), hint: e.hint };
+    return { ...base, ok: false, latencyMs: Math.round(performance.now() - started), error: redact(e.message ?? String(error)), hint: e.hint && redact(e.hint) };
   }
 }
 

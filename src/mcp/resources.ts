@@ -27,6 +27,12 @@ const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[
 // Task files are YAML: the parser is loaded on the first request, not before `initialize` is answered.
 const tasksOf = async (root: string) => (await import('../tasks/task-files.js')).loadTasks(root).tasks;
 
+/** The tasks as every view shows them: their unmerged branches' statuses laid over this checkout's. */
+async function statedOf(ctx: ServerContext) {
+  const { statedTasks } = await import('../tasks/state.js');
+  return (await statedTasks(await project(ctx), await tasksOf(ctx.cwd))).tasks;
+}
+
 export function registerResources(server: McpServer, ctx: ServerContext): void {
   server.registerResource('plan', 'baton://plan.md', {
     title: 'The plan', mimeType: MD,
@@ -35,7 +41,7 @@ export function registerResources(server: McpServer, ctx: ServerContext): void {
 
   server.registerResource('task', new ResourceTemplate('baton://tasks/{id}', {
     list: async () => ({
-      resources: (await tasksOf(ctx.cwd)).map((t) => ({ uri: `baton://tasks/${t.id}`, name: t.id, title: `${t.id}: ${t.title} [${t.status}]`, mimeType: MD })),
+      resources: (await statedOf(ctx)).map((t) => ({ uri: `baton://tasks/${t.id}`, name: t.id, title: `${t.id}: ${t.title} [${t.status}]`, mimeType: MD })),
     }),
   }), { title: 'A task', mimeType: MD, description: 'One task file: YAML front matter and Context / Requirements / Success criteria' }, async (uri, vars) => {
     const t = resolveTask(await tasksOf(ctx.cwd), one(vars.id));

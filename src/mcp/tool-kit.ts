@@ -9,6 +9,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { BatonError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
 import type { Project } from '../workspace/context.js';
 
 export interface ServerContext {
@@ -88,11 +89,11 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   }, handler as never);
 }
 
-/** The CLI's message for the same failure: `baton: file:line: message` and the hint. */
+/** The CLI's message for the same failure: `baton: file:line: message` and the hint, redacted like the CLI's. */
 export function toolError(error: unknown): CallToolResult {
-  const text = error instanceof BatonError
+  const text = redact(error instanceof BatonError
     ? `baton: ${error.format()}`
-    : `baton: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-  const where = error instanceof BatonError && error.file ? { file: error.file, line: error.line ?? null, hint: error.hint ?? null } : undefined;
+    : `baton: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const where = error instanceof BatonError && error.file ? { file: error.file, line: error.line ?? null, hint: error.hint ? redact(error.hint) : null } : undefined;
   return { isError: true, content: [{ type: 'text', text }], ...(where ? { _meta: { baton: where } } : {}) };
 }

@@ -53,8 +53,11 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     output: taskShape,
     writes: false,
   }, async (a) => {
-    const { loadTasksStrict } = await import('../tasks/task-files.js');
-    return { data: taskData(resolveTask(loadTasksStrict((await project(ctx)).root), a.id)) };
+    const [{ loadTasksStrict }, { statedTasks }] = await Promise.all([import('../tasks/task-files.js'), import('../tasks/state.js')]);
+    const p = await project(ctx);
+    // The state every view shows: its unmerged branch's status laid over this checkout's.
+    const { tasks: [shown] } = await statedTasks(p, [resolveTask(loadTasksStrict(p.root), a.id)]);
+    return { data: taskData(shown!) };
   });
 
   defineTool(server, ctx, 'memory_search', {

@@ -124,12 +124,12 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
 
   defineTool(server, ctx, 'done', {
     title: 'Close a task',
-    description: 'Close a task on its branch: memory flushed (commits the hooks missed recorded from history), status done, committed. With `merge: true` its checks run and the branch is merged into the base branch (refused on a conflict or a failing check). A claim on the task taken through a git remote (`baton start --remote`, or `remote:` in the config) is given back and the branch pushed there, as `baton done` does; `claim` says how that went. Call it when the work is finished and reviewed.',
+    description: 'Close a task on its branch: memory flushed (commits the hooks missed recorded from history), status done, committed. With `merge: true` its checks run and the branch is merged into the base branch (refused on a conflict or a failing check). A task that was never started (call `start` first) or whose dependencies are not done is refused before anything runs. A claim on the task taken through a git remote (`baton start --remote`, or `remote:` in the config) is given back and the branch pushed there, as `baton done` does; `claim` says how that went. Call it when the work is finished and reviewed.',
     input: {
       id,
       merge: z.boolean().optional().describe('Merge the branch into the base branch'),
       skip_checks: z.boolean().optional().describe('Merge without running the task\'s checks'),
-      force: z.boolean().optional().describe('Close a task that shows no work, or merge one that is blocked or partial; only when the person asked for it'),
+      force: z.boolean().optional().describe('Close a task that shows no work, was never started or waits on others, or merge one that is blocked or partial; only when the person asked for it'),
     },
     output: {
       id: z.string(), branch: z.string(), commit: z.string().optional(), backfilled: z.number(),

@@ -12,6 +12,7 @@ import { redact } from '../core/redact.js';
 import { lfText, withEolOf } from '../core/eol.js';
 
 export { lfText } from '../core/eol.js';
+import { stripAnsi } from '../core/ansi.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
 import { BatonError, type Problem } from '../core/errors.js';
@@ -162,7 +163,7 @@ export function memoryHeader(id: string, _title?: string): string {
 }
 
 /**
- * Append entries to a memory file, redacting secrets. Atomic, and serialized
+ * Append entries to a memory file, redacting secrets and stripping escape sequences. Atomic, and serialized
  * across processes with a lock in the git dir (parallel runs share project.md).
  */
 export async function appendMemory(
@@ -183,7 +184,8 @@ export async function appendMemory(
     const text = memoryTextForWrite(path);
     const before = appendable(existsSync(path) ? text : memoryHeader(id, title));
     const sep = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
-    const added = entries.map((e) => formatEntry({ ...e, body: redact(e.body) })).join('\n');
+    // Bodies hold what checks and agents printed: plain text, never a terminal's escape sequences.
+    const added = entries.map((e) => formatEntry({ ...e, body: redact(stripAnsi(e.body)) })).join('\n');
     writeMemoryText(path, `${before}${sep}${added}`);
   });
 }

@@ -132,12 +132,15 @@ async function hookProblems(root: string): Promise<{ installed: boolean; problem
   const { hooksStatus } = await import('../git-hooks/install.js');
   const status = await hooksStatus(root);
   const ours = status.hooks.filter((h) => h.state === 'installed');
-  // No baton hook at all: the project chose `--no-hooks`, and `baton done` backfills.
-  if (status.skipped || !ours.length) return { installed: false, problems: [] };
+  // No baton hook at all: the project chose `--no-hooks`, and `baton done` backfills. Unless they were
+  // installed and went (husky rewrote its folder): then commits go unrecorded unnoticed.
+  if (status.skipped || (!ours.length && !status.wasInstalled)) return { installed: false, problems: [] };
   const problems: Problem[] = [];
   for (const h of status.hooks) {
     if (h.state === 'missing') {
-      problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is missing: its commits are not recorded`, hint: 'Run `baton hooks install` (or `baton doctor --fix`).' });
+      problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is missing: its commits are not recorded`, hint: status.husky ? 'Run `baton hooks install` (or `baton doctor --fix`): under husky 9 it puts baton\'s line in the tracked `.husky/<hook>` file husky runs (commit it).' : 'Run `baton hooks install` (or `baton doctor --fix`).' });
+    } else if (h.state === 'other') {
+      problems.push({ file: h.path, severity: 'warning', message: `hook \`${h.hook}\` is another's, not baton's: its commits are not recorded`, hint: status.fix });
     } else if (h.state === 'installed' && h.packageFound === false) {
       problems.push({ file: h.path, line: 1, severity: 'warning', message: `hook \`${h.hook}\` is stale: the baton it points to is gone`, hint: 'Run `baton hooks install` (or `baton doctor --fix`).' });
     } else if (h.state === 'installed' && h.older) {

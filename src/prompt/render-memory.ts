@@ -1,8 +1,10 @@
 /**
  * Memory as the prompt shows it: short times, ids always with their titles,
  * no pointers to files or commands a pasted chat cannot open, check output cut
- * to its failing lines. Pure.
+ * to what says why it failed, no terminal escapes. Pure.
  */
+import { stripAnsi } from '../core/ansi.js';
+import { checkExcerpt } from '../core/check-output.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import type { Item } from './select.js';
@@ -34,20 +36,29 @@ export function shortTime(time: string): string {
   return time.length >= 16 ? `${time.slice(5, 10)} ${time.slice(11, 16)}` : time;
 }
 
+/** A failed check's output in a prompt: its failing lines, diffs and project frames, in at most this many characters. */
+const CHECK_MAX = 2500;
+
 export function titled(id: string, byId: ReadonlyMap<string, Task>): string {
   const t = byId.get(id);
   return t ? `${t.title} (${id})` : id === 'project' ? 'project-wide' : id;
 }
 
-const FAIL_RE = /(fail|error|expected|received|assert|✗|×|✕|not ok|panic|exception|cannot|undefined is not)/i;
-
-/** A check's output, cut to the lines that say what failed. */
+/**
+ * A check entry: its first line (the command and how it ended), then what its
+ * output says about the failure (core/check-output.ts: the same rules as when
+ * it was recorded, when it is longer than fits: an entry from an older baton,
+ * with colours or a long tail, reads like a new one), indented.
+ */
 function cutCheck(body: string): string {
-  const [head, ...rest] = body.split('\n');
-  const lines = rest.filter((l) => !/^(```|~~~)/.test(l.trim()) && l.trim());
-  const failing = lines.filter((l) => FAIL_RE.test(l));
-  const shown = (failing.length ? failing : lines.slice(-5)).slice(0, 8).map((l) => `    ${l.trim().slice(0, 200)}`);
-  return [head, ...shown].join('\n');
+  const [head = '', ...rest] = body.split('\n');
+  const output = rest.filter((l) => !/^(```|~~~)/.test(l.trim())).join('\n');
+  const cut = output.length <= CHECK_MAX ? stripAnsi(output) : checkExcerpt(output, { max: CHECK_MAX });
+  const lines = cut.split('\n').filter((l) => l.trim());
+  // Indented as a block under the entry, its own indents (a diff, a stack) kept relative to each other.
+  const common = Math.min(...lines.map((l) => /^ */.exec(l)![0].length));
+  const shown = lines.map((l) => `    ${l.slice(common)}`);
+  return [stripAnsi(head), ...shown].join('\n');
 }
 
 /** Bodies as cleaned for a view, by entry and body limit: fitting renders the same entries many times. */
@@ -64,7 +75,7 @@ export function cleanBody(entry: MemoryEntry, view: View, style: Style): string 
 }
 
 function cleanBodyOnce(entry: MemoryEntry, view: View, style: Style): string {
-  let body = entry.kind === 'check' ? cutCheck(entry.body.trim()) : entry.body.trim();
+  let body = entry.kind === 'check' ? cutCheck(entry.body.trim()) : stripAnsi(entry.body.trim());
   // Pointers into .agents/ and reviews' file names: the agent may not have them.
   body = body.replace(/\s*See \.agents\/\S+?\.md\.?/g, '').replace(/`?\.agents\/[\w./-]+`?/g, 'the project notes');
   // Ids alone tell an agent nothing: give each its title, once.

@@ -12,6 +12,7 @@ import type { Project } from '../workspace/context.js';
 import { parseTaskText, loadTasksStrict } from '../tasks/task-files.js';
 import { effectiveTasks, summary, type TaskSummary } from '../workflow/status.js';
 import { isExpired } from './claims.js';
+import { shownStatus } from '../tasks/state.js';
 import { fetchShared } from './sync.js';
 
 export interface BoardClaim {
@@ -84,7 +85,12 @@ export async function remoteNext(project: Project, remote: string): Promise<Remo
   const seen = tasks.map((t) => {
     // Done (or cancelled) here stays so: a stale remote branch of a merged task does not reopen it.
     const b = t.status === 'done' || t.status === 'cancelled' ? undefined : there.get(t.id);
-    return b ? { ...t, status: b.status === 'done' ? ('review' as const) : b.status, branch: b.branch } : t;
+    if (!b) return t;
+    // The same answer whether or not this clone has the branch too: shown from the remote's, beside this checkout's file.
+    const { statusHere, ...rest } = t;
+    const here = statusHere ?? t.status;
+    const status = shownStatus(here, b.status);
+    return { ...rest, status, branch: b.branch, ...(status !== here ? { statusHere: here } : {}) };
   });
   const byId = new Map(seen.map((t) => [t.id, t]));
   const open = seen.map((t) => (t.status === 'in-progress' ? { ...t, status: 'todo' as const } : t));

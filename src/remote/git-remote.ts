@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { gitRun, type GitResult } from '../git/task-branch.js';
+import { gitSaid } from '../git/run.js';
 
 export interface PushSpec {
   /** What to push: a SHA or a ref; empty deletes `dst`. */
@@ -36,7 +37,7 @@ export function parsePush(r: GitResult): PushResult {
   if (r.code === 0) return { ok: true, rejected: false, detail: '' };
   const refused = r.stdout.split('\n').filter((l) => l.startsWith('!'));
   if (refused.length) return { ok: false, rejected: true, detail: refused.map((l) => l.split('\t').slice(1).join(' ')).join('; ') };
-  return { ok: false, rejected: false, detail: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ') };
+  return { ok: false, rejected: false, detail: gitSaid(r.stderr || r.stdout) };
 }
 
 function unreachable(remote: string, what: string, detail: string): BatonError {
@@ -67,7 +68,7 @@ export function pushAsync(root: string, remote: string, specs: readonly PushSpec
 /** One `git fetch` of these refspecs (forced, pruned): what the remote has now. */
 export function fetchRefs(root: string, remote: string, refspecs: readonly string[]): void {
   const r = gitRun(root, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', remote, ...refspecs]);
-  if (r.code !== 0) throw unreachable(remote, 'fetch from', (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' '));
+  if (r.code !== 0) throw unreachable(remote, 'fetch from', gitSaid(r.stderr || r.stdout));
 }
 
 /** SHA of a local ref, undefined when it does not exist. */

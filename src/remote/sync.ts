@@ -10,6 +10,7 @@ import { gitRun, listWorktrees } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';
 import { fetchClaims, type Claim } from './claims.js';
 import { isAncestorRef, refSha } from './git-remote.js';
+import { gitSaid } from '../git/run.js';
 
 export function remoteBranchRef(remote: string, branch: string): string {
   return `refs/remotes/${remote}/${branch}`;
@@ -38,7 +39,7 @@ export function followBase(project: Project, remote: string, dir: string | undef
   const r = gitRun(dir, ['merge', '--no-edit', '--quiet', '-m', `Merge ${remote}/${base} (commits made by other runners)`, theirs]);
   if (r.code !== 0) {
     gitRun(dir, ['merge', '--abort']);
-    throw cannotFollow(base, remote, (r.stdout + r.stderr).trim().split('\n').slice(-2).join(' '));
+    throw cannotFollow(base, remote, gitSaid(r.stdout + r.stderr));
   }
 }
 

@@ -3,6 +3,8 @@
  * succeeded, not what the agent claims; each result becomes a `check` entry.
  */
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { CheckDigest } from '../core/check-output.js';
 
 export interface CheckResult {
   command: string;
@@ -11,23 +13,45 @@ export interface CheckResult {
   code?: number;
   timedOut: boolean;
   ms: number;
-  /** The last lines of its output (stdout and stderr together). */
+  /**
+   * What its output (stdout and stderr together) says, as plain text: for a
+   * failure the failing lines, assertion diffs and first project stack frames,
+   * then the summary (core/check-output.ts); for a pass its last lines.
+   */
   tail: string;
 }
 
-const TAIL_LINES = 30;
+/** A line longer than this without a newline (a progress bar, a dump) is read in pieces. */
+const MAX_PARTIAL = 64 * 1024;
+
+/**
+ * The environment a check runs in: the user's, with colour off (`NO_COLOR`,
+ * `FORCE_COLOR=0`), so runners write plain text; whatever colour a runner
+ * writes anyway is stripped when its output is read.
+ */
+export function checkEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, NO_COLOR: '1', FORCE_COLOR: '0' };
+}
 
 export function runCheck(cwd: string, command: string, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.length > 200_000) output = output.slice(-100_000);
+    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: checkEnv() });
+    const digest = new CheckDigest(cwd);
+    // Read line by line as it comes, in bounded memory: a failure early in a long output is kept.
+    const streams = [0, 1].map(() => ({ decoder: new StringDecoder('utf8'), partial: '' }));
+    const keep = (which: number) => (chunk: Buffer) => {
+      const s = streams[which]!;
+      const lines = (s.partial + s.decoder.write(chunk)).split('\n');
+      s.partial = lines.pop()!;
+      for (const l of lines) digest.line(l);
+      if (s.partial.length > MAX_PARTIAL) {
+        digest.line(s.partial);
+        s.partial = '';
+      }
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    child.stdout.on('data', keep(0));
+    child.stderr.on('data', keep(1));
     let timedOut = false;
     const kill = () => {
       try {
@@ -45,13 +69,18 @@ export function runCheck(cwd: string, command: string, timeoutMs: number, signal
       clearTimeout(timer);
       signal?.removeEventListener('abort', kill);
       kill(); // nothing a check started outlives it
+      for (const s of streams) {
+        const rest = s.partial + s.decoder.end();
+        if (rest) digest.line(rest);
+      }
+      const passed = code === 0 && !timedOut;
       resolve({
         command,
-        passed: code === 0 && !timedOut,
+        passed,
         code: code ?? undefined,
         timedOut,
         ms: Date.now() - started,
-        tail: output.trimEnd().split('\n').slice(-TAIL_LINES).join('\n'),
+        tail: passed ? digest.lastLines() : digest.excerpt(),
       });
     };
     let exitCode: number | null = null;
@@ -82,29 +111,4 @@ export function checkEntryBody(r: CheckResult): string {
   if (!r.tail) return head;
   const fence = r.tail.includes('```') ? '~~~~' : '```';
   return `${head}\n\n${fence}\n${r.tail}\n${fence}`;
-}
-
-const FAILURE_RE = /\b(fail(ed|ure|ing)?|errors?|assert(ion)?|expected|exception|panic|not ok)\b|✗|✖|×|FAIL/i;
-
-/**
- * The lines of a check's output that say what failed (each with the line
- * before and after), or its last 10 lines when none does: what a memory entry
- * needs, without pages of passing tests.
- */
-export function failingLines(tail: string, max = 20): string {
-  const lines = tail.split('\n');
-  const keep = new Set<number>();
-  lines.forEach((l, i) => {
-    if (FAILURE_RE.test(l)) for (const j of [i - 1, i, i + 1]) if (j >= 0 && j < lines.length) keep.add(j);
-  });
-  if (!keep.size) return lines.slice(-10).join('\n');
-  const out: string[] = [];
-  let last = -1;
-  for (const i of [...keep].sort((a, b) => a - b)) {
-    if (out.length >= max) break;
-    if (last >= 0 && i > last + 1) out.push('…');
-    out.push(lines[i]!);
-    last = i;
-  }
-  return out.join('\n');
 }

@@ -13,12 +13,12 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, switchBranch,
+  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
-import { checkEntryBody, failingLines, runChecks, type CheckResult } from './checks.js';
+import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
+import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { safeBranch, type Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
@@ -113,9 +113,51 @@ function checkoutForMerge(project: Project, base: string, co: DonePlan['co']): s
   return co.worktree ? (listWorktrees(project.root)[0]?.path ?? project.root) : co.dir;
 }
 
+/**
+ * A task that was never started, or whose dependencies are not done, is not
+ * closed (unless `--force`): its check may pass on the base by chance, and a
+ * later prompt would describe a branch that never existed. Its state is the
+ * one every view shows (tasks/state.ts); a dependency counts as done when it
+ * is done here or on the base branch (this checkout may be an older task branch).
+ */
+async function assertStartable(project: Project, tasks: Task[], task: Task): Promise<void> {
+  const { statedTasks } = await import('../tasks/state.js');
+  const { tasks: [shown] } = await statedTasks(project, [task]);
+  const id = task.id;
+  const at = { file: task.path, line: task.lines.status };
+  const base = project.config.base_branch;
+  const branch = taskBranchName(project, task);
+  // A task branch made by hand (`git switch -c`) with commits of its own counts as started.
+  const workedOnBranch = () => branchExists(project.root, branch) && branchExists(project.root, base)
+    && branchCommits(project.root, base, branch).some((c) => !isBookkeeping(c.files));
+  if (shown!.status === 'todo' && !workedOnBranch()) {
+    throw new BatonError(`\`${id}\` was never started (its status is \`todo\` here and on its branch, and no task branch has commits of its own); not closed`, {
+      ...at,
+      hint: `Nothing was changed (no check run, nothing committed). Start it with \`baton start ${id}\`, do the work and \`baton log ${id} --outcome success --summary "…"\`, then run \`baton done ${id}\` again; or close it anyway with \`baton done ${id} --force\`.`,
+    });
+  }
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const doneOnBase = (dep: Task): boolean => {
+    const text = showFile(project.root, base, dep.path);
+    return text !== undefined && parseTaskText(text, dep.path).task?.status === 'done';
+  };
+  const unmet = task.depends_on.filter((d) => {
+    const dep = byId.get(d);
+    return !dep || (dep.status !== 'done' && !doneOnBase(dep));
+  });
+  if (!unmet.length) return;
+  const list = unmet.map((d) => `\`${d}\` (${byId.get(d)?.status ?? 'missing'})`).join(', ');
+  throw new BatonError(`\`${id}\` waits on ${list}, not done on \`${base}\`; not closed`, {
+    file: task.path, line: task.lines.depends_on ?? task.lines.status,
+    hint: `Nothing was changed (no check run, nothing committed). Finish and merge those first (\`baton status\` shows where they stand), or close it anyway with \`baton done ${id} --force\`.`,
+  });
+}
+
 /** Every refusal that can be known before touching anything. */
-function preflight(project: Project, ref: string, options: DoneOptions): DonePlan {
-  const task = resolveTask(loadTasksStrict(project.root), ref);
+async function preflight(project: Project, ref: string, options: DoneOptions): Promise<DonePlan> {
+  const tasks = loadTasksStrict(project.root);
+  const task = resolveTask(tasks, ref);
+  if (!options.force) await assertStartable(project, tasks, task);
   const branch = taskBranchName(project, task);
   const base = project.config.base_branch;
   if (!branchExists(project.root, branch)) {
@@ -163,7 +205,7 @@ async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, che
   const recorded = await recordFailedChecks(project, plan, dir, results);
   undo();
   const how = failed.timedOut ? 'timed out' : `exit ${failed.code ?? 'by signal'}`;
-  const lines = failingLines(failed.tail);
+  const lines = failed.tail;
   const tail = lines ? `\n  ${redact(lines).split('\n').join('\n  ')}` : '';
   const where = recorded ? `Its output is in the task's memory (commit ${recorded} on \`${plan.branch}\`); nothing else was changed.` : 'Nothing was changed.';
   throw new BatonError(`the check \`${failed.command}\` failed on \`${plan.branch}\` (${how}); not merged`, {
@@ -171,12 +213,12 @@ async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, che
   });
 }
 
-/** `check` entries for a run with a failure, each cut to its failing lines, committed on the branch. */
+/** `check` entries for a run with a failure (what each failing one's output says), committed on the branch. */
 async function recordFailedChecks(project: Project, plan: DonePlan, dir: string, results: CheckResult[]): Promise<string | undefined> {
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
   const now = isoNow();
   const entries = results.map((c) => ({
-    time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c.passed ? { ...c, tail: '' } : { ...c, tail: failingLines(c.tail) }),
+    time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c.passed ? { ...c, tail: '' } : c),
   }));
   const memory = rel(dir, here.paths.memoryFile(plan.task.id));
   return withCheckoutLock(dir, 'commit', async () => {
@@ -257,9 +299,15 @@ function mergeTask(project: Project, plan: DonePlan, title: string, result: Done
   const mergeDir = plan.mergeDir!;
   if (safeBranch(mergeDir) !== plan.base) switchBranch(mergeDir, plan.base);
   const baseProject: Project = { ...project, root: mergeDir, paths: agentsPaths(mergeDir) };
-  const commit = mergeInto(mergeDir, plan.branch, `Merge ${plan.branch}: ${title}\n\nTask: ${plan.task.id}`, () =>
-    refreshPlanFile(baseProject) ? [AGENTS.plan] : [],
-  );
+  const commit = mergeInto(mergeDir, plan.branch, `Merge ${plan.branch}: ${title}\n\nTask: ${plan.task.id}`, () => {
+    // Merged means done on the base, whatever git's 3-way merge made of the status: a review that
+    // reopened the task on the base changed it there, while the branch went back to `done`.
+    const merged = resolveTask(loadTasksStrict(mergeDir), plan.task.id);
+    const fixed = merged.status === 'done' ? [] : [updateTask(baseProject, plan.task.id, { status: 'done', branch: plan.branch }).path];
+    // Writing the task file also rewrites plan.md's table: it goes in the merge commit either way.
+    const planChanged = refreshPlanFile(baseProject) || (fixed.length > 0 && existsSync(join(mergeDir, AGENTS.plan)));
+    return [...fixed, ...(planChanged ? [AGENTS.plan] : [])];
+  });
   result.merged = { into: plan.base, commit, dir: mergeDir };
   // `co.worktree` is false when this command runs inside the task's worktree: ask git which checkout it is.
   if (plan.co && (plan.co.worktree || isLinkedWorktree(plan.co.dir))) removeWorktreeIfSafe(project, plan.co.dir, mergeDir, result);
@@ -304,7 +352,7 @@ async function closeHere(project: Project, plan: DonePlan, options: DoneOptions)
 }
 
 export async function doneTask(project: Project, ref: string, options: DoneOptions = {}): Promise<DoneResult> {
-  const plan = preflight(project, ref, options);
+  const plan = await preflight(project, ref, options);
   if (plan.here) return closeHere(project, plan, options);
   const { co, branch, startedOn } = plan;
   // What was already changed under .agents/ before this command switched the checkout (it came along, and goes back).

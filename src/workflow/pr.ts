@@ -14,6 +14,7 @@ import { gitRun } from '../git/task-branch.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { isBookkeeping, taskBranchName, taskCommits, taskState } from '../tasks/checkout.js';
+import { gitSaid } from '../git/run.js';
 
 export interface PullRequestDraft {
   id: string;
@@ -85,7 +86,7 @@ export function createPullRequest(project: Project, draft: PullRequestDraft, opt
   if (target) {
     const push = gitRun(project.root, ['push', '--quiet', '-u', target, `${draft.branch}:${draft.branch}`]);
     if (push.code !== 0) {
-      throw new BatonError(`could not push \`${draft.branch}\` to \`${target}\`: ${push.stderr.trim().split('\n').slice(-2).join(' ')}`, {
+      throw new BatonError(`could not push \`${draft.branch}\` to \`${target}\`: ${gitSaid(push.stderr)}`, {
         hint: 'Check the remote and your access (`git push` by hand shows the details); no pull request was created.',
       });
     }

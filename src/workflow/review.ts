@@ -10,6 +10,7 @@ import { appendMemory } from '../memory/file.js';
 import type { Usage } from '../memory/usage.js';
 import type { Project } from '../workspace/context.js';
 import { applyTaskChange, previewTaskChange } from '../tasks/change.js';
+import { recordFailedUsage } from './failed-usage.js';
 
 export type { ReviewChange } from '../agents/reviewer.js';
 
@@ -37,11 +38,17 @@ export async function reviewFromText(project: Project, text: string, opts: { dry
 
 /** The API path: ask the reviewer model, then write its change and record what it cost. */
 export async function reviewWithModel(project: Project, opts: { dryRun?: boolean }, modelOpts: ModelOptions): Promise<ReviewResult> {
-  const { change, usage } = await askReviewer(project, modelOpts);
-  await apply(project, change, opts.dryRun);
-  if (!opts.dryRun) {
-    const { recordUsage } = await import('../memory/usage.js');
-    await recordUsage(project.root, 'project', usage);
+  const { change, usage } = await askReviewer(project, modelOpts).catch(async (error: unknown) => {
+    if (!opts.dryRun) await recordFailedUsage(project.root, error, 'review');
+    throw error;
+  });
+  try {
+    await apply(project, change, opts.dryRun);
+  } finally {
+    if (!opts.dryRun) {
+      const { recordUsage } = await import('../memory/usage.js');
+      await recordUsage(project.root, 'project', usage);
+    }
   }
   return { change, usage, written: !opts.dryRun };
 }

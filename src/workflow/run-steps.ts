@@ -14,6 +14,7 @@ import { agentsPaths } from '../workspace/paths.js';
 import type { Project } from '../workspace/context.js';
 import { logTask, reportToLog } from './log.js';
 import { ownPaths, startTask } from './start.js';
+import { gitSaid } from '../git/run.js';
 
 export interface Begun {
   dir: string;
@@ -35,7 +36,7 @@ export async function beginAttempt(project: Project, task: Task, worktree = true
       gitRun(r.dir, ['merge', '--abort']);
       await appendMemory(r.dir, task.id, [{
         time: isoNow(), kind: 'note',
-        body: `Could not bring \`${base}\` into the branch before attempt ${r.attempt} (${(merge.stdout + merge.stderr).trim().split('\n').slice(-2).join(' ')}); this attempt works on the branch as it was.`,
+        body: `Could not bring \`${base}\` into the branch before attempt ${r.attempt} (${gitSaid(merge.stdout + merge.stderr)}); this attempt works on the branch as it was.`,
       }]);
     }
   }

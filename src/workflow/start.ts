@@ -4,26 +4,28 @@
  * a commit of those two files so the base branch sees the work in flight.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { checkExcerpt } from '../core/check-output.js';
 import { BatonError } from '../core/errors.js';
 import { waitingOn } from '../core/graph.js';
 import { resolveTask } from '../core/ids.js';
 import { isoNow } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import {
-  addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, showFile, switchBranch,
+  addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, gitRun, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { adoptPendingPrompt } from '../prompt/pending.js';
 import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
-import { loadTasksStrict } from '../tasks/task-files.js';
+import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { safeBranch } from '../workspace/context.js';
 import { checkoutOf, taskBranchName, worktreePath } from '../tasks/checkout.js';
 import { updateTask } from '../tasks/write.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { checkEnv } from './checks.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
 
 export interface StartOptions {
@@ -46,6 +48,8 @@ export interface StartResult {
   /** Short SHA of baton's commit on the branch. */
   commit?: string;
   setup?: string;
+  /** How the base came into an earlier attempt's branch that was closed (merged, or done there). */
+  baseBroughtIn?: 'fast-forward' | 'merge';
 }
 
 /** Paths baton itself writes inside this task's scope; they never count as "your uncommitted work". */
@@ -83,13 +87,47 @@ function assertClean(project: Project, task: Task, branch: string): void {
 }
 
 function runSetup(dir: string, command: string): void {
-  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: checkEnv() });
   if (r.status === 0) return;
-  const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().split('\n').slice(-10).join('\n  ');
+  // Read as a check's output is: what says why, plain text.
+  const tail = checkExcerpt(`${r.stdout ?? ''}${r.stderr ?? ''}`, { cwd: dir, max: 1500 }).split('\n').join('\n  ');
   throw new BatonError(`the worktree is ready in ${dir}, but its setup \`${command}\` failed (exit ${r.status ?? 'by signal'})`, {
     file: AGENTS.config,
     hint: `Fix \`worktree_setup\` or run it by hand in the worktree.${tail ? `\n  ${tail}` : ''}`,
   });
+}
+
+/**
+ * A new attempt on an earlier attempt's branch that was closed (merged into
+ * the base, or done there) starts from the base: the base is brought in (a
+ * fast-forward when the branch was merged, else a merge), so the branch has
+ * the current plan and the review that reopened the task, and `done --merge`
+ * merges without conflict. A branch still in progress (a resume) is left as
+ * it is. Chosen over a fresh attempt branch: the branch name stays the one the
+ * task file, memory, hooks and pull request already know.
+ */
+function isAncestor(dir: string, older: string, newer: string): boolean {
+  return gitRun(dir, ['merge-base', '--is-ancestor', older, newer]).code === 0;
+}
+
+function bringBaseIn(project: Project, task: Task, branch: string, dir: string, undo: UndoList): StartResult['baseBroughtIn'] {
+  const base = project.config.base_branch;
+  if (!branchExists(project.root, base) || isAncestor(dir, base, 'HEAD')) return undefined;
+  const merged = isAncestor(dir, 'HEAD', base);
+  const there = existsSync(join(dir, task.path)) ? parseTaskText(readFileSync(join(dir, task.path), 'utf8'), task.path).task : undefined;
+  if (!merged && there?.status !== 'done' && there?.status !== 'cancelled') return undefined;
+  const before = headCommit(dir)!;
+  const r = merged
+    ? gitRun(dir, ['merge', '--ff-only', '--quiet', base])
+    : gitRun(dir, ['merge', '--no-edit', '--quiet', '-m', `Merge ${base} into ${branch}: a new attempt starts from the base\n\nTask: ${task.id}`, base]);
+  if (r.code !== 0) {
+    if (!merged) gitRun(dir, ['merge', '--abort']);
+    throw new BatonError(`\`${branch}\` was closed and \`${base}\` could not be brought into it: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' ')}`, {
+      hint: `Bring it in by hand (\`git switch ${branch} && git merge ${base}\`, resolve, commit), then run \`baton start ${task.id}\` again.`,
+    });
+  }
+  undo.push(() => gitRun(dir, ['reset', '--quiet', '--keep', before]));
+  return merged ? 'fast-forward' : 'merge';
 }
 
 /** The folder to work in: the checkout that has the branch, a new worktree, or this checkout switched to the branch. */
@@ -149,9 +187,11 @@ export async function startTask(project: Project, ref: string, options: StartOpt
   let updated: Task;
   let attempt: number;
   let commit: string | undefined;
+  let baseBroughtIn: StartResult['baseBroughtIn'];
   try {
     opened = openCheckout(project, task, branch, existed, options, undo);
     const { dir, worktree } = opened;
+    if (existed) baseBroughtIn = bringBaseIn(project, task, branch, dir, undo);
     const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
     // One writer at a time in a checkout: a parallel `baton log` there would trip on git's index lock.
     ({ updated, attempt, commit } = await withCheckoutLock(dir, 'commit', async () => {
@@ -177,5 +217,5 @@ export async function startTask(project: Project, ref: string, options: StartOpt
   }
   const { dir, worktree, setup } = opened;
   if (setup) runSetup(dir, setup);
-  return { id: task.id, title: updated.title, branch, dir, worktree, created: !existed, attempt, commit, setup };
+  return { id: task.id, title: updated.title, branch, dir, worktree, created: !existed, attempt, commit, setup, ...(baseBroughtIn ? { baseBroughtIn } : {}) };
 }

@@ -7,7 +7,8 @@ import { STATUSES, type Status, type Task, type TaskHead } from '../core/task.js
 import { readMemory, memoryFileNames } from '../memory/file.js';
 import { loadTaskHeadsStrict, loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
-import { inFlight, type InFlight } from '../tasks/in-flight.js';
+import type { InFlight } from '../tasks/in-flight.js';
+import { headline, statedTasks, type Stated } from '../tasks/state.js';
 import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
 
 export interface TaskSummary {
@@ -18,10 +19,14 @@ export interface TaskSummary {
   depends_on: string[];
   /** Set when the status shown comes from an unmerged task branch. */
   branch?: string;
+  /** This checkout's status, when the shown one comes from the branch. */
+  statusHere?: Status;
 }
 
 export interface StatusReport {
   total: number;
+  /** `2/5 done · 1 ready · 1 todo`: each task counted once, the board's header says the same. */
+  headline: string;
   counts: Record<Status, number>;
   phases: { phase: string; total: number; done: number; counts: Partial<Record<Status, number>> }[];
   ready: TaskSummary[];
@@ -31,35 +36,28 @@ export interface StatusReport {
   recent: MemoryEntry[];
 }
 
-export function summary(t: TaskHead): TaskSummary {
-  return { id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on, ...(t.branch ? { branch: t.branch } : {}) };
+export function summary(t: Stated<TaskHead>): TaskSummary {
+  return {
+    id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on,
+    ...(t.branch ? { branch: t.branch } : {}), ...(t.statusHere ? { statusHere: t.statusHere } : {}),
+  };
 }
 
 /**
  * Tasks as the base branch sees them, with work in flight on unmerged task
  * branches laid over them (a task finished on its branch counts as done there).
  */
-export async function effectiveTasks(project: Project, withBranches: boolean): Promise<{ tasks: Task[]; flights: InFlight[] }> {
+export async function effectiveTasks(project: Project, withBranches: boolean): Promise<{ tasks: Stated<Task>[]; flights: InFlight[] }> {
   return overlay(project, loadTasksStrict(project.root), withBranches);
 }
 
 /** effectiveTasks without bodies: what status and next need, read from the smaller cache. */
-async function effectiveHeads(project: Project, withBranches: boolean): Promise<{ tasks: TaskHead[]; flights: InFlight[] }> {
+export async function effectiveHeads(project: Project, withBranches: boolean): Promise<{ tasks: Stated<TaskHead>[]; flights: InFlight[] }> {
   return overlay(project, loadTaskHeadsStrict(project.root), withBranches);
 }
 
-async function overlay<T extends TaskHead>(project: Project, local: T[], withBranches: boolean): Promise<{ tasks: T[]; flights: InFlight[] }> {
-  if (!withBranches) return { tasks: local, flights: [] };
-  const flights = await inFlight(project, local);
-  if (!flights.length) return { tasks: local, flights };
-  const over = new Map(flights.map((f) => [f.id, f]));
-  const tasks = local.map((t) => {
-    const f = over.get(t.id);
-    // Finished on a branch but not merged: its code is not on this branch yet, so
-    // dependents are not ready here; it counts as awaiting review (merge).
-    return f ? { ...t, status: f.status === 'done' ? ('review' as const) : f.status, branch: f.branch } : t;
-  });
-  return { tasks, flights };
+async function overlay<T extends TaskHead>(project: Project, local: T[], withBranches: boolean): Promise<{ tasks: Stated<T>[]; flights: InFlight[] }> {
+  return statedTasks(project, local, { branches: withBranches });
 }
 
 export async function statusReport(project: Project, opts: { recent?: number; branches?: boolean } = {}): Promise<StatusReport> {
@@ -83,6 +81,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     .map((t) => ({ ...summary(t), waiting_on: t.status === 'todo' ? waitingOn(t, byId) : [] }));
   return {
     total: tasks.length,
+    headline: headline(tasks),
     counts,
     phases: [...phases.values()],
     ready: ordered.map(summary),

@@ -24,6 +24,8 @@ export interface Config {
   worktree_setup: string;
   context_budget: number;
   record_off_task_commits: boolean;
+  /** Most tasks one plan answer may create: a runaway answer is refused, not written. */
+  max_plan_tasks: number;
   models: Record<string, ModelConfig>;
   executors: Record<string, { command: string; timeout_s?: number }>;
   prices: Record<string, { input: number; output: number }>;
@@ -46,6 +48,8 @@ worktree_setup: ""
 context_budget: 16000
 # Commits made off task branches are recorded in memory/project.md.
 record_off_task_commits: true
+# Most tasks one plan answer may create; a larger answer is refused, not written.
+max_plan_tasks: 300
 
 # One model per role. Any OpenAI-compatible endpoint works: set base_url
 # (e.g. http://localhost:11434/v1 for Ollama) and the variable holding its key.
@@ -67,7 +71,7 @@ models:
 /** The shape with no values: the defaults are written once, in DEFAULT_CONFIG_TEXT above. */
 const BARE: Config = {
   base_branch: '', branch_prefix: '', worktree_dir: '', worktree_setup: '', context_budget: 0,
-  record_off_task_commits: false, models: {}, executors: {}, prices: {}, raw: {},
+  record_off_task_commits: false, max_plan_tasks: 0, models: {}, executors: {}, prices: {}, raw: {},
 };
 
 let defaults: Config | undefined;
@@ -115,6 +119,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
   if (raw.record_off_task_commits !== undefined) {
     if (typeof raw.record_off_task_commits !== 'boolean') fail('record_off_task_commits', '`true` or `false`');
     config.record_off_task_commits = raw.record_off_task_commits as boolean;
+  }
+  if (raw.max_plan_tasks !== undefined && raw.max_plan_tasks !== null) {
+    if (typeof raw.max_plan_tasks !== 'number' || !Number.isInteger(raw.max_plan_tasks) || raw.max_plan_tasks < 1) fail('max_plan_tasks', 'a whole number (1 or more)');
+    config.max_plan_tasks = raw.max_plan_tasks as number;
   }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');

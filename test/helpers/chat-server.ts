@@ -14,7 +14,15 @@ export type Step =
   /** Accept the request and never answer. */
   | { hang: true }
   /** Answer with `content`, or refuse with 400 when the request carries `response_format`. */
-  | { noStructuredOutput: true; content: string; usage?: { prompt_tokens: number; completion_tokens: number } };
+  | { noStructuredOutput: true; content: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  /** 200 and the headers, then one byte of a body every `everyMs` (default 50), never finishing. */
+  | { trickle: true; everyMs?: number }
+  /** 200, the headers and half of a body, then the socket is destroyed (undici: `TypeError: terminated`). */
+  | { reset: true }
+  /** A gateway that echoes the request's Authorization header in its error (status default 401). */
+  | { echoKey: true; status?: number }
+  /** The model refuses: `message.refusal` set, no content. */
+  | { refusal: string; usage?: { prompt_tokens: number; completion_tokens: number } };
 
 export interface RecordedRequest {
   path: string;
@@ -76,6 +84,32 @@ export async function startChatServer(script: Step[]): Promise<ChatServer> {
       const step = script[Math.min(next++, script.length - 1)];
       if (!step) return send(res, 500, { error: { message: 'empty script' } });
       if ('hang' in step) return; // the client's timeout must end this
+      if ('trickle' in step) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"id": "chatcmpl-trickle"');
+        const timer = setInterval(() => res.write(' '), step.everyMs ?? 50);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      if ('reset' in step) {
+        const whole = JSON.stringify({ id: 'chatcmpl-reset', object: 'chat.completion', choices: [] });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(whole.length) });
+        res.write(whole.slice(0, whole.length >> 1), () => res.socket?.destroy());
+        return;
+      }
+      if ('echoKey' in step) {
+        return send(res, step.status ?? 401, { error: { message: `Incorrect API key provided: ${String(req.headers.authorization ?? '').replace(/^Bearer /, '')}`, type: 'invalid_request_error' } });
+      }
+      if ('refusal' in step) {
+        const usage = step.usage ?? DEFAULT_USAGE;
+        reported.prompt_tokens += usage.prompt_tokens;
+        reported.completion_tokens += usage.completion_tokens;
+        return send(res, 200, {
+          id: `chatcmpl-${requests.length}`, object: 'chat.completion', created: 1_764_000_000, model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: step.refusal }, finish_reason: 'stop', logprobs: null }],
+          usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+        });
+      }
       if ('status' in step) return send(res, step.status, step.body ?? { error: { message: `scripted ${step.status}` } }, step.headers);
       if ('noStructuredOutput' in step) {
         if (body.response_format) {

@@ -61,6 +61,14 @@ async function runApi(role: string, input: ExecuteInput): Promise<ExecuteResult>
       usage.costUsd = res.costUsd === undefined || usage.costUsd === undefined ? undefined : usage.costUsd + res.costUsd;
     } catch (error) {
       const interrupted = input.signal?.aborted === true;
+      // A refused answer (a refusal, a content filter) was billed: counted like the others.
+      const lost = (error as { usage?: typeof usage }).usage;
+      if (lost) {
+        usage.promptTokens += lost.promptTokens;
+        usage.completionTokens += lost.completionTokens;
+        usage.calls += lost.calls;
+        usage.costUsd = lost.costUsd === undefined || usage.costUsd === undefined ? undefined : usage.costUsd + lost.costUsd;
+      }
       return finish({ report: '', failure: (error as Error).message, interrupted });
     }
     const parsed = parseEdits(text);

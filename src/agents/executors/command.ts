@@ -5,6 +5,8 @@
  * named by `{prompt_file}`. The agent edits and commits; baton commits what
  * it leaves behind.
  */
+import { stripAnsi } from '../../core/ansi.js';
+import { outputTail } from '../../core/check-output.js';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,7 +102,8 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   });
   await new Promise<void>((resolve) => log.end(resolve));
 
-  const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : stdout;
+  // What the agent printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
+  const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : stdout);
   const result: ExecuteResult = { report, logFile };
   if (stopped === 'timeout') {
     result.timedOut = true;
@@ -111,7 +114,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {
-    const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+    const tail = outputTail(readFileSync(logFile, 'utf8'), 5);
     result.failure = `the agent exited with ${exit.code ?? exit.signal}${tail ? `:\n${tail}` : ''}`;
   }
   return result;
