@@ -25,10 +25,19 @@
 # and private key blocks); the Node flush and `baton memory rebuild` redact again.
 
 # The fields of one commit record; Node reads commits with the same command.
+# The SHAs asked for (stdin) lead the output, in order, before the first record:
+# format-entries.awk takes a record only as the next of them, so a message that
+# carries the record separator and a made-up record cannot pass for a commit.
 baton_log() {
+  baton_shas=''
+  while IFS= read -r baton_line; do baton_shas="$baton_shas$baton_line
+"; done
+  printf '%s' "$baton_shas"
   TZ=UTC git -c core.quotePath=false log --stdin --no-walk=unsorted -M --diff-merges=first-parent \
     --numstat --date=format-local:%Y-%m-%dT%H:%M:%SZ \
-    --format='%x1e%H%x1f%ad%x1f%(trailers:key=Task,valueonly,separator=%x20)%x1f%s%x1f%b%x1f'
+    --format='%x1e%H%x1f%ad%x1f%(trailers:key=Task,valueonly,separator=%x20)%x1f%s%x1f%b%x1f' <<BATON_SHAS
+$baton_shas
+BATON_SHAS
 }
 
 # Formatted entries of the commits whose SHAs are on stdin (used by Node too).

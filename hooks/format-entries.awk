@@ -146,20 +146,51 @@ function file_lines(stat,    L, k, i, a, path, out, count, more) {
   return out
 }
 
-$1 != "" {
-  sha = $1
+# The first record: the SHAs asked for, in order (baton_log). A record is taken
+# only when it starts with the next of them; any other piece is message text that
+# held the record separator, and goes back into the record it was cut from.
+NR == 1 {
+  k = split($0, L, "\n")
+  for (i = 1; i <= k; i++) if (L[i] != "" && !(L[i] in listed)) { listed[L[i]] = 1; order[++norder] = L[i] }
+  at = 1
+  next
+}
+
+{
+  split($0, F, "\037")
+  if (rec != "" && !next_record(F[1])) { rec = rec " " $0; next }
+  if (rec != "") commit_record(rec)
+  rec = $0
+  at++
+}
+
+# The next SHA asked for; one given other than as a full SHA (a ref) takes any full SHA.
+function next_record(sha) {
+  if (at > norder) return 0
+  if (order[at] ~ /^[0-9a-f]+$/ && (length(order[at]) == 40 || length(order[at]) == 64)) return sha == order[at]
+  return sha ~ /^[0-9a-f]+$/ && (length(sha) == 40 || length(sha) == 64)
+}
+
+# One commit: SHA, date and trailer first (git's own text), the subject, the body
+# (every field up to the last: a message may hold the field separator), numstat last.
+function commit_record(r,    F, n, i, sha, short, t, body, text, b, f) {
+  n = split(r, F, "\037")
+  sha = F[1]
+  if (sha == "") return
   short = substr(sha, 1, 12)
   # A `Task:` trailer naming another task sends the commit to that task's file.
-  split($3, t, " ")
-  if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; next }
+  split(F[3], t, " ")
+  if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; return }
   # A merged tip (`-v task=tip`) is news only for the task its trailer names.
-  if (task == "tip") next
-  if (short in seen) next
+  if (task == "tip") return
+  if (short in seen) return
   seen[short] = 1
-  text = "## " $2 " commit " short "\n" redact($4)
-  b = body_lines($5)
+  body = F[5]
+  for (i = 6; i < n; i++) body = body " " F[i]
+  text = "## " F[2] " commit " short "\n" redact(F[4])
+  b = body_lines(body)
   if (b != "") text = text "\n\n" b
-  f = file_lines($6)
+  f = file_lines(F[n])
   if (f != "") text = text "\n\n" f
   entries[++m] = text
 }
@@ -172,6 +203,7 @@ function out(s) {
 }
 
 END {
+  if (rec != "") commit_record(rec)
   if (appended != "") printf "" > appended
   if (memfile != "" && m) {
     if (n == 0 && header != "") { out(header); out("") }

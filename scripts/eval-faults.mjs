@@ -32,6 +32,7 @@ const SCENARIOS = [
   ['line ends', ['faults-crlf']],
   ['shallow clone', ['faults-shallow']],
   ['global hooksPath', ['faults-global-hooks']],
+  ['record forging', ['faults-forge']],
   ['endpoints', ['faults-endpoints']],
 ];
 
