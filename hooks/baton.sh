@@ -427,6 +427,24 @@ baton_pending() {
 }
 
 baton_write_queued() {
+  # Off task branches, a merged tip with no `Task:` trailer is news here: its entry
+  # waits in its own branch's queue, which no commit will read (a plain `--no-ff`
+  # merge of a feature branch). It goes in project.md; one with a trailer still
+  # goes to its task (format-entries.awk sets it aside, as for any commit).
+  if [ -z "$baton_id" ] && [ "$baton_offtask" = true ]; then
+    case $baton_lines in *' tip
+'*)
+      baton_conv=''
+      set -- $baton_lines
+      while [ $# -ge 2 ]; do
+        if [ "$2" = tip ]; then baton_conv="$baton_conv$1 project
+"; else baton_conv="$baton_conv$1 $2
+"; fi
+        shift 2
+      done
+      baton_lines=$baton_conv ;;
+    esac
+  fi
   baton_tasks=''
   for baton_word in $baton_lines; do
     case $baton_word in

@@ -33,6 +33,7 @@ const SCENARIOS = [
   ['shallow clone', ['faults-shallow']],
   ['global hooksPath', ['faults-global-hooks']],
   ['record forging', ['faults-forge']],
+  ['plain merges', ['faults-plain-merge']],
   ['endpoints', ['faults-endpoints']],
 ];
 
