@@ -101,6 +101,16 @@ function redact(s,    i) {
   return s
 }
 
+# A line is kept to 1,000 characters: a 1 MiB subject would make an entry no prompt can hold
+# (src/memory/entry.ts cuts entries the same way). Cut before redaction, which then sees less.
+function cut(s,    n) {
+  if (length(s) <= 1000) return s
+  # Not inside a UTF-8 character (an awk that counts bytes): back off its continuation bytes.
+  n = 1000
+  while (n > 990 && substr(s, n + 1, 1) ~ /^[\200-\277]/) n--
+  return substr(s, 1, n) " … (cut)"
+}
+
 function trim_end(s) { sub(/[ \t\r\n]+$/, "", s); return s }
 
 function body_lines(body,    L, k, i, last, trailers, out, count, inkey) {
@@ -123,7 +133,7 @@ function body_lines(body,    L, k, i, last, trailers, out, count, inkey) {
     if (L[i] ~ /-----BEGIN [A-Z ]*PRIVATE KEY-----/ && L[i] !~ /-----BEGIN [A-Z ]*PRIVATE KEY-----.*-----END [A-Z ]*PRIVATE KEY-----/) inkey = 1
     # `#` lines are git's comments, and would read as headings in markdown.
     if (L[i] ~ /^#/) continue
-    out = out (count ? "\n" : "") redact(L[i])
+    out = out (count ? "\n" : "") redact(cut(L[i]))
     count++
   }
   return trim_end(out)
@@ -187,7 +197,7 @@ function commit_record(r,    F, n, i, sha, short, t, body, text, b, f) {
   seen[short] = 1
   body = F[5]
   for (i = 6; i < n; i++) body = body " " F[i]
-  text = "## " F[2] " commit " short "\n" redact(F[4])
+  text = "## " F[2] " commit " short "\n" redact(cut(F[4]))
   b = body_lines(body)
   if (b != "") text = text "\n\n" b
   f = file_lines(F[n])

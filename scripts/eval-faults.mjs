@@ -34,6 +34,7 @@ const SCENARIOS = [
   ['global hooksPath', ['faults-global-hooks']],
   ['record forging', ['faults-forge']],
   ['plain merges', ['faults-plain-merge']],
+  ['bounded input', ['faults-bounded']],
   ['endpoints', ['faults-endpoints']],
 ];
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
+import { boundedBody, ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { fenceAfter } from './fence.js';
 import { redact } from '../core/redact.js';
 import { lfText, withEolOf } from '../core/eol.js';
@@ -185,7 +185,7 @@ export async function appendMemory(
     const before = appendable(existsSync(path) ? text : memoryHeader(id, title));
     const sep = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
     // Bodies hold what checks and agents printed: plain text, never a terminal's escape sequences.
-    const added = entries.map((e) => formatEntry({ ...e, body: redact(stripAnsi(e.body)) })).join('\n');
+    const added = entries.map((e) => formatEntry({ ...e, body: redact(boundedBody(stripAnsi(e.body))) })).join('\n');
     writeMemoryText(path, `${before}${sep}${added}`);
   });
 }

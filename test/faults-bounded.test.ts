@@ -1,0 +1,58 @@
+/**
+ * Bounded input (issue 21): a 1 MiB commit subject and body, a pattern
+ * that backtracks without end, a pull request body over GitHub's limit, and
+ * `board --out` onto a file each get a bounded answer or a clear error.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addTask, baton, git, makeProject, ok, read, tempDir } from './helpers/repo.js';
+
+describe('bounded input', () => {
+  it('a 1 MiB commit subject and body line are cut when recorded; prompt and pr stay within bounds', () => {
+    const dir = makeProject({ hooks: true });
+    const id = addTask(dir, 'Huge input');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'Plan']);
+    ok(dir, ['start', id]);
+    const msg = join(tempDir(), 'msg');
+    writeFileSync(msg, `${'s'.repeat(1 << 20)}\n\n${'b'.repeat(1 << 20)}\n`);
+    writeFileSync(join(dir, 'a.txt'), 'a\n');
+    git(dir, ['add', 'a.txt']);
+    git(dir, ['commit', '-q', '-F', msg]);
+    writeFileSync(join(dir, 'b.txt'), 'b\n');
+    git(dir, ['add', 'b.txt']);
+    git(dir, ['commit', '-q', '-m', 'Second']);
+    const memory = read(dir, `.agents/memory/${id}.md`);
+    expect(memory.length).toBeLessThan(10_000);
+    expect(memory).toContain('… (cut)');
+    const prompt = ok(dir, ['prompt', id, '--json']);
+    expect(JSON.parse(prompt).tokens).toBeGreaterThan(0);
+    // A task whose context is 100,000 characters: the pull request body is cut to GitHub's limit, saying so.
+    const taskFile = git(dir, ['ls-files', '.agents/tasks']).split('\n').find((f) => f.includes(id))!;
+    writeFileSync(join(dir, taskFile), read(dir, taskFile).replace('## Context\n', `## Context\n\n${'Long context line.\n'.repeat(6000)}`));
+    const pr = JSON.parse(ok(dir, ['pr', id, '--json'])) as { body: string };
+    expect(pr.body.length).toBeLessThanOrEqual(65_536);
+    expect(pr.body).toContain("passed GitHub's 65,536 characters");
+  });
+
+  it('memory --grep with a pattern that backtracks without end is refused with the reason', () => {
+    const dir = makeProject();
+    const id = addTask(dir, 'Pattern');
+    ok(dir, ['log', id, '--outcome', 'partial', '--summary', `${'a'.repeat(40)}c`]);
+    const r = baton(dir, ['memory', '--grep', '(a+)+b']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/pattern refused: a repeated group holds a repetition/);
+    expect(ok(dir, ['memory', '--grep', 'a+c', '--json'])).toContain('aaaa');
+  });
+
+  it('board --out onto an existing file: a clear error, no stack, nothing written', () => {
+    const dir = makeProject();
+    writeFileSync(join(dir, 'site'), 'not a folder\n');
+    const r = baton(dir, ['board', '--out', 'site']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/`--out site` is a file, not a folder/);
+    expect(r.stderr).not.toMatch(/unexpected error|at .*\.js:\d+/);
+    expect(read(dir, 'site')).toBe('not a folder\n');
+  });
+});
