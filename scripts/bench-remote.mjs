@@ -2,7 +2,7 @@
 // Runners sharing one plan through a git remote: the wall time of a 12-task
 // plan (four chains of three) whose agents sleep, run by 1, 2 and 4 runners,
 // each `baton auto --remote origin` in its own clone of one bare repository.
-// The agent is the scripted one (test/fixtures/agent.mjs). Uses dist/bin.js.
+// The agent is the scripted one (demo/agent.mjs). Uses dist/bin.js.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'bin.js');
-const AGENT = join(ROOT, 'test', 'fixtures', 'agent.mjs');
+const AGENT = join(ROOT, 'demo', 'agent.mjs');
 const ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.com',

@@ -79,13 +79,13 @@ describe('help, strict flags and numbers', () => {
 
     const typo = baton(dir, ['hooks', 'instal']);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('unknown command `instal`. Did you mean install?');
+    expect(typo.stderr).toContain('unknown command `instal`. Did you mean `install`?');
     const top = baton(dir, ['statu']);
     expect(top.code).toBe(2);
-    expect(top.stderr).toContain('Did you mean status?');
+    expect(top.stderr).toContain('unknown command `statu`. Did you mean `status`?');
     const flag = baton(dir, ['status', '--branchs']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toContain('Unknown argument: branchs');
+    expect(flag.stderr).toContain('unknown option `--branchs`. Did you mean `--branches`?');
   });
 
   it('numbers are validated: `next -n abc` is a usage error, `next -n 1` works', () => {
@@ -213,7 +213,7 @@ describe('colour, exit codes and relative dates', () => {
     expect(JSON.parse(ok(dir, ['cost', '--since', '2d', '--json'])).total.promptTokens).toBe(7);
     expect(JSON.parse(ok(dir, ['cost', '--json'])).total.promptTokens).toBe(1007);
     const bad = baton(dir, ['memory', '--since', '2 fortnights']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a usage error
     expect(bad.stderr).toContain('Give a time ago (30m, 12h, 2d, 1w)');
     expect(read(dir, '.agents/memory/project.md')).toContain('Ten days old.');
   });

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, PROJECT_ROOT } from './helpers/repo.js';
+import { BIN, git, tempDir } from './helpers/repo.js';
 
-describe('npm run demo', () => {
-  it('builds a sample project and runs baton auto on it end to end, offline', () => {
-    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+describe('baton demo (npm run demo in a clone)', () => {
+  it('builds a sample project and runs baton auto on it end to end, offline, from the package\'s demo/ folder', () => {
+    const r = spawnSync(process.execPath, [BIN, 'demo'], { encoding: 'utf8', cwd: tempDir('baton-anywhere-'), env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const out = r.stdout;
     expect(out).toContain('$ baton plan --from REQUIREMENTS.md');

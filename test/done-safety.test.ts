@@ -4,7 +4,7 @@
  * blocked or partial task is not merged, and a failed check is remembered.
  */
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, makeProject, ok, read, repoState, taskFile, write } from './helpers/repo.js';
 
@@ -20,7 +20,7 @@ function planned(...args: string[]): { dir: string; id: string } {
 
 /** Start in a worktree, commit work there, log a success; returns the worktree's path. */
 function workedInWorktree(dir: string, id: string): string {
-  const wt = resolve(dir, '../.baton-worktrees', `${id}-write-notes`);
+  const wt = resolve(dir, `../${basename(dir)}.baton-worktrees`, `${id}-write-notes`);
   ok(dir, ['start', id, '--worktree']);
   write(wt, 'notes.md', '# Notes\n');
   git(wt, ['add', 'notes.md']);

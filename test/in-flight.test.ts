@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTask, git, makeProject, ok, read, taskFile, write } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, ok, read, taskFile, write } from './helpers/repo.js';
 
 describe('work in flight on unmerged task branches', () => {
   it('status and next on main show tasks in progress or finished on their branches', () => {
@@ -33,7 +33,9 @@ describe('work in flight on unmerged task branches', () => {
       { id: c, branch: `task/${c}-docs`, status: 'in-progress' },
     ]));
     // Neither A (taken) nor B (its dependency is not merged) nor C is ready on main.
-    expect(JSON.parse(ok(dir, ['next', '--json'])).tasks).toEqual([]);
+    const none = baton(dir, ['next', '--json']);
+    expect(none.code).toBe(1); // nothing ready (README, "Exit codes")
+    expect(JSON.parse(none.stdout).tasks).toEqual([]);
 
     // Once A's branch is merged, B becomes ready and A is no longer "in flight".
     git(dir, ['merge', '-q', '--no-edit', `task/${a}-schema`]);

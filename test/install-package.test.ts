@@ -29,7 +29,7 @@ describe('the published package', () => {
     const prefix = tempDir('baton-prefix-');
     run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], packs);
     const pkg = join(prefix, 'lib', 'node_modules', '@baton-dev', 'baton');
-    for (const f of ['dist/bin.js', 'dist/tokenizer/o200k_base.js', 'hooks/stub', 'hooks/baton.sh', 'LICENSE', 'docs/providers.md']) {
+    for (const f of ['dist/bin.js', 'dist/tokenizer/o200k_base.js', 'hooks/stub', 'hooks/baton.sh', 'LICENSE', 'docs/providers.md', 'demo/run.mjs', 'demo/agent.mjs']) {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(join(pkg, 'node_modules', 'gpt-tokenizer'))).toBe(false);

@@ -135,8 +135,9 @@ describe('the task loop by hand', () => {
 
     const pr = ok(dir, ['pr', a]);
     expect(pr.split('\n')[0]).toBe(`Users module (${a})`);
-    expect(pr).toContain('## Goal\n\nKeep a list of users.');
-    expect(pr).toContain('- [ ] src/users.ts exports users');
+    // The task's Context is background, under its own name; its check passed at the merge, so the criteria are met.
+    expect(pr).toContain('## Goal\n\nUsers module\n\n## Context\n\nKeep a list of users.');
+    expect(pr).toContain('- [x] src/users.ts exports users');
     expect(pr).toContain('**success**: The users module exists');
     expect(pr).toContain('## Decisions\n\n- Users are kept in memory until the database task lands.');
     expect(pr).toMatch(/## Commits\n\n- [0-9a-f]{7,} Add users module\n/);
@@ -147,7 +148,7 @@ describe('the task loop by hand', () => {
     const { dir, a } = seed();
     const trees = tempDir('baton-trees-');
     write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')
-      .replace('worktree_dir: ../.baton-worktrees', `worktree_dir: ${trees}`)
+      .replace(/^worktree_dir: .*$/m, `worktree_dir: ${trees}`)
       .replace('worktree_setup: ""', 'worktree_setup: "echo ready > .setup-ran"')}`);
     // What setup makes is ignored (like node_modules): the worktree can go after the merge without losing anything.
     write(dir, '.gitignore', '.setup-ran\n');

@@ -77,7 +77,7 @@ describe('refusals leave everything as it was', () => {
   it('a worktree leaves uncommitted changes in this checkout where they are', () => {
     const { dir, a } = planned();
     const trees = tempDir('baton-trees-');
-    write(dir, '.agents/config.yaml', read(dir, '.agents/config.yaml').replace('worktree_dir: ../.baton-worktrees', `worktree_dir: ${trees}`));
+    write(dir, '.agents/config.yaml', read(dir, '.agents/config.yaml').replace(/^worktree_dir: .*$/m, `worktree_dir: ${trees}`));
     git(dir, ['commit', '-qam', 'config']);
     write(dir, 'README.md', '# sample\nwork in progress\n');
     const r = JSON.parse(ok(dir, ['start', a, '--worktree', '--json']));

@@ -25,7 +25,7 @@ describe('baton mcp: errors change nothing', () => {
     ['an unknown id', 'start', { id: 'T-ffff' }, ['start', 'T-ffff']],
     ['an unknown id', 'done', { id: 'T-ffff' }, ['done', 'T-ffff']],
     ['nothing to log', 'log', { id: 'ONLY' }, []],
-    ['a dependency that does not exist', 'task_add', { title: 'New', depends_on: ['T-eeee'] }, ['task', 'add', 'New', '-d', 'T-eeee']],
+    ['a dependency that does not exist', 'task_add', { title: 'New', dependsOn: ['T-eeee'] }, ['task', 'add', 'New', '-d', 'T-eeee']],
     ['a malformed plan answer', 'plan_import', { answer: 'no plan here' }, []],
   ];
 

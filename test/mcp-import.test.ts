@@ -36,7 +36,7 @@ describe('baton mcp: plan_import and review_import', () => {
   afterAll(async () => mcp?.close());
 
   it('applies a plan and a review as the CLI does, and serves the review as a resource', async () => {
-    const dry = await data(mcp.client, 'plan_import', { answer: JSON.stringify(GOOD_PLAN), dry_run: true });
+    const dry = await data(mcp.client, 'plan_import', { answer: JSON.stringify(GOOD_PLAN), dryRun: true });
     expect(dry.written).toBe(false);
     expect(snapshotFiles(viaMcp)['.agents/tasks/README.md']).toBeDefined();
     expect(Object.keys(snapshotFiles(viaMcp)).filter((f) => /tasks\/T-/.test(f))).toEqual([]);

@@ -68,7 +68,8 @@ export function repoState(dir: string): { files: Record<string, string>; status:
 export function normalize(files: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(files)) {
-    out[k] = v.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>').replace(/(?<![-\w])[0-9a-f]{7,40}\b/g, '<sha>');
+    // The prompt names the report file by its absolute path, which differs from clone to clone.
+    out[k] = v.replace(/`[^`\s]*\/\.git\/baton\/reports\//g, '`<git dir>/baton/reports/').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>').replace(/(?<![-\w])[0-9a-f]{7,40}\b/g, '<sha>');
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTask, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir } from './helpers/repo.js';
 import { cloneForMcp, data, normalize, subjects, textOf, call, type Connection } from './mcp-util.js';
 
-const TOOLS = ['status', 'next', 'task_show', 'task_add', 'task_set', 'prompt', 'start', 'log', 'done', 'memory_search', 'review_prompt', 'review_import', 'plan_import'];
+const TOOLS = ['status', 'next', 'task_show', 'task_list', 'pr', 'task_add', 'task_set', 'prompt', 'start', 'log', 'done', 'memory_search', 'review_prompt', 'review_import', 'plan_import'];
 
 describe('baton mcp: a whole task', () => {
   let viaMcp: string;
@@ -83,6 +83,31 @@ describe('baton mcp: a whole task', () => {
     const found = await data(c, 'memory_search', { id, kinds: ['decision'] });
     expect(found.entries.map((e: any) => e.body)).toEqual(['Plain text, no markup']);
     expect(JSON.parse(ok(viaMcp, ['memory', id, '--kind', 'decision', '--json'])).entries).toEqual(found.entries);
+  });
+
+  it('task_list and pr answer what `task list --json` and `pr --json` say; every key is camelCase, as in the CLI', async () => {
+    const c = mcp.client;
+    const listed = await data(c, 'task_list');
+    const { schemaVersion: _v, ...cliList } = JSON.parse(ok(viaMcp, ['task', 'list', '--json']));
+    expect(listed).toEqual(cliList);
+    expect(listed.tasks.find((t: any) => t.title === 'Translate greeting').dependsOn).toEqual([id]);
+    expect((await data(c, 'task_list', { status: 'done' })).tasks.map((t: any) => t.id)).toEqual([id]);
+    const pr = await data(c, 'pr', { id });
+    const { schemaVersion: _w, ...cliPr } = JSON.parse(ok(viaMcp, ['pr', id, '--json']));
+    expect(pr).toEqual(cliPr);
+    expect(pr.body).toContain('greeting.txt says hello');
+    const snake: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) return v.forEach(walk);
+      if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
+        if (/_/.test(k)) snake.push(k);
+        walk(x);
+      }
+    };
+    for (const [name, args] of [['status', {}], ['next', {}], ['task_show', { id }], ['task_list', {}], ['pr', { id }]] as const) walk(await data(c, name, args));
+    expect(snake).toEqual([]);
+    const status = await data(c, 'status', { branches: false });
+    expect(status.ready[0].dependsOn).toEqual([id]);
   });
 
   it('serves the plan, tasks, memory and reviews as baton:// resources, and the two prompts', async () => {

@@ -67,7 +67,7 @@ describe('baton memory', () => {
     expect(late).not.toContain('note');
     expect(ok(dir, ['memory', 'project', '--kind', 'decision'])).toContain('No memory entries match.');
     const bad = baton(dir, ['memory', '--since', 'yesterday-ish']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a usage error (README, "Exit codes")
     expect(bad.stderr).toContain('`--since yesterday-ish` is not a date');
     expect(commitRefs(dir, id)).toHaveLength(1);
   });

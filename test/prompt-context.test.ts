@@ -64,7 +64,7 @@ describe('baton prompt context', () => {
   });
 
   it('is never over budget, keeps the direct dependency\'s result at 1,000 tokens, and gives the same bytes twice', () => {
-    for (const budget of [300, 1000, 2000]) {
+    for (const budget of [400, 1000, 2000]) {
       const r = JSON.parse(ok(dir, ['prompt', c, '--budget', String(budget), '--json']));
       expect(r.tokens).toBeLessThanOrEqual(budget);
       expect(countTokens(r.text)).toBe(r.tokens);

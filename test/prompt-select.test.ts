@@ -78,7 +78,7 @@ describe('selectMemory', () => {
 
 describe('cleanBody', () => {
   const view = { task: task('T-ccc'), byId: new Map([['T-bbb', { ...task('T-bbb'), title: 'Schema' }]]) } as unknown as View;
-  const style = { bodyLimit: 0, terse: false };
+  const style = { terse: false };
 
   it('cuts a failed check to the lines that say what failed', () => {
     const noise = Array.from({ length: 200 }, (_, i) => `  ✓ passing test ${i}`).join('\n');

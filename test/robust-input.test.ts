@@ -123,7 +123,7 @@ describe('deeply nested markdown', () => {
     write(dir, path, read(dir, path).replace('## Context\n', `## Context\n\n${'>'.repeat(50_000)} quoted\n`));
     const r = baton(dir, ['pr', id]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('## Goal\n\n>>>>>');
+    expect(r.stdout).toContain('## Context\n\n>>>>>'); // the task's Context, under its own name
     expect(r.stdout).not.toContain('unexpected error');
     expect(r.stdout).toContain('- [ ] Reads deep quotes');
   });

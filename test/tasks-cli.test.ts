@@ -26,7 +26,7 @@ describe('task commands', () => {
     const id = ok(dir, ['task', 'add', '--json', '--', '- leading dash']);
     expect(read(dir, taskFile(dir, (JSON.parse(id) as { id: string }).id))).toContain('title: "- leading dash"');
     const none = baton(dir, ['task', 'add']);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2); // a usage error
     expect(none.stderr).toContain('a task needs a title');
   });
 
@@ -156,7 +156,7 @@ describe('task commands refuse bad input and change nothing', () => {
     const before = snapshotFiles(dir);
     const r = baton(dir, ['task', 'set', a, '--status', 'done', '--bogus']);
     expect(r.code).toBe(2); // usage errors exit 2 (README, "Exit codes")
-    expect(r.stderr).toContain('Unknown argument: bogus');
+    expect(r.stderr).toContain('unknown option `--bogus`. Usage: `baton task set <id>`.');
     expect(r.stderr).toContain('baton task --help');
     expect(snapshotFiles(dir)).toEqual(before);
   });

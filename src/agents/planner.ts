@@ -6,6 +6,8 @@
  * the change are the same whether the answer came over the API or was pasted
  * back with `--import`.
  */
+import { seededHex } from '../core/ids.js';
+import { idSalt } from '../workspace/id-salt.js';
 import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import { redact } from '../core/redact.js';
@@ -109,7 +111,8 @@ export function preparePlan(project: Project, answer: PlanAnswer, opts: PlanOpti
     }), { noRepair: true });
   }
   if (!answer.tasks.length && !existing.length) throw new BatonError('the plan has no tasks', { hint: 'A plan needs at least one task.' });
-  const set = resolveTaskAnswers(project.root, existing, answer.tasks);
+  // Ids drawn from the answer: `--dry-run` shows the ids this answer's import will use.
+  const set = resolveTaskAnswers(project.root, existing, answer.tasks, undefined, seededHex(JSON.stringify(answer.tasks), idSalt(project.root)));
   const change: TaskChange = {
     created: set.created.map(({ task, text }) => ({ task, text })),
     updated: set.amended.map(({ task, text, base }) => ({ task, text, base })),

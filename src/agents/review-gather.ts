@@ -11,6 +11,7 @@ import type { Task } from '../core/task.js';
 import type { Project } from '../workspace/context.js';
 import { parseFrontMatter } from '../workspace/frontmatter.js';
 import { parseMemory, readAllMemory } from '../memory/file.js';
+import { splitAttempts, standings } from '../memory/attempts.js';
 import { showFile, unmergedBranches } from '../git/task-branch.js';
 import { taskBranchName } from '../tasks/checkout.js';
 import { readPlan } from '../tasks/plan.js';
@@ -44,6 +45,8 @@ export interface ReviewInput {
   tasks: Task[];
   flags: Flag[];
   plan: string;
+  /** Entries of `entries` logged by a try that a later success of the same task superseded (shown as such). */
+  superseded: ReadonlySet<MemoryEntry>;
 }
 
 export const REVIEW_FILE_RE = /^R-(\d+)\.md$/;
@@ -83,6 +86,7 @@ export function gatherReview(project: Project): ReviewInput {
     tasks: topoOrder(tasks),
     flags: crossCheck(tasks, all, recent),
     plan: planProse(readPlan(project.root)),
+    superseded: supersededEntries(all),
   };
 }
 
@@ -112,27 +116,56 @@ export function withUnmergedBranches(project: Project, tasks: readonly Task[], b
   return out;
 }
 
+function byTask(all: readonly MemoryEntry[]): Map<string, MemoryEntry[]> {
+  const out = new Map<string, MemoryEntry[]>();
+  for (const e of all) {
+    if (!e.task || e.task === 'project') continue;
+    const list = out.get(e.task);
+    if (list) list.push(e);
+    else out.set(e.task, [e]);
+  }
+  return out;
+}
+
+/** What tries that a later success superseded logged: the review reads it, marked, rather than as what holds. */
+export function supersededEntries(all: readonly MemoryEntry[]): Set<MemoryEntry> {
+  const out = new Set<MemoryEntry>();
+  for (const entries of byTask(all).values()) for (const [e, s] of standings(entries)) if (s === 'superseded') out.add(e);
+  return out;
+}
+
 /**
- * Each success claimed since the last review, checked against the task's
- * memory: a claimed success with no commit recorded, or whose latest run of a
- * check failed, is flagged.
+ * Each success claimed since the last review, checked against the evidence of
+ * its own attempt, every attempt, not only the last: a claim with no commit
+ * recorded by then, or whose attempt's latest run of a check failed, is
+ * flagged (a later attempt's passing check does not clear an earlier false claim).
  */
 export function crossCheck(tasks: readonly Task[], all: readonly MemoryEntry[], recent: readonly MemoryEntry[]): Flag[] {
   const flags: Flag[] = [];
-  const byTask = new Map<string, MemoryEntry[]>();
-  for (const e of all) if (e.task) byTask.set(e.task, [...(byTask.get(e.task) ?? []), e]);
+  const claims = new Set(recent.filter((r) => r.kind === 'result' && r.ref === 'success'));
   const known = new Set(tasks.map((t) => t.id));
-  for (const r of recent) {
-    if (r.kind !== 'result' || r.ref !== 'success' || !r.task || !known.has(r.task)) continue;
-    const mine = byTask.get(r.task) ?? [];
-    const claim = `success: ${firstLine(r.body)}`;
-    if (!mine.some((e) => e.kind === 'commit')) {
-      flags.push({ task: r.task, claim, evidence: `no commit is recorded in the memory of ${r.task}`, by: 'baton' });
-    }
-    const latest = new Map<string, MemoryEntry>();
-    for (const c of mine.filter((e) => e.kind === 'check')) latest.set(checkCommand(c), c);
-    for (const [cmd, c] of latest) {
-      if (/fail|error|timeout/i.test(c.ref ?? '')) flags.push({ task: r.task, claim, evidence: `check ${cmd} failed at ${c.time}`, by: 'baton' });
+  for (const [task, mine] of byTask(all)) {
+    if (!known.has(task)) continue;
+    let earlier = false; // a commit recorded by an earlier attempt: a claim may build on it
+    for (const attempt of splitAttempts(mine)) {
+      // One pass per attempt: its commits (wherever a rebuild put them), claims and latest run of each check.
+      const latest = new Map<string, MemoryEntry>();
+      const claimed: MemoryEntry[] = [];
+      let committed: boolean = earlier;
+      for (const e of attempt.entries) {
+        if (e.kind === 'commit') committed = true;
+        else if (e.kind === 'check') latest.set(checkCommand(e), e);
+        else if (claims.has(e)) claimed.push(e);
+      }
+      earlier = committed;
+      for (const c of claimed) {
+        const claim = `success: ${firstLine(c.body)}`;
+        const which = attempt.number ? ` (attempt ${attempt.number})` : '';
+        if (!committed) flags.push({ task, claim, evidence: `no commit is recorded in the memory of ${task}${which}`, by: 'baton' });
+        for (const [cmd, e] of latest) {
+          if (/fail|error|timeout/i.test(e.ref ?? '')) flags.push({ task, claim, evidence: `check ${cmd} failed at ${e.time}${which}`, by: 'baton' });
+        }
+      }
     }
   }
   return flags;

@@ -14,6 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededHex } from '../core/ids.js';
+import { idSalt } from '../workspace/id-salt.js';
 import { BatonError } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { isoNow } from '../memory/entry.js';
@@ -60,7 +62,7 @@ export function reviewMessages(input: ReviewInput): ChatMessage[] {
   }
   if (!input.tasks.length) parts.push('(no tasks)');
   parts.push('', `# Memory ${since}`, '');
-  const rendered = input.entries.map((e) => `### ${e.time} ${e.task ?? 'project'} ${e.kind}${e.ref ? ` ${e.ref}` : ''}\n${cut(e.body, 2000)}`);
+  const rendered = input.entries.map((e) => `### ${e.time} ${e.task ?? 'project'} ${e.kind}${e.ref ? ` ${e.ref}` : ''}${input.superseded.has(e) ? ' (from a try that a later success replaced)' : ''}\n${cut(e.body, 2000)}`);
   // Newest first survive the budget: they are what this review is about.
   let used = 0;
   const kept: string[] = [];
@@ -132,7 +134,8 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   const followUps = answer.follow_ups ?? [];
   for (const f of followUps) if (f.follows) find(f.follows, `follow-up "${f.title}"`);
 
-  const set = resolveTaskAnswers(project.root, existing, [...followUps, ...splits.flatMap((s) => s.into)], new Date(time));
+  const answered = [...followUps, ...splits.flatMap((s) => s.into)];
+  const set = resolveTaskAnswers(project.root, existing, answered, new Date(time), seededHex(JSON.stringify(answered), idSalt(project.root)));
   const byKey = new Map(set.created.map((c) => [c.key, c.task]));
   const edits = new TaskEdits(project.root, set.created, set.amended);
   for (const r of reopen) if (r.task.status !== 'todo') edits.set(r.task, { status: 'todo' });

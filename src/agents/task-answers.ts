@@ -33,9 +33,10 @@ export function toNewTask(a: TaskAnswer): NewTask {
   };
 }
 
-export function resolveTaskAnswers(root: string, existing: readonly Task[], answers: readonly TaskAnswer[], now = new Date()): TaskChangeSet {
+/** `ids`: where new ids come from (default random); a seeded source makes a dry run name the ids the import will use. */
+export function resolveTaskAnswers(root: string, existing: readonly Task[], answers: readonly TaskAnswer[], now = new Date(), ids?: (digits: number) => string): TaskChangeSet {
   const byId = new Map(existing.map((t) => [t.id, t]));
-  const ids = new Set(byId.keys());
+  const taken = new Set(byId.keys());
   const keyToId = new Map<string, string>();
   const label = new Map<string, string>();
   const targets: (Task | undefined)[] = [];
@@ -50,8 +51,8 @@ export function resolveTaskAnswers(root: string, existing: readonly Task[], answ
     }
     if (!a.key?.trim()) throw new BatonError(`${where} has neither \`key\` nor \`id\``, { hint: 'Give every new task a short unique `key`.' });
     if (keyToId.has(a.key)) throw new BatonError(`the key \`${a.key}\` is used by two tasks`, { hint: 'Give every task its own key.' });
-    const id = newTaskId(ids);
-    ids.add(id);
+    const id = newTaskId(taken, ids);
+    taken.add(id);
     keyToId.set(a.key, id);
     label.set(id, a.key);
     targets.push(undefined);

@@ -13,6 +13,8 @@ import type { Project } from '../workspace/context.js';
 import type { InFlight } from '../tasks/in-flight.js';
 import { effectiveTasks, recentMemory } from '../workflow/status.js';
 import { taskBranchName } from '../tasks/checkout.js';
+import { splitFrontMatter } from '../workspace/frontmatter.js';
+import { yaml } from '../workspace/yaml.js';
 
 export interface BoardTask extends Task {
   ready: boolean;
@@ -38,7 +40,8 @@ export async function readBoard(project: Project): Promise<Board> {
   const branches = new Set(unmergedBranches(project.root, project.config.branch_prefix, 'HEAD'));
   const worktrees = new Map<string, string>();
   if (branches.size) {
-    for (const wt of listWorktrees(project.root)) if (wt.branch && resolve(wt.path) !== resolve(project.root)) worktrees.set(wt.branch, wt.path);
+    // A worktree kept after its branch was merged is no work in flight: only unmerged branches count.
+    for (const wt of listWorktrees(project.root)) if (wt.branch && branches.has(wt.branch) && resolve(wt.path) !== resolve(project.root)) worktrees.set(wt.branch, wt.path);
   }
   const byIdPlain = new Map(tasks.map((t) => [t.id, t]));
   const flightOf = new Map(flights.map((f) => [f.id, f]));
@@ -60,6 +63,24 @@ export async function readBoard(project: Project): Promise<Board> {
 export interface Review {
   name: string;
   text: string;
+  /** The front matter's fields (time, previous, filed, reopened, …); empty when it has none or it is not YAML. */
+  fields: Record<string, unknown>;
+  /** The markdown after the front matter. */
+  body: string;
+}
+
+/** A review file as the board shows it: its fields apart from its markdown (never the raw `---` block). */
+function splitReview(name: string, text: string): Review {
+  const split = splitFrontMatter(text);
+  if (!split) return { name, text, fields: {}, body: text };
+  let fields: Record<string, unknown> = {};
+  try {
+    const data = yaml().parse(text.slice(split.yamlStart, split.yamlEnd)) as unknown;
+    if (data && typeof data === 'object' && !Array.isArray(data)) fields = data as Record<string, unknown>;
+  } catch {
+    // a hand-broken block: shown without its fields (doctor names the line)
+  }
+  return { name, text, fields, body: text.slice(split.bodyStart) };
 }
 
 export function readReviews(project: Project): Review[] {
@@ -69,7 +90,7 @@ export function readReviews(project: Project): Review[] {
     .filter((n) => /^R-.*\.md$/.test(n))
     .sort()
     .reverse()
-    .map((name) => ({ name: name.slice(0, -3), text: readFileSync(join(dir, name), 'utf8') }));
+    .map((name) => splitReview(name.slice(0, -3), readFileSync(join(dir, name), 'utf8')));
 }
 
 /** The last prompt issued for a task: from the checkout where it is worked on, else this one. */

@@ -1,7 +1,8 @@
 /** `baton board --out DIR`: the same pages as static files (no script, links relative), for CI artifacts or Pages. */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { BatonError } from '../core/errors.js';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { mainCheckoutOf } from '../git/gitdir.js';
 import type { Project } from '../workspace/context.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { readBoard } from './data.js';
@@ -26,8 +27,25 @@ export async function exportBoard(project: Project, outDir: string): Promise<{ d
   for (const name of pageNames(board)) {
     const page = await renderPage(project, name, { live: false }, board);
     if (!page) continue;
-    writeFileAtomic(join(dir, name), page.html);
+    writeFileAtomic(join(dir, name), withoutLocalPaths(page.html, project.root));
     pages.push(name);
   }
   return { dir, pages };
+}
+
+/**
+ * The pages leave this machine (a CI artifact, Pages): the folders of this
+ * clone are written relative to the repository (`.git/baton/…`,
+ * `../repo.baton-worktrees/…`), never as `/home/someone/…`.
+ */
+export function withoutLocalPaths(html: string, root: string): string {
+  const main = mainCheckoutOf(root);
+  const places: [string, string][] = [[main, '.'], [dirname(main), '..']];
+  let out = html;
+  for (const [abs, rel] of places) {
+    if (abs === '/' || abs === '.') continue;
+    const escaped = abs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\w./-])${escaped}(?=[/"'<>\\s\`),;:]|$)`, 'g'), rel);
+  }
+  return out;
 }

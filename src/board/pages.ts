@@ -120,9 +120,27 @@ export function renderTask(d: TaskDetail, opts: RenderOptions & { fileText?: str
   return page({ title: `${t.id} ${there.title}`, current: 'task', live: opts.live }, body);
 }
 
+/** A review's front matter as a line of facts, task ids linked: `time` · `filed` T-1, T-2 · … (empty lists left out). */
+function reviewFields(fields: Record<string, unknown>): string {
+  const TASK_LISTS = ['filed', 'reopened', 'accepted', 'cancelled', 'flagged'];
+  const parts: string[] = [];
+  if (typeof fields.time === 'string') parts.push(`<span>${esc(fields.time)}</span>`);
+  if (typeof fields.previous === 'string') parts.push(`after <a href="#${esc(fields.previous)}">${esc(fields.previous)}</a>`);
+  for (const key of TASK_LISTS) {
+    const list = Array.isArray(fields[key]) ? (fields[key] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    if (list.length) parts.push(`${key} ${list.map((id) => `<a href="${esc(taskHref(id))}">${esc(id)}</a>`).join(', ')}`);
+  }
+  return parts.length ? `<p class="muted review-fields">${parts.join(' · ')}</p>` : '';
+}
+
 export function renderReviews(reviews: Review[], opts: RenderOptions): string {
   const body = reviews.length
-    ? reviews.map((r, i) => `<details id="${esc(r.name)}"${i === 0 ? ' open' : ''}><summary><b>${esc(r.name)}</b> ${esc(r.text.split('\n').find((l) => /^#\s/.test(l))?.replace(/^#\s+/, '') ?? '')}</summary>${markdown(r.text)}</details>`).join('\n')
+    ? reviews.map((r, i) => {
+      const title = r.body.split('\n').find((l) => /^#\s/.test(l))?.replace(/^#\s+/, '') ?? '';
+      // The heading is the summary line already: the markdown goes on from what follows it.
+      const rest = title ? r.body.replace(/^\s*#\s.*\n?/, '') : r.body;
+      return `<details id="${esc(r.name)}"${i === 0 ? ' open' : ''}><summary><b>${esc(r.name)}</b> ${esc(title)}</summary>${reviewFields(r.fields)}${markdown(rest)}</details>`;
+    }).join('\n')
     : '<p class="muted">No reviews yet (<code>baton review</code>).</p>';
   return page({ title: 'Reviews', current: 'reviews', live: opts.live }, `<h1>Reviews</h1>${body}`);
 }

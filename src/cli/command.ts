@@ -55,7 +55,7 @@ export function defineCommand<
   O extends Record<string, Option> = Record<never, Option>,
   P extends Record<string, Positional> = Record<never, Positional>,
 >(spec: CommandSpec<O, P>): CommandModule<object, Parsed<O, P>> {
-  return {
+  return withShape({ command: spec.command, options: spec.options ?? {} }, {
     command: spec.command,
     describe: spec.describe,
     builder: (y: Argv) => {
@@ -66,7 +66,24 @@ export function defineCommand<
       return y as unknown as Argv<Parsed<O, P>>;
     },
     handler: (argv) => spec.handler(argv as unknown as Parsed<O, P>),
-  };
+  });
+}
+
+/** What a command accepts, kept beside its yargs module for messages about a wrong command line (usage-text.ts). */
+export interface CommandShape {
+  command: string;
+  options: Record<string, Option>;
+  subcommands?: CommandModule<object, any>[];
+}
+
+const SHAPE = Symbol('baton command shape');
+
+function withShape<M extends object>(shape: CommandShape, module: M): M {
+  return Object.assign(module, { [SHAPE]: shape });
+}
+
+export function shapeOf(module: CommandModule<object, any>): CommandShape | undefined {
+  return (module as { [SHAPE]?: CommandShape })[SHAPE];
 }
 
 /**
@@ -80,7 +97,7 @@ export function defineGroup(spec: {
   examples?: readonly (readonly [string, string])[];
 }): CommandModule<object, GlobalArgs> {
   let group: Argv | undefined;
-  return {
+  return withShape({ command: spec.command, options: {}, subcommands: spec.subcommands }, {
     command: spec.command,
     describe: spec.describe,
     builder: (y: Argv) => {
@@ -92,5 +109,5 @@ export function defineGroup(spec: {
     handler: () => {
       group?.showHelp('log');
     },
-  };
+  });
 }

@@ -1,10 +1,12 @@
+import { USAGE_EXIT } from '../core/errors.js';
+
 /** One exit-code scheme for every command; the table is printed by `baton --help` and kept in the README. */
 export const EXIT = {
   ok: 0,
   /** A failure, or problems found (doctor errors, a failed attempt, nothing ready). */
   failure: 1,
   /** The command line is wrong: unknown command or option, missing argument, a malformed number. */
-  usage: 2,
+  usage: USAGE_EXIT,
   /** Stopped short: a partial result, or a limit (--max-tasks, --budget-usd, --time-limit) reached. */
   incomplete: 3,
   /** Interrupted with Ctrl-C; run the command again to resume. */

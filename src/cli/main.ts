@@ -8,6 +8,8 @@ import { BatonError } from '../core/errors.js';
 import { forTerminal } from '../core/terminal.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { jsonError, quietOnClosedPipe } from './output.js';
+import { usageMessage } from './usage-text.js';
+import { taskIdCompletion } from './completion.js';
 import { redact } from '../core/redact.js';
 import { painter } from './render/colour.js';
 import { loadVendored } from '../workspace/vendored.js';
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, Loader> = {
   board: () => import('./board.js'),
   mcp: () => import('./mcp.js'),
   ci: () => import('./ci.js'),
+  demo: () => import('./demo.js'),
 };
 
 const SHELLS = ['bash', 'zsh'];
@@ -107,6 +110,10 @@ export async function main(args: string[]): Promise<number> {
     return report(error, asJson);
   }
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  // Completing a word (the shell script runs `baton --get-yargs-completions …`): task ids, read synchronously then.
+  const taskIds = args.includes('--get-yargs-completions')
+    ? ((load: typeof import('../tasks/task-files.js').loadTaskHeads) => (root: string) => load(root).tasks.map((t) => t.id))((await import('../tasks/task-files.js')).loadTaskHeads)
+    : undefined;
   const modules = await Promise.all(loaders.map((load) => load()));
   // yargs from dist/vendor with its code cache (workspace/vendored.ts): ~10 ms of every start less.
   const yargs = ((loadVendored('yargs') as typeof import('yargs') | undefined) ?? (await import('yargs'))).default;
@@ -134,15 +141,17 @@ export async function main(args: string[]): Promise<number> {
       const known = name !== undefined && COMMANDS[name] !== undefined;
       const help = known ? `baton ${name} --help` : 'baton --help';
       const text = message ?? error?.message ?? 'usage error';
-      // recommendCommands says only "Did you mean X?": name the word it could not place.
-      const unknown = text.startsWith('Did you mean') ? `unknown command \`${positionals(args)[known ? 1 : 0] ?? ''}\`. ` : '';
+      // yargs' own words ("Not enough non-option arguments: got 0, need at least 1") said so a person can act on them.
+      const module = known ? modules[0]?.default : undefined;
+      const said = usageMessage(text, { args, words: positionals(args), module, commands: [...Object.keys(COMMANDS), 'completion'] });
       // Throwing stops yargs from running the command after a usage error.
-      throw new BatonError(`${unknown}${text}`, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
+      throw new BatonError(said, { hint: `Run \`${help}\` for usage.`, exitCode: EXIT.usage });
     });
   for (const m of modules) cli.command(m.default);
   skipHelpCache(cli);
   // After the commands, so it comes last in `baton --help`.
-  cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`');
+  cli.completion('completion', 'Print the shell completion script: `baton completion bash` or `baton completion zsh`',
+    taskIdCompletion(args, cwdArg(args), modules.map((m) => m.default), (root) => taskIds?.(root) ?? []));
   try {
     await cli.parseAsync();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { openProject, type Project } from '../workspace/context.js';
 import { nextReport, type TaskSummary } from '../workflow/status.js';
 import { defineCommand } from './command.js';
+import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out, table } from './output.js';
 
 export default defineCommand({
@@ -24,6 +25,8 @@ export default defineCommand({
     }
     ready ??= await nextReport(project);
     if (argv.limit !== undefined) ready = ready.slice(0, argv.limit);
+    // Nothing ready is a failure to a script (`baton next && …`), as the README's exit codes say.
+    if (!ready.length) process.exitCode = EXIT.failure;
     if (argv.json) return json({ tasks: ready });
     if (!ready.length) return out('Nothing is ready. `baton status` shows what the tasks wait on.');
     out(table(ready.map((t) => [t.id, t.phase ?? '', t.title + note(t)])));

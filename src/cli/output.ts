@@ -4,6 +4,7 @@ import { forTerminal, jsonForTerminal } from '../core/terminal.js';
 import { BatonError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { colourOn } from './render/colour.js';
+import { camelKeys } from '../core/json-keys.js';
 
 export interface GlobalArgs {
   C?: string;
@@ -46,18 +47,7 @@ export function jsonError(error: unknown, exitCode: number): void {
   process.stderr.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, error: e }, null, 2)}\n`);
 }
 
-const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
-
-/** `depends_on` → `dependsOn`, recursively; values and other keys (task ids, statuses) are kept. */
-export function camelKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelKeys);
-  if (!value || typeof value !== 'object' || value.constructor !== Object) return value;
-  const result: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    result[SNAKE.test(key) ? key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : key] = camelKeys(v);
-  }
-  return result;
-}
+export { camelKeys };
 
 /**
  * A closed pipe (`baton status | head -1`) ends the process quietly, as it would for any Unix

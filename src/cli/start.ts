@@ -27,6 +27,6 @@ export default defineCommand({
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);
     if (r.baseBroughtIn) out(`An earlier attempt's branch was closed: brought the base into it (${r.baseBroughtIn}), so it starts from the current plan.`);
     if (r.worktree) out(`Work there: cd ${r.dir}`);
-    out(`Next: \`baton prompt ${r.id} --copy\` for the agent, then \`baton log ${r.id} --from REPORT.md\`.`);
+    out(`Next: \`baton prompt ${r.id} --copy\` for the agent, then \`baton log ${r.id}\` (it reads the report the prompt asks the agent to save in the git dir).`);
   },
 });

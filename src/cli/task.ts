@@ -1,11 +1,12 @@
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import { STATUSES, type Task } from '../core/task.js';
+import { STATUSES, type Status, type Task } from '../core/task.js';
 import { openProject } from '../workspace/context.js';
 import { addTasks, setTask } from '../tasks/write.js';
 import { editTask } from '../workflow/task-edit.js';
 import { loadTaskByRef, loadTaskHeadsStrict, type ShownTask } from '../tasks/task-files.js';
 import { defineCommand, defineGroup } from './command.js';
+import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
 import type { Project } from '../workspace/context.js';
@@ -45,7 +46,7 @@ const add = defineCommand({
   ],
   handler: (argv) => {
     const title = argv.title ?? argv._.slice(2).map(String).join(' ');
-    if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"' });
+    if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"', exitCode: EXIT.usage });
     const project = openProject(cwdOf(argv));
     const [task] = addTasks(project, [{
       title: String(title),
@@ -105,13 +106,8 @@ const listCmd = defineCommand({
     ['$0 task list --phase API --json', 'one phase, for a script'],
   ],
   handler: async (argv) => {
-    const { topoOrder } = await import('../core/graph.js');
-    const project = openProject(cwdOf(argv));
-    // The state every view shows: work on unmerged task branches laid over this checkout's files.
-    const { statedTasks } = await import('../tasks/state.js');
-    let tasks = topoOrder((await statedTasks(project, loadTaskHeadsStrict(project.root))).tasks);
-    if (argv.status) tasks = tasks.filter((t) => t.status === argv.status);
-    if (argv.phase) tasks = tasks.filter((t) => t.phase === argv.phase);
+    const { listTasks } = await import('../workflow/task-list.js');
+    const tasks = await listTasks(openProject(cwdOf(argv)), { status: argv.status as Status | undefined, phase: argv.phase });
     if (argv.json) return json({ tasks });
     if (!tasks.length) return out('No tasks match.');
     const paint = painter();

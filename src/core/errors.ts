@@ -14,6 +14,9 @@ export interface ErrorDetails extends Location {
   exitCode?: number;
 }
 
+/** The exit code of a command line that is wrong (an unknown value, a missing argument): cli/exit-codes.ts's `usage`. */
+export const USAGE_EXIT = 2;
+
 export class BatonError extends Error {
   readonly file?: string;
   readonly line?: number;

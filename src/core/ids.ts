@@ -18,6 +18,18 @@ export function newTaskId(existing: ReadonlySet<string>, random: (n: number) => 
   }
 }
 
+/**
+ * Hex digits drawn from `seed` (and `salt`), the same sequence every time: the
+ * ids an answer gets under `--dry-run` are the ids the real import gives it.
+ * The salt is the clone's own (workspace/id-salt.ts), so two clones importing
+ * the same answer still pick different ids.
+ */
+export function seededHex(seed: string, salt: string): (digits: number) => string {
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  let counter = 0;
+  return (digits) => createHash('sha256').update(`${salt}\0${seed}\0${counter++}`).digest('hex').slice(0, digits);
+}
+
 function randomHex(digits: number): string {
   // node:crypto is loaded when an id is made, not by every command that reads tasks (~3 ms).
   return process.getBuiltinModule('node:crypto').randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits);

@@ -36,6 +36,12 @@ export function isStatus(value: unknown): value is Status {
   return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
 }
 
+/**
+ * The title in a branch or file name: lowercase words joined by `-`, at most
+ * `max` characters. A longer title is cut between words, never inside one, and
+ * ends in four hex digits of the whole title's hash, so two titles that start
+ * alike never share a slug (`add-the-login-endpoint-for-3f2a`).
+ */
 export function slugify(title: string, max = 40): string {
   // A branch name is public (pushed, shown in PRs): a token in the title must not become one.
   const slug = redact(title)
@@ -44,8 +50,21 @@ export function slugify(title: string, max = 40): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  const cut = slug.slice(0, max).replace(/-+$/g, '');
-  return cut || 'task';
+  if (!slug) return 'task';
+  if (slug.length <= max) return slug;
+  const tag = fnv1a(slug).toString(16).padStart(8, '0').slice(0, 4);
+  const room = max - tag.length - 1;
+  const words = slug.slice(0, room + 1);
+  // Up to the last `-` that fits: whole words only (a single overlong word is cut, having no boundary).
+  const cut = words.length > room && words[room] !== '-' ? words.slice(0, words.lastIndexOf('-')) : words.slice(0, room);
+  return `${(cut || slug.slice(0, room)).replace(/-+$/, '')}-${tag}`;
+}
+
+/** FNV-1a, 32 bits: a short stable fingerprint of a text (not for security). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h >>> 0;
 }
 
 /**

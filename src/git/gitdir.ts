@@ -3,7 +3,7 @@
  * hot commands must not spawn git or load simple-git just to know where they are.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export function findRepoRoot(start: string): string | undefined {
   let dir = resolve(start);
@@ -52,4 +52,10 @@ export function truncatedHistory(root: string): 'shallow' | 'grafted' | undefine
     /* not a checkout: nothing is cut */
   }
   return undefined;
+}
+
+/** The main checkout of the repository `root` belongs to (a worktree's too); `root` itself when the git dir is elsewhere. */
+export function mainCheckoutOf(root: string): string {
+  const common = commonGitDirOf(root);
+  return basename(common) === '.git' ? dirname(common) : resolve(root);
 }

@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatonError } from '../core/errors.js';
+import { BatonError, USAGE_EXIT } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { findRepoRoot } from '../git/gitdir.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 
@@ -50,7 +51,7 @@ export function isClient(value: string): value is Client {
 }
 
 export function requireClient(value: string): Client {
-  if (!isClient(value)) throw new BatonError(`unknown MCP client \`${value}\``, { hint: `Use one of: ${CLIENTS.join(', ')}.` });
+  if (!isClient(value)) throw new BatonError(`unknown MCP client \`${value}\`.${didYouMean(value, CLIENTS)}`, { hint: `Use one of: ${CLIENTS.join(', ')}.`, exitCode: USAGE_EXIT });
   return value;
 }
 

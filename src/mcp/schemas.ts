@@ -9,7 +9,7 @@ export const taskSummary = {
   title: z.string(),
   status,
   phase: z.string().optional(),
-  depends_on: z.array(z.string()).describe('Ids of the tasks it waits on'),
+  dependsOn: z.array(z.string()).describe('Ids of the tasks it waits on'),
   branch: z.string().optional().describe('Set when the status comes from an unmerged task branch'),
   statusHere: status.optional().describe('This checkout\'s status, when the one shown comes from the task\'s unmerged branch'),
 };

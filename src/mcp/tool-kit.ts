@@ -9,6 +9,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { BatonError } from '../core/errors.js';
+import { camelKeys } from '../core/json-keys.js';
 import { redact } from '../core/redact.js';
 import type { Project } from '../workspace/context.js';
 
@@ -58,7 +59,6 @@ export interface ToolAnswer<T> {
   text?: string;
 }
 
-type Out<O extends z.ZodRawShape> = z.infer<z.ZodObject<O>>;
 type In<I extends z.ZodRawShape> = z.infer<z.ZodObject<I>>;
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
@@ -66,7 +66,8 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   ctx: ServerContext,
   name: string,
   spec: ToolSpec<I, O>,
-  run: (args: In<I>) => Promise<ToolAnswer<Out<O>>>,
+  // The domain's data, keys as the code has them (`depends_on`): checked against `output` once camelCased.
+  run: (args: In<I>) => Promise<ToolAnswer<object>>,
 ): void {
   // Clients check structured content against the schema strictly: keys it does not name are dropped here.
   const shape = z.object(spec.output);
@@ -74,7 +75,8 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
     try {
       const answer = spec.writes ? await ctx.exclusive(() => run(args)) : await run(args);
       // A JSON round trip drops undefined fields and Maps: what the client gets is plain data.
-      const data = shape.parse(JSON.parse(JSON.stringify(answer.data))) as Record<string, unknown>;
+      // Keys in camelCase, as the CLI's `--json` gives them (docs/json.md): `dependsOn`, never `depends_on`.
+      const data = shape.parse(camelKeys(JSON.parse(JSON.stringify(answer.data)))) as Record<string, unknown>;
       return { content: [{ type: 'text', text: answer.text ?? JSON.stringify(data, null, 2) }], structuredContent: data };
     } catch (error) {
       return toolError(error);

@@ -1,11 +1,11 @@
 /**
- * Tools that read: status, next, task_show, memory_search, prompt, review_prompt.
+ * Tools that read: status, next, task_show, task_list, pr, memory_search, prompt, review_prompt.
  * Domain modules are imported on the first call, not at start: the server answers `initialize` sooner.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { resolveTask } from '../core/ids.js';
-import { memoryEntry, status, taskData, task as taskShape, taskSummaryObject } from './schemas.js';
+import { memoryEntry, status, taskData, taskObject, task as taskShape, taskSummaryObject } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
 
 const id = z.string().describe('Task id or a unique prefix of it, e.g. `T-7f3a` or `7f3a`');
@@ -24,7 +24,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
       phases: z.array(z.object({ phase: z.string(), total: z.number(), done: z.number() })),
       ready: z.array(taskSummaryObject),
       inProgress: z.array(taskSummaryObject),
-      blocked: z.array(taskSummaryObject.extend({ waiting_on: z.array(z.string()) })),
+      blocked: z.array(taskSummaryObject.extend({ waitingOn: z.array(z.string()) })),
       inFlight: z.array(z.object({ id: z.string(), branch: z.string(), status })),
       recent: z.array(memoryEntry),
     },
@@ -58,6 +58,32 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
     // The state every view shows: its unmerged branch's status laid over this checkout's.
     const { tasks: [shown] } = await statedTasks(p, [resolveTask(loadTasksStrict(p.root), a.id)]);
     return { data: taskData(shown!) };
+  });
+
+  defineTool(server, ctx, 'task_list', {
+    title: 'List tasks',
+    description: 'Every task (id, title, status, phase, dependencies, branch, files, checks), in dependency order, optionally only one status or one phase. Call it for an overview of the whole plan; `next` gives only the ready ones. Same data as `baton task list --json`.',
+    input: {
+      status: status.optional().describe('Only tasks with this status'),
+      phase: z.string().optional().describe('Only tasks in this phase'),
+    },
+    output: { tasks: z.array(taskObject.omit({ body: true })) },
+    writes: false,
+  }, async (a) => {
+    const { listTasks } = await import('../workflow/task-list.js');
+    return { data: { tasks: await listTasks(await project(ctx), { status: a.status, phase: a.phase }) } };
+  });
+
+  defineTool(server, ctx, 'pr', {
+    title: 'Pull-request text',
+    description: 'A pull-request title and body for a task, from the task and its memory: the goal, the success criteria (ticked when met), the result, decisions and bugs, the commits and the checks. Call it when a task is finished, to open a pull request with it. Same data as `baton pr ID --json`; it opens nothing.',
+    input: { id },
+    output: { id: z.string(), title: z.string(), body: z.string().describe('Markdown'), branch: z.string(), base: z.string() },
+    writes: false,
+  }, async (a) => {
+    const { draftPullRequest } = await import('../workflow/pr.js');
+    const draft = draftPullRequest(await project(ctx), a.id);
+    return { data: draft, text: `${draft.title}\n\n${draft.body}` };
   });
 
   defineTool(server, ctx, 'memory_search', {

@@ -18,7 +18,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     description: 'Create one task file under .agents/tasks/ with a fresh id (ids never collide across branches). Call it when you find work that needs its own task: a follow-up, a bug to fix later. Returns the task, with its id and file path.',
     input: {
       title: z.string().min(1).describe('Short imperative title, e.g. "Add login endpoint"'),
-      depends_on: list('Ids (or unique prefixes) of tasks it waits on'),
+      dependsOn: list('Ids (or unique prefixes) of tasks it waits on'),
       phase: z.string().optional(),
       checks: list('Commands whose success proves the task, e.g. "npm test -- login"'),
       files: list('Files to look at'),
@@ -33,7 +33,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
   }, async (a) => {
     const { addTasks } = await import('../tasks/write.js');
     const [made] = addTasks(await project(ctx), [{
-      title: a.title, dependsOn: a.depends_on, phase: a.phase, checks: a.checks, files: a.files, role: a.role,
+      title: a.title, dependsOn: a.dependsOn, phase: a.phase, checks: a.checks, files: a.files, role: a.role,
       context: a.context, requirements: a.requirements, criteria: a.criteria,
     }]);
     return { data: taskData(made!) };
@@ -48,9 +48,9 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       title: z.string().optional(),
       phase: z.string().optional().describe('Empty string to remove'),
       role: z.string().optional(),
-      depends_on: list('Replace the dependencies'),
-      add_deps: list('Dependencies to add'),
-      remove_deps: list('Dependencies to remove'),
+      dependsOn: list('Replace the dependencies'),
+      addDeps: list('Dependencies to add'),
+      removeDeps: list('Dependencies to remove'),
       checks: list('Replace the checks'),
       files: list('Replace the file hints'),
     },
@@ -59,8 +59,8 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
   }, async (a) => {
     const { setTask } = await import('../tasks/write.js');
     const t = setTask(await project(ctx), a.id, {
-      status: a.status, title: a.title, phase: a.phase, role: a.role, dependsOn: a.depends_on,
-      addDeps: a.add_deps, removeDeps: a.remove_deps, checks: a.checks, files: a.files,
+      status: a.status, title: a.title, phase: a.phase, role: a.role, dependsOn: a.dependsOn,
+      addDeps: a.addDeps, removeDeps: a.removeDeps, checks: a.checks, files: a.files,
     });
     return { data: taskData(t) };
   });
@@ -95,7 +95,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
 
   defineTool(server, ctx, 'log', {
     title: 'Log the outcome',
-    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know: either as fields, or as your whole report in `report` (the markdown the task prompt asks for: Outcome, Summary, Decisions, Bugs, Blockers, Notes), read as `baton log --from` reads it. It commits the record on the task branch.',
+    description: 'Record what happened on a task in its memory and set its status from the outcome: success → review (or done with `done: true`), partial → in-progress, failure or any blocker → blocked. Call it when you stop working on a task, with a summary a later agent can build on, every bug you found and every decision a later task must know: either as fields, or as your whole report in `report` (the markdown the task prompt asks for: Outcome, Summary, Decisions, Bugs, Blockers, Notes), read as `baton log --from` reads it; with neither, the report you saved where the prompt said is read. It commits the record on the task branch.',
     input: {
       id,
       report: z.string().optional().describe('Your whole report as written (markdown with ## Outcome, ## Summary, ## Decisions, ## Bugs, ## Blockers, ## Notes; headings and wording may vary). It needs an outcome unless `outcome` is given. Beside it, `outcome` and `summary` replace the report\'s; `bugs`, `decisions`, `blockers` and `notes` are added after its own'),
@@ -115,11 +115,18 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { logInputWithReport, logTask } = await import('../workflow/log.js');
+    const { logInputWithReport, logTask, savedReport } = await import('../workflow/log.js');
+    const { readFileSync, rmSync } = await import('node:fs');
+    const p = await project(ctx);
     const fields = { outcome: a.outcome, summary: a.summary, bugs: a.bugs, decisions: a.decisions, blockers: a.blockers, notes: a.notes };
+    // Nothing given: the report saved where the prompt said, as `baton log <id>` reads it.
+    const saved = a.report === undefined ? savedReport(p.root, a.id, fields) : undefined;
+    const report = saved ? readFileSync(saved, 'utf8') : a.report;
     // The same merge of report and fields as `baton log --from REPORT.md` with flags beside it.
-    const input = a.report === undefined ? fields : logInputWithReport(fields, a.report, 'the `report` argument');
-    return { data: await logTask(await project(ctx), a.id, { ...input, done: a.done, commit: a.commit }) };
+    const input = report === undefined ? fields : logInputWithReport(fields, report, saved ?? 'the `report` argument');
+    const logged = await logTask(p, a.id, { ...input, done: a.done, commit: a.commit });
+    if (saved) rmSync(saved, { force: true });
+    return { data: logged };
   });
 
   defineTool(server, ctx, 'done', {
@@ -128,7 +135,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     input: {
       id,
       merge: z.boolean().optional().describe('Merge the branch into the base branch'),
-      skip_checks: z.boolean().optional().describe('Merge without running the task\'s checks'),
+      skipChecks: z.boolean().optional().describe('Merge without running the task\'s checks'),
       force: z.boolean().optional().describe('Close a task that shows no work, was never started or waits on others, or merge one that is blocked or partial; only when the person asked for it'),
     },
     output: {
@@ -146,7 +153,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     const { doneTask } = await import('../workflow/done.js');
     const { releaseClaimAfterDone } = await import('../remote/done-claim.js');
     const p = await project(ctx);
-    const done = await doneTask(p, a.id, { merge: a.merge, skipChecks: a.skip_checks, force: a.force });
+    const done = await doneTask(p, a.id, { merge: a.merge, skipChecks: a.skipChecks, force: a.force });
     // After the close, as the CLI does: a remote that cannot be reached is reported, not an error (the lease ends it).
     const claim = await releaseClaimAfterDone(p, done.id);
     return { data: claim ? { ...done, claim } : done };
@@ -171,21 +178,21 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
   const ref = z.object({ id: z.string(), title: z.string(), path: z.string() });
   defineTool(server, ctx, 'review_import', {
     title: 'Apply a review',
-    description: 'Apply the answer to `review_prompt`: writes .agents/reviews/R-<n>.md, files follow-up tasks, reopens, accepts or splits tasks, and records decisions. Call it on the base branch with your whole answer. With `dry_run` it only says what it would change. A malformed answer is refused and nothing is written.',
-    input: { answer, dry_run: z.boolean().optional().describe('Show the changes without writing them') },
+    description: 'Apply the answer to `review_prompt`: writes .agents/reviews/R-<n>.md, files follow-up tasks, reopens, accepts or splits tasks, and records decisions. Call it on the base branch with your whole answer. With `dryRun` it only says what it would change. A malformed answer is refused and nothing is written.',
+    input: { answer, dryRun: z.boolean().optional().describe('Show the changes without writing them') },
     output: {
       id: z.string(), path: z.string(), written: z.boolean(),
       filed: z.array(ref.extend({ follows: z.string().nullable() })),
       reopened: z.array(z.object({ id: z.string(), reason: z.string() })),
       accepted: z.array(z.object({ id: z.string(), reason: z.string() })),
       split: z.array(z.object({ id: z.string(), into: z.array(z.string()) })),
-      decisions: z.array(z.string()), plan_changes: z.array(z.string()),
+      decisions: z.array(z.string()), planChanges: z.array(z.string()),
     },
     writes: true,
     idempotent: false,
   }, async (a) => {
     const { reviewFromText } = await import('../workflow/review.js');
-    const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dry_run, source: 'the `answer` argument' });
+    const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dryRun, source: 'the `answer` argument' });
     const c = r.change;
     return {
       data: {
@@ -194,39 +201,39 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
         reopened: c.reopened.map((x) => ({ id: x.task.id, reason: x.reason })),
         accepted: c.accepted.map((x) => ({ id: x.task.id, reason: x.reason })),
         split: c.split.map((s) => ({ id: s.task.id, into: s.into.map((t) => t.id) })),
-        decisions: c.decisions, plan_changes: c.planChanges,
+        decisions: c.decisions, planChanges: c.planChanges,
       },
     };
   });
 
   defineTool(server, ctx, 'plan_import', {
     title: 'Apply a plan',
-    description: 'Apply a planner\'s answer (a JSON object, or markdown with ## Goal and ## Tasks sections): writes .agents/plan.md and one task file per task. With `update` it amends the existing plan and keeps in-progress and done tasks. Call it after you have written a plan for requirements. With `dry_run` it only says what it would change. A malformed answer is refused and nothing is written.',
+    description: 'Apply a planner\'s answer (a JSON object, or markdown with ## Goal and ## Tasks sections): writes .agents/plan.md and one task file per task. With `update` it amends the existing plan and keeps in-progress and done tasks. Call it after you have written a plan for requirements. With `dryRun` it only says what it would change. A malformed answer is refused and nothing is written.',
     input: {
       answer,
       update: z.boolean().optional().describe('Amend the existing plan instead of starting one'),
-      dry_run: z.boolean().optional().describe('Show the changes without writing them'),
+      dryRun: z.boolean().optional().describe('Show the changes without writing them'),
     },
     output: {
       written: z.boolean(),
-      created: z.array(ref.extend({ depends_on: z.array(z.string()) })),
+      created: z.array(ref.extend({ dependsOn: z.array(z.string()) })),
       amended: z.array(ref.extend({ fields: z.array(z.string()) })),
       kept: z.array(z.object({ id: z.string(), title: z.string(), status })),
-      plan_changed: z.boolean(),
+      planChanged: z.boolean(),
     },
     writes: true,
     idempotent: false,
   }, async (a) => {
     const { planFromText } = await import('../workflow/plan.js');
-    const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dry_run, source: 'the `answer` argument' });
+    const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dryRun, source: 'the `answer` argument' });
     const c = r.change;
     return {
       data: {
         written: r.written,
-        created: c.created.map((t) => ({ id: t.task.id, title: t.task.title, path: t.task.path, depends_on: t.task.depends_on })),
+        created: c.created.map((t) => ({ id: t.task.id, title: t.task.title, path: t.task.path, dependsOn: t.task.depends_on })),
         amended: c.amended.map((t) => ({ id: t.task.id, title: t.task.title, path: t.task.path, fields: t.fields })),
         kept: c.kept.map((t) => ({ id: t.task.id, title: t.task.title, status: t.task.status })),
-        plan_changed: c.planChanged,
+        planChanged: c.planChanged,
       },
     };
   });

@@ -166,6 +166,40 @@ export function memoryHeader(id: string, _title?: string): string {
  * Append entries to a memory file, redacting secrets and stripping escape sequences. Atomic, and serialized
  * across processes with a lock in the git dir (parallel runs share project.md).
  */
+/**
+ * Pure: `text` with `entries` added where their time places them (after every
+ * entry of the same time or earlier), so the file reads in time order: a
+ * commit recorded after a later entry (the hooks' queue flushed late) goes
+ * before it. Entries already there are not touched, nor moved; a new entry
+ * newer than all of them is appended, the usual case, in one pass.
+ */
+export function withEntriesInTimeOrder(text: string, entries: readonly Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[]): string {
+  const sorted = entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.time < b.e.time ? -1 : a.e.time > b.e.time ? 1 : a.i - b.i)).map(({ e }) => e);
+  // Bodies hold what checks and agents printed: plain text, never a terminal's escape sequences.
+  const block = (e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>) => formatEntry({ ...e, body: redact(boundedBody(stripAnsi(e.body))) });
+  const present = parseMemory(text).entries;
+  const last = present.at(-1)?.time ?? '';
+  const tail = sorted.filter((e) => e.time >= last);
+  const inner = sorted.filter((e) => e.time < last);
+  let out = text;
+  if (inner.length) {
+    // Before the first entry that is later than it; grouped by that entry's line, spliced in one pass from the end.
+    const at = new Map<number, string[]>();
+    let j = 0;
+    for (const e of inner) {
+      while (present[j]!.time <= e.time) j++;
+      const line = present[j]!.line! - 1;
+      at.set(line, [...(at.get(line) ?? []), ...block(e).split('\n').slice(0, -1), '']);
+    }
+    const lines = out.split('\n');
+    for (const line of [...at.keys()].sort((a, b) => b - a)) lines.splice(line, 0, ...at.get(line)!);
+    out = lines.join('\n');
+  }
+  if (!tail.length) return out;
+  const sep = out === '' || out.endsWith('\n\n') ? '' : out.endsWith('\n') ? '\n' : '\n\n';
+  return `${out}${sep}${tail.map(block).join('\n')}`;
+}
+
 export async function appendMemory(
   root: string,
   id: string,
@@ -183,9 +217,6 @@ export async function appendMemory(
   await withLock(join(lockDir, `memory-${id}.lock`), () => {
     const text = memoryTextForWrite(path);
     const before = appendable(existsSync(path) ? text : memoryHeader(id, title));
-    const sep = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
-    // Bodies hold what checks and agents printed: plain text, never a terminal's escape sequences.
-    const added = entries.map((e) => formatEntry({ ...e, body: redact(boundedBody(stripAnsi(e.body))) })).join('\n');
-    writeMemoryText(path, `${before}${sep}${added}`);
+    writeMemoryText(path, withEntriesInTimeOrder(before, entries));
   });
 }

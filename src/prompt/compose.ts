@@ -16,16 +16,17 @@ import { readMemory } from '../memory/file.js';
 import { readPlan } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { codeWithin, readCodeFiles } from './code.js';
-import { fitToBudget, type FitStyle } from './fit.js';
-import { filedReasons, nestHeadings, planContext } from './plan-context.js';
+import { condense } from './condense.js';
+import { fitToBudget, type FitState, type Fitted } from './fit.js';
+import { filedReasons, nestHeadings, planContext, renderPlan, type PlanContext } from './plan-context.js';
 import {
   dependencySection, instructionsSection, memorySection, omittedSection, redoSection, titled, type View,
 } from './render-memory.js';
 import { REPORT_FORMAT } from './report.js';
-import { followedBy, furtherUp, selectMemory, type Item } from './select.js';
+import { followedBy, furtherUp, selectMemory } from './select.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
-import { AGENTS, isUnder } from '../workspace/paths.js';
+import { AGENTS, isUnder, reportPath } from '../workspace/paths.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -83,39 +84,79 @@ export function dropEmptySections(markdown: string): string {
   return lines.filter((_, i) => keep[i]).join('\n');
 }
 
-function taskSection(task: Task): string {
+/** What the task asks for, never condensed: the rest of its text (Context, notes) is, at the smallest budgets. */
+const TASK_CORE_RE = /^(requirements?|success criteria|acceptance criteria|criteria|checks|definition of done)$/i;
+
+/** The task's text with its sections other than requirements and criteria condensed. */
+function condenseTask(body: string): string {
+  const out: string[] = [];
+  let keep = true;
+  let para: string[] = [];
+  const flush = () => {
+    if (para.length) out.push(keep ? para.join('\n') : condense(para.join('\n')).split('\n').join(' '));
+    para = [];
+  };
+  for (const line of body.split('\n')) {
+    const h = /^#{1,6} +(.*?)\s*$/.exec(line);
+    if (h || !line.trim()) flush();
+    if (h) {
+      keep = TASK_CORE_RE.test(h[1]!);
+      out.push(line);
+    } else if (!line.trim()) out.push('');
+    else if (keep) out.push(line);
+    else para.push(line);
+  }
+  flush();
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+function taskSection(task: Task, condensed = false): string {
   // The status is left out: it changes as the loop runs, and the agent has nothing to do with it.
   const meta = [`id \`${task.id}\``, task.phase ? `phase ${task.phase}` : ''].filter(Boolean).join(', ');
-  const body = nestHeadings(dropEmptySections(task.body.trim()));
+  const text = dropEmptySections(task.body.trim());
+  const body = nestHeadings(condensed ? condenseTask(text) : text);
   return `**${task.title}** (${meta})\n\n${body}`.trim();
 }
 
 const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes';
 
-function cutText(text: string, limit: number): string {
-  return limit && text.length > limit ? `${text.slice(0, limit).trimEnd()}\n… (cut to fit the budget)` : text;
-}
-
 interface Inputs {
   view: View;
+  plan: PlanContext;
   values: Record<string, string>;
 }
 
-function render(template: Template, inputs: Inputs, kept: ReadonlySet<Item>, omitted: readonly Item[], style: FitStyle, budget: number, code = ''): string {
+function render(template: Template, inputs: Inputs, state: FitState, budget: number, code = ''): string {
   const { view, values } = inputs;
+  const style = { terse: state.terse, condensed: state.condensed };
+  const kept = state.kept;
   return redact(renderTemplate(template, {
     ...values,
-    project: style.noPlan ? '' : cutText(values.project!, style.textLimit),
-    task: cutText(values.task!, style.textLimit),
-    report_format: style.terse ? TERSE_REPORT : REPORT_FORMAT,
-    full: style.terse ? '' : 'yes',
+    project: renderPlan(inputs.plan, (i) => state.plan[i]!, condense),
+    task: state.taskCondensed ? taskSection(view.task, true) : values.task!,
+    report_format: state.terse ? TERSE_REPORT : REPORT_FORMAT,
+    full: state.terse ? '' : 'yes',
     redo: redoSection(view, kept, style),
     instructions: instructionsSection(view, kept, style),
     dependencies: dependencySection(view, kept, style),
     memory: memorySection(view, kept, style),
-    omitted: omittedSection(omitted, view, budget),
+    omitted: omittedSection(state.omitted, view, budget),
     code,
   }));
+}
+
+/**
+ * The smallest budget that holds the prompt with every step taken: counted,
+ * then checked again with that number in the "left out" note (its digits count too).
+ */
+function smallestBudget(first: number, at: (budget: number) => number): number {
+  let n = first;
+  for (let i = 0; i < 4; i++) {
+    const t = at(n);
+    if (t <= n) return n;
+    n = t;
+  }
+  return n;
 }
 
 export function defaultBudget(project: Project, role = 'implementer'): number {
@@ -165,18 +206,19 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const own = new Set(ownFiles);
   const values: Record<string, string> = {
     task_id: task.id,
+    // Absolute: the agent may run anywhere (a worktree, a sandbox); the git dir is no file of the tree.
+    report_file: reportPath(project.root, task.id),
     title: task.title,
     branch,
     base_branch: project.config.base_branch,
     branch_state: ownCommits.length ? 'it already has commits from earlier attempts' : `it starts from \`${project.config.base_branch}\``,
-    project: plan.project,
     task: taskSection(task),
     files: task.files.map((f) => filesLine(f, project.root, own)).join('\n'),
     checks: task.checks.length ? `\`\`\`sh\n${task.checks.join('\n')}\n\`\`\`` : '',
     depends: task.depends_on.map((id) => titled(id, byId)).join(', '),
   };
   const codePaths = [...task.files, ...ownFiles, ...task.depends_on.flatMap((id) => depFiles.get(id) ?? [])];
-  return { view, values, codePaths };
+  return { view, plan, values, codePaths };
 }
 
 function withFilesDefault(project: Project): boolean {
@@ -195,15 +237,20 @@ export async function composePrompt(project: Project, ref: string, options: Comp
   const template = loadTemplate(project.root, TASK_TEMPLATE);
   const model = project.config.models[role]?.model ?? project.config.models.implementer?.model ?? 'gpt-5-mini';
   const { encoding, count } = await tokenCounter(model);
-  const fitted = fitToBudget((kept, omitted, s) => render(template, inputs, kept, omitted, s, budget), inputs.view.items, budget, count);
-  const style = fitted.style;
+  const fit = fitToBudget((state) => render(template, inputs, state, budget), inputs.view.items, inputs.plan.blocks, budget, count);
+  if (!('text' in fit)) {
+    const smallest = smallestBudget(fit.smallest, (b) => count(render(template, inputs, fit.state, b)));
+    throw new BatonError(`the token budget ${budget} is below the smallest useful prompt for \`${task.id}\` (${smallest} tokens: the task, its checks and the report format, with all memory and plan prose left out)`, {
+      hint: `Pass \`--budget ${smallest}\` or more (the task's requirements, checks and report format are never cut).`,
+      exitCode: 2,
+    });
+  }
+  const fitted: Fitted = fit;
   let { text, tokens } = fitted;
   let code: string[] = [];
   if (options.withFiles ?? withFilesDefault(project)) {
-    const gone = new Set(fitted.omitted);
-    const kept = new Set(inputs.view.items.filter((i) => !gone.has(i)));
     const files = readCodeFiles(project.root, inputs.view.branch, inputs.codePaths);
-    const rendered = (section: string) => render(template, inputs, kept, fitted.omitted, style, budget, section);
+    const rendered = (section: string) => render(template, inputs, fitted.state, budget, section);
     const section = codeWithin(files, (s) => count(rendered(s)) <= budget);
     if (section) {
       text = rendered(section);
@@ -219,7 +266,7 @@ export async function composePrompt(project: Project, ref: string, options: Comp
     budget,
     encoding,
     model,
-    omitted: fitted.omitted.map((i) => ({ task: i.entry.task ?? 'project', kind: i.entry.kind, time: i.entry.time })),
+    omitted: fitted.state.omitted.map((i) => ({ task: i.entry.task ?? 'project', kind: i.entry.kind, time: i.entry.time })),
     overBudget: tokens > budget,
     code,
     template: template.source,

@@ -1,60 +1,128 @@
 /**
- * Fitting a prompt to its token budget. Memory is given up least relevant
- * first, each try rendered in full (the "left out" note included, at its real
- * size); protected items (a direct dependency's result, the task's own failure
- * history, instructions addressed to it) are never given up for that note.
- * When that is not enough, the prompt gets terser (short report format, entry
- * bodies cut), then the plan and task text are cut, and as a last resort the
- * text itself: a prompt is never over its budget. Deterministic.
+ * Fitting a prompt to its token budget. Everything that may give way is a
+ * piece with three levels (whole, condensed to its first sentence and the
+ * names and numbers it carries, left out): memory entries by relevance, plan
+ * prose by whether it touches the task, and the long report format. Each
+ * step lowers one piece by one level; the steps are ordered once, least
+ * valuable first, and a piece is condensed well before it is left out:
+ *
+ *   - memory: an entry of tier t (0 kept longest, see select.ts) with score s
+ *     is worth v = (3 - t) + s/3.1; it is condensed at v - 2.3, left out at v
+ *     (condensing keeps what most entries are for: all but the first entries
+ *     are condensed before a relevant one goes);
+ *   - plan prose the task does not touch: condensed at 0.3, left out at 1.72,
+ *     after notes, before the results and decisions further up the graph (1.74-1.84);
+ *     prose that names the task's files, phase or title words: 1.8 / 2.8;
+ *     Goal, Constraints and the task's phase: 1.9 / 2.9;
+ *   - the long report format and explanations: at 0.9;
+ *   - the task's own Context (condensed, never left out): at 5, after all memory.
+ * The task's title, requirements and success criteria, its checks and the
+ * short report format are never cut. The fewest steps that fit are found by
+ * binary search over the ordered steps: O(log n) renders of O(n) each. When
+ * even all steps do not fit, the budget is below the smallest useful prompt:
+ * the caller is told that size and refuses. Deterministic.
  */
+import type { MemoryEntry } from '../memory/entry.js';
+import type { BlockLevel, PlanBlock, PlanWeight } from './plan-context.js';
 import type { Counter } from './tokens.js';
-import { dropOrder, isProtected, type Item } from './select.js';
+import type { Item } from './select.js';
 
-export interface FitStyle {
-  /** Cut each memory entry's body to this many characters (0: no cut). */
-  bodyLimit: number;
-  /** Shorter working rules and report format. */
+/** How the prompt is rendered: which pieces are condensed or left out. */
+export interface FitState {
+  /** Memory entries shown condensed. */
+  condensed: ReadonlySet<MemoryEntry>;
+  /** Memory items left out, in the order they were given up. */
+  omitted: readonly Item[];
+  /** Memory items kept (whole or condensed). */
+  kept: ReadonlySet<Item>;
+  /** Each plan block's level, by index. */
+  plan: readonly BlockLevel[];
+  /** The short report format, no explanations. */
   terse: boolean;
-  /** Cut the plan and task sections to this many characters (0: no cut). */
-  textLimit: number;
-  /** Leave the plan out altogether: the last resort before cutting the text itself. */
-  noPlan?: boolean;
+  /** The task's Context (and other sections besides requirements and criteria) condensed. */
+  taskCondensed: boolean;
 }
 
-export type Renderer = (kept: ReadonlySet<Item>, omitted: readonly Item[], style: FitStyle) => string;
+export type Renderer = (state: FitState) => string;
 
 export interface Fitted {
   text: string;
   tokens: number;
-  omitted: Item[];
-  style: FitStyle;
+  state: FitState;
 }
 
-const STYLES: FitStyle[] = [
-  { bodyLimit: 0, terse: false, textLimit: 0 },
-  { bodyLimit: 600, terse: true, textLimit: 0 },
-  { bodyLimit: 240, terse: true, textLimit: 0 },
-  { bodyLimit: 160, terse: true, textLimit: 1500 },
-  { bodyLimit: 100, terse: true, textLimit: 600 },
-  { bodyLimit: 100, terse: true, textLimit: 300, noPlan: true },
-];
+/** Even with every step taken the prompt is over the budget: its size then, and that state. */
+export interface Unfit {
+  smallest: number;
+  state: FitState;
+}
 
-function attempt(render: Renderer, items: readonly Item[], queue: readonly Item[], budget: number, count: Counter, style: FitStyle): Fitted | undefined {
+interface Mutable {
+  condensed: Set<MemoryEntry>;
+  omitted: Item[];
+  plan: BlockLevel[];
+  terse: boolean;
+  taskCondensed: boolean;
+}
+
+interface Step {
+  key: number;
+  apply(s: Mutable): void;
+}
+
+const PLAN_KEYS: Record<PlanWeight, [condense: number, drop: number]> = {
+  untouched: [0.3, 1.72],
+  touched: [1.8, 2.8],
+  core: [1.9, 2.9],
+};
+const TERSE_KEY = 0.9;
+const TASK_KEY = 5;
+
+/** An item's worth: its tier first, its score within the tier. */
+export function worth(item: Item): number {
+  return 3 - item.tier + Math.min(Math.max(item.score, 0), 3) / 3.1;
+}
+
+function steps(items: readonly Item[], blocks: readonly PlanBlock[]): Step[] {
+  const out: Step[] = [];
+  for (const item of items) {
+    const v = worth(item);
+    out.push({ key: v - 2.3, apply: (s) => void s.condensed.add(item.entry) });
+    out.push({ key: v, apply: (s) => void s.omitted.push(item) });
+  }
+  blocks.forEach((b, i) => {
+    const [condense, drop] = PLAN_KEYS[b.weight];
+    out.push({ key: condense, apply: (s) => void (s.plan[i] = Math.max(s.plan[i]!, 1) as BlockLevel) });
+    out.push({ key: drop, apply: (s) => void (s.plan[i] = 2) });
+  });
+  out.push({ key: TERSE_KEY, apply: (s) => void (s.terse = true) });
+  out.push({ key: TASK_KEY, apply: (s) => void (s.taskCondensed = true) });
+  // Stable: equal keys keep the order above (items in selection order, oldest first within a task).
+  return out.map((step, order) => ({ step, order })).sort((a, b) => a.step.key - b.step.key || a.order - b.order).map((x) => x.step);
+}
+
+function stateAfter(ordered: readonly Step[], k: number, items: readonly Item[], blocks: number): FitState {
+  const s: Mutable = { condensed: new Set(), omitted: [], plan: new Array<BlockLevel>(blocks).fill(0), terse: false, taskCondensed: false };
+  for (let i = 0; i < k; i++) ordered[i]!.apply(s);
+  const gone = new Set(s.omitted);
+  return { ...s, kept: new Set(items.filter((i) => !gone.has(i))) };
+}
+
+export function fitToBudget(render: Renderer, items: readonly Item[], blocks: readonly PlanBlock[], budget: number, count: Counter): Fitted | Unfit {
+  const ordered = steps(items, blocks);
   const at = (k: number): Fitted => {
-    const omitted = queue.slice(0, k);
-    const gone = new Set(omitted);
-    const kept = new Set(items.filter((i) => !gone.has(i)));
-    const text = render(kept, omitted, style);
+    const state = stateAfter(ordered, k, items, blocks.length);
+    const text = render(state);
     // Exact when it fits; a render over the budget is only compared, never reported.
-    return { text, tokens: count(text, budget), omitted, style };
+    return { text, tokens: count(text, budget), state };
   };
   const none = at(0);
   if (none.tokens <= budget) return none;
-  const all = at(queue.length);
-  if (all.tokens > budget) return undefined;
-  // The smallest number of items to give up: binary search, then make sure.
+  const all = at(ordered.length);
+  if (all.tokens > budget) return { smallest: count(all.text), state: all.state };
+  // The fewest steps that fit: binary search, keeping the best seen.
   let lo = 1;
-  let hi = queue.length;
+  let hi = ordered.length;
   let best = all;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -65,42 +133,4 @@ function attempt(render: Renderer, items: readonly Item[], queue: readonly Item[
     } else lo = mid + 1;
   }
   return best;
-}
-
-/**
- * How much a fit costs the agent: each item left out by its tier, plus what a
- * terser style loses (the long report format, explanations, long bodies): less
- * than one item of tier 2, more than one of tier 3.
- */
-const TIER_COST = [1000, 100, 10, 1];
-const cost = (f: Fitted) =>
-  f.omitted.reduce((s, i) => s + TIER_COST[i.tier]!, 0) + (f.style.terse ? 3 : 0) + (f.style.bodyLimit ? 3000 / f.style.bodyLimit : 0);
-
-export function fitToBudget(render: Renderer, items: readonly Item[], budget: number, count: Counter): Fitted {
-  let best: Fitted | undefined;
-  // The same for every style: sorted once.
-  const queue = dropOrder(items).filter((i) => !isProtected(i));
-  for (const style of STYLES) {
-    // Cutting the plan or the task's own text is worse than any memory: only when nothing else fits.
-    if (style.textLimit && best) break;
-    const r = attempt(render, items, queue, budget, count, style);
-    if (!r) continue;
-    if (!best || cost(r) < cost(best)) best = r;
-    if (!r.omitted.length) break;
-  }
-  if (best) return best;
-  // Nothing but protected memory left, and still too long: cut the text itself.
-  const last = STYLES[STYLES.length - 1]!;
-  const kept = new Set(items.filter((i) => isProtected(i)));
-  const full = render(kept, queue, last);
-  const note = '\n\n… (cut here to fit the token budget)\n';
-  let lo = 0;
-  let hi = full.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (count(full.slice(0, mid) + note, budget) <= budget) lo = mid;
-    else hi = mid - 1;
-  }
-  const text = lo ? full.slice(0, lo).trimEnd() + note : '';
-  return { text, tokens: count(text), omitted: queue, style: last };
 }

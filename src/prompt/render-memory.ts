@@ -7,6 +7,7 @@ import { stripAnsi } from '../core/ansi.js';
 import { checkExcerpt } from '../core/check-output.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
+import { condense } from './condense.js';
 import type { Item } from './select.js';
 
 export interface View {
@@ -25,8 +26,8 @@ export interface View {
 }
 
 export interface Style {
-  /** Cut each entry's body to this many characters (0: no cut). */
-  bodyLimit: number;
+  /** Entries shown condensed: their first sentence and the names and numbers the rest carries. */
+  condensed?: ReadonlySet<MemoryEntry>;
   /** Leave out what helps but is not needed (files a dependency touched, explanations). */
   terse: boolean;
 }
@@ -61,20 +62,25 @@ function cutCheck(body: string): string {
   return [stripAnsi(head), ...shown].join('\n');
 }
 
-/** Bodies as cleaned for a view, by entry and body limit: fitting renders the same entries many times. */
-const cleaned = new WeakMap<View, WeakMap<MemoryEntry, Map<number, string>>>();
+/** Bodies as cleaned for a view, by entry, whole and condensed: fitting renders the same entries many times. */
+const cleaned = new WeakMap<View, WeakMap<MemoryEntry, [string?, string?]>>();
 
 export function cleanBody(entry: MemoryEntry, view: View, style: Style): string {
   let forView = cleaned.get(view);
   if (!forView) cleaned.set(view, (forView = new WeakMap()));
   let forEntry = forView.get(entry);
-  if (!forEntry) forView.set(entry, (forEntry = new Map()));
-  let body = forEntry.get(style.bodyLimit);
-  if (body === undefined) forEntry.set(style.bodyLimit, (body = cleanBodyOnce(entry, view, style)));
+  if (!forEntry) forView.set(entry, (forEntry = []));
+  const short = style.condensed?.has(entry) ? 1 : 0;
+  let body = forEntry[short];
+  if (body === undefined) {
+    body = forEntry[0] ?? (forEntry[0] = cleanBodyOnce(entry, view));
+    // A failed check is already cut to its failing lines: condensing it would keep only the command.
+    if (short && entry.kind !== 'check') forEntry[1] = body = condense(body);
+  }
   return body;
 }
 
-function cleanBodyOnce(entry: MemoryEntry, view: View, style: Style): string {
+function cleanBodyOnce(entry: MemoryEntry, view: View): string {
   let body = entry.kind === 'check' ? cutCheck(entry.body.trim()) : stripAnsi(entry.body.trim());
   // Pointers into .agents/ and reviews' file names: the agent may not have them.
   body = body.replace(/\s*See \.agents\/\S+?\.md\.?/g, '').replace(/`?\.agents\/[\w./-]+`?/g, 'the project notes');
@@ -89,15 +95,18 @@ function cleanBodyOnce(entry: MemoryEntry, view: View, style: Style): string {
   });
   body = body.replace(/(^|[.!?]\s+|\n)this task/g, '$1This task');
   // A review's id alone at the end of a decision: the agent cannot open the review.
-  body = body.replace(/\s*\((R-\d+)\)\s*$/, '').replace(/\n{3,}/g, '\n\n').trim();
-  if (style.bodyLimit && body.length > style.bodyLimit) body = `${body.slice(0, style.bodyLimit).trimEnd()} …`;
-  return body;
+  return body.replace(/\s*\((R-\d+)\)\s*$/, '').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/** What a failed try logged, with nothing succeeding since, says so: a later reader weighs it accordingly. */
+function mark(item: Item): string {
+  return item.standing === 'failed' && item.entry.kind !== 'bug' ? ' (from a try that did not succeed)' : '';
 }
 
 function line(item: Item, view: View, style: Style, withSource: boolean): string {
   const e = item.entry;
   const source = withSource && e.task && e.task !== view.task.id ? `, ${titled(e.task, view.byId)}` : '';
-  const head = `${shortTime(e.time)} ${e.kind}${e.ref ? ` ${e.ref}` : ''}${source}`;
+  const head = `${shortTime(e.time)} ${e.kind}${e.ref ? ` ${e.ref}` : ''}${mark(item)}${source}`;
   const body = cleanBody(e, view, style);
   return body ? `- ${head}: ${body.split('\n').join('\n  ')}` : `- ${head}`;
 }
@@ -135,9 +144,10 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
     const lines = [`### ${titled(id, view.byId)}${dep ? `, ${dep.status}` : ', task file missing'}`];
     const mine = of(view.items, kept, (i) => i.group === 'dependency' && i.about === id);
     const result = mine.find((i) => i.entry.kind === 'result');
-    lines.push('', result ? `Result (${result.entry.ref ?? 'unknown'}): ${cleanBody(result.entry, view, style) || '(no summary)'}` : 'Result: none recorded.');
+    const recorded = !result && view.items.some((i) => i.group === 'dependency' && i.about === id && i.entry.kind === 'result');
+    lines.push('', result ? `Result (${result.entry.ref ?? 'unknown'}): ${cleanBody(result.entry, view, style) || '(no summary)'}` : recorded ? 'Result: left out to fit the budget.' : 'Result: none recorded.');
     const rest = mine.filter((i) => i !== result);
-    if (rest.length) lines.push('', ...rest.map((i) => `- ${i.entry.kind}: ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`));
+    if (rest.length) lines.push('', ...rest.map((i) => `- ${i.entry.kind}${mark(i)}: ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`));
     const files = view.depFiles.get(id) ?? [];
     if (files.length && !style.terse) lines.push('', `Files its commits touched: ${files.slice(0, 12).map((f) => `\`${f}\``).join(', ')}${files.length > 12 ? ` and ${files.length - 12} more` : ''}`);
     return lines.join('\n');
@@ -152,7 +162,7 @@ export function dependencySection(view: View, kept: ReadonlySet<Item>, style: St
       else byTask.set(i.about, [i]);
     }
     const lines = [...byTask].map(([id, items]) => {
-      const parts = items.map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
+      const parts = items.map((i) => `  - ${i.entry.kind}${i.entry.ref ? ` (${i.entry.ref})` : ''}${mark(i)}: ${cleanBody(i.entry, view, style).split('\n').join(' ')}`);
       return `- ${titled(id, view.byId)}\n${parts.join('\n')}`;
     });
     const why = style.terse ? '' : 'The tasks those build on; their interfaces still hold unless a result above says otherwise.\n\n';

@@ -10,18 +10,23 @@
  *      check, blocker, reopen reason), and instructions addressed to this task;
  *   1. the rest of this task's history; the direct dependencies' decisions;
  *      what the task this one follows up (or its text names) produced;
+ *      project-wide decisions (they bind every task, like the plan's constraints);
  *   2. the direct dependencies' notes; the tasks further up the graph (latest
  *      result, decisions, notes); any
  *      task's result, bug, decision or note that names this task or a file it
  *      touches, or that comes from a task whose commits touched such a file;
- *      project-wide decisions;
  *   3. project-wide notes, bugs and blockers.
  * A review's summary reaches only the tasks it names (its decisions are entries of their own).
  * Routing: a project-wide entry that names tasks or their files is addressed to
  * those tasks and reaches no other. A result followed by a later result of the
- * same task is superseded and goes. Commits and usage are never included.
+ * same task is superseded and goes, and so do the decisions, notes and blockers
+ * of a try that a later success of the same task superseded (memory/attempts.ts:
+ * the decision that was the bug must not guide anyone); bugs found stay. What a
+ * failed try logged, with nothing succeeding since, is marked as such.
+ * Commits and usage are never included.
  */
 import type { MemoryEntry } from '../memory/entry.js';
+import { standings, type Standing } from '../memory/attempts.js';
 import type { Task } from '../core/task.js';
 
 export type Group = 'instruction' | 'redo' | 'dependency' | 'upstream' | 'own' | 'related';
@@ -36,6 +41,8 @@ export interface Item {
   score: number;
   /** Position in the input, for a stable order. */
   order: number;
+  /** `failed`: logged by a try that failed or ended partial, with no success since (said so in the prompt). */
+  standing?: Standing;
 }
 
 export interface SelectInput {
@@ -118,8 +125,25 @@ export function followedBy(id: string, memory: ReadonlyMap<string, MemoryEntry[]
 const latestResult = (entries: readonly MemoryEntry[]) => entries.filter((e) => e.kind === 'result').at(-1);
 const failedCheck = (e: MemoryEntry) => e.kind === 'check' && e.ref === 'fail';
 
+/** Each task's entries without what a later success superseded (bugs found stay), and the standing of the rest. */
+function trustedMemory(memory: ReadonlyMap<string, MemoryEntry[]>): { memory: Map<string, MemoryEntry[]>; standing: Map<MemoryEntry, Standing> } {
+  const out = new Map<string, MemoryEntry[]>();
+  const standing = new Map<MemoryEntry, Standing>();
+  for (const [id, entries] of memory) {
+    if (id === 'project') {
+      out.set(id, entries);
+      continue;
+    }
+    const s = standings(entries);
+    out.set(id, entries.filter((e) => s.get(e) !== 'superseded' || e.kind === 'bug'));
+    for (const [e, v] of s) if (v === 'failed') standing.set(e, v);
+  }
+  return { memory: out, standing };
+}
+
 export function selectMemory(input: SelectInput): Item[] {
-  const { task, memory } = input;
+  const { task } = input;
+  const { memory, standing } = trustedMemory(input.memory);
   const byId = new Map(input.tasks.map((t) => [t.id, t]));
   const known = new Set(byId.keys());
   const deps = new Set(task.depends_on);
@@ -135,7 +159,7 @@ export function selectMemory(input: SelectInput): Item[] {
   const push = (tier: Item['tier'], group: Group, entry: MemoryEntry, about: string, score: number) => {
     if (taken.has(entry)) return;
     taken.add(entry);
-    items.push({ tier, group, entry, about, score, order: order++ });
+    items.push({ tier, group, entry, about, score, order: order++, standing: standing.get(entry) });
   };
 
   // This task's own history. The attempt `baton start` just opened is this one, not an earlier one.
@@ -214,7 +238,8 @@ export function selectMemory(input: SelectInput): Item[] {
       if (addressed) push(2, 'related', e, 'project', 2.2);
     } else if (addressed) push(0, 'instruction', e, task.id, 2);
     else if (ids.size || files.size) continue; // addressed to other tasks: theirs alone
-    else if (e.kind === 'decision') push(2, 'related', e, 'project', 2.5);
+    // Addressed to no one in particular, a project-wide decision binds everyone, like a constraint of the plan.
+    else if (e.kind === 'decision') push(1, 'related', e, 'project', 2);
     else push(3, 'related', e, 'project', 0);
   }
   return items;

@@ -4,7 +4,8 @@
  * from wherever they are (the checkout, else the branch, else history).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { mainCheckoutOf } from '../git/gitdir.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { slugify, type Task } from '../core/task.js';
 import { branchCommits, branchExists, listWorktrees, showFile, trailerCommits, type CommitRecord } from '../git/task-branch.js';
@@ -17,8 +18,14 @@ export function taskBranchName(project: Project, task: Pick<Task, 'id' | 'title'
   return task.branch ?? `${project.config.branch_prefix}${task.id}-${slugify(task.title)}`;
 }
 
+/**
+ * Where `start --worktree` puts a task's worktree: `worktree_dir` from the
+ * main checkout (the same place whichever worktree runs it), `{repo}` in it
+ * being that checkout's folder name.
+ */
 export function worktreePath(project: Project, task: Pick<Task, 'id' | 'title'>): string {
-  return resolve(project.root, project.config.worktree_dir, `${task.id}-${slugify(task.title)}`);
+  const main = mainCheckoutOf(project.root);
+  return resolve(main, project.config.worktree_dir.replaceAll('{repo}', basename(main)), `${task.id}-${slugify(task.title)}`);
 }
 
 /** The folder where `branch` is checked out: this checkout first, else a worktree; undefined when nowhere. */

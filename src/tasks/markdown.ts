@@ -126,7 +126,15 @@ export function findSection(markdown: string, names: readonly string[], depth = 
   return sections(markdown, depth).find((s) => wanted.includes(s.title.toLowerCase()));
 }
 
-/** Checkbox list items (`- [ ]` / `- [x]`) anywhere in the markdown. */
+/** A node's markdown as written (inline `code`, **emphasis** and links kept), without a task-list box. */
+function sourceOf(markdown: string, node: MdNode): string {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return textOf(node).trim();
+  return markdown.slice(start, end).replace(/^\[[ xX]\][ \t]+/, '').trim();
+}
+
+/** Checkbox list items (`- [ ]` / `- [x]`) anywhere in the markdown, their text as written. */
 export function checkboxes(markdown: string): Checkbox[] {
   return deep(markdown, () => treeCheckboxes(markdown), () => plainLines(markdown).flatMap((l) => {
     const m = /^\s*[-*+] \[([ xX])\][ \t]+(.*)$/.exec(l.text);
@@ -139,7 +147,7 @@ function treeCheckboxes(markdown: string): Checkbox[] {
   const walk = (node: MdNode) => {
     if (node.type === 'listItem' && typeof node.checked === 'boolean') {
       const para = node.children?.[0];
-      out.push({ text: para ? textOf(para).trim() : '', checked: node.checked, line: node.position!.start.line });
+      out.push({ text: para ? sourceOf(markdown, para) : '', checked: node.checked, line: node.position!.start.line });
     }
     node.children?.forEach(walk);
   };

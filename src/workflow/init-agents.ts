@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatonError } from '../core/errors.js';
+import { BatonError, USAGE_EXIT } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 
 const BEGIN = '<!-- baton:begin -->';
 const END = '<!-- baton:end -->';
@@ -38,8 +39,9 @@ export function parseAgents(list: readonly string[]): string[] {
   const names = list.flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
   const unknown = names.filter((n) => !AGENT_FILES[n]);
   if (unknown.length) {
-    throw new BatonError(`unknown agent${unknown.length > 1 ? 's' : ''} in --agents: ${unknown.map((n) => `\`${n}\``).join(', ')}`, {
+    throw new BatonError(`unknown agent${unknown.length > 1 ? 's' : ''} in --agents: ${unknown.map((n) => `\`${n}\``).join(', ')}.${didYouMean(unknown[0]!, Object.keys(AGENT_FILES))}`, {
       hint: `Name any of ${Object.keys(AGENT_FILES).map((n) => `\`${n}\``).join(', ')}, separated by commas (\`--agents claude,cursor\`).`,
+      exitCode: USAGE_EXIT,
     });
   }
   return [...new Set(names)];

@@ -7,6 +7,7 @@ import { memoryHeader } from '../memory/file.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { PLAN_TEMPLATE } from '../tasks/plan.js';
 import { commonGitDirOf, currentBranch } from '../git/gitdir.js';
+import { branchExists } from '../git/task-branch.js';
 import { requireRepo } from '../workspace/context.js';
 import { PLAN_ATTRIBUTE } from '../git-hooks/merge-driver.js';
 import { agentPointerFiles, parseAgents } from './init-agents.js';
@@ -33,7 +34,7 @@ If you are an agent working on a task:
 2. Work on the task's branch (\`baton start <id>\`); commit with a \`Task: <id>\` trailer (the hooks add it).
 3. Run the task's \`checks\` before you report.
 4. Report honestly, including what is not done: \`baton log <id> --outcome success|partial|failure --summary "…"\`
-   (with \`--bug\`, \`--decision\`, \`--blocker\`), or write the report format from the prompt and run \`baton log <id> --from REPORT.md\`.
+   (with \`--bug\`, \`--decision\`, \`--blocker\`), or save the report format from the prompt where the prompt says (in the git dir) and run \`baton log <id>\` (or pipe it: \`baton log <id> --from -\`).
 5. Never edit memory entries that are already there; memory is append-only.
 ${AGENTS_END}`;
 
@@ -73,17 +74,33 @@ export interface InitResult {
   baseBranch?: { name: string; from: 'current branch' | 'origin/HEAD' | 'default' };
 }
 
-/** The branch tasks start from: the current one, else the remote's default (origin/HEAD), else `main`. */
+/**
+ * The branch tasks start from: the remote's default (origin/HEAD) when the
+ * clone knows it (run on a feature branch, init must not make that the base),
+ * else the current branch, else `main`.
+ */
 export function detectBaseBranch(root: string): NonNullable<InitResult['baseBranch']> {
+  const origin = originHead(root);
+  if (origin) return { name: origin, from: 'origin/HEAD' };
   try {
     const current = currentBranch(root);
     if (current) return { name: current, from: 'current branch' };
-    const head = readFileSync(join(commonGitDirOf(root), 'refs', 'remotes', 'origin', 'HEAD'), 'utf8').trim();
-    if (head.startsWith('ref: refs/remotes/origin/')) return { name: head.slice('ref: refs/remotes/origin/'.length), from: 'origin/HEAD' };
   } catch {
-    // no origin/HEAD: the default below
+    // no HEAD to read: the default below
   }
   return { name: 'main', from: 'default' };
+}
+
+/** The branch origin/HEAD names (`git clone` sets it) when this clone has it too; undefined when there is none. */
+function originHead(root: string): string | undefined {
+  try {
+    const head = readFileSync(join(commonGitDirOf(root), 'refs', 'remotes', 'origin', 'HEAD'), 'utf8').trim();
+    const name = head.startsWith('ref: refs/remotes/origin/') ? head.slice('ref: refs/remotes/origin/'.length) : '';
+    // A clone made with `-b feature` has no local default branch to start tasks from: then the current one.
+    return name && branchExists(root, name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A branch name as a YAML scalar (quoted when YAML would read it as something else). */

@@ -13,7 +13,7 @@ import type { Status } from '../core/task.js';
 import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
 import { parseReport, REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
-import { agentsPaths, AGENTS } from '../workspace/paths.js';
+import { agentsPaths, AGENTS, reportPath } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -79,6 +79,22 @@ export function reportMissingOutcome(source: string): BatonError {
   });
 }
 
+/**
+ * The report the prompt asked the agent to save (`<git dir>/baton/reports/<id>.md`),
+ * read when nothing else is given (`baton log <id>`, MCP `log` with no fields);
+ * undefined when something is given. Nothing given and nothing saved: an error saying where it looked.
+ */
+export function savedReport(root: string, ref: string, given: LogInput): string | undefined {
+  const any = given.outcome || given.summary || [given.bugs, given.decisions, given.blockers, given.notes].some((l) => l?.length);
+  if (any) return undefined;
+  const id = resolveTask(loadTasksStrict(root), ref).id;
+  const path = reportPath(root, id);
+  if (existsSync(path)) return path;
+  throw new BatonError(`nothing to log for \`${id}\`: no report saved at ${path}`, {
+    hint: 'The prompt asks the agent to save its report there. Give the report\'s path (`--from FILE`), `--from -` to pipe it in, or `--outcome … --summary "…"`.',
+  });
+}
+
 /** The status a logged outcome leads to; undefined: leave it as it is. */
 export function statusAfter(input: LogInput): Status | undefined {
   if (input.outcome === 'failure' || (input.blockers?.length ?? 0) > 0) return 'blocked';
@@ -109,7 +125,7 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   const entries = entriesOf(input, isoNow());
   if (!entries.length) {
     throw new BatonError(`nothing to log for \`${task.id}\``, {
-      hint: 'Give `--outcome success|partial|failure` with `--summary "…"`, or `--bug`, `--decision`, `--blocker`, `--note`, or `--from REPORT.md`.',
+      hint: 'Give `--outcome success|partial|failure` with `--summary "…"`, or `--bug`, `--decision`, `--blocker`, `--note`, or `--from FILE` (`-` for stdin); with none of these, `baton log <id>` reads the report saved where the prompt said.',
     });
   }
   const branch = taskBranchName(project, task);

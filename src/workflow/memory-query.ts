@@ -3,10 +3,11 @@
  * `memory_search` returns, from one function.
  */
 import { unsafePattern } from '../core/safe-pattern.js';
-import { BatonError } from '../core/errors.js';
+import { BatonError, USAGE_EXIT } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { resolveTask } from '../core/ids.js';
 import { parseSince } from '../core/since.js';
-import type { MemoryEntry } from '../memory/entry.js';
+import { ENTRY_KINDS, type MemoryEntry } from '../memory/entry.js';
 import { readAllMemory, readMemory } from '../memory/file.js';
 import { loadTasks } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
@@ -42,6 +43,12 @@ export function filterEntries(entries: MemoryEntry[], filter: MemoryFilter): Mem
     }
   }
   const kinds = filter.kinds?.flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+  for (const k of kinds ?? []) {
+    if ((ENTRY_KINDS as readonly string[]).includes(k)) continue;
+    throw new BatonError(`\`--kind ${k}\` is not a kind of memory entry.${didYouMean(k, ENTRY_KINDS)}`, {
+      hint: `Kinds: ${ENTRY_KINDS.join(', ')}.`, exitCode: USAGE_EXIT,
+    });
+  }
   return entries
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => (!kinds?.length || kinds.includes(e.kind)) && (!since || e.time >= since) && (!re || re.test(`${e.kind} ${e.ref ?? ''}\n${e.body}`)))

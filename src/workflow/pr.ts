@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import type { MemoryEntry } from '../memory/entry.js';
+import { standings } from '../memory/attempts.js';
 import { redact } from '../core/redact.js';
 import { onPath } from '../workspace/on-path.js';
 import { checkboxes, findSection } from '../tasks/markdown.js';
-import { gitRun } from '../git/task-branch.js';
+import { gitRun, type CommitRecord } from '../git/task-branch.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import { isBookkeeping, taskBranchName, taskCommits, taskState } from '../tasks/checkout.js';
@@ -28,22 +29,62 @@ function bullets(entries: MemoryEntry[]): string {
   return entries.map((e) => `- ${e.body.trim().split('\n').join('\n  ')}`).join('\n');
 }
 
+/** Each check's last run recorded in memory, by command. */
+function lastCheckRuns(memory: readonly MemoryEntry[]): Map<string, MemoryEntry> {
+  const lastRun = new Map<string, MemoryEntry>();
+  for (const e of memory) {
+    if (e.kind !== 'check') continue;
+    const command = /^`([^`]+)`/.exec(e.body)?.[1];
+    if (command) lastRun.set(command, e);
+  }
+  return lastRun;
+}
+
+/**
+ * A task reopened after a merge: its pull request is this attempt's work. What
+ * the last merge of its branch into the base before this attempt began brought
+ * in (and that merge itself) was an earlier pull request's.
+ */
+function sinceEarlierMerge(project: Project, commits: CommitRecord[], branch: string, memory: readonly MemoryEntry[]): CommitRecord[] {
+  const attempt = memory.filter((e) => e.kind === 'attempt').pop()?.time;
+  if (!attempt || !commits.length) return commits;
+  const before = Math.floor(Date.parse(attempt) / 1000);
+  // baton's merge message, `Merge <branch>: <title>`, or git's own `Merge branch '<branch>'`.
+  const merges = gitRun(project.root, ['log', '--merges', '-F', `--grep=${branch}`, '--format=%H %ct %s', project.config.base_branch, '--']).stdout.split('\n')
+    .map((l) => /^(\S+) (\d+) (.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) <= before && (m[3]!.startsWith(`Merge ${branch}:`) || m[3]!.startsWith(`Merge branch '${branch}'`)));
+  const last = merges[0]?.[1];
+  if (!last) return commits;
+  const merged = (sha: string) => sha === last.slice(0, sha.length) || gitRun(project.root, ['merge-base', '--is-ancestor', sha, last]).code === 0;
+  return commits.filter((c) => !merged(c.sha));
+}
+
 export function draftPullRequest(project: Project, ref: string): PullRequestDraft {
   const local = resolveTask(loadTasksStrict(project.root), ref);
   const { task, memory } = taskState(project, local);
   const branch = taskBranchName(project, task);
   const parts: string[] = [];
 
-  const context = findSection(task.body, ['context', 'goal'])?.content;
-  parts.push(`## Goal\n\n${context || task.title}`);
-  const criteriaSection = findSection(task.body, ['success criteria', 'acceptance criteria']);
-  const boxes = criteriaSection ? checkboxes(criteriaSection.content) : [];
-  if (boxes.length) parts.push(`## Success criteria\n\n${boxes.map((b) => `- [${b.checked ? 'x' : ' '}] ${b.text}`).join('\n')}`);
+  // Each section under its own name: a task's Context is background, not its goal.
+  const goal = findSection(task.body, ['goal']);
+  const context = findSection(task.body, ['context']);
+  parts.push(`## Goal\n\n${goal?.content || task.title}`);
+  if (context?.content) parts.push(`## Context\n\n${context.content}`);
 
   const result = memory.filter((e) => e.kind === 'result').pop();
+  const lastRun = lastCheckRuns(memory);
+  // The checks prove the task: when each passed at its last run, after the last result, and that result is a success, its criteria are met.
+  const proven = result?.ref === 'success' && task.checks.length > 0
+    && task.checks.every((c) => lastRun.get(c)?.ref === 'pass' && lastRun.get(c)!.time >= result.time);
+  const criteriaSection = findSection(task.body, ['success criteria', 'acceptance criteria']);
+  const boxes = criteriaSection ? checkboxes(criteriaSection.content) : [];
+  if (boxes.length) parts.push(`## Success criteria\n\n${boxes.map((b) => `- [${b.checked || proven ? 'x' : ' '}] ${b.text}`).join('\n')}`);
+
   parts.push(`## Result\n\n${result ? `**${result.ref ?? 'unknown'}**: ${result.body.trim()}` : '_No result logged yet (`baton log`)._'}`);
   const since = result?.time ?? '';
-  const decisions = memory.filter((e) => e.kind === 'decision');
+  // A decision of a try that a later success superseded was the road not taken (often the bug): not the PR's.
+  const standing = standings(memory);
+  const decisions = memory.filter((e) => e.kind === 'decision' && standing.get(e) !== 'superseded');
   if (decisions.length) parts.push(`## Decisions\n\n${bullets(decisions)}`);
   const bugs = memory.filter((e) => e.kind === 'bug');
   if (bugs.length) parts.push(`## Bugs found\n\n${bullets(bugs)}`);
@@ -51,15 +92,9 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
   const blockers = memory.filter((e) => e.kind === 'blocker' && e.time >= since);
   if (blockers.length) parts.push(`## Open blockers\n\n${bullets(blockers)}`);
 
-  const commits = taskCommits(project, task, memory).filter((c) => !isBookkeeping(c.files));
+  const commits = sinceEarlierMerge(project, taskCommits(project, task, memory).filter((c) => !isBookkeeping(c.files)), branch, memory);
   if (commits.length) parts.push(`## Commits\n\n${commits.map((c) => `- ${c.sha} ${c.subject}`).join('\n')}`);
 
-  const checkEntries = memory.filter((e) => e.kind === 'check');
-  const lastRun = new Map<string, MemoryEntry>();
-  for (const e of checkEntries) {
-    const command = /^`([^`]+)`/.exec(e.body)?.[1];
-    if (command) lastRun.set(command, e);
-  }
   if (task.checks.length) {
     const lines = task.checks.map((c) => {
       const e = lastRun.get(c);

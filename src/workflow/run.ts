@@ -4,7 +4,7 @@
  * run the checks, and log the outcome. Checks decide, not claims: the agent's
  * report is kept, and a claim of success with failing checks is recorded as such.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../workspace/atomic.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
+import { reportPath } from '../workspace/paths.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
 import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -104,12 +105,13 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   commitBatonFiles(dir, here, `Notes for ${task.id}`);
 
   const before = new Set(untrackedFiles(dir));
+  const startedMs = Date.now();
   opts.onPhase?.('running', executor.name);
   const result = await execute(executor, {
     cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
   });
-  await settleWorktree(dir, before, here, executor.name, result);
+  await settleWorktree(dir, before, here, executor.name, result, startedMs);
 
   const checks: CheckResult[] = [];
   // Even after a crash the checks say what state the branch is in; not after a timeout or Ctrl-C.
@@ -160,7 +162,8 @@ async function execute(executor: Executor, input: ExecuteInput): Promise<Execute
  * (its commits stay); otherwise what it left is committed on the branch.
  * Then its usage is recorded and the hooks' queue flushed into memory.
  */
-async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult): Promise<void> {
+async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult, startedMs: number): Promise<void> {
+  takeSavedReport(reportPath(dir, task.id), startedMs, result);
   takeReportFile(dir, before, result);
   if (result.timedOut) discardUncommitted(dir, before);
   else if (isDirty(dir, before)) {
@@ -175,7 +178,24 @@ async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Ta
 }
 
 /**
- * The prompt invites agents to save their report as REPORT.md (for `baton log
+ * The prompt asks agents to save their report in the git dir (reportPath): one
+ * written during this attempt is the report when the agent's reply has none, and
+ * is taken (removed) so no later `baton log` reads it again.
+ */
+function takeSavedReport(path: string, startedMs: number, result: ExecuteResult): void {
+  let text: string;
+  try {
+    if (statSync(path).mtimeMs < startedMs - 1000) return; // an older report, from an attempt by hand: not this one's
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  if (!parseReport(result.report).outcome && parseReport(text).outcome) result.report = text;
+  rmSync(path, { force: true });
+}
+
+/**
+ * Agents of older prompts save their report as REPORT.md (for `baton log
  * --from`). Left untracked in the worktree, it is the report, not work to commit.
  */
 function takeReportFile(dir: string, before: ReadonlySet<string>, result: ExecuteResult): void {

@@ -5,7 +5,10 @@
  * the new file is validated like any read before it replaces the old one.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { BatonError } from '../core/errors.js';
+import { BatonError, USAGE_EXIT } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import { currentBranch } from '../git/gitdir.js';
+import { branchExists, gitRun } from '../git/task-branch.js';
 import { writeFileAtomic } from './atomic.js';
 import { DEFAULT_CONFIG_TEXT, parseConfig, type Config } from './config.js';
 import { agentsPaths, rel } from './paths.js';
@@ -51,6 +54,16 @@ export function getConfigValue(root: string, key: string): unknown {
   return value;
 }
 
+/** A base branch that does not exist would make every `start` fail later: refused now, with the branches there are. */
+function requireBranch(root: string, name: string): void {
+  if (branchExists(root, name) || currentBranch(root) === name) return; // the current branch may have no commit yet
+  const known = gitRun(root, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']).stdout.split('\n').filter(Boolean);
+  throw new BatonError(`no branch \`${name}\` in this repository.${didYouMean(name, known)}`, {
+    hint: known.length ? `Branches: ${known.slice(0, 10).map((b) => `\`${b}\``).join(', ')}${known.length > 10 ? ` and ${known.length - 10} more` : ''}. Create it first (\`git branch ${name}\`) to use it.` : `Create it first (\`git branch ${name}\`).`,
+    exitCode: USAGE_EXIT,
+  });
+}
+
 /** A value as typed on the command line: YAML scalars (`16000`, `true`), anything else as text. */
 export function parseValue(text: string): unknown {
   try {
@@ -77,6 +90,7 @@ export function setConfigValue(root: string, key: string, valueText: string): Se
   if (doc.errors.length) parseConfig(text, shown); // throws the located YAML error
   const before = doc.getIn(path) as unknown;
   const after = parseValue(valueText);
+  if (path.length === 1 && path[0] === 'base_branch') requireBranch(root, String(after));
   doc.setIn(path, after);
   const next = doc.toString();
   parseConfig(next, shown); // a value the config does not accept: the error names it, nothing is written

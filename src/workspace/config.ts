@@ -40,8 +40,9 @@ export const DEFAULT_CONFIG_TEXT = `# baton settings. Every key is optional; the
 base_branch: main
 # Task branches are <branch_prefix><id>-<slug>.
 branch_prefix: task/
-# Where \`baton start --worktree\` creates worktrees (relative to the repository).
-worktree_dir: ../.baton-worktrees
+# Where \`baton start --worktree\` creates worktrees (relative to the repository);
+# {repo} is the repository's folder name, so two clones side by side never mix.
+worktree_dir: ../{repo}.baton-worktrees
 # A command run in each new worktree, e.g. "npm ci". Empty: none.
 worktree_setup: ""
 # Token budget of a prompt made by \`baton prompt\` (override with --budget).

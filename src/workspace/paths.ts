@@ -63,3 +63,13 @@ export function stateDir(root: string): string {
 export function sharedStateDir(root: string): string {
   return stateDirIn(commonGitDirOf(root));
 }
+
+/**
+ * Where an agent saves its report for `baton log <id>` to read by default:
+ * `<common git dir>/baton/reports/<id>.md`. In the git dir it dirties no
+ * checkout (an untracked REPORT.md kept worktrees from being removed), and
+ * every worktree of the clone finds it.
+ */
+export function reportPath(root: string, id: string): string {
+  return join(sharedStateDir(root), 'reports', `${id}.md`);
+}

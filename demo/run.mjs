@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run demo`: the whole product in a minute, with no network.
+ * `baton demo` (and `npm run demo` in a clone): the whole product in a minute,
+ * with no network and no key. Shipped in the package (`demo/`), run by the
+ * installed `baton demo` as by a clone.
  *
  * Builds a small JavaScript project in a temp folder, has the Central Agent
  * plan it (`baton plan --from REQUIREMENTS.md`: four tasks with dependencies),
  * and runs `baton auto --parallel 2` on it. The implementation
- * agent is a scripted command (test/fixtures/agent.mjs) that edits files and
+ * agent is a scripted command (demo/agent.mjs) that edits files and
  * commits like a coding-agent CLI; the Central Agent's plan and reviews come
  * from a local server that speaks the Chat Completions API. One task's agent claims
  * success while its check fails; the review files a follow-up that fixes the
@@ -20,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, '..', 'dist', 'bin.js');
-const AGENT = join(HERE, '..', 'test', 'fixtures', 'agent.mjs');
+const AGENT = join(HERE, 'agent.mjs');
 const started = Date.now();
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'baton-demo-')));
