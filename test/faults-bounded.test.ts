@@ -3,7 +3,7 @@
  * that backtracks without end, a pull request body over GitHub's limit, and
  * `board --out` onto a file each get a bounded answer or a clear error.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addTask, baton, git, makeProject, ok, read, tempDir } from './helpers/repo.js';
@@ -54,5 +54,31 @@ describe('bounded input', () => {
     expect(r.stderr).toMatch(/`--out site` is a file, not a folder/);
     expect(r.stderr).not.toMatch(/unexpected error|at .*\.js:\d+/);
     expect(read(dir, 'site')).toBe('not a folder\n');
+  });
+});
+
+describe('a worktree deleted by hand', () => {
+  it('after rm -rf of a task worktree: doctor names it; done --merge prunes it, says what happened and merges', () => {
+    const dir = makeProject();
+    const id = addTask(dir, 'Gone worktree');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'Plan']);
+    const wt = (JSON.parse(ok(dir, ['start', id, '--worktree', '--json'])) as { dir: string }).dir;
+    writeFileSync(join(wt, 'work.txt'), 'work\n');
+    git(wt, ['add', 'work.txt']);
+    git(wt, ['commit', '-q', '-m', 'Work in the worktree']);
+    rmSync(wt, { recursive: true, force: true });
+
+    const doctor = baton(dir, ['doctor']);
+    expect(doctor.stdout).toMatch(/the worktree of `task\/.*` is gone \(its folder was deleted\)/);
+    expect(doctor.stdout).toContain('git worktree prune');
+
+    const done = baton(dir, ['done', id, '--merge', '--skip-checks']);
+    expect(done.stderr).not.toMatch(/ENOENT|Install git/);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/was gone \(deleted by hand\): git forgot it/);
+    expect(read(dir, 'work.txt')).toBe('work\n');
+    expect(git(dir, ['worktree', 'list'])).not.toContain(wt);
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
   });
 });

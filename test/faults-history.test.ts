@@ -25,7 +25,8 @@ function importCommits(dir: string, branch: string, path: string, count: number,
 const stamp = (i: number) => new Date((1_780_000_000 + i * 60) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('long histories', () => {
-  it('300 versions of a 1 MiB memory file (300 MiB in all): doctor names the entry deleted, done --merge restores it', () => {
+  // Heavy by necessity: the versions must pass 256 MiB in all (what made doctor fail); vitest's 60 s default is no bound for it on a busy machine.
+  it('270 versions of a 1 MiB memory file (270 MiB in all): doctor names the entry deleted, done --merge restores it', { timeout: 900_000 }, () => {
     const dir = makeRepo();
     ok(dir, ['init', '--no-hooks']);
     const id = JSON.parse(ok(dir, ['task', 'add', 'Long work', '--json'])).id as string;
@@ -39,7 +40,7 @@ describe('long histories', () => {
     const notes = (upTo: number, skip = -1) =>
       Array.from({ length: upTo + 1 }, (_, j) => j).filter((j) => j !== skip).map((j) => `\n## ${stamp(j + 1)} decision\nDecision ${j}.\n`).join('');
     // The last commit drops decision 7 (a bad hand edit): the one entry history must give back.
-    importCommits(dir, branch, path, 300, (i) => `${start}\n${big}${notes(i, i === 299 ? 7 : -1)}`, id);
+    importCommits(dir, branch, path, 270, (i) => `${start}\n${big}${notes(i, i === 269 ? 7 : -1)}`, id);
     git(dir, ['reset', '-q', '--hard', branch]);
     expect(read(dir, path)).not.toContain('Decision 7.');
 
@@ -52,7 +53,7 @@ describe('long histories', () => {
     ok(dir, ['done', id, '--merge', '--skip-checks', '--force']);
     const merged = read(dir, path);
     expect(merged.match(/Decision 7\./g)).toHaveLength(1);
-    expect(merged.match(/^## .* decision$/gm)).toHaveLength(300);
+    expect(merged.match(/^## .* decision$/gm)).toHaveLength(270);
     expect(git(dir, ['status', '--porcelain'])).toBe('');
     expect(git(dir, ['branch', '--show-current']).trim()).toBe('main');
   });

@@ -89,6 +89,17 @@ export function parseWorktrees(text: string): Worktree[] {
   return out;
 }
 
+/** Worktrees git still lists whose folder is gone (removed with `rm -rf`, not `git worktree remove`). */
+export function missingWorktrees(root: string): Worktree[] {
+  const { existsSync } = process.getBuiltinModule('node:fs');
+  return listWorktrees(root).slice(1).filter((w) => !existsSync(w.path));
+}
+
+/** Forget worktrees whose folder is gone (`git worktree prune`): their branches stay. */
+export function pruneWorktrees(root: string): void {
+  gitOk(root, ['worktree', 'prune']);
+}
+
 export function addWorktree(root: string, path: string, branch: string, from?: string): void {
   gitOk(root, from ? ['worktree', 'add', '--quiet', '-b', branch, path, from] : ['worktree', 'add', '--quiet', path, branch]);
 }

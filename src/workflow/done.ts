@@ -13,7 +13,7 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { commonGitDirOf } from '../git/gitdir.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, showFile, switchBranch,
+  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, missingWorktrees, pruneWorktrees, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
@@ -49,6 +49,8 @@ export interface DoneResult {
   checks: CheckResult[];
   merged?: { into: string; commit: string; dir: string };
   worktreeRemoved?: string;
+  /** The task's worktree, whose folder was gone (deleted by hand): git forgot it and the task was closed from this checkout. */
+  worktreePruned?: string;
   /** The worktree that was kept, and why (the merge itself succeeded). */
   worktreeKept?: { dir: string; why: string };
   /** The branch this checkout is on afterwards. */
@@ -103,6 +105,8 @@ interface DonePlan {
   mergeDir?: string;
   /** The task was worked on right here (no task branch): it is closed in this checkout. */
   here?: boolean;
+  /** Its worktree's folder was gone: git forgot it (`git worktree prune`). */
+  prunedWorktree?: string;
 }
 
 function checkoutForMerge(project: Project, base: string, co: DonePlan['co']): string {
@@ -172,8 +176,11 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
       hint: `Start it with \`baton start ${task.id}\`, or switch to the branch its work is on and run \`baton done ${task.id}\` there.`,
     });
   }
+  // Its worktree deleted by hand (`rm -rf`): git still lists it; it is forgotten, and closed from this checkout.
+  const gone = missingWorktrees(project.root).find((w) => w.branch === branch);
+  if (gone) pruneWorktrees(project.root);
   const co = checkoutOf(project, branch);
-  const plan: DonePlan = { task, branch, base, co, startedOn: safeBranch(project.root) };
+  const plan: DonePlan = { task, branch, base, co, startedOn: safeBranch(project.root), prunedWorktree: gone?.path };
   if (!options.force) assertWorkDone(project, plan, options);
   const dirty = dirtyOutside(project, co?.dir ?? project.root, task);
   if (dirty.length && !co) refuseDirty(project.root, dirty, `would be carried to \`${branch}\``);
@@ -373,7 +380,7 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   } catch (error) {
     throw withSwitchBack(error, switchBack, startedOn);
   }
-  const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks };
+  const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks, worktreePruned: plan.prunedWorktree };
   if (options.merge) mergeTask(project, plan, closed.task.title, result);
   else switchBack();
   result.checkout = safeBranch(project.root);
