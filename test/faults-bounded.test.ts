@@ -6,7 +6,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, ok, read, tempDir } from './helpers/repo.js';
+import { spawnSync } from 'node:child_process';
+import { addTask, baton, git, GIT_ENV, makeProject, ok, read, tempDir } from './helpers/repo.js';
 
 describe('bounded input', () => {
   it('a 1 MiB commit subject and body line are cut when recorded; prompt and pr stay within bounds', () => {
@@ -81,4 +82,34 @@ describe('a worktree deleted by hand', () => {
     expect(git(dir, ['worktree', 'list'])).not.toContain(wt);
     expect(git(dir, ['status', '--porcelain'])).toBe('');
   });
+});
+
+function gitIn(cwd: string, args: string[], input: string): string {
+  const r = spawnSync('git', args, { cwd, input, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+describe('a claim ref that points at garbage', () => {
+  for (const kind of ['blob', 'commit'] as const) {
+    it(`a ${kind} that is no claim: reported and taken over, not "claimed by another runner" for ever`, () => {
+      const dir = makeProject();
+      const id = addTask(dir, 'Garbage claim');
+      git(dir, ['add', '-A']);
+      git(dir, ['commit', '-q', '-m', 'Plan']);
+      const remote = join(tempDir(), 'shared.git');
+      git(dir, ['clone', '-q', '--bare', dir, remote]);
+      const obj = kind === 'blob'
+        ? gitIn(remote, ['hash-object', '-w', '--stdin'], 'not a claim\n')
+        : git(remote, ['commit-tree', gitIn(remote, ['hash-object', '-t', 'tree', '-w', '--stdin'], ''), '-m', 'hello, not JSON']).trim();
+      git(remote, ['update-ref', `refs/baton/claims/${id}`, obj]);
+      const laptop = join(tempDir(), 'laptop');
+      git(remote, ['clone', '-q', remote, laptop]);
+      const started = baton(laptop, ['start', id, '--remote', 'origin'], { env: { BATON_RUNNER: 'laptop' } });
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stdout + started.stderr).toMatch(/unreadable claim/);
+      expect(git(remote, ['cat-file', '-t', `refs/baton/claims/${id}`]).trim()).toBe('commit');
+      expect(git(remote, ['log', '-1', '--format=%B', `refs/baton/claims/${id}`])).toContain('"runner":"laptop"');
+    });
+  }
 });
