@@ -215,6 +215,7 @@ baton_record() {
   baton_setup || return 1
   # The commit was made: what pre-commit staged went into it (aborted-commit.sh).
   [ "$baton_mode" != commit ] || ! [ -s "$baton_q/pending" ] || : > "$baton_q/pending"
+  [ "$baton_mode" != commit ] || ! [ -s "$baton_q/committing" ] || : > "$baton_q/committing"
   [ -n "$baton_br" ] || return 0
   baton_head_sha || return 1
   # The index as this commit left it, marked with the commit (baton_nothing_staged).
@@ -354,6 +355,9 @@ baton_ensure_memory() {
 # pre-commit: write the queued records of this branch into memory and stage them.
 baton_pre_commit() {
   baton_setup || return 1
+  # A commit is under way (its message editor may be open for minutes): git's pid, for
+  # `baton done` to wait for it rather than move the branch under it. post-commit empties it.
+  { printf '%s\n' "$PPID" > "$baton_q/committing"; } 2>/dev/null || :
   [ -n "$baton_br" ] || return 0
   # A commit stopped after this hook last ran (post-commit never came): undo that first.
   if [ -s "$baton_q/pending" ]; then

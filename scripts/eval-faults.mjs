@@ -35,6 +35,7 @@ const SCENARIOS = [
   ['record forging', ['faults-forge']],
   ['plain merges', ['faults-plain-merge']],
   ['bounded input', ['faults-bounded']],
+  ['commit in progress', ['faults-commit-in-progress']],
   ['endpoints', ['faults-endpoints']],
 ];
 

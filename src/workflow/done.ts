@@ -4,14 +4,14 @@
  * Every refusal (a conflict, a failing check, uncommitted work) is found
  * before anything is written.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { isoNow, type MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
-import { commonGitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import {
   branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, missingWorktrees, pruneWorktrees, showFile, switchBranch,
 } from '../git/task-branch.js';
@@ -157,6 +157,37 @@ async function assertStartable(project: Project, tasks: Task[], task: Task): Pro
   });
 }
 
+/**
+ * A `git commit` under way in `dir` (baton's pre-commit hook notes git's pid; post-commit
+ * clears it): its editor may be open. Switching or merging under it would make it fail.
+ */
+function commitUnderWay(dir: string): number | undefined {
+  let text = '';
+  try {
+    text = readFileSync(join(gitDirOf(dir), 'baton', 'committing'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+function refuseCommitUnderWay(dirs: (string | undefined)[], id: string): void {
+  for (const dir of new Set(dirs.filter((d): d is string => !!d))) {
+    const pid = commitUnderWay(dir);
+    if (pid === undefined) continue;
+    throw new BatonError(`a \`git commit\` is under way in ${dir} (git, pid ${pid}; its message editor may be open); nothing was changed`, {
+      hint: `Finish that commit (save and close the editor) or abort it, then run \`baton done ${id}\` again.`,
+    });
+  }
+}
+
 /** Every refusal that can be known before touching anything. */
 async function preflight(project: Project, ref: string, options: DoneOptions): Promise<DonePlan> {
   const tasks = loadTasksStrict(project.root);
@@ -184,7 +215,10 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
   if (!options.force) assertWorkDone(project, plan, options);
   const dirty = dirtyOutside(project, co?.dir ?? project.root, task);
   if (dirty.length && !co) refuseDirty(project.root, dirty, `would be carried to \`${branch}\``);
-  if (!options.merge) return plan;
+  if (!options.merge) {
+    refuseCommitUnderWay([project.root, co?.dir], task.id);
+    return plan;
+  }
   if (dirty.length) refuseDirty(co!.dir, dirty, `on \`${branch}\` would be left out of the merge`);
   if (!branchExists(project.root, base)) {
     throw new BatonError(`the base branch \`${base}\` does not exist`, { file: AGENTS.config, hint: 'Set `base_branch:` to the branch to merge into.' });
@@ -194,6 +228,7 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
     const busy = changedTrackedFiles(plan.mergeDir).filter((p) => !isUnder(p, AGENTS.prompts));
     if (busy.length) refuseDirty(plan.mergeDir, busy, `would get in the way of the merge into \`${base}\``);
   }
+  refuseCommitUnderWay([project.root, co?.dir, plan.mergeDir], task.id);
   const conflicts = mergeConflicts(project.root, base, branch);
   if (conflicts.length) {
     throw new BatonError(`\`${branch}\` cannot be merged into \`${base}\`: ${conflicts.map((f) => `\`${f}\``).join(', ')} would conflict`, {
