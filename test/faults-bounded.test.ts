@@ -3,11 +3,11 @@
  * that backtracks without end, a pull request body over GitHub's limit, and
  * `board --out` onto a file each get a bounded answer or a clear error.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { addTask, baton, git, GIT_ENV, makeProject, ok, read, tempDir } from './helpers/repo.js';
+import { addTask, baton, git, GIT_ENV, makeProject, ok, PROJECT_ROOT, read, tempDir } from './helpers/repo.js';
 
 describe('bounded input', () => {
   it('a 1 MiB commit subject and body line are cut when recorded; prompt and pr stay within bounds', () => {
@@ -112,4 +112,35 @@ describe('a claim ref that points at garbage', () => {
       expect(git(remote, ['log', '-1', '--format=%B', `refs/baton/claims/${id}`])).toContain('"runner":"laptop"');
     });
   }
+});
+
+describe('the merge driver with baton gone', () => {
+  it('git merges memory by line union, nothing lost, and says so once', () => {
+    const dir = makeProject({ hooks: true });
+    // The baton the driver was registered with is gone, and none is on PATH.
+    for (const name of ['baton-memory', 'baton-plan', 'baton-task']) {
+      const driver = git(dir, ['config', '--get', `merge.${name}.driver`]).trim();
+      git(dir, ['config', `merge.${name}.driver`, driver.split(PROJECT_ROOT).join('/nonexistent/baton')]);
+    }
+    const bin = tempDir();
+    for (const tool of ['git', 'sh', 'mkdir', 'cat', 'sed', 'awk', 'rm']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const env = { BATON_HOOKS: '0', PATH: bin };
+    const note = (text: string) => `\n## 2026-12-01T10:00:00Z note\n${text}\n`;
+    const mem = '.agents/memory/project.md';
+    git(dir, ['switch', '-q', '-c', 'side'], env);
+    writeFileSync(join(dir, mem), read(dir, mem) + note('From the side.'));
+    writeFileSync(join(dir, 'side.md'), 'side\n');
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'Side note'], env);
+    git(dir, ['switch', '-q', 'main'], env);
+    writeFileSync(join(dir, mem), read(dir, mem) + note('From main.'));
+    git(dir, ['add', '-A'], env);
+    git(dir, ['commit', '-q', '-m', 'Main note'], env);
+    const r = spawnSync('git', ['merge', '--no-edit', 'side'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...GIT_ENV, ...env } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.match(/baton: merge driver: baton is not found here/g), r.stderr).toHaveLength(1);
+    const merged = read(dir, mem);
+    expect(merged).toContain('From the side.');
+    expect(merged).toContain('From main.');
+  });
 });
