@@ -32,7 +32,9 @@ export function attribute(commits: readonly CommitRef[], branchTask: string | un
   const out = new Map<string, string[]>();
   for (const c of commits) {
     const id = c.task ?? (branchTask && branchOnly.has(c.sha) ? branchTask : 'project');
-    out.set(id, [...(out.get(id) ?? []), c.sha]);
+    const list = out.get(id);
+    if (list) list.push(c.sha);
+    else out.set(id, [c.sha]);
   }
   return out;
 }
