@@ -156,6 +156,24 @@ function file_lines(stat,    L, k, i, a, path, out, count, more) {
   return out
 }
 
+# baton's own bookkeeping commit (Start, Log, Done, Plan, ...): a `Baton-Commit:`
+# trailer and nothing but baton's files (`.agents/`, and AGENTS.md and
+# .gitattributes that init writes; isBatonPath in src/git/history.ts). Not news:
+# it gets no entry. A trailer on a commit that touches anything else does not hide it.
+function baton_own(body, stat,    L, k, i, a, own, path) {
+  if (body !~ /(^|\n)Baton-Commit: [a-z]/) return 0
+  k = split(stat, L, "\n")
+  own = 0
+  for (i = 1; i <= k; i++) {
+    if (L[i] !~ /^[0-9-]+\t[0-9-]+\t/) continue
+    split(L[i], a, "\t")
+    path = substr(L[i], length(a[1]) + length(a[2]) + 3)
+    if (index(path, ".agents/") != 1 && path != "AGENTS.md" && path != ".gitattributes") return 0
+    own = 1
+  }
+  return own
+}
+
 # The first record: the SHAs asked for, in order (baton_log). A record is taken
 # only when it starts with the next of them; any other piece is message text that
 # held the record separator, and goes back into the record it was cut from.
@@ -187,6 +205,9 @@ function commit_record(r,    F, n, i, sha, short, t, body, text, b, f) {
   n = split(r, F, "\037")
   sha = F[1]
   if (sha == "") return
+  body = F[5]
+  for (i = 6; i < n; i++) body = body " " F[i]
+  if (baton_own(body, F[n])) return
   short = substr(sha, 1, 12)
   # A `Task:` trailer naming another task sends the commit to that task's file.
   split(F[3], t, " ")
@@ -195,8 +216,6 @@ function commit_record(r,    F, n, i, sha, short, t, body, text, b, f) {
   if (task == "tip") return
   if (short in seen) return
   seen[short] = 1
-  body = F[5]
-  for (i = 6; i < n; i++) body = body " " F[i]
   text = "## " F[2] " commit " short "\n" redact(cut(F[4]))
   b = body_lines(body)
   if (b != "") text = text "\n\n" b

@@ -2,8 +2,9 @@
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
 // Figures: cold start, status/next/doctor/task show at 100/1,000/5,000 tasks, prompt at 1,000 tasks
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
-// a 1,000-task board, doctor and done --merge at 200/3,000/10,000 commits of history, the hooks' cost per commit against the same commits without hooks, and
-// the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs).
+// a 1,000-task board, doctor and done --merge at 200/3,000/10,000 commits of history, the hooks' cost per commit against the same commits without hooks,
+// the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs),
+// and baton's own commits and .agents/ bytes per task on the demo (scripts/bench-bookkeeping.mjs).
 // Ends with the targets, each met or missed. `--quick`: fewer runs and sizes; `--strict`: exit 1 on a miss.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -219,6 +220,13 @@ async function main() {
     const { benchHistory } = await import(historyBench);
     print('');
     await benchHistory({ sizes: QUICK ? [200, 3000] : [200, 3000, 10000], runs: QUICK ? 1 : 3, scratch: SCRATCH, print });
+  }
+  const bookkeepingBench = join(ROOT, 'scripts', 'bench-bookkeeping.mjs');
+  if (existsSync(bookkeepingBench)) {
+    // Issue 19, item 7: baton's own commits and bytes against the work, on the demo's project.
+    const { benchBookkeeping, bookkeepingLines } = await import(bookkeepingBench);
+    print('');
+    for (const line of bookkeepingLines(benchBookkeeping(ENV))) print(line);
   }
   const mcpBench = join(ROOT, 'scripts', 'bench-mcp.mjs');
   if (existsSync(join(ROOT, 'dist', 'mcp', 'server.js')) && existsSync(mcpBench)) {

@@ -37,6 +37,9 @@ const SCENARIOS = [
   ['bounded input', ['faults-bounded']],
   ['commit in progress', ['faults-commit-in-progress']],
   ['endpoints', ['faults-endpoints']],
+  // Issue 20: agents are untrusted; signals and detached children never leave one running.
+  ['untrusted agent', ['faults-agents']],
+  ['signals', ['faults-signals']],
 ];
 
 const files = readdirSync(join(root, 'test')).filter((n) => /^faults-.*\.test\.ts$/.test(n)).sort();

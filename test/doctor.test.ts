@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, makeProject, ok, read, snapshotFiles, taskFile, write } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, ok, read, snapshotFiles, taskFile, write } from './helpers/repo.js';
 
 const task = (id: string, extra = '') => `---\nid: ${id}\ntitle: Task ${id}\nstatus: todo\n${extra}---\n## Context\n`;
 
@@ -25,6 +25,8 @@ describe('baton doctor', () => {
     write(dir, '.agents/tasks/T-ab01-dup.md', task('T-ab01'));
     write(dir, '.agents/tasks/T-ab01-dup-copy.md', task('T-ab01'));
     write(dir, '.agents/tasks/T-0a01-path-id.md', task('../../x'));
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-qm', 'broken plan, by hand']);
     const before = snapshotFiles(dir);
     const r = baton(dir, ['doctor']);
     expect(r.code).toBe(1);

@@ -20,7 +20,7 @@ describe('baton done without a task branch', () => {
     expect(read(dir, taskFile(dir, id))).not.toContain('branch:');
     expect(read(dir, '.agents/plan.md')).toContain('| Quick fix | done |');
     expect(read(dir, `.agents/memory/${id}.md`)).toMatch(/ check pass\n`test -f fix.txt`/);
-    expect(git(dir, ['log', '-1', '--format=%s%n%b'])).toBe(`Done ${id}: Quick fix\nTask: ${id}\n\n`);
+    expect(git(dir, ['log', '-1', '--format=%s%n%b'])).toBe(`Done ${id}: Quick fix\nTask: ${id}\nBaton-Commit: done\n\n`);
     expect(git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe('main');
     // The commit made on main before `done` is in memory (the flush ran), committed with the rest.
     expect(read(dir, `.agents/memory/${id}.md`) + read(dir, '.agents/memory/project.md')).toMatch(/ commit [0-9a-f]{12}\nFix it\n/);

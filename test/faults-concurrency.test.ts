@@ -41,6 +41,6 @@ describe('hook and flush at once', () => {
     expect(await flusher).toBeGreaterThan(0);
     expect(warnings).toEqual([]);
     flush(dir);
-    expect(commitRefs(dir, 'project')).toEqual(shas(dir, [`${start}~1..HEAD`]).map(short));
+    expect(commitRefs(dir, 'project')).toEqual(shas(dir, ['--invert-grep', '--grep=^Baton-Commit: ', `${start}~1..HEAD`]).map(short));
   });
 });

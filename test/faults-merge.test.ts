@@ -28,14 +28,15 @@ describe('merging task branches', () => {
     expect(commitRefs(dir, id)).toEqual(shas(dir, ['HEAD~1', '--not', 'HEAD~3']).map(short));
   });
 
-  it('`baton done --merge`: the Done commit itself is in main\'s memory', () => {
+  it('`baton done --merge`: main\'s memory has the work commit once, and no entry for baton\'s own Done commit', () => {
     const { dir, id } = taskRepo();
-    commitFile(dir, 'a.txt', 'a\n', 'Add a');
+    const work = commitFile(dir, 'a.txt', 'a\n', 'Add a');
     ok(dir, ['done', id, '--merge', '--skip-checks']);
     expect(git(dir, ['branch', '--show-current']).trim()).toBe('main');
     const doneCommit = git(dir, ['log', '-1', '--format=%H', 'HEAD^2']).trim();
     expect(git(dir, ['log', '-1', '--format=%s', doneCommit])).toMatch(/^Done /);
-    expect(commitRefs(dir, id)).toContain(short(doneCommit));
+    expect(commitRefs(dir, id)).not.toContain(short(doneCommit));
+    expect(commitRefs(dir, id).filter((r) => r === short(work))).toHaveLength(1);
     expect(clean(dir)).toBe('');
   });
 

@@ -45,6 +45,6 @@ describe('storm', () => {
       for (const other of ids.filter((o) => o !== ids[i])) expect(commitRefs(wt, other)).toEqual([]);
     });
     flush(dir);
-    expect(commitRefs(dir, 'project')).toEqual(shas(dir, [`${start}..HEAD`]).map(short));
+    expect(commitRefs(dir, 'project')).toEqual(shas(dir, ['--invert-grep', '--grep=^Baton-Commit: ', `${start}..HEAD`]).map(short));
   });
 });

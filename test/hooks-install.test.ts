@@ -139,7 +139,7 @@ describe('baton hooks install / uninstall / status', () => {
     write(dir, 'a.txt', 'a\n');
     git(dir, ['add', 'a.txt']);
     expect(() => git(dir, ['commit', '-q', '-m', 'WIP: not yet'])).toThrow(/no WIP commits/);
-    expect(git(dir, ['log', '-1', '--format=%s'])).toContain('Add task');
+    expect(git(dir, ['log', '-1', '--format=%s'])).toContain('Plan: add'); // the commit before: the rejected one was not made
     git(dir, ['commit', '-q', '-m', 'Add a']);
     const before = git(dir, ['rev-parse', 'HEAD']).trim();
     git(dir, ['commit', '-q', '--amend', '-m', 'Add a (amended)']);

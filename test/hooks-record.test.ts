@@ -122,9 +122,7 @@ describe('recording commits', () => {
     const { dir } = taskRepo();
     git(dir, ['checkout', '-q', 'main']);
     const id = ok(dir, ['task', 'add', 'In a worktree', '--json']).match(/"id": "([^"]+)"/)![1]!;
-    git(dir, ['commit', '-q', '-am', 'x', '--allow-empty']);
-    git(dir, ['add', '-A']);
-    git(dir, ['commit', '-q', '-m', 'Add task 2']);
+    git(dir, ['commit', '-q', '-am', 'x', '--allow-empty']); // `task add` committed the task itself
     const wt = join(tempDir(), 'wt');
     git(dir, ['worktree', 'add', '-q', '-b', `task/${id}-in-a-worktree`, wt]);
     commitFile(wt, 'w1.txt', 'one\n', 'Worktree one');

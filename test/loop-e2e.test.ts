@@ -284,7 +284,7 @@ describe('baton done without --merge', () => {
     const path = taskFile(dir, a);
     expect(git(dir, ['show', `task/${a}-users-module:${path}`])).toContain('status: done');
     expect(read(dir, path)).toContain('status: todo');
-    expect(git(dir, ['log', '-1', '--format=%B', `task/${a}-users-module`])).toBe(`Done ${a}: Users module\n\nTask: ${a}\n\n`);
+    expect(git(dir, ['log', '-1', '--format=%B', `task/${a}-users-module`])).toBe(`Done ${a}: Users module\n\nTask: ${a}\nBaton-Commit: done\n\n`);
     // main sees it as finished on an unmerged branch.
     expect(ok(dir, ['status'])).toContain(`Done on unmerged branches (1):\n  ${a}  on task/${a}-users-module`);
   });

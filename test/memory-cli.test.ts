@@ -49,6 +49,8 @@ describe('baton memory', () => {
     commitFile(dir, 'a.txt', 'a\n', 'Add the login form');
     flush(dir);
     write(dir, path, `${read(dir, path)}\n## 2099-01-01T00:00:00Z decision\nSessions live on the server.\n\n${NOTE}`);
+    // baton's own Plan commit is not a memory entry: project.md gets a note of its own.
+    write(dir, '.agents/memory/project.md', `${read(dir, '.agents/memory/project.md')}\n## 2021-01-01T00:00:00Z note\nA project note.\n`);
     git(dir, ['add', '-A']);
     git(dir, ['commit', '-q', '-m', 'Decide']);
     const all = ok(dir, ['memory']);

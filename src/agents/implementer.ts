@@ -1,7 +1,6 @@
 /**
  * Which executor implements a task: the task's `role` picks a `models:`
- * entry, whose `executor` is `api`, a preset (`claude`, `codex`, `aider`,
- * `gemini`) or the name of an `executors:` entry in config.yaml.
+ * entry, whose `executor` is `api`, a preset (presets.ts) or the name of an `executors:` entry in config.yaml.
  */
 import { BatonError } from '../core/errors.js';
 import type { Task } from '../core/task.js';
@@ -9,6 +8,7 @@ import type { Config } from '../workspace/config.js';
 import { apiExecutor } from './executors/api.js';
 import { commandExecutor } from './executors/command.js';
 import { PRESETS } from './executors/presets.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './executors/agent-output.js';
 import type { Executor } from './executors/types.js';
 import { AGENTS } from '../workspace/paths.js';
 
@@ -32,5 +32,12 @@ export function executorFor(config: Config, task: Pick<Task, 'role'>, choice: Ex
       hint: `Use one of ${known}, or define it:\n  executors:\n    ${name}:\n      command: "my-agent --prompt-file {prompt_file}"\n      timeout_s: 600`,
     });
   }
-  return commandExecutor(name, { ...spec, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) });
+  const output: unknown = spec.output;
+  if (output !== undefined && !OUTPUT_FORMATS.includes(output as OutputFormat)) {
+    throw new BatonError(`executor \`${name}\`: unknown \`output: ${String(output)}\``, {
+      file: AGENTS.config,
+      hint: `Use one of ${OUTPUT_FORMATS.map((f) => `\`${f}\``).join(', ')}, or leave it out to read the agent's output as plain text.`,
+    });
+  }
+  return commandExecutor(name, { ...spec, output: output as OutputFormat | undefined, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) });
 }

@@ -13,6 +13,8 @@ import type { Project } from '../workspace/context.js';
 import type { InFlight } from '../tasks/in-flight.js';
 import { effectiveTasks, recentMemory } from '../workflow/status.js';
 import { taskBranchName } from '../tasks/checkout.js';
+import { Predictor } from '../tasks/predicted-files.js';
+import { waitText } from '../core/overlap.js';
 import { splitFrontMatter } from '../workspace/frontmatter.js';
 import { yaml } from '../workspace/yaml.js';
 
@@ -22,6 +24,8 @@ export interface BoardTask extends Task {
   flight?: InFlight;
   /** Folder of the worktree that has its branch checked out (not the main checkout). */
   worktree?: string;
+  /** Ready, but its predicted files overlap a task at work: `waits for T-x: both touch f` (as `baton next`). */
+  waits?: string;
 }
 
 export interface Board {
@@ -51,6 +55,14 @@ export async function readBoard(project: Project): Promise<Board> {
     flight: flightOf.get(t.id),
     worktree: worktrees.get(taskBranchName(project, t)),
   }));
+  const ready = ordered.filter((t) => t.ready);
+  if (ready.length) {
+    const waits = new Predictor(project, tasks).schedule(ready, ordered.filter((t) => t.status === 'in-progress'));
+    for (const t of ready) {
+      const w = waits.get(t.id);
+      if (w) t.waits = waitText(w);
+    }
+  }
   return {
     tasks: ordered,
     byId: new Map(ordered.map((t) => [t.id, t])),

@@ -9,7 +9,7 @@ import type { Task } from '../core/task.js';
 import { branchCommits, type CommitRecord } from '../git/task-branch.js';
 import { summarizeUsage, type CostLine } from '../memory/usage.js';
 import { safeBranch, type Project } from '../workspace/context.js';
-import { taskBranchName, taskState } from '../tasks/checkout.js';
+import { isBookkeeping, taskBranchName, taskState } from '../tasks/checkout.js';
 import { readMemory } from '../memory/file.js';
 import type { Board, BoardTask } from './data.js';
 import { lastPrompt, readReviews } from './data.js';
@@ -46,7 +46,8 @@ export function taskDetail(project: Project, board: Board, task: BoardTask): Tas
     from = state.from;
     const known = memory.filter((e) => e.kind === 'commit' && e.ref).map((e) => e.ref!);
     const recorded = (sha: string) => known.some((k) => k.startsWith(sha) || sha.startsWith(k));
-    unrecorded = branchCommits(project.root, 'HEAD', branch).filter((c) => !recorded(c.sha));
+    // baton's own Start/Log commits are no memory entries: not "unrecorded" either.
+    unrecorded = branchCommits(project.root, 'HEAD', branch).filter((c) => !recorded(c.sha) && !isBookkeeping(c.files));
   } else {
     memory = readMemory(project.root, task.id).entries;
   }

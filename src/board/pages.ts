@@ -22,6 +22,7 @@ export const taskHref = (id: string) => `${id}.html`;
 function card(t: BoardTask): string {
   const badges = [
     t.ready ? '<span class="badge ready">ready</span>' : '',
+    t.waits ? `<span class="badge" title="${esc(t.waits)}">${esc(t.waits.replace(/:.*$/, ''))}</span>` : '',
     t.flight ? `<span class="badge branch" title="unmerged task branch">on ${esc(t.flight.branch)}</span>` : '',
     t.worktree ? `<span class="badge" title="${esc(t.worktree)}">worktree</span>` : '',
   ].join('');

@@ -1,20 +1,20 @@
-import { BatonError } from '../core/errors.js';
 import { plainDisplay, ttyDisplay } from './render/auto-display.js';
 import { runAuto, type AutoSummary } from '../workflow/auto.js';
 import { openProject, type Project } from '../workspace/context.js';
-import { defineCommand } from './command.js';
+import { defineCommand, usageError } from './command.js';
 import { EXIT as CODES } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';
+import { onStopSignals } from './stop-signals.js';
 
 /** `90`, `90s`, `30m`, `2h` → milliseconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(text.trim());
-  if (!m) throw new BatonError(`\`--time-limit ${text}\` is not a duration`, { hint: 'Write it like `90s`, `30m` or `2h`.' });
+  if (!m) throw usageError(`\`--time-limit ${text}\` is not a duration`, 'Write it like `90s`, `30m` or `2h`.');
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'];
 }
 
 const EXIT: Record<AutoSummary['stop'], number> = {
-  done: CODES.ok, 'nothing-ready': CODES.failure, 'max-tasks': CODES.incomplete, budget: CODES.incomplete, time: CODES.incomplete, interrupted: CODES.interrupted,
+  done: CODES.ok, 'nothing-ready': CODES.failure, 'max-tasks': CODES.incomplete, budget: CODES.incomplete, time: CODES.incomplete, interrupted: CODES.interrupted, paused: CODES.incomplete,
 };
 
 export default defineCommand({
@@ -38,23 +38,24 @@ export default defineCommand({
     ['$0 auto --parallel 3', 'three tasks at once until the plan is done'],
     ['$0 auto --max-tasks 5 --budget-usd 2 --time-limit 1h', 'with limits; `baton auto` again resumes'],
   ],
-  epilogue: 'Ctrl-C stops starting tasks and stops the running agents (their work is committed and logged); `baton auto` again resumes.\n' +
-    `Exit status: ${CODES.ok} plan done, ${CODES.failure} tasks failed or nothing ready, ${CODES.incomplete} a limit stopped it, ${CODES.interrupted} interrupted.`,
+  epilogue: 'Ctrl-C (or SIGTERM, SIGHUP) stops starting tasks and stops the running agents (their work is committed and logged); `baton auto` again resumes.\n' +
+    `Exit status: ${CODES.ok} plan done, ${CODES.failure} tasks failed or nothing ready, ${CODES.incomplete} a limit stopped it, ${CODES.interrupted} interrupted (143 by SIGTERM, 129 by SIGHUP).`,
   handler: async (argv) => {
+    // A malformed limit is a usage error, found before anything starts.
+    const timeLimitMs = argv['time-limit'] !== undefined ? parseDuration(argv['time-limit']) : undefined;
     const project = openProject(cwdOf(argv));
     const stream = argv.json ? process.stderr : process.stdout;
     const write = (s: string) => void stream.write(s);
     const display = stream.isTTY && !process.env.NO_COLOR ? ttyDisplay(write, () => stream.columns || 100) : plainDisplay(write);
     const controller = new AbortController();
-    const onInt = () => {
-      if (controller.signal.aborted) process.exit(CODES.interrupted); // a second Ctrl-C: stop now
-      display.note('Stopping: no new tasks; the running agents are being stopped and their attempts logged (Ctrl-C again to quit at once).');
+    // Ctrl-C, SIGTERM or SIGHUP: the agents are stopped with their process groups and their attempts logged.
+    const signals = onStopSignals((signal) => {
+      display.note(`Stopping${signal === 'SIGINT' ? '' : ` (${signal})`}: no new tasks; the running agents are being stopped and their attempts logged (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once).`);
       controller.abort();
-    };
-    process.on('SIGINT', onInt);
-    const remote = await remoteRunner(project, argv.remote, (s) => display.note(s));
+    });
     let summary: AutoSummary;
     try {
+      const remote = await remoteRunner(project, argv.remote, (s) => display.note(s));
       summary = await runAuto(project, {
         parallel: argv.parallel,
         merge: argv.merge,
@@ -63,7 +64,7 @@ export default defineCommand({
         maxTasks: argv['max-tasks'],
         maxAttempts: argv['max-attempts'],
         budgetUsd: argv['budget-usd'],
-        timeLimitMs: argv['time-limit'] ? parseDuration(argv['time-limit']) : undefined,
+        timeLimitMs,
         run: { executor: argv.executor, timeoutS: argv.timeout, checkTimeoutS: argv['check-timeout'] },
         signal: controller.signal,
         display,
@@ -71,9 +72,9 @@ export default defineCommand({
       });
     } finally {
       display.close();
-      process.removeListener('SIGINT', onInt);
+      signals.remove();
     }
-    process.exitCode = EXIT[summary.stop];
+    process.exitCode = summary.stop === 'interrupted' ? signals.code() : EXIT[summary.stop];
     if (argv.json) return json(summary);
     out(renderSummary(summary));
   },
@@ -95,6 +96,7 @@ const STOPS: Record<AutoSummary['stop'], string> = {
   budget: 'Stopped: --budget-usd reached.',
   time: 'Stopped: --time-limit reached; `baton auto` resumes.',
   interrupted: 'Interrupted; `baton auto` resumes where this stopped.',
+  paused: 'Paused: an agent hit a rate or usage limit (no attempt counted); run `baton auto` again later.',
 };
 
 export function renderSummary(s: AutoSummary): string {

@@ -6,12 +6,14 @@ import { defineCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out } from './output.js';
 import { painter } from './render/colour.js';
+import { COMMIT_OPTION } from './plan-commit.js';
 
 export default defineCommand({
   command: 'doctor',
   describe: 'Validate .agents/ and the memory against history; report every problem with file:line',
   options: {
     fix: { type: 'boolean', default: false, describe: 'Repair what can be repaired safely' },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 doctor', 'every problem, like a linter; exit 1 if one is an error'],
@@ -21,7 +23,7 @@ export default defineCommand({
     const project = openProject(cwdOf(argv), { lenientConfig: true });
     const { memoryCheck } = await import('../memory/doctor-check.js');
     const checks: DoctorCheck[] = [memoryCheck];
-    const report = await doctor(project, { fix: argv.fix, checks });
+    const report = await doctor(project, { fix: argv.fix, checks, commit: argv.commit });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     const warnings = report.problems.length - errors;
     process.exitCode = errors ? EXIT.failure : EXIT.ok;

@@ -12,6 +12,7 @@ export default defineCommand({
     merge: { type: 'boolean', default: false, describe: 'Merge the branch into the base (refused on conflict or failing checks)' },
     'skip-checks': { type: 'boolean', default: false, describe: 'Merge without running the task\'s checks' },
     force: { alias: 'f', type: 'boolean', default: false, describe: 'Close a task that shows no work, was never started or waits on others, or merge one that is blocked or partial' },
+    'accept-plan-changes': { type: 'boolean', default: false, describe: 'Merge a branch that changed other tasks\' files or its own checks, criteria, dependencies or role (refused otherwise, with the diff)' },
   },
   examples: [
     ['$0 done 7f3a', 'close it on its branch, for a pull request'],
@@ -19,7 +20,7 @@ export default defineCommand({
   ],
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
-    const r = await doneTask(project, String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks, force: argv.force });
+    const r = await doneTask(project, String(argv.id), { merge: argv.merge, skipChecks: argv.skipChecks, force: argv.force, acceptPlanChanges: argv.acceptPlanChanges });
     const claim = await releaseClaimAfterDone(project, r.id);
     if (argv.json) return json(claim ? { ...r, claim } : r);
     const lines = [`${r.id}: done on ${r.branch}${r.commit ? ` (commit ${r.commit})` : ''}.`];

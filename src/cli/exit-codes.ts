@@ -20,4 +20,5 @@ export const EXIT_TABLE = [
   `  ${EXIT.usage}    usage error: unknown command or option, missing argument, malformed number`,
   `  ${EXIT.incomplete}    stopped short: partial result, or a limit (--max-tasks, --budget-usd, --time-limit)`,
   `  ${EXIT.interrupted}  interrupted (Ctrl-C); run the command again to resume`,
+  '  143  stopped by SIGTERM (129: by SIGHUP), like Ctrl-C; run the command again to resume',
 ].join('\n');

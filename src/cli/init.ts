@@ -1,6 +1,8 @@
 import { initProject } from '../workflow/init.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
+import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
+import { commitPlanChange } from '../workflow/plan-commit.js';
 
 export default defineCommand({
   command: 'init',
@@ -10,6 +12,7 @@ export default defineCommand({
     global: { type: 'boolean', default: false, describe: 'Install the hooks into a core.hooksPath outside this repository (shared by every repository using it)' },
     agents: { type: 'string', array: true, describe: 'Point these agents\' instruction files at the AGENTS.md section: claude, gemini, cursor, copilot (comma-separated)' },
     mcp: { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: "Also write this MCP client's configuration for `baton mcp`" },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 init', 'set up baton here (safe to run again)'],
@@ -27,7 +30,10 @@ export default defineCommand({
       hooks = await installHooks(result.root, { global: argv.global });
     }
     const mcp = writeMcp?.() ?? [];
-    if (argv.json) return json({ ...result, hooks, mcp });
+    // The plan lives in git from the start: what init wrote (not an MCP client's file, which names this machine's paths).
+    const subject = 'Plan: baton init';
+    const committed = await commitPlanChange(result.root, [...result.created, ...result.updated], subject, { commit: argv.commit });
+    if (argv.json) return json({ ...result, hooks, mcp, commit: committed.commit ?? null });
     for (const m of mcp) out(`${m.created ? 'created ' : m.changed ? 'updated ' : 'kept    '} ${m.file}  (MCP: ${m.client}. ${m.note})`);
     if (!result.created.length && !result.updated.length && !hooks.length) {
       out(`baton is already set up in ${result.root}; nothing changed.`);
@@ -37,6 +43,7 @@ export default defineCommand({
     for (const f of result.updated) out(`updated  ${f}`);
     if (result.baseBranch) out(`base_branch: ${result.baseBranch.name} (${result.baseBranch.from}; change it with \`baton config set base_branch NAME\`)`);
     for (const h of hooks) out(`hook     ${h}`);
+    printPlanCommit(committed, subject);
     out('\nNext: describe the goal in .agents/plan.md, then `baton task add "…"` or `baton plan --from REQUIREMENTS.md`.');
   },
 });

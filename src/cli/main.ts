@@ -39,6 +39,7 @@ const COMMANDS: Record<string, Loader> = {
   auto: () => import('./auto.js'),
   config: () => import('./config.js'),
   models: () => import('./models.js'),
+  executors: () => import('./executors.js'),
   board: () => import('./board.js'),
   mcp: () => import('./mcp.js'),
   ci: () => import('./ci.js'),

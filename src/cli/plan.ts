@@ -4,6 +4,8 @@ import type { PlanResult } from '../workflow/plan.js';
 import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
+import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
+import { commitWritten, planSubject, snapshotAgents, type AgentsSnapshot, type PlanCommit } from '../workflow/plan-commit.js';
 
 export default defineCommand({
   command: 'plan',
@@ -15,6 +17,7 @@ export default defineCommand({
     prompt: { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' },
     copy: { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' },
     import: { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 plan --from REQUIREMENTS.md', 'ask the planner model'],
@@ -27,10 +30,13 @@ export default defineCommand({
     if (argv.copy && !argv.prompt) throw new BatonError('`--copy` copies the prompt: use it with `--prompt`', { hint: 'e.g. `baton ' + (argv._[0] ?? 'plan') + ' --prompt --copy`' });
     const project = openProject(cwd);
     const opts = { update: argv.update, dryRun: argv.dryRun };
+    const before = snapshotAgents(project.root);
+    const commit = (r: PlanResult) => commitPlan(before, r, argv.commit);
     if (argv.import !== undefined) {
       const { planFromText } = await import('../workflow/plan.js');
       const { text, source } = await readInput(cwd, argv.import, 'the answer');
-      return report(planFromText(project, text, { ...opts, source }), !!argv.json);
+      const r = planFromText(project, text, { ...opts, source });
+      return report(r, !!argv.json, await commit(r));
     }
     if (!argv.from) throw new BatonError('name the requirements: `--from REQUIREMENTS.md`', { hint: 'Or apply an answer you already have with `--import FILE`.' });
     const requirements = (await readInput(cwd, argv.from, 'the requirements')).text;
@@ -40,11 +46,18 @@ export default defineCommand({
     }
     const { planWithModel } = await import('../workflow/plan.js');
     const result = await withModel(!!argv.json, (modelOpts) => planWithModel(project, { ...opts, requirements }, modelOpts));
-    report(result, !!argv.json);
+    report(result, !!argv.json, await commit(result));
   },
 });
 
-function report(r: PlanResult, asJson: boolean): void {
+/** `Plan: 3 new, 1 amended tasks` as one commit of the files the plan wrote. */
+async function commitPlan(before: AgentsSnapshot, r: PlanResult, commit: boolean | undefined): Promise<{ result: PlanCommit; subject: string } | undefined> {
+  if (!r.written) return undefined;
+  const subject = planSubject(r.change);
+  return { result: await commitWritten(before, subject, { commit }), subject };
+}
+
+function report(r: PlanResult, asJson: boolean, committed?: { result: PlanCommit; subject: string }): void {
   const c = r.change;
   if (asJson) {
     return json({
@@ -54,6 +67,7 @@ function report(r: PlanResult, asJson: boolean): void {
       kept: c.kept.map((t) => ({ id: t.task.id, title: t.task.title, status: t.task.status })),
       plan_changed: c.planChanged,
       usage: r.usage ?? null,
+      commit: committed?.result.commit ?? null,
     });
   }
   const lines = [`Plan: ${c.created.length} new, ${c.amended.length} amended, ${c.kept.length} kept as they are.`];
@@ -64,4 +78,5 @@ function report(r: PlanResult, asJson: boolean): void {
   if (r.usage) lines.push(usageText(r.usage));
   lines.push(r.written ? 'Next: `baton next` shows the tasks to take first.' : 'Dry run: nothing was written.');
   out(lines.join('\n'));
+  if (committed) printPlanCommit(committed.result, committed.subject);
 }

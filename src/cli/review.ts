@@ -5,6 +5,8 @@ import { emitPrompt, readInput, usageText, withModel } from './model-run.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { AGENTS } from '../workspace/paths.js';
+import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
+import { commitWritten, reviewSubject, snapshotAgents, type AgentsSnapshot, type PlanCommit } from '../workflow/plan-commit.js';
 
 export default defineCommand({
   command: 'review',
@@ -14,6 +16,7 @@ export default defineCommand({
     prompt: { type: 'boolean', default: false, describe: 'Print the prompt instead of calling a model' },
     copy: { type: 'boolean', default: false, describe: 'With --prompt: copy it to the clipboard' },
     import: { type: 'string', nargs: 1, describe: 'Apply a model\'s answer from FILE (`-` for stdin)' },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 review', 'ask the reviewer model about the work since the last review'],
@@ -30,15 +33,25 @@ export default defineCommand({
       return emitPrompt(promptText(reviewPrompt(project)), argv.copy);
     }
     const reviewer = await import('../workflow/review.js');
+    const before = snapshotAgents(project.root);
     if (argv.import !== undefined) {
       const { text, source } = await readInput(cwd, argv.import, 'the answer');
-      return report(await reviewer.reviewFromText(project, text, { dryRun: argv.dryRun, source }), !!argv.json);
+      const r = await reviewer.reviewFromText(project, text, { dryRun: argv.dryRun, source });
+      return report(r, !!argv.json, await commitReview(before, r, argv.commit));
     }
-    report(await withModel(!!argv.json, (o) => reviewer.reviewWithModel(project, { dryRun: argv.dryRun }, o)), !!argv.json);
+    const r = await withModel(!!argv.json, (o) => reviewer.reviewWithModel(project, { dryRun: argv.dryRun }, o));
+    report(r, !!argv.json, await commitReview(before, r, argv.commit));
   },
 });
 
-function report(r: ReviewResult, asJson: boolean): void {
+/** `Review R-002: 1 filed, 1 reopened` as one commit of the files the review wrote. */
+async function commitReview(before: AgentsSnapshot, r: ReviewResult, commit: boolean | undefined): Promise<{ result: PlanCommit; subject: string } | undefined> {
+  if (!r.written) return undefined;
+  const subject = reviewSubject(r.change);
+  return { result: await commitWritten(before, subject, { commit }), subject };
+}
+
+function report(r: ReviewResult, asJson: boolean, committed?: { result: PlanCommit; subject: string }): void {
   const c = r.change;
   if (asJson) {
     return json({
@@ -53,6 +66,7 @@ function report(r: ReviewResult, asJson: boolean): void {
       decisions: c.decisions,
       plan_changes: c.planChanges,
       usage: r.usage ?? null,
+      commit: committed?.result.commit ?? null,
     });
   }
   const lines = [`${r.written ? 'Wrote' : 'Would write'} .agents/reviews/${c.id}.md`];
@@ -66,4 +80,5 @@ function report(r: ReviewResult, asJson: boolean): void {
   if (r.usage) lines.push(usageText(r.usage));
   if (!r.written) lines.push('Dry run: nothing was written.');
   out(lines.join('\n'));
+  if (committed) printPlanCommit(committed.result, committed.subject);
 }

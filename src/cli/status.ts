@@ -50,7 +50,7 @@ export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): stri
   const flight = new Map(r.inFlight.map((f) => [f.id, f]));
   const mark = (id: string) => (flight.has(id) ? `  (on ${flight.get(id)!.branch}, not merged)` : '');
   lines.push('', paint('bold', `Ready (${r.ready.length}):`));
-  for (const t of r.ready.slice(0, 20)) lines.push(`  ${t.id}  ${t.title}`);
+  for (const t of r.ready.slice(0, 20)) lines.push(`  ${t.id}  ${t.title}${t.waitsFor ? paint('dim', `  (${t.waitsFor.why})`) : ''}`);
   if (r.ready.length > 20) lines.push(`  … and ${r.ready.length - 20} more (baton next)`);
   if (r.inProgress.length) {
     lines.push('', paint('bold', `In progress (${r.inProgress.length}):`));

@@ -9,6 +9,12 @@ import { defineCommand, defineGroup } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { cwdOf, json, out, table } from './output.js';
 import { painter, STATUS_STYLE } from './render/colour.js';
+import { COMMIT_OPTION, printPlanCommit } from './plan-commit.js';
+import { commitWritten, setSubject, snapshotAgents } from '../workflow/plan-commit.js';
+import { AGENTS } from '../workspace/paths.js';
+
+/** Commits of `task add|set|edit` touch the task's file and plan.md's table, when the command wrote them. */
+const taskPaths = (t: Pick<Task, 'path'>) => [t.path, AGENTS.plan];
 import type { Project } from '../workspace/context.js';
 import type { Stated } from '../tasks/state.js';
 
@@ -38,16 +44,18 @@ const add = defineCommand({
     context: { type: 'string', describe: 'Text for the Context section' },
     requirement: { type: 'array', string: true, describe: 'A requirement (repeatable)' },
     criterion: { type: 'array', string: true, describe: 'A success criterion (repeatable)' },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 task add "Add login endpoint" --phase API --check "npm test -- login"', 'a task with a check that proves it'],
     ['$0 task add "Login page" -d T-7f3a', 'a task that waits on another'],
     ['$0 task add -- "-v flag prints the version"', 'a title that starts with a dash'],
   ],
-  handler: (argv) => {
+  handler: async (argv) => {
     const title = argv.title ?? argv._.slice(2).map(String).join(' ');
     if (!title) throw new BatonError('a task needs a title', { hint: 'baton task add "Add login endpoint"', exitCode: EXIT.usage });
     const project = openProject(cwdOf(argv));
+    const before = snapshotAgents(project.root);
     const [task] = addTasks(project, [{
       title: String(title),
       dependsOn: list(argv.dependsOn),
@@ -59,8 +67,11 @@ const add = defineCommand({
       requirements: argv.requirement,
       criteria: argv.criterion,
     }]);
-    if (argv.json) return json(task!);
+    const subject = `Plan: add ${task!.id} ${JSON.stringify(task!.title)}`;
+    const committed = await commitWritten(before, subject, { commit: argv.commit }, taskPaths(task!));
+    if (argv.json) return json({ ...task!, commit: committed.commit ?? null });
     out(`${task!.id}  ${task!.path}`);
+    printPlanCommit(committed, subject);
   },
 });
 
@@ -123,17 +134,22 @@ const edit = defineCommand({
   command: 'edit <id>',
   describe: 'Edit a task in $EDITOR; the result is validated before it is saved',
   positionals: { id: { type: 'string', describe: 'Task id or unique prefix' } },
+  options: { ...COMMIT_OPTION },
   examples: [['EDITOR=nano $0 task edit 7f3a', 'edit it by hand; a mistake is refused and your edit kept']],
-  handler: (argv) => {
+  handler: async (argv) => {
     const project = openProject(cwdOf(argv));
+    const before = snapshotAgents(project.root);
     const editor = process.env.VISUAL || process.env.EDITOR;
     const r = editTask(project, String(argv.id), (file) => {
       if (!editor) return undefined;
       const run = process.getBuiltinModule('node:child_process').spawnSync(`${editor} "${file}"`, { shell: true, stdio: 'inherit' });
       return run.status ?? run.signal ?? 'a signal';
     });
-    if (argv.json) return json({ id: r.task.id, path: r.task.path, changed: r.changed });
+    const subject = `Plan: edit ${r.task.id} ${JSON.stringify(r.task.title)}`;
+    const committed = await commitWritten(before, subject, { commit: argv.commit }, taskPaths(r.task));
+    if (argv.json) return json({ id: r.task.id, path: r.task.path, changed: r.changed, commit: committed.commit ?? null });
     out(r.changed ? `${r.task.id}: saved ${r.task.path}` : `${r.task.id}: no change`);
+    printPlanCommit(committed, subject);
   },
 });
 
@@ -151,13 +167,15 @@ const set = defineCommand({
     'remove-dep': { type: 'array', string: true, describe: 'Remove a dependency (repeatable)' },
     check: { type: 'array', string: true, describe: 'Replace the checks' },
     file: { type: 'array', string: true, describe: 'Replace the file hints' },
+    ...COMMIT_OPTION,
   },
   examples: [
     ['$0 task set 7f3a --status blocked', 'mark a task blocked'],
     ['$0 task set 7f3a --add-dep T-09b4', 'make it wait on another task'],
   ],
-  handler: (argv) => {
+  handler: async (argv) => {
     const project = openProject(cwdOf(argv));
+    const before = snapshotAgents(project.root);
     const changes = {
       status: argv.status, title: argv.title, phase: argv.phase, role: argv.role,
       dependsOn: list(argv.dependsOn), addDeps: list(argv.addDep), removeDeps: list(argv.removeDep),
@@ -167,8 +185,11 @@ const set = defineCommand({
       throw new BatonError('nothing to change', { hint: 'Give a field, e.g. `baton task set T-7f3a --status done`.' });
     }
     const task = setTask(project, String(argv.id), changes);
-    if (argv.json) return json(task);
+    const subject = setSubject(task.id, changes);
+    const committed = await commitWritten(before, subject, { commit: argv.commit }, taskPaths(task));
+    if (argv.json) return json({ ...task, commit: committed.commit ?? null });
     out(`${task.id}: updated (${task.status})`);
+    printPlanCommit(committed, subject);
   },
 });
 

@@ -11,6 +11,16 @@ export interface CommitRef {
   parents: string[];
   /** The commit's `Task:` trailer, when it has one. */
   task?: string;
+  /** Its `Baton-Commit:` trailer: baton's own bookkeeping (Start, Log, Done, Plan), when it touches only `.agents/`. */
+  baton?: string;
+}
+
+/** The trailer that marks baton's own commits; hooks/format-entries.awk knows it too. */
+export const BATON_COMMIT_TRAILER = 'Baton-Commit';
+
+/** The files baton's own commits may touch: `.agents/`, and what `baton init` writes beside it (as baton_own in format-entries.awk). */
+export function isBatonPath(path: string): boolean {
+  return path.startsWith('.agents/') || path === 'AGENTS.md' || path === '.gitattributes';
 }
 
 const TRAILER_TASK_RE = /^T-[0-9a-f]+$/;
@@ -21,13 +31,17 @@ export function parseCommitRefs(output: string): CommitRef[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [sha = '', parents = '', trailers = ''] = line.split('\x1f');
+      const [sha = '', parents = '', trailers = '', own = ''] = line.split('\x1f');
       const first = trailers.trim().split(/\s+/)[0] ?? '';
-      return { sha, parents: parents.split(' ').filter(Boolean), task: TRAILER_TASK_RE.test(first) ? first : undefined };
+      const kind = own.trim().split(/\s+/)[0] ?? '';
+      return {
+        sha, parents: parents.split(' ').filter(Boolean), task: TRAILER_TASK_RE.test(first) ? first : undefined,
+        ...(/^[a-z]+$/.test(kind) ? { baton: kind } : {}),
+      };
     });
 }
 
-const REF_FORMAT = '--format=%H%x1f%P%x1f%(trailers:key=Task,valueonly,separator=%x20)';
+const REF_FORMAT = `--format=%H%x1f%P%x1f%(trailers:key=Task,valueonly,separator=%x20)%x1f%(trailers:key=${BATON_COMMIT_TRAILER},valueonly,separator=%x20)`;
 
 /** Git calls as data (arguments + a pure parser), run by `runGit`. */
 export const tasks = {
@@ -46,13 +60,24 @@ export const tasks = {
   isAncestor: (sha: string, of: string): GitTask<boolean> => ({
     args: ['merge-base', '--is-ancestor', sha, of], codes: [0, 1, 128], parse: (o) => o.code === 0,
   }),
-  commitsBefore: (path: string): GitTask<string[]> => ({
+  /** Undefined: no commit of HEAD's history added `path`. */
+  commitsBefore: (path: string): GitTask<string[] | undefined> => ({
     args: ['log', '--diff-filter=A', '--format=%H %P', '--', path],
     parse: (o) => {
       const first = lines(o.stdout).pop();
       // A root commit has no parents: `%P` is empty, and an empty revision would make git fail.
-      return first ? first.split(' ').slice(1).filter(Boolean) : [];
+      return first ? first.split(' ').slice(1).filter(Boolean) : undefined;
     },
+  }),
+  /** `<sha>` lines, each followed by the paths that commit changed (first parent). */
+  changedPaths: (shas: string[]): GitTask<Map<string, string[]>> => ({
+    // On stdin: a long history holds thousands of baton's commits, more than a command line takes.
+    args: ['-c', 'core.quotePath=false', 'log', '--stdin', '--no-walk=unsorted', '--format=%x1e%H', '--name-only', '--diff-merges=first-parent'],
+    input: shas.map((s) => `${s}\n`).join(''),
+    parse: (o) => new Map(o.stdout.split('\x1e').filter((b) => b.trim()).map((b) => {
+      const [sha = '', ...paths] = lines(b);
+      return [sha, paths.filter(Boolean)];
+    })),
   }),
   gitPath: (name: string) => text(['rev-parse', '--path-format=absolute', '--git-path', name]),
   commonGitDir: () => text(['rev-parse', '--path-format=absolute', '--git-common-dir']),
@@ -66,18 +91,36 @@ export const tasks = {
   }),
 };
 
+/**
+ * Only a commit whose trailer says baton made it *and* that touches nothing
+ * outside `.agents/` counts as baton's own: a trailer an agent adds to its
+ * work does not hide that work from memory.
+ */
+function confirmBaton(root: string, refs: CommitRef[]): CommitRef[] {
+  const marked = refs.filter((c) => c.baton);
+  if (!marked.length) return refs;
+  const paths = runGit(root, tasks.changedPaths(marked.map((c) => c.sha)));
+  return refs.map((c) => {
+    if (!c.baton) return c;
+    const files = paths.get(c.sha) ?? [];
+    if (files.length && files.every(isBatonPath)) return c;
+    const { baton: _forged, ...rest } = c;
+    return rest;
+  });
+}
+
 /** Commits selected by `revs` (e.g. `['HEAD', '--not', 'main']`), oldest first. */
 export async function listCommits(root: string, revs: string[]): Promise<CommitRef[]> {
-  return runGit(root, tasks.listCommits(revs));
+  return confirmBaton(root, runGit(root, tasks.listCommits(revs)));
 }
 
 /** These commits alone (no history walk), in the order given; unknown SHAs are left out. */
 export async function commitRefs(root: string, shas: string[]): Promise<CommitRef[]> {
   if (!shas.length) return [];
   const all = runGit(root, tasks.commitRefs(shas));
-  if (all.length || shas.length === 1) return all;
+  if (all.length || shas.length === 1) return confirmBaton(root, all);
   // One SHA was rewritten away: ask for each alone.
-  return shas.flatMap((sha) => runGit(root, tasks.commitRefs([sha])));
+  return confirmBaton(root, shas.flatMap((sha) => runGit(root, tasks.commitRefs([sha]))));
 }
 
 /** The full SHA of a commit-ish, or undefined when there is none. */
@@ -90,8 +133,8 @@ export async function isAncestor(root: string, sha: string, of = 'HEAD'): Promis
   return runGit(root, tasks.isAncestor(sha, of));
 }
 
-/** The parents of the first commit that added `path` (the history baton knows about starts there). */
-export async function commitsBefore(root: string, path: string): Promise<string[]> {
+/** The parents of the first commit that added `path` (the history baton knows about starts there); undefined when none did. */
+export async function commitsBefore(root: string, path: string): Promise<string[] | undefined> {
   return runGit(root, tasks.commitsBefore(path));
 }
 

@@ -6,6 +6,16 @@
  */
 import { BatonError } from '../core/errors.js';
 import { gitSaid, runGit, type GitOutput } from './run.js';
+import { BATON_COMMIT_TRAILER, isBatonPath } from './history.js';
+
+/**
+ * The message of one of baton's own commits (Start, Log, Done, Plan, ...): its
+ * `Baton-Commit:` trailer keeps it out of memory's `commit` entries (the hooks'
+ * awk and src/git/history.ts read it), beside the `Task:` trailer when there is a task.
+ */
+export function batonMessage(subject: string, kind: string, task?: string): string {
+  return `${subject}\n\n${task ? `Task: ${task}\n` : ''}${BATON_COMMIT_TRAILER}: ${kind}`;
+}
 
 export interface GitResult {
   code: number;
@@ -122,6 +132,54 @@ export function commitPaths(cwd: string, paths: string[], message: string): stri
 }
 
 /**
+ * baton's own commits at the tip of the checked-out branch whose kind is in
+ * `kinds` (e.g. Log commits waiting for Done), newest first, with the files
+ * they changed: none when one touches anything but baton's files, or is in
+ * another ref (pushed, or another branch has it), so rewriting them is safe.
+ */
+function foldableTip(cwd: string, kinds: readonly string[]): { parent: string; files: string[] } | undefined {
+  const r = gitRun(cwd, ['-c', 'core.quotePath=false', 'log', '-n', '20', '--first-parent', '--name-only',
+    `--format=%x1e%H%x1f%P%x1f%(trailers:key=${BATON_COMMIT_TRAILER},valueonly,separator=%x20)`, 'HEAD']);
+  if (r.code !== 0) return undefined;
+  let parent: string | undefined;
+  let oldest: string | undefined;
+  const files = new Set<string>();
+  for (const block of r.stdout.split('\x1e').filter((b) => b.trim())) {
+    const [head = '', ...paths] = block.split('\n');
+    const [sha = '', parents = '', kind = ''] = head.split('\x1f');
+    const changed = paths.filter(Boolean);
+    const own = kinds.includes(kind.trim()) && parents.split(' ').length === 1 && changed.length > 0 && changed.every(isBatonPath);
+    if (!own) break;
+    oldest = sha;
+    parent = parents.trim();
+    for (const f of changed) files.add(f);
+  }
+  if (!oldest || !parent) return undefined;
+  const head = gitRun(cwd, ['symbolic-ref', '-q', 'HEAD']).stdout.trim();
+  const holders = gitRun(cwd, ['for-each-ref', '--contains', oldest, '--format=%(refname)']).stdout.split('\n').filter(Boolean);
+  if (!head || holders.some((ref) => ref !== head)) return undefined;
+  return { parent, files: [...files] };
+}
+
+/**
+ * `commitPaths`, folding baton's own commits of `kinds` at the branch tip
+ * into this one (a Log commit goes into the Done commit that follows it), so
+ * an attempt reaches the base with one commit of baton's after the work.
+ */
+export function commitPathsFolding(cwd: string, paths: string[], message: string, kinds: readonly string[]): string | undefined {
+  const fold = foldableTip(cwd, kinds);
+  if (!fold) return commitPaths(cwd, paths, message);
+  const tip = gitOk(cwd, ['rev-parse', 'HEAD']).trim();
+  gitOk(cwd, ['reset', '--quiet', '--soft', fold.parent]);
+  try {
+    return commitPaths(cwd, [...new Set([...paths, ...fold.files])], message) ?? undefined;
+  } catch (error) {
+    gitRun(cwd, ['reset', '--quiet', '--soft', tip]); // as it was: the folded commits are the tip again
+    throw error;
+  }
+}
+
+/**
  * Files that would conflict if `branch` were merged into `base`, computed
  * without touching any checkout (`git merge-tree --write-tree`, git ≥ 2.38).
  */
@@ -132,6 +190,24 @@ export function mergeConflicts(root: string, base: string, branch: string): stri
   throw new BatonError(`could not test the merge of \`${branch}\` into \`${base}\`: ${r.stderr.trim()}`, {
     hint: 'baton needs git 2.38 or newer (`git --version`).',
   });
+}
+
+/** The commit each of these local branches points at (missing branches are left out). One git call. */
+export function branchTips(root: string, branches: readonly string[]): Map<string, string> {
+  const tips = new Map<string, string>();
+  if (!branches.length) return tips;
+  const r = gitRun(root, ['for-each-ref', '--format=%(objectname) %(refname)', ...branches.map((b) => `refs/heads/${b}`)]);
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([0-9a-f]{40,64}) refs\/heads\/(.+)$/.exec(line);
+    if (m) tips.set(m[2]!, m[1]!);
+  }
+  return tips;
+}
+
+/** Every local branch, by name (`refs/heads/…`), in one git call. */
+export function localBranches(root: string): Set<string> {
+  const r = gitRun(root, ['for-each-ref', '--format=%(refname)', 'refs/heads']);
+  return new Set(r.stdout.split('\n').filter((l) => l.startsWith('refs/heads/')).map((l) => l.slice('refs/heads/'.length)));
 }
 
 /** Merge `branch` into the checked-out branch at `cwd` and commit, with the extra paths `prepare` writes. */

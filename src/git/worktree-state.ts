@@ -5,20 +5,22 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitRun } from './task-branch.js';
+import { gitRun, parseStatusZ } from './task-branch.js';
 
 /** Untracked, not ignored files, relative to `dir`. */
 export function untrackedFiles(dir: string): string[] {
   return gitRun(dir, ['ls-files', '--others', '--exclude-standard', '-z']).stdout.split('\0').filter(Boolean);
 }
 
-function trackedChanges(dir: string): boolean {
-  return gitRun(dir, ['status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+function trackedChanges(dir: string, ignore: readonly string[]): boolean {
+  if (!ignore.length) return gitRun(dir, ['status', '--porcelain', '--untracked-files=no']).stdout.trim() !== '';
+  const changed = parseStatusZ(gitRun(dir, ['status', '--porcelain', '-z', '--untracked-files=no']).stdout);
+  return changed.some((p) => !ignore.includes(p));
 }
 
-/** Changes since `before` (the untracked files that existed then are not changes). */
-export function isDirty(dir: string, before: ReadonlySet<string> = new Set()): boolean {
-  return trackedChanges(dir) || untrackedFiles(dir).some((p) => !before.has(p));
+/** Changes since `before` (the untracked files that existed then are not changes), besides the files in `ignore`. */
+export function isDirty(dir: string, before: ReadonlySet<string> = new Set(), ignore: readonly string[] = []): boolean {
+  return trackedChanges(dir, ignore) || untrackedFiles(dir).some((p) => !before.has(p) && !ignore.includes(p));
 }
 
 /** Commit what changed since `before`; returns the short SHA, or undefined when nothing did. */

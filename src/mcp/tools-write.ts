@@ -32,10 +32,15 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     idempotent: false,
   }, async (a) => {
     const { addTasks } = await import('../tasks/write.js');
-    const [made] = addTasks(await project(ctx), [{
+    const { commitWritten, snapshotAgents } = await import('../workflow/plan-commit.js');
+    const p = await project(ctx);
+    const before = snapshotAgents(p.root);
+    const [made] = addTasks(p, [{
       title: a.title, dependsOn: a.dependsOn, phase: a.phase, checks: a.checks, files: a.files, role: a.role,
       context: a.context, requirements: a.requirements, criteria: a.criteria,
     }]);
+    // The plan lives in git, over MCP as on the command line (commit_plan_changes).
+    await commitWritten(before, `Plan: add ${made!.id} ${JSON.stringify(made!.title)}`, {}, [made!.path, '.agents/plan.md']);
     return { data: taskData(made!) };
   });
 
@@ -58,10 +63,15 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     writes: true,
   }, async (a) => {
     const { setTask } = await import('../tasks/write.js');
-    const t = setTask(await project(ctx), a.id, {
+    const { commitWritten, setSubject, snapshotAgents } = await import('../workflow/plan-commit.js');
+    const p = await project(ctx);
+    const before = snapshotAgents(p.root);
+    const changes = {
       status: a.status, title: a.title, phase: a.phase, role: a.role, dependsOn: a.dependsOn,
       addDeps: a.addDeps, removeDeps: a.removeDeps, checks: a.checks, files: a.files,
-    });
+    };
+    const t = setTask(p, a.id, changes);
+    await commitWritten(before, setSubject(t.id, changes), {}, [t.path, '.agents/plan.md']);
     return { data: taskData(t) };
   });
 
@@ -193,7 +203,11 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     idempotent: false,
   }, async (a) => {
     const { reviewFromText } = await import('../workflow/review.js');
-    const r = await reviewFromText(await project(ctx), a.answer, { dryRun: a.dryRun, source: 'the `answer` argument' });
+    const { commitWritten, reviewSubject, snapshotAgents } = await import('../workflow/plan-commit.js');
+    const p = await project(ctx);
+    const before = snapshotAgents(p.root);
+    const r = await reviewFromText(p, a.answer, { dryRun: a.dryRun, source: 'the `answer` argument' });
+    if (r.written) await commitWritten(before, reviewSubject(r.change));
     const c = r.change;
     return {
       data: {
@@ -226,7 +240,11 @@ function registerImportTools(server: McpServer, ctx: ServerContext): void {
     idempotent: false,
   }, async (a) => {
     const { planFromText } = await import('../workflow/plan.js');
-    const r = planFromText(await project(ctx), a.answer, { update: a.update, dryRun: a.dryRun, source: 'the `answer` argument' });
+    const { commitWritten, planSubject, snapshotAgents } = await import('../workflow/plan-commit.js');
+    const p = await project(ctx);
+    const before = snapshotAgents(p.root);
+    const r = planFromText(p, a.answer, { update: a.update, dryRun: a.dryRun, source: 'the `answer` argument' });
+    if (r.written) await commitWritten(before, planSubject(r.change));
     const c = r.change;
     return {
       data: {

@@ -22,15 +22,17 @@ export async function branchOnlyCommits(root: string, base: string, rev = 'HEAD'
 /** The commits on this branch that belong to `task`, oldest first. */
 export async function taskCommitsOnBranch(root: string, task: string, base: string, rev = 'HEAD'): Promise<string[]> {
   const own = await branchOnlyCommits(root, base, rev);
-  if (own) return own.filter((c) => !c.task || c.task === task).map((c) => c.sha);
+  // baton's own Start/Log/Done commits are bookkeeping, never `commit` entries.
+  if (own) return own.filter((c) => !c.baton && (!c.task || c.task === task)).map((c) => c.sha);
   if (!(await resolveCommit(root, rev))) return [];
-  return (await listCommits(root, [rev])).filter((c) => c.task === task).map((c) => c.sha);
+  return (await listCommits(root, [rev])).filter((c) => !c.baton && c.task === task).map((c) => c.sha);
 }
 
 /** Group commits by memory file: trailer, else branch task for branch-only commits, else `project`. */
 export function attribute(commits: readonly CommitRef[], branchTask: string | undefined, branchOnly: ReadonlySet<string>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const c of commits) {
+    if (c.baton) continue; // baton's own bookkeeping: no entry anywhere
     const id = c.task ?? (branchTask && branchOnly.has(c.sha) ? branchTask : 'project');
     const list = out.get(id);
     if (list) list.push(c.sha);

@@ -62,10 +62,13 @@ async function flushClaim(
   // Queued commits by file, under their current SHA, if still in this branch.
   // A `Task:` trailer naming another task sends the commit there, as the sh hook does.
   const finals = claim.queued.map((q) => finalSha(rewrites, q.sha));
-  const trailer = new Map((await commitRefs(root, [...new Set(finals)])).map((c) => [c.sha, c.task]));
+  const refs = await commitRefs(root, [...new Set(finals)]);
+  const trailer = new Map(refs.map((c) => [c.sha, c.task]));
+  const own = new Set(refs.filter((c) => c.baton).map((c) => c.sha));
   const byFile = new Map<string, string[]>();
   claim.queued.forEach((q, i) => {
     const sha = finals[i]!;
+    if (own.has(sha)) return; // baton's own bookkeeping commit: no entry
     const id = trailer.get(sha) ?? q.task;
     if (id === TIP) return; // a merged tip with no trailer was recorded on its own branch
     const list = byFile.get(id) ?? [];

@@ -6,7 +6,8 @@
  * own history. The whole file is redacted.
  */
 import { existsSync } from 'node:fs';
-import { memoryFileNames } from './file.js';
+import { memoryFileNames, memoryHeader, memoryPath } from './file.js';
+import { writeFileAtomic } from '../workspace/atomic.js';
 import { currentBranch } from '../git/gitdir.js';
 import { commitsBefore, listCommits, resolveCommit } from '../git/history.js';
 import { readConfig, type Config } from '../workspace/config.js';
@@ -31,9 +32,10 @@ export async function expectedCommits(root: string, config: Config = readConfig(
   }
   if (!(await resolveCommit(root, 'HEAD'))) return { groups: new Map(), ids: [] };
   const branchTask = taskOfBranch(branch, config.branch_prefix);
-  // History baton knows about starts with the commit that added .agents/.
+  // History baton knows about starts with the commit that added .agents/ (config.yaml). With config.yaml
+  // never committed, no commit of this history is baton's to record: the project's past is not backfilled.
   const before = await commitsBefore(root, AGENTS.config);
-  const commits = await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
+  const commits = before === undefined ? [] : await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
   const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
   const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));
   if (!config.record_off_task_commits) groups.delete('project');
@@ -41,18 +43,23 @@ export async function expectedCommits(root: string, config: Config = readConfig(
   return { groups, ids };
 }
 
-export async function rebuildMemory(root: string, id?: string): Promise<SyncResult[]> {
+/** `keep`: full SHAs off HEAD's history whose commit entries stay (doctor --fix deletes nothing still reachable). */
+export async function rebuildMemory(root: string, id?: string, opts: { keep?: ReadonlySet<string> } = {}): Promise<SyncResult[]> {
   const config = readConfig(root);
   if (!(await resolveCommit(root, 'HEAD'))) return [];
   const { groups, ids: known } = await expectedCommits(root);
   // Every memory file: those with commits, those here, and those deleted (still in history).
-  const ids = new Set(id ? [id] : [...known, ...runGit(root, memoryIdsInHistory)]);
+  const inHistory = runGit(root, memoryIdsInHistory);
+  const ids = new Set(id ? [id] : [...known, ...inHistory]);
   if (!config.record_off_task_commits) ids.delete('project');
   const history = ids.size > 1 ? memoryHistory(root) : undefined;
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
     const { restored, cleaned } = await restoreMemory(root, each, history);
-    const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true });
+    const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true, keep: opts.keep });
+    // A file deleted that held no entry (baton's own commits are none) comes back as its header.
+    const path = memoryPath(root, each);
+    if (!existsSync(path) && inHistory.includes(each)) writeFileAtomic(path, `${memoryHeader(each)}`);
     results.push({ ...r, added: r.added + restored, replaced: r.replaced + (cleaned ? 1 : 0) });
   }
   return results;

@@ -30,7 +30,8 @@ export const recordCheck: DoctorCheck = async (project, opts = {}) => {
   if (!opts.fix || !first.length) return first;
   if (first.some((p) => isUnder(p.file ?? '', AGENTS.memory))) {
     // A config.yaml doctor reports as broken stops the rebuild; the problems stay reported.
-    const rebuilt = await rebuildMemory(project.root).then(() => true, () => false);
+    // Entries of commits a branch or the reflog still reaches stay: the base may have been moved back, and a person decides.
+    const rebuilt = await rebuildMemory(project.root, undefined, { keep: reachableAnywhere(project.root) }).then(() => true, () => false);
     if (rebuilt) opts.fixed?.push('.agents/memory: rebuilt from history (`baton memory rebuild`)');
   }
   if (first.some((p) => p.message.startsWith('hook '))) {
@@ -55,6 +56,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
   const cut = truncatedHistory(root);
   let unseen = 0;
   const history = memoryHistory(root);
+  let elsewhere: Set<string> | undefined;
   for (const id of [...new Set([...ids, ...inHistory])].sort()) {
     const path = memoryPath(root, id);
     const file = fileOf(id);
@@ -78,10 +80,17 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
           unseen++;
           continue;
         }
-        problems.push({
-          file, line: e.line, severity: 'warning',
-          message: `stale entry: commit \`${e.ref}\` is not in the history of HEAD (a reset, a rebase or a dropped commit)`, hint: REBUILD,
-        });
+        elsewhere ??= new Set([...reachableAnywhere(root)].map(key));
+        problems.push(elsewhere.has(key(e.ref))
+          ? {
+            file, line: e.line, severity: 'warning',
+            message: `commit \`${e.ref}\` is not in the history of HEAD, but a branch or the reflog still reaches it (was \`${base}\` moved back?)`,
+            hint: `\`baton doctor --fix\` keeps this entry. Look at \`git reflog ${base}\`; if the commit was dropped on purpose, \`baton memory rebuild\` removes it.`,
+          }
+          : {
+            file, line: e.line, severity: 'warning',
+            message: `stale entry: commit \`${e.ref}\` is not in the history of HEAD (a reset, a rebase or a dropped commit)`, hint: REBUILD,
+          });
       }
     }
     // Without hooks nothing records commits as they are made (`baton done` backfills): none is missing yet.
@@ -114,6 +123,11 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
     });
   }
   return problems;
+}
+
+/** Every commit a ref or a reflog reaches (full SHAs): what `doctor --fix` must not forget. */
+function reachableAnywhere(root: string): Set<string> {
+  return new Set(runGit(root, { args: ['rev-list', '--all', '--reflog'], codes: [0, 128], parse: (o) => (o.code === 0 ? lines(o.stdout) : []) }));
 }
 
 function baseProblems(root: string, base: string, found: string | undefined): Problem[] {

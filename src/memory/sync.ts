@@ -20,6 +20,8 @@ export interface SyncOptions {
   regenerate?: boolean;
   /** Check that other entries name commits still in HEAD's history (default true; false for project.md, which is long). */
   validate?: boolean;
+  /** Full SHAs off HEAD's history whose entries stay anyway (still reachable from a branch or the reflog). */
+  keep?: ReadonlySet<string>;
 }
 
 export interface SyncResult {
@@ -43,7 +45,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     const refs = new Map<string, string | null>();
     for (const entry of parseMemory(text).entries) {
       if (entry.kind !== 'commit' || !entry.ref || refs.has(entry.ref)) continue;
-      refs.set(entry.ref, await currentShaOf(root, entry.ref, expected, rewrites, opts.validate ?? true));
+      refs.set(entry.ref, await currentShaOf(root, entry.ref, expected, rewrites, opts.validate ?? true, opts.keep));
     }
     const present = new Set([...refs.values()].filter((s): s is string => !!s));
     const wanted = new Set(opts.expected.filter((s) => !present.has(s)));
@@ -67,7 +69,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
 
 /** What an entry's ref names now: a commit of the branch, the rewrite of one, or nothing (null). */
 async function currentShaOf(
-  root: string, ref: string, expected: ReadonlySet<string>, rewrites: ReadonlyMap<string, string>, validate: boolean,
+  root: string, ref: string, expected: ReadonlySet<string>, rewrites: ReadonlyMap<string, string>, validate: boolean, keep?: ReadonlySet<string>,
 ): Promise<string | null> {
   for (const sha of expected) if (sha.startsWith(ref)) return sha;
   for (const old of rewrites.keys()) {
@@ -77,7 +79,7 @@ async function currentShaOf(
   }
   if (!validate) return ref;
   const full = await resolveCommit(root, ref);
-  if (full && (await isAncestor(root, full))) return full;
+  if (full && (keep?.has(full) || (await isAncestor(root, full)))) return full;
   // A shallow or grafted clone does not see the commits beyond its cut: unseen is not gone, the entry stays.
   return truncatedHistory(root) ? ref : null;
 }

@@ -36,6 +36,11 @@ export interface ComposeOptions {
   budget?: number;
   /** Put the task's files (and, within budget, its dependencies' files) into the prompt. Default: `prompt_with_files` in config. */
   withFiles?: boolean;
+  /**
+   * The task as the plan (the base) has it: its checks, body (criteria),
+   * dependencies and role are what the prompt shows, whatever the branch says.
+   */
+  plan?: Pick<Task, 'checks' | 'body' | 'depends_on' | 'role'>;
 }
 
 export interface Omitted {
@@ -227,7 +232,9 @@ function withFilesDefault(project: Project): boolean {
 
 export async function composePrompt(project: Project, ref: string, options: ComposeOptions = {}): Promise<ComposedPrompt> {
   const tasks = loadTasksStrict(project.root);
-  const task = resolveTask(tasks, ref);
+  const onBranch = resolveTask(tasks, ref);
+  const { plan } = options;
+  const task = plan ? { ...onBranch, checks: plan.checks, body: plan.body, depends_on: plan.depends_on, role: plan.role } : onBranch;
   const role = task.role ?? 'implementer';
   const budget = options.budget ?? defaultBudget(project, role);
   if (!Number.isInteger(budget) || budget < 1) {

@@ -10,7 +10,7 @@ import { catFiles } from '../git/branches.js';
 import { gitRun } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';
 import { parseTaskText, loadTasksStrict } from '../tasks/task-files.js';
-import { effectiveTasks, summary, type TaskSummary } from '../workflow/status.js';
+import { effectiveTasks, summary, withWaits, type TaskSummary } from '../workflow/status.js';
 import { isExpired } from './claims.js';
 import { shownStatus } from '../tasks/state.js';
 import { fetchShared } from './sync.js';
@@ -94,11 +94,16 @@ export async function remoteNext(project: Project, remote: string): Promise<Remo
   });
   const byId = new Map(seen.map((t) => [t.id, t]));
   const open = seen.map((t) => (t.status === 'in-progress' ? { ...t, status: 'todo' as const } : t));
-  return nextTasks(open).map((t) => {
+  const ready = nextTasks(open).map((t) => {
     const s = summary(byId.get(t.id)!);
     const c = liveClaim(board, t.id);
     return c ? { ...s, claimed_by: c.runner, claim_expires: c.expires } : s;
   });
+  // A task some runner holds is at work: a ready task whose files overlap it waits (what `baton auto --remote` does).
+  const atWork = seen.filter((t) => t.status === 'in-progress' || liveClaim(board, t.id));
+  const free = ready.filter((t) => !liveClaim(board, t.id));
+  const waits = new Map(withWaits(project, free, atWork).map((t) => [t.id, t]));
+  return ready.map((t) => waits.get(t.id) ?? t);
 }
 
 /** Lines for `baton status`: claims and remote branch states. */

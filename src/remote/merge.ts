@@ -9,7 +9,7 @@ import type { Task } from '../core/task.js';
 import { gitRun, mergeConflicts, mergeInto } from '../git/task-branch.js';
 import { BatonError } from '../core/errors.js';
 import type { Project } from '../workspace/context.js';
-import { doneTask } from '../workflow/done.js';
+import { doneTask, refusePlanChanges } from '../workflow/done.js';
 import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
 import { refreshPlanFile } from '../tasks/write.js';
 import { AGENTS } from '../workspace/paths.js';
@@ -31,6 +31,8 @@ export function finisher(project: Project, task: Task): Finisher {
       await doneTask(project, task.id, { merge: false, skipChecks: true });
     },
     merge: () => {
+      // What decides the task is the base's: a branch that changed the plan is for a person to accept.
+      refusePlanChanges(project, { task, base, branch });
       const conflicts = mergeConflicts(project.root, base, branch);
       if (conflicts.length) {
         throw new BatonError(`\`${branch}\` cannot be merged into \`${base}\`: ${conflicts.map((f) => `\`${f}\``).join(', ')} would conflict`, {

@@ -195,6 +195,11 @@ export class RemoteRunner {
     return this.seen.some((c) => c.runner !== this.name && open.has(c.task) && !skip(c.task));
   }
 
+  /** Tasks other runners hold live claims on (as of the last sync). */
+  heldElsewhere(): string[] {
+    return this.seen.filter((c) => c.runner !== this.name && !isExpired(c)).map((c) => c.task);
+  }
+
   /** Commits on the local base the remote lacks (a review's): pushed, merging the remote's first on a lost race. */
   publishBase(): void {
     const base = this.project.config.base_branch;

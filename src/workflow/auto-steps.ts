@@ -5,7 +5,7 @@
 import { BatonError } from '../core/errors.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
-import { branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
+import { batonMessage, branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
 import { parseUsageEntry } from '../memory/usage.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../memory/file.js';
@@ -46,7 +46,7 @@ export async function prepareBase(project: Project, merge: boolean): Promise<str
       hint: 'Commit or stash them, then run `baton auto` again (or pass --no-merge).',
     });
   }
-  return agentsDirty ? commitPaths(project.root, ['.agents'], 'Plan changes before baton auto') : undefined;
+  return agentsDirty ? commitPaths(project.root, ['.agents'], batonMessage('Plan changes before baton auto', 'plan')) : undefined;
 }
 
 export interface BranchState {
@@ -78,10 +78,14 @@ export function branchState(project: Project, task: Task): BranchState {
   };
 }
 
-/** `baton done ID --merge`, the checks having just passed in the worktree. */
-export async function mergeTask(project: Project, id: string): Promise<void> {
+/**
+ * `baton done ID --merge`. `judged`: the checks just passed in the worktree
+ * this run. A branch found finished (its status says so) was not judged by
+ * this run, and its status is the branch's word: the base's checks run first.
+ */
+export async function mergeTask(project: Project, id: string, judged = true): Promise<void> {
   // The loop has judged the work itself (a success, or a partial a review accepted): `done`'s own refusals are for people.
-  await doneTask(project, id, { merge: true, skipChecks: true, force: true });
+  await doneTask(project, id, { merge: true, skipChecks: judged, force: true });
 }
 
 /**
@@ -148,7 +152,7 @@ export async function reviewNow(project: Project, signal: AbortSignal, display: 
   display.note('review: the Central Agent reads the memory since the last review');
   try {
     const r = await runReviewer(project, signal);
-    const commit = commitPaths(project.root, ['.agents'], `Review ${r.id ?? ''}`.trim());
+    const commit = commitPaths(project.root, ['.agents'], batonMessage(`Review ${r.id ?? ''}`.trim(), 'plan'));
     display.note(`review ${r.id ?? ''}: ${r.summary}${commit ? ` (committed ${commit})` : ''}`);
     return { id: r.id, costUsd: r.costUsd, accepted: r.accepted };
   } catch (error) {

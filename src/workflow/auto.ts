@@ -22,6 +22,9 @@ import { candidates, leftOver, type Candidate } from './auto-queue.js';
 import { acquireRunLock, mergeTask, prepareBase, reviewNow, spentUsd, openPullRequest } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
 import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
+import { waitText } from '../core/overlap.js';
+import { OverlapCheck } from './auto-overlap.js';
+import { TrialMerges } from './trial-merge.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -42,7 +45,7 @@ export interface AutoOptions {
   remote?: SharedRemote;
 }
 
-export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted';
+export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted' | 'paused';
 
 export interface AutoResult {
   id: string;
@@ -95,11 +98,19 @@ class AutoRun {
   /** Aborts the running agents (Ctrl-C, the time limit). */
   private readonly abort = new AbortController();
   private readonly running = new Map<string, Promise<void>>();
+  /** Tasks whose agent is at work now (not merges of earlier work): what a candidate's files are checked against. */
+  private readonly attempting = new Map<string, Task>();
+  private readonly trials: TrialMerges;
+  private trialing = false;
+  private trialFailure?: string;
+  private readonly waitShown = new Map<string, string>();
   private readonly results: AutoResult[] = [];
   private readonly reviews: string[] = [];
   /** Tasks this run will not take again, and why. */
   private readonly settled = new Map<string, string>();
   private stop?: StopReason;
+  /** Executors that hit a rate or usage limit: their tasks wait for the next `baton auto`, others go on. */
+  private readonly paused = new Map<string, string>();
   private spent = 0;
   private launched = 0;
   private sinceReview = 0;
@@ -109,6 +120,7 @@ class AutoRun {
 
   constructor(private readonly project: Project, private readonly opts: AutoOptions) {
     this.reviewOn = opts.review;
+    this.trials = new TrialMerges(project);
   }
 
   async run(): Promise<AutoSummary> {
@@ -122,6 +134,8 @@ class AutoRun {
     if (opts.signal?.aborted) onSignal();
     opts.signal?.addEventListener('abort', onSignal);
     const timer = opts.timeLimitMs ? setTimeout(() => this.halt('time'), opts.timeLimitMs) : undefined;
+    // Each running branch's new commits are merged in trial with the base and the others, about once a second.
+    const trialTimer = setInterval(() => void this.trialMerge(), TRIAL_MERGE_MS);
     const { remote } = opts;
     try {
       for (let idle = 0; ;) {
@@ -142,13 +156,15 @@ class AutoRun {
       }
     } finally {
       if (timer) clearTimeout(timer);
+      clearInterval(trialTimer);
       opts.signal?.removeEventListener('abort', onSignal);
       await remote?.releaseAll();
       // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
       if (remote) await this.main.run(() => remote.publishBase());
     }
-    const left = leftOver(project, this.settled, opts.merge);
-    return { stop: this.stop ?? (left.length ? 'nothing-ready' : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
+    // A task held back for an overlap says so, unless this run said something later about it.
+    const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
+    return { stop: this.stop ?? (left.length ? (this.paused.size ? 'paused' : 'nothing-ready') : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
   }
 
   private halt(why: StopReason): void {
@@ -158,6 +174,8 @@ class AutoRun {
 
   private fillSlots(): void {
     const skip = (id: string) => this.running.has(id) || this.settled.has(id);
+    if (this.running.size >= this.opts.parallel) return;
+    const overlaps = new OverlapCheck(this.project, [...this.attempting.keys(), ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
     for (const c of candidates(this.project, this.opts.merge, skip)) {
       if (this.running.size >= this.opts.parallel) return;
       if (c.state.doneOnBranch) {
@@ -165,15 +183,55 @@ class AutoRun {
         this.track(c.task, this.mergeEarlier(c));
         continue;
       }
+      const executor = this.paused.size ? executorFor(this.project.config, c.task, { name: this.opts.run.executor }).name : '';
+      if (this.paused.has(executor)) {
+        this.settled.set(c.task.id, this.paused.get(executor)!);
+        this.opts.display.task(c.task.id, c.task.title, 'interrupted', this.paused.get(executor));
+        continue;
+      }
       if (c.state.failures >= this.opts.maxAttempts) {
         this.settle(c.task, 'skipped', `failed ${c.state.failures} attempt${c.state.failures > 1 ? 's' : ''} (--max-attempts ${this.opts.maxAttempts})`);
         continue;
       }
       if (this.opts.maxTasks !== undefined && this.launched >= this.opts.maxTasks) return this.halt('max-tasks');
+      // Two agents editing the same files make a conflict that reaches a person: this one starts when the other is done.
+      const waits = overlaps.waitsFor(c.task);
+      if (waits) {
+        this.showWait(c.task, waitText(waits));
+        continue;
+      }
       if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
       this.launched++;
+      overlaps.started(c.task);
+      this.waitShown.delete(c.task.id);
       this.track(c.task, this.attempt(c.task));
     }
+  }
+
+  /** Conflicts between running branches (and with the base), found before either finishes: told to both agents through memory. */
+  private async trialMerge(): Promise<void> {
+    if (this.trialing || this.stop || !this.attempting.size) return;
+    this.trialing = true;
+    try {
+      for (const c of await this.trials.check([...this.attempting.values()])) {
+        const other = c.with ? `${c.with}` : `\`${this.project.config.base_branch}\``;
+        this.opts.display.note(`trial merge: ${c.task} conflicts with ${other} in ${c.files.slice(0, 3).join(', ')}${c.files.length > 3 ? ` and ${c.files.length - 3} more` : ''}; noted in their memory`);
+      }
+    } catch (error) {
+      // A trial is advice: its failure (a branch deleted under it, an old git) never stops the run.
+      const why = firstLine(error);
+      if (why !== this.trialFailure) this.opts.display.note(`trial merge skipped: ${why}`);
+      this.trialFailure = why;
+    } finally {
+      this.trialing = false;
+    }
+  }
+
+  /** Once per reason: the display shows why a ready task is not started. */
+  private showWait(task: Task, why: string): void {
+    if (this.waitShown.get(task.id) === why) return;
+    this.waitShown.set(task.id, why);
+    this.opts.display.task(task.id, task.title, 'waiting', why);
   }
 
   private track(task: Task, work: Promise<void>): void {
@@ -190,7 +248,7 @@ class AutoRun {
     const { display } = this.opts;
     display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
     try {
-      await this.main.run(() => this.merge(c.task));
+      await this.main.run(() => this.merge(c.task, false));
       display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
     } catch (error) {
       await this.opts.remote?.release(c.task);
@@ -199,12 +257,21 @@ class AutoRun {
   }
 
   /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
-  private merge(task: Task): Promise<void> {
+  private merge(task: Task, judged = true): Promise<void> {
     const { remote } = this.opts;
-    return remote ? remote.finish(task) : mergeTask(this.project, task.id);
+    return remote ? remote.finish(task) : mergeTask(this.project, task.id, judged);
   }
 
   private async attempt(task: Task): Promise<void> {
+    this.attempting.set(task.id, task);
+    try {
+      await this.attemptOnce(task);
+    } finally {
+      this.attempting.delete(task.id);
+    }
+  }
+
+  private async attemptOnce(task: Task): Promise<void> {
     const { display } = this.opts;
     display.task(task.id, task.title, 'starting');
     const { remote } = this.opts;
@@ -213,6 +280,8 @@ class AutoRun {
       let pushed = false;
       r = await runAttempt(this.project, task.id, {
         ...this.opts.run,
+        // Its look at the main checkout and the base, before and after the agent, is not taken mid-merge.
+        inMain: (fn) => this.main.run(fn),
         signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
         onPhase: (phase, detail) => {
           // The start commit (status, attempt entry) goes to the remote before the agent works.
@@ -230,7 +299,13 @@ class AutoRun {
     this.spent += r.costUsd;
     if (r.interrupted) {
       await remote?.release(task);
-      display.task(task.id, task.title, 'interrupted', 'resume with `baton auto`');
+      const why = r.paused ? `${r.reason}; resume with \`baton auto\` later` : 'resume with `baton auto`';
+      display.task(task.id, task.title, 'interrupted', why);
+      if (r.paused) {
+        // No attempt counted, and no more of this executor's tasks in this run.
+        this.paused.set(executorFor(this.project.config, task, { name: this.opts.run.executor }).name, why);
+        this.settled.set(task.id, why);
+      }
       this.results.push({ id: task.id, title: task.title, outcome: 'interrupted', merged: false });
       return;
     }
@@ -288,6 +363,9 @@ class AutoRun {
       });
   }
 }
+
+/** How often running branches are looked at for new commits to trial-merge (one `for-each-ref`; merges only on change). */
+const TRIAL_MERGE_MS = 1000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

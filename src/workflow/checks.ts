@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { CheckDigest } from '../core/check-output.js';
+import { killLeftovers, newRunToken, RUN_TOKEN_VAR } from '../agents/executors/agent-process.js';
 
 export interface CheckResult {
   command: string;
@@ -23,6 +24,8 @@ export interface CheckResult {
 
 /** A line longer than this without a newline (a progress bar, a dump) is read in pieces. */
 const MAX_PARTIAL = 64 * 1024;
+/** How long a check's output is read after it exited: a daemon it left holding the pipes is not waited for. */
+const OUTPUT_GRACE_MS = 500;
 
 /**
  * The environment a check runs in: the user's, with colour off (`NO_COLOR`,
@@ -36,7 +39,8 @@ export function checkEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 export function runCheck(cwd: string, command: string, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: checkEnv() });
+    const token = newRunToken();
+    const child = spawn('sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...checkEnv(), [RUN_TOKEN_VAR]: token } });
     const digest = new CheckDigest(cwd);
     // Read line by line as it comes, in bounded memory: a failure early in a long output is kept.
     const streams = [0, 1].map(() => ({ decoder: new StringDecoder('utf8'), partial: '' }));
@@ -53,22 +57,22 @@ export function runCheck(cwd: string, command: string, timeoutMs: number, signal
     child.stdout.on('data', keep(0));
     child.stderr.on('data', keep(1));
     let timedOut = false;
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    };
+    // The group, and what left it (`setsid`) carrying the token.
+    const kill = () => void (child.pid && killLeftovers(child.pid, token));
     const timer = setTimeout(() => {
       timedOut = true;
       kill();
     }, timeoutMs);
     signal?.addEventListener('abort', kill);
+    let finished = false;
     const finish = (code: number | null) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', kill);
       kill(); // nothing a check started outlives it
+      child.stdout.destroy();
+      child.stderr.destroy();
       for (const s of streams) {
         const rest = s.partial + s.decoder.end();
         if (rest) digest.line(rest);
@@ -84,10 +88,11 @@ export function runCheck(cwd: string, command: string, timeoutMs: number, signal
       });
     };
     let exitCode: number | null = null;
-    // A background process the check started may hold its output open: end it with the check.
+    // A background process the check started may hold its output open: end it with the check, and read on only briefly.
     child.on('exit', (code) => {
       exitCode = code;
       kill();
+      setTimeout(() => finish(code), OUTPUT_GRACE_MS).unref();
     });
     child.on('error', () => finish(127));
     child.on('close', () => finish(exitCode));

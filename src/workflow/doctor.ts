@@ -12,6 +12,8 @@ import { loadTasks } from '../tasks/task-files.js';
 import type { DoctorCheck, Project } from '../workspace/context.js';
 import { refreshPlanFile } from '../tasks/write.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
+import { gitRun } from '../git/task-branch.js';
+import { commitWritten, snapshotAgents } from './plan-commit.js';
 
 export interface DoctorReport {
   problems: Problem[];
@@ -19,9 +21,10 @@ export interface DoctorReport {
   tasks: number;
 }
 
-export async function doctor(project: Project, opts: { fix?: boolean; checks?: DoctorCheck[] } = {}): Promise<DoctorReport> {
+export async function doctor(project: Project, opts: { fix?: boolean; checks?: DoctorCheck[]; commit?: boolean } = {}): Promise<DoctorReport> {
   const problems: Problem[] = [];
   const fixed: string[] = [];
+  const before = opts.fix ? snapshotAgents(project.root) : undefined;
   try {
     readConfig(project.root);
   } catch (error) {
@@ -71,5 +74,37 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
   if (opts.fix && !problems.some((p) => p.severity === 'error' && isUnder(p.file ?? '', AGENTS.tasks))) {
     if (refreshPlanFile(project)) fixed.push('.agents/plan.md: task block rewritten');
   }
+  // What --fix wrote is committed as one of baton's own commits, so the repair is in git too.
+  if (before) {
+    const subject = 'Memory: `baton doctor --fix` repaired the record';
+    const c = await commitWritten(before, subject, { commit: opts.commit });
+    if (c.commit) fixed.push(`committed ${c.commit}  ${subject}`);
+  }
+  problems.push(...uncommittedAgents(project.root));
   return { problems, fixed, tasks: tasks.length };
+}
+
+/**
+ * The plan lives in git: a file under `.agents/` that is untracked or changed
+ * is work a branch, a clone or the next `baton start` does not see.
+ */
+export function uncommittedAgents(root: string): Problem[] {
+  const r = gitRun(root, ['-c', 'core.quotePath=false', 'status', '--porcelain', '-z', '--untracked-files=all', '--', AGENTS.dir]);
+  if (r.code !== 0) return [];
+  const entries: { path: string; untracked: boolean }[] = [];
+  const parts = r.stdout.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.length < 4) continue;
+    entries.push({ path: p.slice(3), untracked: p.startsWith('??') });
+    if (p[0] === 'R' || p[0] === 'C') i++; // the original path follows
+  }
+  if (!entries.length) return [];
+  const shown = entries.slice(0, 8).map((e) => `\`${e.path}\`${e.untracked ? ' (untracked)' : ' (changed)'}`).join(', ');
+  const more = entries.length > 8 ? ` and ${entries.length - 8} more` : '';
+  return [{
+    file: AGENTS.dir, severity: 'warning',
+    message: `${entries.length} file${entries.length === 1 ? '' : 's'} not committed: ${shown}${more}; a task branch, a clone or a merge does not see ${entries.length === 1 ? 'it' : 'them'}`,
+    hint: `Commit them: \`git add -- ${AGENTS.dir} && git commit -m "Plan: commit baton's files" -- ${AGENTS.dir}\` (your other staged changes stay out).`,
+  }];
 }

@@ -13,7 +13,7 @@ import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import {
-  branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPaths, gitRun, listWorktrees, mergeConflicts, mergeInto, missingWorktrees, pruneWorktrees, showFile, switchBranch,
+  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPathsFolding, gitRun, listWorktrees, mergeConflicts, mergeInto, missingWorktrees, pruneWorktrees, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
@@ -28,6 +28,10 @@ import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
 import { refreshPlanFile, updateTask } from '../tasks/write.js';
+import { planChanges, planChangesDiff, taskAt } from '../tasks/deciding.js';
+
+/** baton's commits that wait at the branch tip for the one after the work: `log`, and a failed `check`. */
+const FOLDED = ['log', 'check'] as const;
 
 export interface DoneOptions {
   merge?: boolean;
@@ -37,6 +41,8 @@ export interface DoneOptions {
   checkTimeoutMs?: number;
   /** Close (and merge) a task that shows no work, or whose last result is not a success. */
   force?: boolean;
+  /** Merge a branch that changed the plan (other tasks' files, its own checks or criteria): a person read the diff. */
+  acceptPlanChanges?: boolean;
 }
 
 export interface DoneResult {
@@ -229,6 +235,7 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
     if (busy.length) refuseDirty(plan.mergeDir, busy, `would get in the way of the merge into \`${base}\``);
   }
   refuseCommitUnderWay([project.root, co?.dir, plan.mergeDir], task.id);
+  if (!options.acceptPlanChanges) refusePlanChanges(project, plan);
   const conflicts = mergeConflicts(project.root, base, branch);
   if (conflicts.length) {
     throw new BatonError(`\`${branch}\` cannot be merged into \`${base}\`: ${conflicts.map((f) => `\`${f}\``).join(', ')} would conflict`, {
@@ -236,6 +243,23 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
     });
   }
   return plan;
+}
+
+/**
+ * The branch is the side under judgement: what it changed of the plan (other
+ * tasks' files, its own checks, criteria, dependencies or role) is not merged
+ * unless a person, having read the diff, passes `--accept-plan-changes`.
+ */
+export function refusePlanChanges(project: Project, plan: Pick<DonePlan, 'task' | 'base' | 'branch'>): void {
+  const changes = planChanges(project.root, plan.base, plan.branch, plan.task);
+  if (!changes.length) return;
+  const what = changes.map((c) => `\`${c.path}\` (${c.what.join(', ')})`).join('; ');
+  const diff = planChangesDiff(project.root, plan.base, plan.branch, changes.map((c) => c.path));
+  throw new BatonError(`\`${plan.branch}\` changes the plan: ${what}; not merged`, {
+    hint: `Nothing was changed. What decides a task is read from \`${plan.base}\`, never from its branch. ` +
+      `Undo those changes on the branch, or, if a person made them on purpose, run \`baton done ${plan.task.id} --merge --accept-plan-changes\`.\n` +
+      `  ${diff.split('\n').join('\n  ')}`,
+  });
 }
 
 async function checksOrRefuse(project: Project, plan: DonePlan, dir: string, checks: string[], options: DoneOptions, undo: () => void): Promise<CheckResult[]> {
@@ -269,7 +293,8 @@ async function recordFailedChecks(project: Project, plan: DonePlan, dir: string,
     try {
       await appendMemory(dir, plan.task.id, entries, plan.task.title);
       const failed = results.filter((c) => !c.passed).map((c) => `\`${c.command}\``).join(', ');
-      return commitPaths(dir, [memory], `Check failed ${plan.task.id}: ${failed}\n\nTask: ${plan.task.id}`);
+      // The attempt's Log commit (and an earlier failed check's) folds into this one: one commit of baton's after the work.
+      return commitPathsFolding(dir, [memory], batonMessage(`Check failed ${plan.task.id}: ${failed}`, 'check', plan.task.id), FOLDED);
     } catch {
       runUndo(undo); // the refusal is what matters; a record that cannot be committed is not left half-written
       return undefined;
@@ -286,6 +311,8 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   const now = isoNow();
   // Closed in place (no task branch), its commits are on the base already and recorded there.
   const backfilled = plan.here ? 0 : await backfillEntries(dir, task.id, base, branch);
+  // Memory is append-only: entries the branch removed or changed (this task's or any other's) come back.
+  if (!plan.here) await restoreRewrites(dir, task.id, base, there.title);
   const checkEntries = checks.map((c) => ({ time: now, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) }));
   await appendMemory(dir, task.id, checkEntries, there.title);
   const updated = there.status === 'done' ? there : updateTask(here, task.id, plan.here ? { status: 'done' } : { status: 'done', branch });
@@ -294,7 +321,8 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // they go in the same commit, so the checkout is clean afterwards.
   const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
     .filter((p) => existsSync(join(dir, p)));
-  const commit = commitPaths(dir, paths, `Done ${task.id}: ${updated.title}\n\nTask: ${task.id}`);
+  // The Log commit (and a failed check's) at the tip folds into Done: one commit of baton's after the work.
+  const commit = commitPathsFolding(dir, paths, batonMessage(`Done ${task.id}: ${updated.title}`, 'done', task.id), FOLDED);
   return { task: updated, commit, backfilled };
 }
 
@@ -310,6 +338,18 @@ function withSwitchBack(error: unknown, switchBack: () => void, startedOn: strin
       hint: `${error.hint ?? ''}\n  The checkout could not go back to \`${startedOn}\`: ${back instanceof Error ? back.message : String(back)}`.trim(),
     });
   }
+}
+
+async function restoreRewrites(dir: string, id: string, base: string, title: string): Promise<void> {
+  const { restoreRewrittenMemory } = await import('../memory/append-only.js');
+  const rewrites = await restoreRewrittenMemory(dir, base);
+  if (!rewrites.length) return;
+  const what = rewrites.map((r) => `${r.restored} in \`${r.path}\``).join(', ');
+  await appendMemory(dir, id, [{
+    time: isoNow(), kind: 'bug',
+    body: `The agent rewrote memory: its commits removed or changed entries (${what}) that memory files held when the branch left \`${base}\`. ` +
+      'Memory is append-only; baton put them back as they were.',
+  }], title);
 }
 
 /**
@@ -402,12 +442,13 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   if (!co) switchBranch(project.root, branch);
   const dir = co?.dir ?? project.root;
   // A failure on a branch this command switched to: what it wrote there goes (the flush too: history has it), then back.
-  const switchBack = () => {
+  const switchBack = (failed = true) => {
     if (co || !startedOn || startedOn === branch) return;
-    discardChangesSince(project.root, AGENTS.dir, before);
+    if (failed) discardChangesSince(project.root, AGENTS.dir, before);
     switchBranch(project.root, startedOn);
   };
-  const checksToRun = resolveTask(loadTasksStrict(dir), plan.task.id).checks;
+  // Checks come from the base (the plan as written), never from the branch under judgement.
+  const checksToRun = taskAt(project.root, plan.base, plan.task).checks;
   const checks = await checksOrRefuse(project, plan, dir, checksToRun, options, switchBack);
   let closed: Awaited<ReturnType<typeof closeOnBranch>>;
   try {
@@ -417,7 +458,7 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   }
   const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks, worktreePruned: plan.prunedWorktree };
   if (options.merge) mergeTask(project, plan, closed.task.title, result);
-  else switchBack();
+  else switchBack(false);
   result.checkout = safeBranch(project.root);
   return result;
 }

@@ -10,7 +10,7 @@ import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { isoNow, OUTCOMES, type MemoryEntry, type Outcome } from '../memory/entry.js';
 import type { Status } from '../core/task.js';
-import { branchExists, changedUnder, commitPaths } from '../git/task-branch.js';
+import { batonMessage, branchExists, changedUnder, commitPathsFolding } from '../git/task-branch.js';
 import { parseReport, REPORT_FORMAT, type Report } from '../prompt/report.js';
 import { appendMemory } from '../memory/file.js';
 import { agentsPaths, AGENTS, reportPath } from '../workspace/paths.js';
@@ -154,7 +154,8 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
         // Memory files the flush wrote for other tasks (a trailer can name one) go in too: the checkout stays clean.
         const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, AGENTS.memory)])].filter((p) => existsSync(join(dir, p)));
         const what = input.outcome ? `${input.outcome}` : `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
-        commit = commitPaths(dir, paths, `Log ${task.id}: ${what}\n\nTask: ${task.id}`);
+        // An earlier Log at the tip folds into this one; Done folds this one in turn.
+        commit = commitPathsFolding(dir, paths, batonMessage(`Log ${task.id}: ${what}`, 'log', task.id), ['log']);
       }
       return { id: task.id, status: updated.status, previous: there.status, entries: entries.length, dir, onTaskBranch: !!co, commit };
     } catch (error) {

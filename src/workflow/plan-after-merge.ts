@@ -11,7 +11,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot, gitDirOf } from '../git/gitdir.js';
-import { commitPaths, gitRun } from '../git/task-branch.js';
+import { batonMessage, commitPaths, gitRun } from '../git/task-branch.js';
 import { agentsPaths } from '../workspace/paths.js';
 import { onTaskBranch, openProject } from '../workspace/context.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
@@ -31,7 +31,7 @@ export async function refreshPlanAfterMerge(cwd: string): Promise<void> {
     if (existsSync(join(gitDirOf(root), 'MERGE_HEAD'))) return; // a merge in progress: after it is committed
     const untouched = gitRun(root, ['diff', '--quiet', 'HEAD', '--', '.agents/plan.md']).code === 0;
     if (refreshPlanFile(project) && untouched) {
-      commitPaths(root, ['.agents/plan.md'], 'Plan: the task table after a merge\n\nplan.md rebuilt from the task files merged in.');
+      commitPaths(root, ['.agents/plan.md'], batonMessage('Plan: the task table after a merge', 'plan'));
     }
     rmSync(marker, { force: true });
   });

@@ -15,13 +15,18 @@ import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
+import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { Predictor } from '../tasks/predicted-files.js';
 import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { reportPath } from '../workspace/paths.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
-import { beginAttempt, commitBatonFiles, logAttempt } from './run-steps.js';
+import { beginAttempt, commitBatonFiles, recordAttempt, recordLostBranch, setAsideLostBranch } from './run-steps.js';
+import { gitRun } from '../git/task-branch.js';
 import { flushHookQueue } from './flush-queue.js';
+import { taskAt } from '../tasks/deciding.js';
+import { guardBase, mainCheckoutWrites, removeStaleIndexLock, restoreAgentsFolder, restoreBase, watchBefore, type Finding } from './run-guards.js';
 
 export type Phase = 'starting' | 'running' | 'checking' | 'logging';
 
@@ -40,6 +45,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onPhase?: (phase: Phase, detail?: string) => void;
   env?: Record<string, string | undefined>;
+  /** Runs `fn` while nothing else works in the main checkout (auto's merges and reviews); default: at once. */
+  inMain?: <T>(fn: () => T) => Promise<T>;
 }
 
 export interface AttemptResult {
@@ -56,6 +63,8 @@ export interface AttemptResult {
   dir: string;
   branch: string;
   interrupted: boolean;
+  /** The agent hit a rate or usage limit: no attempt counted, try again later (`interrupted` is set too). */
+  paused?: boolean;
   timedOut: boolean;
   costUsd: number;
 }
@@ -95,38 +104,51 @@ export async function runAttempt(project: Project, ref: string, opts: RunOptions
 
 async function attempt(project: Project, task: Task, executor: Executor, opts: RunOptions): Promise<AttemptResult> {
   opts.onPhase?.('starting');
+  // A branch that lost the task's file is kept aside; the task is read from the base and starts afresh.
+  const aside = setAsideLostBranch(project, task);
   const { dir, branch } = await beginAttempt(project, task, opts.worktree ?? true);
+  if (aside) await recordLostBranch(dir, task, branch, aside);
   const wp = openProject(dir);
   const here = resolveTask(loadTasksStrict(dir), task.id);
 
   const { composePrompt } = await import('../prompt/compose.js');
-  const prompt = await composePrompt(wp, task.id, { budget: opts.budget });
+  // What the agent is asked (checks, criteria) is the plan's, as the base has it: not what an earlier attempt made of it.
+  const prompt = await composePrompt(wp, task.id, { budget: opts.budget, plan: taskAt(project.root, project.config.base_branch, task) });
   // A retry's note (the base could not be merged in) goes in before the agent starts, so the worktree is clean.
   commitBatonFiles(dir, here, `Notes for ${task.id}`);
 
   const before = new Set(untrackedFiles(dir));
+  const headBefore = headOf(dir);
+  const base = project.config.base_branch;
   const startedMs = Date.now();
   opts.onPhase?.('running', executor.name);
-  const result = await execute(executor, {
+  const { result, findings, fatal } = await executeWatched(project, executor, {
     cwd: dir, task: here, prompt: prompt.text, config: wp.config, signal: opts.signal, env: opts.env,
     onProgress: (p) => opts.onPhase?.('running', p),
-  });
+  }, opts.inMain ?? (async <T>(fn: () => T) => fn()));
+  const changed = headOf(dir) !== headBefore || isDirty(dir, new Set([...before, 'REPORT.md']));
   await settleWorktree(dir, before, here, executor.name, result, startedMs);
+  if (!changed && !result.failure && !result.stop && !result.interrupted && !fatal && !result.report.trim()) {
+    result.failure = `the agent (${executor.name}) exited 0 without changing anything or writing a report`;
+  }
+  if (result.stop && !fatal && !result.interrupted) return stopped(wp, here, executor.name, result, { dir, branch });
 
+  // What decides (the checks) comes from the base, never from the branch the agent worked on.
+  const judged = taskAt(project.root, base, task);
   const checks: CheckResult[] = [];
-  // Even after a crash the checks say what state the branch is in; not after a timeout or Ctrl-C.
-  if (!result.timedOut && !result.interrupted) {
+  // Even after a crash the checks say what state the branch is in; not after a timeout, Ctrl-C, or an agent that broke out.
+  if (!result.timedOut && !result.interrupted && !fatal) {
     opts.onPhase?.('checking');
-    checks.push(...(await runChecks(dir, here.checks, (opts.checkTimeoutS ?? DEFAULT_CHECK_TIMEOUT_S) * 1000, opts.signal)));
+    checks.push(...(await runChecks(dir, judged.checks, (opts.checkTimeoutS ?? DEFAULT_CHECK_TIMEOUT_S) * 1000, opts.signal)));
   }
   const interrupted = result.interrupted === true || opts.signal?.aborted === true;
   opts.onPhase?.('logging');
   // The prompt the agent saw, kept with the task (committed with the log below).
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
-  const verdict = decide(here, result, report, checks, interrupted);
-  const entries = memoryEntries(executor.name, result, report, checks, verdict, interrupted);
-  await logAttempt(wp, here, {
+  const verdict = decide(judged, result, report, checks, interrupted);
+  const entries = [...memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings), ...unnamedFilesNote(wp, here)];
+  await recordAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
     report,
@@ -147,6 +169,64 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   };
 }
 
+/**
+ * The agent could not work (credentials refused, a rate or usage limit): no
+ * verdict on the task and no attempt counted, like an interruption; a note
+ * says why. Refused credentials stop the run with the CLI's words and the
+ * variable to set; a limit pauses the task until `run` or `auto` is tried again.
+ */
+async function stopped(wp: Project, task: Task, executor: string, result: ExecuteResult, where: { dir: string; branch: string }): Promise<AttemptResult> {
+  const stop = result.stop!;
+  const auth = stop.kind === 'auth';
+  const what = auth ? `its credentials were refused${stop.variable ? ` (set \`${stop.variable}\`)` : ''}` : 'it hit a rate or usage limit; try again later';
+  const summary = `Stopped before any work: the agent (${executor}) said "${stop.message}": ${what}. No attempt counted.`;
+  await recordAttempt(wp, task, { outcome: undefined, summary, report: parseReport(''), entries: [] });
+  if (auth) {
+    throw new BatonError(`the agent (${executor}) could not log in: ${stop.message}`, {
+      hint: `${stop.variable ? `Set \`${stop.variable}\` to a valid key` : 'Give the agent valid credentials'} and run it again; this attempt was not counted.`,
+    });
+  }
+  return {
+    id: task.id, title: task.title, outcome: 'failure', reason: `paused: the agent hit a rate or usage limit (${stop.message})`,
+    checks: [], dir: where.dir, branch: where.branch, interrupted: true, paused: true, timedOut: false, costUsd: result.costUsd ?? 0,
+  };
+}
+
+function headOf(dir: string): string {
+  return gitRun(dir, ['rev-parse', '--verify', '-q', 'HEAD']).stdout.trim();
+}
+
+/**
+ * The agent at work, watched. The base is guarded while it runs (moved back
+ * or sideways, or onto the agent's own commits: put back, and the agent
+ * stopped at once); after it, what it did outside its work is undone where
+ * baton can and becomes `bug` findings, the first with a failure failing the attempt.
+ */
+async function executeWatched(
+  project: Project, executor: Executor, input: ExecuteInput, inMain: <T>(fn: () => T) => Promise<T>,
+): Promise<{ result: ExecuteResult; findings: Finding[]; fatal?: Finding }> {
+  const { cwd: dir, task } = input;
+  const watch = await inMain(() => watchBefore(project.root, dir, project.config.base_branch));
+  const guard = guardBase(project.root, watch, inMain);
+  const result = await execute(executor, { ...input, signal: input.signal ? AbortSignal.any([input.signal, guard.signal]) : guard.signal });
+  const moved = await guard.stop();
+  if (moved && !input.signal?.aborted) {
+    // Stopped by baton for what it did, not interrupted by a person: a failed attempt.
+    result.interrupted = false;
+    result.failure = moved.failure;
+  }
+  // An agent stopped mid-commit leaves git's index lock behind; nothing of it runs any more.
+  if (result.timedOut || result.interrupted || moved) {
+    const lock = removeStaleIndexLock(dir);
+    if (lock) (result.notes ??= []).push(`The agent was stopped while git held its index lock; baton removed the stale \`${lock}\`.`);
+  }
+  const findings = [moved, restoreAgentsFolder(dir, task, watch), ...(await inMain(() => [restoreBase(project.root, watch), mainCheckoutWrites(watch)]))]
+    .filter((f): f is Finding => f !== undefined);
+  const fatal = findings.find((f) => f.failure);
+  if (fatal && !result.interrupted && !result.timedOut) result.failure = fatal.failure;
+  return { result, findings, fatal };
+}
+
 /** An executor's own errors (a model that cannot be reached) are a failed attempt, not a crash of baton. */
 async function execute(executor: Executor, input: ExecuteInput): Promise<ExecuteResult> {
   try {
@@ -165,8 +245,11 @@ async function execute(executor: Executor, input: ExecuteInput): Promise<Execute
 async function settleWorktree(dir: string, before: ReadonlySet<string>, task: Task, executor: string, result: ExecuteResult, startedMs: number): Promise<void> {
   takeSavedReport(reportPath(dir, task.id), startedMs, result);
   takeReportFile(dir, before, result);
+  // baton's own files of the task may have changed while the agent worked (a trial merge's note in memory, a
+  // `baton prompt` the agent ran): the log below commits them; alone they are no work of the agent's.
+  const own = [AGENTS.memoryFile(task.id), `${AGENTS.prompts}/${task.id}.md`];
   if (result.timedOut) discardUncommitted(dir, before);
-  else if (isDirty(dir, before)) {
+  else if (isDirty(dir, before, own)) {
     const why = result.interrupted ? 'work in progress, interrupted' : executor === 'api' ? 'edits from the model' : 'left uncommitted by the agent';
     commitAll(dir, `${task.title}\n\n${why}\n\nTask: ${task.id}`, before);
   }
@@ -245,6 +328,19 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * Files the attempt's commits touched that the task never named: recorded, so
+ * a person sees why later predictions of its files (tasks/predicted-files.ts,
+ * which reads the same commit entries) include them and a task naming the same
+ * files waits for one that touches these.
+ */
+function unnamedFilesNote(wp: Project, task: Task): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
+  const outside = new Predictor(wp, loadTasksStrict(wp.root)).surprises(task);
+  if (!outside.length) return [];
+  const list = outside.slice(0, 20).map((f) => `- ${f}`).join('\n') + (outside.length > 20 ? `\n- … and ${outside.length - 20} more` : '');
+  return [{ time: isoNow(), kind: 'note', body: `Touched files the task does not name (later predictions of its files include them):\n\n${list}` }];
+}
+
 function memoryEntries(
   executor: string,
   result: ExecuteResult,
@@ -252,9 +348,12 @@ function memoryEntries(
   checks: readonly CheckResult[],
   verdict: Verdict,
   interrupted: boolean,
+  findings: readonly Finding[] = [],
 ): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
   const time = isoNow();
   const out: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] = [];
+  for (const body of result.notes ?? []) out.push({ time, kind: 'note', body });
+  for (const f of findings) out.push({ time, kind: 'bug', body: f.bug });
   // Checks cut short by an interruption say nothing about the work.
   if (!interrupted) for (const c of checks) out.push({ time, kind: 'check', ref: c.passed ? 'pass' : 'fail', body: checkEntryBody(c) });
   if (verdict.falseClaim) {

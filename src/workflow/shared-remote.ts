@@ -20,5 +20,7 @@ export interface SharedRemote {
   release(task: Task): Promise<void>;
   releaseAll(): Promise<void>;
   othersAtWork(skip: (id: string) => boolean): boolean;
+  /** Tasks other runners hold live claims on: their files are not edited here at the same time. */
+  heldElsewhere?(): string[];
   publishBase(): void;
 }

@@ -13,7 +13,7 @@ import { resolveTask } from '../core/ids.js';
 import { isoNow } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import {
-  addWorktree, branchExists, changedTrackedFiles, commitPaths, createBranch, gitRun, showFile, switchBranch,
+  addWorktree, batonMessage, branchExists, changedTrackedFiles, commitPaths, createBranch, gitRun, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { adoptPendingPrompt } from '../prompt/pending.js';
 import { deleteBranch, headCommit, removeNewWorktree, switchBack } from '../git/undo.js';
@@ -74,6 +74,28 @@ function assertReady(task: Task, tasks: readonly Task[]): void {
       hint: `Finish those first (\`baton next\` lists the ready tasks), or start it anyway with \`baton start ${task.id} --force\`.`,
     });
   }
+}
+
+/**
+ * The task's file and those of the tasks it waits on must be committed on the
+ * base: a task branch made from the base would not have them, the base would
+ * show the started task as missing, and its dependents would wait on nothing.
+ */
+function assertPlanCommitted(project: Project, task: Task, tasks: readonly Task[], base: string): void {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const onBase = safeBranch(project.root) === base;
+  const dirty = onBase ? new Set(changedTrackedFiles(project.root)) : new Set<string>();
+  const files = [task, ...task.depends_on.map((d) => byId.get(d)).filter((t): t is Task => t !== undefined)].map((t) => t.path);
+  const problems = files.flatMap((path) => {
+    if (showFile(project.root, base, path) === undefined) return [`\`${path}\` is not committed on \`${base}\``];
+    return dirty.has(path) ? [`\`${path}\` has changes not committed on \`${base}\``] : [];
+  });
+  if (!problems.length) return;
+  const list = files.filter((p, i) => problems.some((m) => m.startsWith(`\`${p}\``)) && files.indexOf(p) === i).map((p) => `'${p}'`).join(' ');
+  throw new BatonError(`${problems.join('; ')}; \`baton start ${task.id}\` needs the plan in git`, {
+    file: task.path,
+    hint: `Commit them on \`${base}\` first: \`git switch ${base} && git add -- ${list} && git commit -m "Plan: ${task.id}" -- ${list}\``,
+  });
 }
 
 function assertClean(project: Project, task: Task, branch: string): void {
@@ -181,6 +203,7 @@ export async function startTask(project: Project, ref: string, options: StartOpt
       file: AGENTS.config, hint: 'Set `base_branch:` to the branch task branches start from (e.g. `master`).',
     });
   }
+  assertPlanCommitted(project, task, tasks, base);
   // Everything that can be known is checked above; from here, a failure takes back every step.
   const undo: UndoList = [];
   let opened: ReturnType<typeof openCheckout> | undefined;
@@ -203,7 +226,7 @@ export async function startTask(project: Project, ref: string, options: StartOpt
       await appendMemory(dir, task.id, [{ time: isoNow(), kind: 'attempt', body: `Attempt ${attempt} on branch \`${branch}\`${where}.` }], updated.title);
       adoptPendingPrompt(project.root, dir, task.id); // a prompt read before the start goes onto the branch
       const paths = ownPaths(here, updated).filter((p) => existsSync(join(dir, p)));
-      return { updated, attempt, commit: commitPaths(dir, paths, `Start ${task.id}: ${updated.title}\n\nTask: ${task.id}`) };
+      return { updated, attempt, commit: commitPaths(dir, paths, batonMessage(`Start ${task.id}: ${updated.title}`, 'start', task.id)) };
     }));
   } catch (error) {
     runUndo(undo);

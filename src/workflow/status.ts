@@ -10,6 +10,8 @@ import type { Project } from '../workspace/context.js';
 import type { InFlight } from '../tasks/in-flight.js';
 import { headline, statedTasks, type Stated } from '../tasks/state.js';
 import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
+import { Predictor } from '../tasks/predicted-files.js';
+import { waitText } from '../core/overlap.js';
 
 export interface TaskSummary {
   id: string;
@@ -21,6 +23,8 @@ export interface TaskSummary {
   branch?: string;
   /** This checkout's status, when the shown one comes from the branch. */
   statusHere?: Status;
+  /** A ready task whose predicted files overlap a task at work (or one to take before it): `baton auto` starts it after that one. */
+  waitsFor?: { id: string; files: string[]; why: string };
 }
 
 export interface StatusReport {
@@ -84,7 +88,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     headline: headline(tasks),
     counts,
     phases: [...phases.values()],
-    ready: ordered.map(summary),
+    ready: withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress')),
     inProgress: inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary),
     blocked,
     inFlight: flights,
@@ -106,5 +110,20 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
 
 export async function nextReport(project: Project): Promise<TaskSummary[]> {
   const { tasks } = await effectiveHeads(project, true);
-  return nextTasks(tasks).map(summary);
+  return withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'));
+}
+
+/**
+ * Ready tasks that `baton auto` would hold back: their predicted files overlap
+ * a task in progress, or a ready task taken before them (core/overlap.ts).
+ */
+export function withWaits<T extends TaskSummary>(project: Project, ready: T[], running: readonly { id: string }[]): T[] {
+  if (!ready.length || (ready.length < 2 && !running.length)) return ready;
+  const full = new Map(loadTasksStrict(project.root).map((t) => [t.id, t]));
+  const pick = (ids: readonly { id: string }[]) => ids.map((t) => full.get(t.id)).filter((t): t is Task => t !== undefined);
+  const waits = new Predictor(project, [...full.values()]).schedule(pick(ready), pick(running));
+  return ready.map((t) => {
+    const w = waits.get(t.id);
+    return w ? { ...t, waitsFor: { id: w.on, files: w.files, why: waitText(w) } } : t;
+  });
 }

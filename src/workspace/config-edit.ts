@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG_TEXT, parseConfig, type Config } from './config.js';
 import { agentsPaths, rel } from './paths.js';
 import { yaml } from './yaml.js';
 
-const TOP_KEYS = ['base_branch', 'branch_prefix', 'worktree_dir', 'worktree_setup', 'context_budget', 'record_off_task_commits', 'models', 'executors', 'prices'];
+const TOP_KEYS = ['base_branch', 'branch_prefix', 'worktree_dir', 'worktree_setup', 'context_budget', 'record_off_task_commits', 'commit_plan_changes', 'models', 'executors', 'prices'];
 
 function keyPath(key: string): string[] {
   const path = key.split('.');

@@ -24,10 +24,12 @@ export interface Config {
   worktree_setup: string;
   context_budget: number;
   record_off_task_commits: boolean;
+  /** Commands that change the plan (init, task add/set/edit, plan, review) commit the files they wrote. */
+  commit_plan_changes: boolean;
   /** Most tasks one plan answer may create: a runaway answer is refused, not written. */
   max_plan_tasks: number;
   models: Record<string, ModelConfig>;
-  executors: Record<string, { command: string; timeout_s?: number }>;
+  executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
   prices: Record<string, { input: number; output: number }>;
   /** Everything else in the file, kept for features that read it. */
   raw: Record<string, unknown>;
@@ -49,6 +51,9 @@ worktree_setup: ""
 context_budget: 16000
 # Commits made off task branches are recorded in memory/project.md.
 record_off_task_commits: true
+# Commands that change the plan (init, task add/set/edit, plan, review) commit
+# exactly the files they wrote, one commit each; false (or --no-commit): leave them to you.
+commit_plan_changes: true
 # Most tasks one plan answer may create; a larger answer is refused, not written.
 max_plan_tasks: 300
 
@@ -65,14 +70,14 @@ models:
     model: gpt-5-mini
     api_key_env: OPENAI_API_KEY
     # api: the model edits files through baton; or a command preset:
-    # claude, codex, aider, gemini (see executors below).
+    # claude, qwen, gemini, codex, opencode, copilot, aider (see: baton executors check).
     executor: api
 `;
 
 /** The shape with no values: the defaults are written once, in DEFAULT_CONFIG_TEXT above. */
 const BARE: Config = {
   base_branch: '', branch_prefix: '', worktree_dir: '', worktree_setup: '', context_budget: 0,
-  record_off_task_commits: false, max_plan_tasks: 0, models: {}, executors: {}, prices: {}, raw: {},
+  record_off_task_commits: false, commit_plan_changes: false, max_plan_tasks: 0, models: {}, executors: {}, prices: {}, raw: {},
 };
 
 let defaults: Config | undefined;
@@ -117,9 +122,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
     if (typeof raw.context_budget !== 'number' || raw.context_budget < 500) fail('context_budget', 'a number of tokens (500 or more)');
     config.context_budget = raw.context_budget as number;
   }
-  if (raw.record_off_task_commits !== undefined) {
-    if (typeof raw.record_off_task_commits !== 'boolean') fail('record_off_task_commits', '`true` or `false`');
-    config.record_off_task_commits = raw.record_off_task_commits as boolean;
+  for (const key of ['record_off_task_commits', 'commit_plan_changes'] as const) {
+    if (raw[key] === undefined) continue;
+    if (typeof raw[key] !== 'boolean') fail(key, '`true` or `false`');
+    config[key] = raw[key] as boolean;
   }
   if (raw.max_plan_tasks !== undefined && raw.max_plan_tasks !== null) {
     if (typeof raw.max_plan_tasks !== 'number' || !Number.isInteger(raw.max_plan_tasks) || raw.max_plan_tasks < 1) fail('max_plan_tasks', 'a whole number (1 or more)');

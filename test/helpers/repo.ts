@@ -34,6 +34,9 @@ export function tempDir(prefix = 'baton-test-'): string {
 
 export function git(cwd: string, args: string[], env: Record<string, string> = {}): string {
   const r = spawnSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV, ...env }, encoding: 'utf8' });
+  // Tests written before baton committed its own plan changes commit the plan by hand after
+  // `task add`/`set`: with nothing left to commit, the plan is already in git, as they meant.
+  if (r.status === 1 && args[0] === 'commit' && /^nothing (added )?to commit/m.test(r.stdout)) return r.stdout;
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
@@ -89,12 +92,10 @@ export function ok(cwd: string, args: string[], opts: { env?: Record<string, str
   return r.stdout;
 }
 
-/** A repo with `baton init` done (hooks off unless asked) and committed. */
+/** A repo with `baton init` done (hooks off unless asked) and committed (init commits its own files). */
 export function makeProject(opts: { hooks?: boolean } = {}): string {
   const dir = makeRepo();
   ok(dir, ['init', ...(opts.hooks ? [] : ['--no-hooks'])]);
-  git(dir, ['add', '-A']);
-  git(dir, ['commit', '-q', '-m', 'baton init']);
   return dir;
 }
 

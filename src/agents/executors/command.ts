@@ -13,9 +13,14 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../workspace/atomic.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 import { DEFAULT_TIMEOUT_S, type CommandSpec } from './presets.js';
+import { readAgentOutput } from './agent-output.js';
+import { costOf } from '../../llm/prices.js';
 import { stateDir } from '../../workspace/paths.js';
+import { forgetAgent, killLeftovers, newRunToken, reapLeftover, recordAgent, RUN_TOKEN_VAR, signalGroup } from './agent-process.js';
 
 const KILL_GRACE_MS = 2000;
+/** How long the agent's output is read after it exited: what a child still holds open is not waited for. */
+const OUTPUT_GRACE_MS = 500;
 const MAX_REPORT_CHARS = 200_000;
 
 export function shellQuote(value: string): string {
@@ -44,6 +49,10 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   const command = spec.command.replaceAll('{prompt_file}', shellQuote(promptFile));
   const timeoutMs = Math.round((spec.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000);
 
+  // An agent an earlier baton left running here (that baton was killed outright) goes first.
+  const reaped = reapLeftover(dir);
+  const notes = reaped === undefined ? [] : [`An agent of an earlier run (process group ${reaped}) was still running in this worktree; it was stopped before this attempt started.`];
+  const token = newRunToken();
   const log = createWriteStream(logFile);
   const child = spawn('sh', ['-c', command], {
     cwd: input.cwd,
@@ -55,27 +64,27 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
       BATON_TASK: input.task.id,
       BATON_PROMPT_FILE: promptFile,
       BATON_REPORT_FILE: reportFile,
+      [RUN_TOKEN_VAR]: token,
     },
   });
+  if (child.pid) recordAgent(dir, child.pid, token);
   let stdout = '';
+  let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     log.write(chunk);
     if (stdout.length < MAX_REPORT_CHARS) stdout += chunk.toString('utf8');
   });
-  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    if (stderr.length < MAX_REPORT_CHARS) stderr += chunk.toString('utf8');
+  });
   if (!usesFile) {
     child.stdin!.on('error', () => {}); // an agent that never reads stdin closes it early
     child.stdin!.end(input.prompt);
   }
 
   let stopped: 'timeout' | 'interrupt' | undefined;
-  const killGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      /* already gone */
-    }
-  };
+  const killGroup = (sig: NodeJS.Signals) => void (child.pid && signalGroup(child.pid, sig));
   const stop = (why: 'timeout' | 'interrupt') => {
     if (stopped) return;
     stopped = why;
@@ -93,24 +102,38 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   });
   clearTimeout(timer);
   input.signal?.removeEventListener('abort', onAbort);
-  // Whatever the agent left running in the background goes with it.
-  killGroup('SIGKILL');
-  await new Promise<void>((resolve) => {
-    if (child.stdout!.readableEnded) return resolve();
-    child.stdout!.once('close', () => resolve());
-    setTimeout(resolve, 500).unref();
-  });
+  // Whatever the agent left running in the background goes with it, a daemon that left its group too.
+  if (child.pid) killLeftovers(child.pid, token);
+  // Its output is read until its pipes close, or a short grace: a child still holding them is not waited for.
+  await Promise.all([child.stdout!, child.stderr!].map((stream) => closedOrGrace(stream, OUTPUT_GRACE_MS)));
+  child.stdout!.destroy();
+  child.stderr!.destroy();
+  if (child.pid) killLeftovers(child.pid, token);
+  forgetAgent(dir);
   await new Promise<void>((resolve) => log.end(resolve));
 
-  // What the agent printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
-  const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : stdout);
-  const result: ExecuteResult = { report, logFile };
+  const said = spec.output ? readAgentOutput(spec.output, stdout, stderr, exit.code) : undefined;
+  // A CLI that speaks JSON: its final text is the report, not the JSON around it. What the agent
+  // printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
+  const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : said ? said.text ?? '' : stdout);
+  const result: ExecuteResult = { report, logFile, ...(notes.length ? { notes } : {}) };
+  if (said?.usage) {
+    const u = said.usage;
+    const costUsd = u.costUsd ?? costOf(input.config, u.model, u.promptTokens, u.completionTokens);
+    result.usage = { role: input.task.role ?? 'implementer', model: u.model, promptTokens: u.promptTokens, completionTokens: u.completionTokens, calls: u.calls, costUsd, purpose: `run ${input.task.id}` };
+    result.costUsd = costUsd ?? 0;
+  }
   if (stopped === 'timeout') {
     result.timedOut = true;
     result.failure = `the agent did not finish within ${spec.timeout_s ?? DEFAULT_TIMEOUT_S}s and was stopped`;
   } else if (stopped === 'interrupt') {
     result.interrupted = true;
     result.failure = 'interrupted while the agent was working';
+  } else if (said?.error) {
+    const { kind } = said.error;
+    const message = stripAnsi(said.error.message);
+    result.failure = `the agent reported an error${exit.code ? ` and exited with ${exit.code}` : ''}: ${message}`;
+    if (kind !== 'error') result.stop = { kind, message, ...(spec.key_env ? { variable: spec.key_env } : {}) };
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {
@@ -118,4 +141,15 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     result.failure = `the agent exited with ${exit.code ?? exit.signal}${tail ? `:\n${tail}` : ''}`;
   }
   return result;
+}
+
+function closedOrGrace(stream: NodeJS.ReadableStream & { closed?: boolean }, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.closed) return resolve();
+    const timer = setTimeout(resolve, ms);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -1,24 +1,57 @@
 /**
- * Coding-agent CLIs baton knows how to drive. Each gets the prompt on stdin,
- * or as a file where the CLI only takes one (`{prompt_file}`), and runs in
- * the task's worktree. docs/executors.md explains each choice.
+ * Coding-agent CLIs baton knows how to drive. Each gets the prompt on stdin
+ * (closed after it, so none waits for more), or as a file where the CLI only
+ * takes one (`{prompt_file}`, stdin then empty), runs in the task's worktree
+ * with the auto-approve mode that allows edits there, and answers in JSON
+ * that baton reads (agent-output.ts). docs/executors.md explains each choice.
  */
+import type { OutputFormat } from './agent-output.js';
+
 export interface CommandSpec {
   command: string;
   /** Seconds before the agent's whole process group is killed. */
   timeout_s?: number;
+  /** How to read its standard output (final text, errors, tokens); plain text when unset. */
+  output?: OutputFormat;
+  /** The variable that holds its credentials, named when it answers 401. */
+  key_env?: string;
 }
 
-export const PRESETS: Record<string, CommandSpec> = {
-  // -p: print mode, one prompt then exit; the prompt comes from stdin.
-  // acceptEdits lets it write files without asking (there is nobody to ask).
-  claude: { command: 'claude -p --permission-mode acceptEdits' },
-  // `-` reads the prompt from stdin; workspace-write lets it edit the worktree.
-  codex: { command: 'codex exec --sandbox workspace-write -' },
-  // aider reads a message file and exits; --yes-always answers its questions.
-  aider: { command: 'aider --yes-always --message-file {prompt_file}' },
-  // -p runs headless; its text is appended to the prompt piped on stdin.
-  gemini: { command: 'gemini --approval-mode auto_edit -p "Do the task described above."' },
+export interface Preset extends CommandSpec {
+  /** The npm package that installs it, if any. */
+  package?: string;
+  /** Versions the conformance suite (test/agent-clis.test.ts) runs for real; empty: untested. */
+  tested: readonly string[];
+}
+
+export const PRESETS: Record<string, Preset> = {
+  // -p: print mode, one prompt (from stdin) then exit. acceptEdits lets it write files in its
+  // working directory without asking (nobody is there to ask); commands still need allowing.
+  claude: {
+    command: 'claude -p --output-format json --permission-mode acceptEdits',
+    output: 'claude-json', key_env: 'ANTHROPIC_API_KEY', package: '@anthropic-ai/claude-code', tested: ['2.1.332'],
+  },
+  // The text of -p is appended to the prompt on stdin; auto-edit approves edits, not commands.
+  qwen: {
+    command: 'qwen --approval-mode auto-edit --output-format json -p "Do the task described above."',
+    output: 'qwen-json', key_env: 'OPENAI_API_KEY', package: '@qwen-code/qwen-code', tested: ['0.24.4'],
+  },
+  // Same shape as qwen (qwen is a fork of it); auto_edit offers and approves its write tools.
+  gemini: {
+    command: 'gemini --approval-mode auto_edit --output-format json -p "Do the task described above."',
+    output: 'gemini-json', key_env: 'GEMINI_API_KEY', package: '@google/gemini-cli', tested: ['0.61.0'],
+  },
+  // `-` reads the prompt from stdin; workspace-write lets it edit the worktree only. Untested here.
+  codex: {
+    command: 'codex exec --json --sandbox workspace-write -',
+    output: 'codex-jsonl', key_env: 'OPENAI_API_KEY', package: '@openai/codex', tested: [],
+  },
+  // opencode hangs on an open stdin: the prompt goes as an argument, stdin stays empty. Untested here.
+  opencode: { command: 'opencode run --format json "$(cat {prompt_file})"', package: 'opencode-ai', tested: [] },
+  // copilot has no edits-only mode: --allow-all-tools, in the worktree. Untested here.
+  copilot: { command: 'copilot -p "$(cat {prompt_file})" --allow-all-tools', key_env: 'COPILOT_PROVIDER_API_KEY', package: '@github/copilot', tested: [] },
+  // aider reads a message file and exits; --yes-always answers its questions. Not on npm; untested.
+  aider: { command: 'aider --yes-always --message-file {prompt_file}', tested: [] },
 };
 
 export const DEFAULT_TIMEOUT_S = 1800;

@@ -28,10 +28,17 @@ export interface ExecuteResult {
   changed?: string[];
   /** Where the full output was kept, relative to nothing (absolute), for the memory entry. */
   logFile?: string;
+  /** What baton noticed around the agent (a leftover agent stopped), for `note` entries. */
+  notes?: string[];
   /** USD spent on model calls by this attempt (api executor). */
   costUsd?: number;
   /** Tokens and cost of those calls, for a `usage` entry (written after the edits are committed). */
   usage?: Usage;
+  /**
+   * The agent could not work at all and no attempt should count: its credentials were refused
+   * (`auth`: the run stops, naming `variable`) or it hit a rate or usage limit (`limit`: the task pauses).
+   */
+  stop?: { kind: 'auth' | 'limit'; message: string; variable?: string };
 }
 
 export interface Executor {
