@@ -33,7 +33,7 @@ describe('CRLF memory files', () => {
     const path = `.agents/memory/${id}.md`;
     const lf = read(dir, path);
     const count = entries(dir, id).length;
-    expect(count).toBeGreaterThanOrEqual(6);
+    expect(count).toBeGreaterThanOrEqual(4);
     // A Windows editor saves the file with CRLF; the save is committed.
     writeFileSync(join(dir, path), lf.replace(/\n/g, '\r\n'));
     git(dir, ['add', path]);
