@@ -57,9 +57,10 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
     expect(wf.jobs.run.strategy['max-parallel']).toContain('inputs.max_parallel');
     const runStep = wf.jobs.run.steps.find((s: { run?: string }) => s.run?.startsWith('baton run'));
     expect(runStep.run).toBe('baton run "${{ matrix.task }}" --remote origin');
-    // Every job installs the published package, whose command is `baton`.
+    // Every job installs the published package, whose command is `baton`, at the version that wrote the workflow.
+    const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
     for (const job of ['plan', 'run', 'review']) {
-      expect(wf.jobs[job].steps.find((s: { name?: string }) => s.name === 'Install baton').run).toBe('npm install --global @baton-dev/baton');
+      expect(wf.jobs[job].steps.find((s: { name?: string }) => s.name === 'Install baton').run).toBe(`npm install --global @baton-dev/baton@${version}`);
     }
     expect(runStep.env.OPENAI_API_KEY).toBe('${{ secrets.OPENAI_API_KEY }}');
     expect(wf.jobs.run.steps.some((s: { run?: string }) => s.run === 'baton pr "${{ matrix.task }}" --create')).toBe(true);

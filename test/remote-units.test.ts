@@ -25,9 +25,10 @@ describe('claims, pushes and the remote settings', () => {
     expect(gone.rejected).toBe(false);
   });
 
-  it('settings come from --remote or `remote:`, with the lease and runner name', () => {
-    const config = parseConfig('remote:\n  name: upstream\n  lease_s: 30\n  poll_s: 2\n', '.agents/config.yaml');
-    expect(remoteSettings(config, undefined, { BATON_RUNNER: 'box-1' })).toEqual({ remote: 'upstream', leaseMs: 30_000, renewMs: 10_000, pollMs: 2000, runner: 'box-1' });
+  it('settings come from --remote or `remote:`, with the lease, the stall timeout and runner name', () => {
+    const config = parseConfig('remote:\n  name: upstream\n  lease_s: 30\n  poll_s: 2\n  stall_s: 5\n', '.agents/config.yaml');
+    expect(remoteSettings(config, undefined, { BATON_RUNNER: 'box-1' })).toEqual({ remote: 'upstream', leaseMs: 30_000, renewMs: 10_000, pollMs: 2000, runner: 'box-1', stallMs: 5000 });
+    expect(remoteSettings(parseConfig('remote: origin\n', 'c'), undefined, {})?.stallMs).toBe(60_000);
     expect(remoteSettings(config, 'origin', {})?.remote).toBe('origin');
     expect(remoteSettings(parseConfig('base_branch: main\n', 'c'), undefined, {})).toBeUndefined();
   });

@@ -5,6 +5,7 @@ import type { TaskChange } from '../tasks/change.js';
 import { renderTaskFile } from '../tasks/task-files.js';
 import type { Flag, ReviewInput } from './review-gather.js';
 import type { ReviewAnswer } from './review-schema.js';
+import type { Finding, LessonChanges, LessonOp } from '../memory/lessons.js';
 
 export interface ReviewChange {
   id: string;
@@ -21,6 +22,8 @@ export interface ReviewChange {
   planChanges: string[];
   /** Task files, plan.md's notes and the review file, for the writer (tasks/change.ts). */
   writes: TaskChange;
+  /** The lessons file after the detection pass and the reviewer's changes; re-applied to the file as it is when written. */
+  lessons: LessonChanges & { findings: Finding[]; ops: LessonOp[] };
   /** Memory entries to append once the files are written. */
   memory: { target: string; entries: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] }[];
 }
@@ -80,7 +83,7 @@ ${list(c.accepted.map((r) => `- ${r.task.id} ${r.task.title}: ${r.reason}`))}
 ## Decisions
 
 ${list(c.decisions.map((d) => `- ${d}`))}
-${c.planChanges.length ? `\n## Plan changes\n\n${c.planChanges.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
+${lessonsText(c)}${c.planChanges.length ? `\n## Plan changes\n\n${c.planChanges.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
 }
 
 /** The words `baton auto` looks for in a task's memory to merge partial work a review accepted. */
@@ -112,4 +115,16 @@ function touched(input: ReviewInput): string {
   const byTask = new Map<string, number>();
   for (const e of input.entries) byTask.set(e.task ?? 'project', (byTask.get(e.task ?? 'project') ?? 0) + 1);
   return byTask.size ? `- new entries by task: ${[...byTask].map(([t, n]) => `${t} (${n})`).join(', ')}\n` : '';
+}
+
+/** `## Lessons`: what the review added to, reworded in and retired from `.agents/memory/lessons.md`. */
+function lessonsText(c: ReviewChange): string {
+  const l = c.lessons;
+  const lines = [
+    ...l.detected.map((x) => `- found ${x.id}: ${x.text.split('\n')[0]}`),
+    ...l.added.map((x) => `- added ${x.id}: ${x.text.split('\n')[0]}`),
+    ...l.reworded.map((x) => `- reworded ${x.id}: ${x.text.split('\n')[0]}`),
+    ...l.retired.map((x) => `- retired ${x.id}${x.reason ? ` (${x.reason})` : ''}`),
+  ];
+  return lines.length ? `\n## Lessons\n\n${lines.join('\n')}\n` : '';
 }

@@ -17,6 +17,8 @@ import { taskBranchName } from '../tasks/checkout.js';
 import { readPlan } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { summarizeUsage, type CostReport } from '../memory/usage.js';
+import { readLessons } from '../memory/lessons-file.js';
+import { findRecurring, type Finding, type HistoryTask, type LessonsFile } from '../memory/lessons.js';
 import { AGENTS } from '../workspace/paths.js';
 
 export interface ReviewRecord {
@@ -47,6 +49,9 @@ export interface ReviewInput {
   plan: string;
   /** Entries of `entries` logged by a try that a later success of the same task superseded (shown as such). */
   superseded: ReadonlySet<MemoryEntry>;
+  /** The lessons file as it stands, and the recurring problems found in all memory (memory/lessons.ts). */
+  lessons: LessonsFile;
+  findings: Finding[];
 }
 
 export const REVIEW_FILE_RE = /^R-(\d+)\.md$/;
@@ -87,7 +92,20 @@ export function gatherReview(project: Project): ReviewInput {
     flags: crossCheck(tasks, all, recent),
     plan: planProse(readPlan(project.root)),
     superseded: supersededEntries(all),
+    lessons: readLessons(project.root),
+    findings: findRecurring(historyByTask(all)),
   };
+}
+
+/** Entries by task, in the order given (a task's file order). */
+function historyByTask(all: readonly MemoryEntry[]): HistoryTask[] {
+  const out = new Map<string, MemoryEntry[]>();
+  for (const e of all) {
+    const list = out.get(e.task ?? 'project');
+    if (list) list.push(e);
+    else out.set(e.task ?? 'project', [e]);
+  }
+  return [...out].map(([id, entries]) => ({ id, entries }));
 }
 
 /**

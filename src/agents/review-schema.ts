@@ -1,6 +1,7 @@
 /** The shape of the reviewer's answer. */
 import type { JsonSchema } from '../llm/schema.js';
 import { TASK_SCHEMA, type TaskAnswer } from './plan-schema.js';
+import type { LessonOp } from '../memory/lessons.js';
 
 const strings: JsonSchema = { type: 'array', items: { type: 'string' } };
 
@@ -37,6 +38,23 @@ export const REVIEW_SCHEMA: JsonSchema = {
       items: { type: 'object', required: ['task', 'claim'], properties: { task: { type: 'string' }, claim: { type: 'string' }, evidence: { type: 'string' } } },
     },
     plan_changes: { ...strings, description: 'Amendments to the plan\'s prose (constraints, architecture) to note in plan.md.' },
+    lessons: {
+      type: 'array',
+      description: 'Changes to the lessons (recurring problems routed into later prompts): `add` one (text, and the files, symbols or phases it applies to), `reword` one (id, text), `retire` one (id, reason).',
+      items: {
+        type: 'object',
+        required: ['action'],
+        properties: {
+          action: { type: 'string', enum: ['add', 'reword', 'retire'] },
+          id: { type: 'string' },
+          text: { type: 'string' },
+          files: strings,
+          symbols: strings,
+          phases: strings,
+          reason: { type: 'string' },
+        },
+      },
+    },
   },
 };
 
@@ -55,6 +73,7 @@ export interface ReviewAnswer {
   decisions?: string[];
   unsupported_claims?: { task: string; claim: string; evidence?: string }[];
   plan_changes?: string[];
+  lessons?: LessonOp[];
 }
 
 export const REVIEW_ALIASES: Record<string, string> = {
@@ -77,4 +96,8 @@ export const REVIEW_ALIASES: Record<string, string> = {
   commands: 'checks',
   follow_up_of: 'follows',
   for: 'follows',
+  lesson_changes: 'lessons',
+  lesson: 'lessons',
+  lesson_id: 'id',
+  paths: 'files',
 };

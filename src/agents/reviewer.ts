@@ -33,6 +33,7 @@ import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
 import { renderReview, reviewMemory, type ReviewChange } from './review-doc.js';
 import { REVIEW_ALIASES, REVIEW_SCHEMA, type ReviewAnswer } from './review-schema.js';
 import { resolveTaskAnswers } from './task-answers.js';
+import { applyLessonOps, pendingLessons, type Lesson } from '../memory/lessons.js';
 import type { TaskAnswer } from './plan-schema.js';
 
 export type { ReviewChange } from './review-doc.js';
@@ -46,7 +47,8 @@ Decide:
 - reopen: tasks marked done or in review whose work is not actually done (id, reason);
 - split: tasks not yet started that are too big for one agent (id, reason, into: tasks that replace it);
 - decisions: project-level decisions to record;
-- plan_changes: amendments to the plan's constraints or architecture, as sentences.
+- plan_changes: amendments to the plan's constraints or architecture, as sentences;
+- lessons: changes to the lessons later tasks are given (see "Recurring problems" and "Lessons"): \`add\` a lesson (text, files/symbols/phases it applies to), \`reword\` one (id, text) so an implementer can act on it, \`retire\` one that no longer holds (id, reason). Recurring problems baton found become lessons as worded unless you change them.
 File nothing you cannot justify from what you read. Empty lists are fine.
 
 Answer with ONE JSON object that matches this JSON Schema, and nothing else:
@@ -78,9 +80,24 @@ export function reviewMessages(input: ReviewInput): ChatMessage[] {
     : 'no model calls recorded');
   parts.push('', "# baton's cross-check of claims against evidence", '');
   parts.push(input.flags.length ? input.flags.map((f) => `- ${f.task}: claimed "${f.claim}"; ${f.evidence}`).join('\n') : '- every success claimed has commits and no failing check');
+  parts.push(...lessonParts(input));
   return [
     { role: 'system', content: `${SYSTEM}${JSON.stringify(REVIEW_SCHEMA)}\n` },
     { role: 'user', content: redact(parts.join('\n')) },
+  ];
+}
+
+/** The recurring problems found with no model (new ones with the id they will get) and the lessons kept. */
+function lessonParts(input: ReviewInput): string[] {
+  const fresh = pendingLessons(input.lessons, input.findings);
+  const where = (l: Lesson) => [...l.files, ...l.symbols, ...l.phases.map((p) => `phase ${p}`)].map((x) => `\`${x}\``).join(', ');
+  const show = (l: Lesson) => `- ${l.id} [${l.kind}${l.status === 'retired' ? ', retired' : ''}]${where(l) ? ` (${where(l)})` : ''}: ${cut(l.text, 600).split('\n').join(' ')}${l.tasks.length ? ` Evidence: ${l.tasks.join(', ')}.` : ''}`;
+  const kept = input.lessons.lessons.filter((l) => l.status === 'active');
+  return [
+    '', '# Recurring problems baton found in memory (new; they become lessons unless you reword or retire them)', '',
+    fresh.length ? fresh.slice(0, 40).map(show).join('\n') : '- none new',
+    '', '# Lessons kept (routed into the prompts of tasks touching their files, symbols or phases)', '',
+    kept.length ? kept.slice(0, 60).map(show).join('\n') : '- none',
   ];
 }
 
@@ -89,8 +106,34 @@ function cut(text: string, max: number): string {
 }
 
 
-export function readReviewAnswer(text: string): { ok: true; value: ReviewAnswer } | { ok: false; error: string } {
+/**
+ * A lesson change written as markdown (`### Retire L-3f2a01`, or `### L-3f2a01`
+ * with `Action: retire`; its paragraph is the text of an add or a reword)
+ * read as the JSON form is. A JSON answer passes through unchanged.
+ */
+function parseReview(text: string): ReturnType<typeof parseAnswer> {
   const found = parseAnswer(text, REVIEW_SCHEMA, REVIEW_ALIASES);
+  if (!found.ok || !Array.isArray((found.value as { lessons?: unknown }).lessons)) return found;
+  for (const op of (found.value as { lessons: unknown[] }).lessons) {
+    if (!op || typeof op !== 'object') continue;
+    const o = op as Record<string, unknown>;
+    const head = typeof o.id === 'string' ? /^\s*(add|reword|retire)\b[\s:—-]*(L-[0-9a-z-]+)?/i.exec(o.id) : null;
+    if (head && o.action === undefined) {
+      o.action = head[1]!.toLowerCase();
+      if (head[2]) o.id = head[2];
+      else delete o.id;
+    }
+    if (typeof o.action === 'string') o.action = o.action.trim().toLowerCase();
+    if ((o.action === 'add' || o.action === 'reword') && o.text === undefined && typeof o.reason === 'string') {
+      o.text = o.reason;
+      delete o.reason;
+    }
+  }
+  return found;
+}
+
+export function readReviewAnswer(text: string): { ok: true; value: ReviewAnswer } | { ok: false; error: string } {
+  const found = parseReview(text);
   if (!found.ok) return found;
   const value = coerce(found.value, REVIEW_SCHEMA) as ReviewAnswer;
   const errors = validateSchema(value, REVIEW_SCHEMA);
@@ -163,9 +206,16 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   // Notes go under `## Review notes`; plan.md (and its table) is written even without them.
   writes.plan = { notes: planChanges.map((c) => `- ${input.id}: ${c.trim()}`) };
 
+  let lessons;
+  try {
+    lessons = applyLessonOps(input.lessons, input.findings, answer.lessons ?? [], { review: input.id, time });
+  } catch (error) {
+    throw new BatonError((error as Error).message, { hint: 'Name lessons by the ids listed in the prompt; `add` needs `text` and the files, symbols or phases it applies to.' });
+  }
   const change: ReviewChange = {
     id: input.id, time, path: join(project.paths.reviews, `${input.id}.md`), text: '',
     filed, reopened: reopen, accepted, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, writes, memory: [],
+    lessons: { findings: input.findings, ops: answer.lessons ?? [], ...lessons },
   };
   change.text = renderReview(input, answer, change);
   writes.added = [{ path: change.path, text: change.text }];
@@ -253,7 +303,7 @@ export async function askReviewer(project: Project, modelOpts: ModelOptions): Pr
     messages: reviewMessages(input),
     schema: REVIEW_SCHEMA,
     schemaName: 'review',
-    parse: (text) => parseAnswer(text, REVIEW_SCHEMA, REVIEW_ALIASES),
+    parse: parseReview,
     validate: (answer) => {
       prepareReview(project, input, answer);
       return undefined;

@@ -41,6 +41,7 @@ export default defineCommand({
     }
     for (const f of result.created) out(`created  ${f}`);
     for (const f of result.updated) out(`updated  ${f}`);
+    if (result.worktreeSetup) out(`worktree_setup: ${result.worktreeSetup.command} (from ${result.worktreeSetup.from}; run in each new worktree and in CI before checks)`);
     if (result.baseBranch) out(`base_branch: ${result.baseBranch.name} (${result.baseBranch.from}; change it with \`baton config set base_branch NAME\`)`);
     for (const h of hooks) out(`hook     ${h}`);
     printPlanCommit(committed, subject);

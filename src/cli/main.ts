@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Loader> = {
   doctor: () => import('./doctor.js'),
   hooks: () => import('./hooks.js'),
   memory: () => import('./memory.js'),
+  lessons: () => import('./lessons.js'),
   sync: () => import('./sync.js'),
   'merge-driver': () => import('./merge-driver.js'),
   prompt: () => import('./prompt.js'),

@@ -65,6 +65,10 @@ function report(r: ReviewResult, asJson: boolean, committed?: { result: PlanComm
       unsupported_claims: c.flags,
       decisions: c.decisions,
       plan_changes: c.planChanges,
+      lessons: {
+        found: c.lessons.detected.map((l) => l.id), added: c.lessons.added.map((l) => l.id),
+        reworded: c.lessons.reworded.map((l) => l.id), retired: c.lessons.retired.map((l) => l.id),
+      },
       usage: r.usage ?? null,
       commit: committed?.result.commit ?? null,
     });
@@ -77,6 +81,10 @@ function report(r: ReviewResult, asJson: boolean, committed?: { result: PlanComm
   for (const f of c.flags) lines.push(`! ${f.task}  unsupported claim: ${f.evidence}`);
   for (const d of c.decisions) lines.push(`• decision: ${d}`);
   for (const p of c.planChanges) lines.push(`• plan: ${p}`);
+  for (const l of c.lessons.detected) lines.push(`• lesson found ${l.id}: ${l.text.split('\n')[0]}`);
+  for (const l of c.lessons.added) lines.push(`• lesson added ${l.id}: ${l.text.split('\n')[0]}`);
+  for (const l of c.lessons.reworded) lines.push(`• lesson reworded ${l.id}: ${l.text.split('\n')[0]}`);
+  for (const l of c.lessons.retired) lines.push(`• lesson retired ${l.id}`);
   if (r.usage) lines.push(usageText(r.usage));
   if (!r.written) lines.push('Dry run: nothing was written.');
   out(lines.join('\n'));

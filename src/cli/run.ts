@@ -30,7 +30,7 @@ export default defineCommand({
     const verbose = !argv.json;
     const project = openProject(cwdOf(argv));
     const { claimIfShared } = await import('../remote/manual.js');
-    const claimed = claimIfShared(project, argv.remote, String(argv.id), (s) => err(s));
+    const claimed = await claimIfShared(project, argv.remote, String(argv.id), (s) => err(s), controller.signal);
     try {
       const r = await runAttempt(project, String(argv.id), {
         executor: argv.executor,
@@ -40,7 +40,7 @@ export default defineCommand({
         worktree: argv.worktree,
         signal: claimed ? AbortSignal.any([controller.signal, claimed.runner.lostSignal(claimed.task.id)]) : controller.signal,
         onPhase: (phase, detail) => {
-          if (claimed && phase === 'running') claimed.runner.pushBranch(claimed.task);
+          if (claimed && phase === 'running') void claimed.runner.pushBranch(claimed.task);
           if (verbose) err(`${phase}${detail ? `: ${detail}` : ''}`);
         },
       });

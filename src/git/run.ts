@@ -6,7 +6,10 @@
  *
  * Why not simple-git: its `.raw()` rejects only when git writes to stderr, so
  * `merge-base --is-ancestor` (which answers "no" with exit 1 and silence)
- * read as "yes", and dropped commits stayed in memory.
+ * read as "yes", and dropped commits stayed in memory. Network commands
+ * (fetch, push) do go through simple-git, in network.ts, for its stall
+ * timeout, abort signal and progress; its `errors` handler there reads every
+ * exit code.
  */
 import { BatonError } from '../core/errors.js';
 

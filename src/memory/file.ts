@@ -99,7 +99,8 @@ export function memoryFileKind(path: string): 'file' | 'missing' | 'folder' | 'd
 /** The `*.md` names in the memory folder that are files to read; folders and broken links are skipped. */
 export function memoryFileNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().filter((n) => n.endsWith('.md') && !n.startsWith('.') && memoryFileKind(join(dir, n)) === 'file');
+  // lessons.md is no task's log: it is the lessons file (memory/lessons.ts).
+  return readdirSync(dir).sort().filter((n) => n.endsWith('.md') && !n.startsWith('.') && n !== 'lessons.md' && memoryFileKind(join(dir, n)) === 'file');
 }
 
 /** A warning for each `*.md` in the memory folder that is a folder or a broken link (`baton doctor`). */

@@ -14,6 +14,7 @@ import { parseMemory } from './file.js';
 import { insertEntries } from './restore.js';
 import { withoutStrayTitles } from './titles.js';
 import { gitRun } from '../git/task-branch.js';
+import { LESSONS_FILE, mergeLessonsText } from './lessons.js';
 
 /** What makes two entries the same: a commit's entry by its SHA (7 hex: older entries carry 7), others by all they say. */
 export function entryKey(e: MemoryEntry): string {
@@ -64,6 +65,10 @@ function withTheirPreamble(text: string, ours: string, theirs: string, base: str
 export function runMemoryDriver(basePath: string, oursPath: string, theirsPath: string, pathname = ''): number {
   try {
     const read = (p: string) => readFileSync(p, 'utf8');
+    if (basename(pathname) === LESSONS_FILE) {
+      writeFileSync(oursPath, mergeLessonsText(read(basePath), read(oursPath), read(theirsPath)));
+      return 0;
+    }
     const id = /^(T-[0-9a-f]+|project)\.md$/.exec(basename(pathname))?.[1] ?? /^# Memory: (T-[0-9a-f]+|project)/m.exec(read(oursPath))?.[1] ?? 'project';
     writeFileSync(oursPath, mergeMemoryText(read(basePath), read(oursPath), read(theirsPath), id));
   } catch {

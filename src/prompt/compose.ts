@@ -20,10 +20,12 @@ import { condense } from './condense.js';
 import { fitToBudget, type FitState, type Fitted } from './fit.js';
 import { filedReasons, nestHeadings, planContext, renderPlan, type PlanContext } from './plan-context.js';
 import {
-  dependencySection, instructionsSection, memorySection, omittedSection, redoSection, titled, type View,
+  dependencySection, instructionsSection, lessonsSection, memorySection, omittedSection, redoSection, titled, type View,
 } from './render-memory.js';
 import { REPORT_FORMAT } from './report.js';
-import { followedBy, furtherUp, selectMemory } from './select.js';
+import { followedBy, furtherUp, lessonItems, selectMemory } from './select.js';
+import { lessonViews } from '../memory/lessons-file.js';
+import { lessonApplies } from '../memory/lessons.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
 import { AGENTS, isUnder, reportPath } from '../workspace/paths.js';
@@ -145,6 +147,7 @@ function render(template: Template, inputs: Inputs, state: FitState, budget: num
     instructions: instructionsSection(view, kept, style),
     dependencies: dependencySection(view, kept, style),
     memory: memorySection(view, kept, style),
+    lessons: lessonsSection(view, kept, style),
     omitted: omittedSection(state.omitted, view, budget),
     code,
   }));
@@ -204,8 +207,12 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const allFiles = new Set([...files.values()].flat());
   const plan = planContext({ plan: readPlan(project.root), task, tasks, myFiles, allFiles });
   const branch = taskBranchName(project, task);
+  const selected = selectMemory({ task, tasks, memory, files });
+  // Lessons: those not faded that name a file this task touches, a symbol its text names, or its phase.
+  const history = [...memory].map(([id, entries]) => ({ id, entries }));
+  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, myFiles));
   const view: View = {
-    task, byId, items: selectMemory({ task, tasks, memory, files }), depFiles,
+    task, byId, items: [...selected, ...lessonItems(lessons, selected.length)], depFiles,
     planInstructions: [...filedReasons(project.paths.reviews, task, byId), ...plan.instructions], ownCommits, ownFiles, branch,
   };
   const own = new Set(ownFiles);

@@ -205,3 +205,8 @@ export function omittedSection(omitted: readonly Item[], view: View, budget: num
   const n = omitted.length;
   return `To fit ${budget} tokens, ${n} less relevant memory entr${n === 1 ? 'y was' : 'ies were'} left out (${kindText}; from ${names.join(', ')}${more}).`;
 }
+
+/** Lessons from recurring problems that bear on this task, as the reviewer or detection worded them. */
+export function lessonsSection(view: View, kept: ReadonlySet<Item>, style: Style): string {
+  return of(view.items, kept, (i) => i.group === 'lesson').map((i) => `- ${cleanBody(i.entry, view, style).split('\n').join('\n  ')}`).join('\n');
+}

@@ -29,7 +29,7 @@ import type { MemoryEntry } from '../memory/entry.js';
 import { standings, type Standing } from '../memory/attempts.js';
 import type { Task } from '../core/task.js';
 
-export type Group = 'instruction' | 'redo' | 'dependency' | 'upstream' | 'own' | 'related';
+export type Group = 'instruction' | 'redo' | 'dependency' | 'upstream' | 'own' | 'related' | 'lesson';
 
 export interface Item {
   tier: 0 | 1 | 2 | 3;
@@ -243,6 +243,25 @@ export function selectMemory(input: SelectInput): Item[] {
     else push(3, 'related', e, 'project', 0);
   }
   return items;
+}
+
+/** What routing reads of a lesson (memory/lessons.ts). */
+export interface RoutedLesson {
+  id: string;
+  text: string;
+  seen: string;
+}
+
+/**
+ * Lessons that bear on the task (routed by memory/lessons.ts `lessonApplies`)
+ * as items: tier 1, like project-wide decisions, since a recurring problem binds
+ * every task it touches; given up after notes and bugs of other tasks.
+ */
+export function lessonItems(lessons: readonly RoutedLesson[], after: number): Item[] {
+  return lessons.map((l, i) => ({
+    tier: 1, group: 'lesson', about: 'project', score: 2.5, order: after + i,
+    entry: { time: l.seen, kind: 'lesson', ref: l.id, body: l.text, task: 'project' },
+  }));
 }
 
 /** Items in the order they are given up: lowest tier first, least relevant, then oldest. */

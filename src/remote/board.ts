@@ -37,7 +37,7 @@ export interface Board {
 }
 
 export async function remoteBoard(project: Project, remote: string, tasks: readonly Task[]): Promise<Board> {
-  const claims = fetchShared(project, remote).map((c) => ({ id: c.task, runner: c.runner, expires: c.expires, since: c.since, expired: isExpired(c) }));
+  const claims = (await fetchShared(project, remote)).map((c) => ({ id: c.task, runner: c.runner, expires: c.expires, since: c.since, expired: isExpired(c) }));
   const prefix = project.config.branch_prefix;
   const strip = `refs/remotes/${remote}/`;
   const r = gitRun(project.root, ['for-each-ref', '--format=%(refname)', strip]);

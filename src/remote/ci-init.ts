@@ -13,9 +13,15 @@ export interface CiInitResult {
   secrets: string[];
 }
 
-export function initGithubCi(project: Project, opts: WorkflowOptions & { force?: boolean }): CiInitResult {
+/** This baton, pinned: a run of the workflow uses the version that wrote it. */
+export function pinnedInstall(): string {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `npm install --global @baton-dev/baton@${version}`;
+}
+
+export function initGithubCi(project: Project, opts: Omit<WorkflowOptions, 'install'> & { install?: string; force?: boolean }): CiInitResult {
   const path = join(project.root, WORKFLOW_PATH);
-  const text = githubWorkflow(project.config, opts);
+  const text = githubWorkflow(project.config, { ...opts, install: opts.install ?? pinnedInstall() });
   const secrets = secretNames(project.config);
   if (existsSync(path)) {
     if (readFileSync(path, 'utf8') === text) return { path: WORKFLOW_PATH, written: false, secrets };

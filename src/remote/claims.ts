@@ -9,7 +9,7 @@
  */
 import { BatonError } from '../core/errors.js';
 import { gitRun } from '../git/task-branch.js';
-import { fetchRefs, gitRunEnv, push, pushAsync, type PushResult } from './git-remote.js';
+import { fetchRefs, gitRunEnv, push, type NetworkOptions, type PushResult } from './git-remote.js';
 
 export interface ClaimInfo {
   task: string;
@@ -94,8 +94,8 @@ export function readSeenClaims(root: string, remote: string): Claim[] {
 }
 
 /** Fetch the remote's claims (and whatever other refspecs come along in the same fetch). */
-export function fetchClaims(root: string, remote: string, more: readonly string[] = []): Claim[] {
-  fetchRefs(root, remote, [claimsRefspec(remote), ...more]);
+export async function fetchClaims(root: string, remote: string, more: readonly string[] = [], net: NetworkOptions = {}): Promise<Claim[]> {
+  await fetchRefs(root, remote, [claimsRefspec(remote), ...more], net);
   return readSeenClaims(root, remote);
 }
 
@@ -105,22 +105,24 @@ export type ClaimAttempt = { won: true; claim: Claim } | { won: false; holder?: 
  * Claim `task`: create the ref, or take over `expired` (the claim this runner
  * read, whose lease has run out). Exactly one of several runners wins.
  */
-export function tryClaim(root: string, remote: string, info: ClaimInfo, expired?: Claim): ClaimAttempt {
+export async function tryClaim(root: string, remote: string, info: ClaimInfo, expired?: Claim, net: NetworkOptions = {}): Promise<ClaimAttempt> {
   const sha = claimObject(root, info);
-  const r = push(root, remote, [{ src: sha, dst: claimRef(info.task), expect: expired?.sha ?? '' }]);
+  const r = await push(root, remote, [{ src: sha, dst: claimRef(info.task), expect: expired?.sha ?? '' }], {}, net);
   if (r.ok) return { won: true, claim: { ...info, sha } };
   return { won: false, holder: readSeenClaims(root, remote).find((c) => c.task === info.task) };
 }
 
 /** Extend the lease; false when the claim is no longer ours (taken over after it expired). */
-export async function renewClaim(root: string, remote: string, claim: Claim, expires: string): Promise<{ claim: Claim; result: PushResult }> {
+export async function renewClaim(root: string, remote: string, claim: Claim, expires: string, net: NetworkOptions = {}): Promise<{ claim: Claim; result: PushResult }> {
   const info = { task: claim.task, runner: claim.runner, since: claim.since, expires };
   const sha = claimObject(root, info);
-  const result = await pushAsync(root, remote, [{ src: sha, dst: claimRef(claim.task), expect: claim.sha }]);
+  // A renewal that cannot reach the remote is a failed renewal (the lease runs on), not a crash beside the agents.
+  const result = await push(root, remote, [{ src: sha, dst: claimRef(claim.task), expect: claim.sha }], {}, net)
+    .catch((e: unknown): PushResult => ({ ok: false, rejected: false, detail: e instanceof Error ? e.message : String(e) }));
   return { claim: result.ok ? { ...info, sha } : claim, result };
 }
 
 /** Delete the claim if it is still the one we hold. */
-export function releaseClaim(root: string, remote: string, claim: Pick<Claim, 'task' | 'sha'>): boolean {
-  return push(root, remote, [{ src: '', dst: claimRef(claim.task), expect: claim.sha }]).ok;
+export async function releaseClaim(root: string, remote: string, claim: Pick<Claim, 'task' | 'sha'>, net: NetworkOptions = {}): Promise<boolean> {
+  return (await push(root, remote, [{ src: '', dst: claimRef(claim.task), expect: claim.sha }], {}, net)).ok;
 }

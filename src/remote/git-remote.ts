@@ -4,10 +4,13 @@
  * base that moved) is a normal result, `rejected`; only a remote that cannot
  * be reached at all is an error.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { BatonError } from '../core/errors.js';
 import { gitRun, type GitResult } from '../git/task-branch.js';
 import { gitSaid } from '../git/run.js';
+import { gitNetwork, type NetworkOptions } from '../git/network.js';
+
+export type { NetworkOptions } from '../git/network.js';
 
 export interface PushSpec {
   /** What to push: a SHA or a ref; empty deletes `dst`. */
@@ -46,28 +49,16 @@ function unreachable(remote: string, what: string, detail: string): BatonError {
   });
 }
 
-export function push(root: string, remote: string, specs: readonly PushSpec[], opts: { atomic?: boolean } = {}): PushResult {
-  const r = parsePush(gitRun(root, pushArgs(remote, specs, opts.atomic ?? false)));
+/** Push through simple-git (a stalled remote ends at `net.stallMs`); a refusal is a result, anything else throws. */
+export async function push(root: string, remote: string, specs: readonly PushSpec[], opts: { atomic?: boolean } = {}, net: NetworkOptions = {}): Promise<PushResult> {
+  const r = parsePush(await gitNetwork(root, remote, pushArgs(remote, specs, opts.atomic ?? false), net));
   if (!r.ok && !r.rejected) throw unreachable(remote, 'push to', r.detail);
   return r;
 }
 
-/** The same push without blocking the event loop (lease renewals run beside the agents). */
-export function pushAsync(root: string, remote: string, specs: readonly PushSpec[]): Promise<PushResult> {
-  return new Promise((resolve) => {
-    const child = spawn('git', pushArgs(remote, specs, false), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (e) => resolve({ ok: false, rejected: false, detail: e.message }));
-    child.on('close', (code) => resolve(parsePush({ code: code ?? 1, stdout, stderr })));
-  });
-}
-
 /** One `git fetch` of these refspecs (forced, pruned): what the remote has now. */
-export function fetchRefs(root: string, remote: string, refspecs: readonly string[]): void {
-  const r = gitRun(root, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', remote, ...refspecs]);
+export async function fetchRefs(root: string, remote: string, refspecs: readonly string[], net: NetworkOptions = {}): Promise<void> {
+  const r = await gitNetwork(root, remote, ['fetch', '--prune', '--no-tags', '--no-write-fetch-head', remote, ...refspecs], net);
   if (r.code !== 0) throw unreachable(remote, 'fetch from', gitSaid(r.stderr || r.stdout));
 }
 

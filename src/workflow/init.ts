@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { DEFAULT_CONFIG_TEXT } from '../workspace/config.js';
+import { detectDependencySetup, type DependencySetup } from '../workspace/dependency-setup.js';
 import { memoryHeader } from '../memory/file.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { PLAN_TEMPLATE } from '../tasks/plan.js';
@@ -72,6 +73,8 @@ export interface InitResult {
   updated: string[];
   /** The base branch a new config.yaml was given, and where it came from. */
   baseBranch?: { name: string; from: 'current branch' | 'origin/HEAD' | 'default' };
+  /** `worktree_setup` proposed from the lock file found (only when config.yaml was written). */
+  worktreeSetup?: DependencySetup;
 }
 
 /**
@@ -120,9 +123,14 @@ export function initProject(cwd: string, opts: { agents?: readonly string[] } = 
     }
   };
   let baseBranch: InitResult['baseBranch'];
+  let setup: DependencySetup | undefined;
   if (!existsSync(paths.config)) {
     baseBranch = detectBaseBranch(root);
-    ensure(paths.config, DEFAULT_CONFIG_TEXT.replace(/^base_branch: main$/m, `base_branch: ${yamlScalar(baseBranch.name)}`));
+    // Checks run in fresh worktrees and CI runners: they need the dependencies the lock file names.
+    setup = detectDependencySetup(root);
+    ensure(paths.config, DEFAULT_CONFIG_TEXT
+      .replace(/^base_branch: main$/m, `base_branch: ${yamlScalar(baseBranch.name)}`)
+      .replace(/^worktree_setup: ""$/m, `worktree_setup: ${JSON.stringify(setup?.command ?? '')}`));
   }
   ensure(paths.plan, PLAN_TEMPLATE);
   ensure(join(paths.tasks, 'README.md'), TASKS_README);
@@ -159,5 +167,5 @@ export function initProject(cwd: string, opts: { agents?: readonly string[] } = 
   }
   for (const [path, content] of files) writeFileAtomic(path, content);
   mkdirSync(paths.memory, { recursive: true });
-  return { root, created, updated, baseBranch };
+  return { root, created, updated, baseBranch, ...(setup ? { worktreeSetup: setup } : {}) };
 }

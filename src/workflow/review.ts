@@ -7,6 +7,8 @@
 import { askReviewer, draftReviewFromText, type ReviewChange } from '../agents/reviewer.js';
 import type { ModelOptions } from '../llm/client.js';
 import { appendMemory } from '../memory/file.js';
+import { writeLessons } from '../memory/lessons-file.js';
+import { applyLessonOps } from '../memory/lessons.js';
 import type { Usage } from '../memory/usage.js';
 import type { Project } from '../workspace/context.js';
 import { applyTaskChange, previewTaskChange } from '../tasks/change.js';
@@ -26,6 +28,11 @@ async function apply(project: Project, change: ReviewChange, dryRun: boolean | u
     return;
   }
   applyTaskChange(project, change.writes);
+  const l = change.lessons;
+  if (l.detected.length || l.ops.length) {
+    // Applied again to the file as it is now: a lesson edited by hand since the review read it keeps that edit.
+    await writeLessons(project.root, (file) => applyLessonOps(file, l.findings, l.ops, { review: change.id, time: change.time }).file);
+  }
   for (const m of change.memory) await appendMemory(project.root, m.target, m.entries);
 }
 

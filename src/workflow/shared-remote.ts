@@ -9,12 +9,13 @@ export interface SharedRemote {
   /** `remote`: the git remote's name (pull requests are pushed there). */
   readonly settings: { readonly pollMs: number; readonly remote: string };
   /** Fetch base, task branches and claims. */
-  sync(): void;
+  sync(): Promise<void>;
   /** Take the task for this runner; false when another runner holds it. */
-  claim(task: Task): boolean;
+  claim(task: Task): Promise<boolean>;
   /** Aborted when this runner loses the task's claim. */
   lostSignal(id: string): AbortSignal;
-  pushBranch(task: Task): void;
+  /** Best effort: never rejects (a failure is noted). */
+  pushBranch(task: Task): Promise<void>;
   /** Into the shared base (an atomic push that also releases the claim). */
   finish(task: Task): Promise<void>;
   release(task: Task): Promise<void>;
@@ -22,5 +23,5 @@ export interface SharedRemote {
   othersAtWork(skip: (id: string) => boolean): boolean;
   /** Tasks other runners hold live claims on: their files are not edited here at the same time. */
   heldElsewhere?(): string[];
-  publishBase(): void;
+  publishBase(): Promise<void>;
 }

@@ -28,6 +28,8 @@ export interface Config {
   commit_plan_changes: boolean;
   /** Most tasks one plan answer may create: a runaway answer is refused, not written. */
   max_plan_tasks: number;
+  /** Tasks finished with no new evidence after which a lesson stops reaching prompts (default in memory/lessons.ts). */
+  lessons_fade_after?: number;
   models: Record<string, ModelConfig>;
   executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
   prices: Record<string, { input: number; output: number }>;
@@ -130,6 +132,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
   if (raw.max_plan_tasks !== undefined && raw.max_plan_tasks !== null) {
     if (typeof raw.max_plan_tasks !== 'number' || !Number.isInteger(raw.max_plan_tasks) || raw.max_plan_tasks < 1) fail('max_plan_tasks', 'a whole number (1 or more)');
     config.max_plan_tasks = raw.max_plan_tasks as number;
+  }
+  if (raw.lessons_fade_after !== undefined && raw.lessons_fade_after !== null) {
+    if (typeof raw.lessons_fade_after !== 'number' || !Number.isInteger(raw.lessons_fade_after) || raw.lessons_fade_after < 1) fail('lessons_fade_after', 'a whole number of tasks (1 or more)');
+    config.lessons_fade_after = raw.lessons_fade_after as number;
   }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');
