@@ -9,6 +9,7 @@ export default defineCommand({
   describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
   options: {
     hooks: { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' },
+    global: { type: 'boolean', default: false, describe: 'Install the hooks into a core.hooksPath outside this repository (shared by every repository using it)' },
     agents: { type: 'string', array: true, describe: 'Point these agents\' instruction files at the AGENTS.md section: claude, gemini, cursor, copilot (comma-separated)' },
     mcp: { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: "Also write this MCP client's configuration for `baton mcp`" },
     ...COMMIT_OPTION,
@@ -26,7 +27,7 @@ export default defineCommand({
     let hooks: string[] = [];
     if (argv.hooks) {
       const { installHooks } = await import('../git-hooks/install.js');
-      hooks = await installHooks(result.root);
+      hooks = await installHooks(result.root, { global: argv.global });
     }
     const mcp = writeMcp?.() ?? [];
     // The plan lives in git from the start: what init wrote (not an MCP client's file, which names this machine's paths).
