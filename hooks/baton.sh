@@ -25,10 +25,19 @@
 # and private key blocks); the Node flush and `baton memory rebuild` redact again.
 
 # The fields of one commit record; Node reads commits with the same command.
+# The SHAs asked for (stdin) lead the output, in order, before the first record:
+# format-entries.awk takes a record only as the next of them, so a message that
+# carries the record separator and a made-up record cannot pass for a commit.
 baton_log() {
+  baton_shas=''
+  while IFS= read -r baton_line; do baton_shas="$baton_shas$baton_line
+"; done
+  printf '%s' "$baton_shas"
   TZ=UTC git -c core.quotePath=false log --stdin --no-walk=unsorted -M --diff-merges=first-parent \
     --numstat --date=format-local:%Y-%m-%dT%H:%M:%SZ \
-    --format='%x1e%H%x1f%ad%x1f%(trailers:key=Task,valueonly,separator=%x20)%x1f%s%x1f%b%x1f'
+    --format='%x1e%H%x1f%ad%x1f%(trailers:key=Task,valueonly,separator=%x20)%x1f%s%x1f%b%x1f' <<BATON_SHAS
+$baton_shas
+BATON_SHAS
 }
 
 # Formatted entries of the commits whose SHAs are on stdin (used by Node too).
@@ -206,6 +215,7 @@ baton_record() {
   baton_setup || return 1
   # The commit was made: what pre-commit staged went into it (aborted-commit.sh).
   [ "$baton_mode" != commit ] || ! [ -s "$baton_q/pending" ] || : > "$baton_q/pending"
+  [ "$baton_mode" != commit ] || ! [ -s "$baton_q/committing" ] || : > "$baton_q/committing"
   [ -n "$baton_br" ] || return 0
   baton_head_sha || return 1
   # The index as this commit left it, marked with the commit (baton_nothing_staged).
@@ -345,6 +355,9 @@ baton_ensure_memory() {
 # pre-commit: write the queued records of this branch into memory and stage them.
 baton_pre_commit() {
   baton_setup || return 1
+  # A commit is under way (its message editor may be open for minutes): git's pid, for
+  # `baton done` to wait for it rather than move the branch under it. post-commit empties it.
+  { printf '%s\n' "$PPID" > "$baton_q/committing"; } 2>/dev/null || :
   [ -n "$baton_br" ] || return 0
   # A commit stopped after this hook last ran (post-commit never came): undo that first.
   if [ -s "$baton_q/pending" ]; then
@@ -418,6 +431,24 @@ baton_pending() {
 }
 
 baton_write_queued() {
+  # Off task branches, a merged tip with no `Task:` trailer is news here: its entry
+  # waits in its own branch's queue, which no commit will read (a plain `--no-ff`
+  # merge of a feature branch). It goes in project.md; one with a trailer still
+  # goes to its task (format-entries.awk sets it aside, as for any commit).
+  if [ -z "$baton_id" ] && [ "$baton_offtask" = true ]; then
+    case $baton_lines in *' tip
+'*)
+      baton_conv=''
+      set -- $baton_lines
+      while [ $# -ge 2 ]; do
+        if [ "$2" = tip ]; then baton_conv="$baton_conv$1 project
+"; else baton_conv="$baton_conv$1 $2
+"; fi
+        shift 2
+      done
+      baton_lines=$baton_conv ;;
+    esac
+  fi
   baton_tasks=''
   for baton_word in $baton_lines; do
     case $baton_word in

@@ -38,6 +38,8 @@ BEGIN {
     fence = ""
     while ((getline line < memfile) > 0) {
       n++
+      # A file saved with CRLF (Windows, core.autocrlf) reads as its LF twin; its entries are written in CRLF.
+      if (sub(/\r$/, "", line) && n == 1) crlf = 1
       last = line
       # Code fences, as src/memory/file.ts reads them: one left open is closed before appending.
       if (line ~ /^ ? ? ?(```|~~~)/) {
@@ -99,6 +101,16 @@ function redact(s,    i) {
   return s
 }
 
+# A line is kept to 1,000 characters: a 1 MiB subject would make an entry no prompt can hold
+# (src/memory/entry.ts cuts entries the same way). Cut before redaction, which then sees less.
+function cut(s,    n) {
+  if (length(s) <= 1000) return s
+  # Not inside a UTF-8 character (an awk that counts bytes): back off its continuation bytes.
+  n = 1000
+  while (n > 990 && substr(s, n + 1, 1) ~ /^[\200-\277]/) n--
+  return substr(s, 1, n) " … (cut)"
+}
+
 function trim_end(s) { sub(/[ \t\r\n]+$/, "", s); return s }
 
 function body_lines(body,    L, k, i, last, trailers, out, count, inkey) {
@@ -121,7 +133,7 @@ function body_lines(body,    L, k, i, last, trailers, out, count, inkey) {
     if (L[i] ~ /-----BEGIN [A-Z ]*PRIVATE KEY-----/ && L[i] !~ /-----BEGIN [A-Z ]*PRIVATE KEY-----.*-----END [A-Z ]*PRIVATE KEY-----/) inkey = 1
     # `#` lines are git's comments, and would read as headings in markdown.
     if (L[i] ~ /^#/) continue
-    out = out (count ? "\n" : "") redact(L[i])
+    out = out (count ? "\n" : "") redact(cut(L[i]))
     count++
   }
   return trim_end(out)
@@ -163,30 +175,65 @@ function baton_own(body, stat,    L, k, i, a, own, path) {
   return own
 }
 
-$1 != "" {
-  sha = $1
-  if (baton_own($5, $6)) next
+# The first record: the SHAs asked for, in order (baton_log). A record is taken
+# only when it starts with the next of them; any other piece is message text that
+# held the record separator, and goes back into the record it was cut from.
+NR == 1 {
+  k = split($0, L, "\n")
+  for (i = 1; i <= k; i++) if (L[i] != "" && !(L[i] in listed)) { listed[L[i]] = 1; order[++norder] = L[i] }
+  at = 1
+  next
+}
+
+{
+  split($0, F, "\037")
+  if (rec != "" && !next_record(F[1])) { rec = rec " " $0; next }
+  if (rec != "") commit_record(rec)
+  rec = $0
+  at++
+}
+
+# The next SHA asked for; one given other than as a full SHA (a ref) takes any full SHA.
+function next_record(sha) {
+  if (at > norder) return 0
+  if (order[at] ~ /^[0-9a-f]+$/ && (length(order[at]) == 40 || length(order[at]) == 64)) return sha == order[at]
+  return sha ~ /^[0-9a-f]+$/ && (length(sha) == 40 || length(sha) == 64)
+}
+
+# One commit: SHA, date and trailer first (git's own text), the subject, the body
+# (every field up to the last: a message may hold the field separator), numstat last.
+function commit_record(r,    F, n, i, sha, short, t, body, text, b, f) {
+  n = split(r, F, "\037")
+  sha = F[1]
+  if (sha == "") return
+  body = F[5]
+  for (i = 6; i < n; i++) body = body " " F[i]
+  if (baton_own(body, F[n])) return
   short = substr(sha, 1, 12)
   # A `Task:` trailer naming another task sends the commit to that task's file.
-  split($3, t, " ")
-  if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; next }
+  split(F[3], t, " ")
+  if (task != "" && t[1] ~ /^T-[0-9a-f]+$/ && t[1] != task) { print sha " " t[1] >> elsewhere; return }
   # A merged tip (`-v task=tip`) is news only for the task its trailer names.
-  if (task == "tip") next
-  if (short in seen) next
+  if (task == "tip") return
+  if (short in seen) return
   seen[short] = 1
-  text = "## " $2 " commit " short "\n" redact($4)
-  b = body_lines($5)
+  text = "## " F[2] " commit " short "\n" redact(cut(F[4]))
+  b = body_lines(body)
   if (b != "") text = text "\n\n" b
-  f = file_lines($6)
+  f = file_lines(F[n])
   if (f != "") text = text "\n\n" f
   entries[++m] = text
 }
 
 # With -v appended=FILE, what is printed is also written to FILE (emptied first):
 # the exact text the pre-commit hook appends, for an aborted commit to take back.
-function out(s) { print s; if (appended != "") print s > appended }
+function out(s) {
+  if (crlf) { gsub(/\n/, "\r\n", s); printf "%s\r\n", s; if (appended != "") printf "%s\r\n", s > appended; return }
+  print s; if (appended != "") print s > appended
+}
 
 END {
+  if (rec != "") commit_record(rec)
   if (appended != "") printf "" > appended
   if (memfile != "" && m) {
     if (n == 0 && header != "") { out(header); out("") }

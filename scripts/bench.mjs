@@ -2,7 +2,7 @@
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
 // Figures: cold start, status/next/doctor/task show at 100/1,000/5,000 tasks, prompt at 1,000 tasks
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
-// a 1,000-task board, the hooks' cost per commit against the same commits without hooks, and
+// a 1,000-task board, doctor and done --merge at 200/3,000/10,000 commits of history, the hooks' cost per commit against the same commits without hooks,
 // the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs),
 // and baton's own commits and .agents/ bytes per task on the demo (scripts/bench-bookkeeping.mjs).
 // Ends with the targets, each met or missed. `--quick`: fewer runs and sizes; `--strict`: exit 1 on a miss.
@@ -213,6 +213,13 @@ async function main() {
       const ms = await benchRunners(n, { sleepMs });
       print(`remote: 12 tasks (4 chains of 3, agents sleep ${sleepMs / 1000} s), ${n} runners ${(ms / 1000).toFixed(1)} s  speedup ${(one / ms).toFixed(2)}x`);
     }
+  }
+  const historyBench = join(ROOT, 'scripts', 'bench-history.mjs');
+  if (existsSync(historyBench)) {
+    // doctor and done --merge in projects with long histories (issue 21): linear in the commits.
+    const { benchHistory } = await import(historyBench);
+    print('');
+    await benchHistory({ sizes: QUICK ? [200, 3000] : [200, 3000, 10000], runs: QUICK ? 1 : 3, scratch: SCRATCH, print });
   }
   const bookkeepingBench = join(ROOT, 'scripts', 'bench-bookkeeping.mjs');
   if (existsSync(bookkeepingBench)) {

@@ -11,7 +11,7 @@ describe('baton init', () => {
     for (const f of ['config.yaml', 'plan.md', 'tasks/README.md', 'memory/project.md', 'reviews/README.md']) {
       expect(existsSync(join(dir, '.agents', f)), f).toBe(true);
     }
-    expect(read(dir, '.gitattributes')).toBe('.agents/memory/*.md merge=union\n.agents/plan.md merge=baton-plan\n');
+    expect(read(dir, '.gitattributes')).toBe('.agents/** text eol=lf\n.agents/memory/*.md merge=union\n.agents/plan.md merge=baton-plan\n');
     expect(read(dir, 'AGENTS.md')).toContain('.agents/tasks/<id>-<slug>.md');
     expect(read(dir, '.agents/config.yaml')).toMatch(/^base_branch: main$/m);
     expect(r.stdout).toContain('created  .agents/config.yaml');
@@ -29,7 +29,7 @@ describe('baton init', () => {
     expect(again.stdout).toContain('nothing changed');
     expect({ ...snapshotFiles(dir), agents: read(dir, 'AGENTS.md'), attrs: read(dir, '.gitattributes') }).toEqual(before);
     expect(before.agents.startsWith('# Agents\n\nOur own rules.\n\n<!-- baton:begin -->')).toBe(true);
-    expect(before.attrs).toBe('*.png binary\n.agents/memory/*.md merge=union\n.agents/plan.md merge=baton-plan\n');
+    expect(before.attrs).toBe('*.png binary\n.agents/** text eol=lf\n.agents/memory/*.md merge=union\n.agents/plan.md merge=baton-plan\n');
   });
 
   it('outside a git repository says so and writes nothing', () => {

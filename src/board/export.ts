@@ -1,5 +1,6 @@
 /** `baton board --out DIR`: the same pages as static files (no script, links relative), for CI artifacts or Pages. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { BatonError } from '../core/errors.js';
 import { dirname, join, resolve } from 'node:path';
 import { mainCheckoutOf } from '../git/gitdir.js';
 import type { Project } from '../workspace/context.js';
@@ -9,7 +10,18 @@ import { pageNames, renderPage } from './site.js';
 
 export async function exportBoard(project: Project, outDir: string): Promise<{ dir: string; pages: string[] }> {
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new BatonError(`\`--out ${outDir}\` is a file, not a folder; nothing was written`, {
+      hint: 'Give a folder for the pages (it is created when missing), e.g. `baton board --out site/`.',
+    });
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new BatonError(`cannot create the folder \`${outDir}\` for the pages: ${(error as Error).message}`, {
+      hint: 'Give a folder that can be created (a file in its path is in the way, or it is not writable).', cause: error,
+    });
+  }
   const board = await readBoard(project);
   const pages: string[] = [];
   for (const name of pageNames(board)) {

@@ -27,6 +27,7 @@ export default defineCommand({
     if (r.backfilled) lines.push(`Recorded ${r.backfilled} commit${r.backfilled === 1 ? '' : 's'} in memory from git history (no hooks had).`);
     for (const c of r.checks) lines.push(`Check \`${c.command}\`: ${c.passed ? 'passed' : 'failed'}.`);
     if (r.merged) lines.push(`Merged into ${r.merged.into} (commit ${r.merged.commit}).`);
+    if (r.worktreePruned) lines.unshift(`The worktree ${r.worktreePruned} was gone (deleted by hand): git forgot it (\`git worktree prune\`), and the task was closed from this checkout.`);
     if (r.worktreeRemoved) lines.push(`Removed the worktree ${r.worktreeRemoved}.`);
     if (r.worktreeKept) lines.push(`Kept the worktree ${r.worktreeKept.dir}: ${r.worktreeKept.why}.`);
     if (claim) lines.push(claimLine(r.id, claim));

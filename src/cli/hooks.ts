@@ -7,10 +7,13 @@ import { cwdOf, json, out, table } from './output.js';
 const install = defineCommand({
   command: 'install',
   describe: 'Install baton\'s git hooks beside any hooks already there (husky, lefthook, core.hooksPath, your own)',
+  options: {
+    global: { type: 'boolean', default: false, describe: 'Into a core.hooksPath outside this repository too (every repository using it runs them)' },
+  },
   examples: [['$0 hooks install', 'record every commit in memory from now on']],
   handler: async (argv) => {
     const { installHooks } = await import('../git-hooks/install.js');
-    const lines = await installHooks(requireRepo(cwdOf(argv)));
+    const lines = await installHooks(requireRepo(cwdOf(argv)), { global: argv.global });
     if (argv.json) return json({ installed: lines });
     out(lines.length ? lines.map((l) => (l.startsWith('kept ') ? l : `installed ${l}`)).join('\n') : 'baton\'s hooks are already installed; nothing changed.');
   },

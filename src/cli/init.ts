@@ -9,6 +9,7 @@ export default defineCommand({
   describe: 'Create .agents/ (config, plan, tasks, memory), .gitattributes, the AGENTS.md section and the git hooks',
   options: {
     hooks: { type: 'boolean', default: true, describe: 'Install the git hooks (--no-hooks to skip)' },
+    global: { type: 'boolean', default: false, describe: 'Install the hooks into a core.hooksPath outside this repository (shared by every repository using it)' },
     agents: { type: 'string', array: true, describe: 'Point these agents\' instruction files at the AGENTS.md section: claude, gemini, cursor, copilot (comma-separated)' },
     mcp: { type: 'array', string: true, choices: ['claude', 'cursor', 'codex', 'vscode'], describe: "Also write this MCP client's configuration for `baton mcp`" },
     ...COMMIT_OPTION,
@@ -27,7 +28,7 @@ export default defineCommand({
     let hookFiles: string[] = [];
     if (argv.hooks) {
       const { installHooks, trackedHookPaths } = await import('../git-hooks/install.js');
-      hooks = await installHooks(result.root);
+      hooks = await installHooks(result.root, { global: argv.global });
       // Under husky, baton's line lives in the tracked `.husky/<hook>` files: they go in init's commit.
       hookFiles = await trackedHookPaths(result.root);
     }

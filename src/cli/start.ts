@@ -20,8 +20,9 @@ export default defineCommand({
     const project = openProject(cwdOf(argv));
     const { startClaimed } = await import('../remote/manual.js');
     const id = String(argv.id);
-    const { result: r, claim, remote } = await startClaimed(project, argv.remote, id, () => startTask(project, id, { worktree: argv.worktree, force: argv.force }));
-    if (argv.json) return json(claim ? { ...r, claim } : r);
+    const { result: r, claim, remote, notes } = await startClaimed(project, argv.remote, id, () => startTask(project, id, { worktree: argv.worktree, force: argv.force }));
+    if (argv.json) return json(claim ? { ...r, claim, ...(notes.length ? { notes } : {}) } : r);
+    for (const n of notes) out(n);
     if (claim) out(`Claimed on ${remote} as ${claim.runner} until ${claim.expires}; the branch is pushed there (\`baton done\` gives the claim back).`);
     const how = r.created ? 'created' : 'switched to';
     out(`${r.id}: ${how} ${r.branch}${r.worktree ? ` in the worktree ${r.dir}` : ''}; attempt ${r.attempt}, status in-progress.`);

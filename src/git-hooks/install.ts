@@ -12,7 +12,8 @@
  * hooks that were there before) and `hooks.json` (this manifest).
  */
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { gitRun } from '../git/task-branch.js';
 import { commonGitDir, gitPath } from '../git/history.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { rel, stateDirIn } from '../workspace/paths.js';
@@ -25,6 +26,15 @@ const MARKER = '# baton-hook';
 
 export interface Manifest {
   dir: string;
+  /** Installed into a `core.hooksPath` outside the repository, as asked (`--global`). */
+  global?: boolean;
+  /**
+   * `core.hooksPath` pointed outside the repository (a folder every repository of the
+   * user shares): baton's hooks went into the git dir instead, through a `core.hooksPath`
+   * of this repository (`local`: the value it had before, null for none); `from` is the
+   * outside folder, whose hooks baton's run.
+   */
+  redirect?: { from: string; local: string | null };
   /** The package the hooks were installed from (also in hooks.env, for the stubs). */
   pkg?: string;
   hooks: Partial<Record<HookName, { backup: string | null; tracked?: boolean; file?: string; created?: boolean }>>;
@@ -40,7 +50,7 @@ interface Places {
 async function places(root: string): Promise<Places> {
   const common = await commonGitDir(root);
   return {
-    dir: await gitPath(root, 'hooks'),
+    dir: resolve(root, await gitPath(root, 'hooks')),
     common,
     backups: join(stateDirIn(common), 'hooks-orig'),
     manifest: join(stateDirIn(common), 'hooks.json'),
@@ -110,19 +120,19 @@ function moveFile(from: string, to: string): void {
  * installed where they are still good). By default this package's, except over hooks
  * from a newer baton whose package is still there: those are kept, and a line says so.
  */
-export async function installHooks(root: string, options: { pkg?: string; stub?: string } = {}): Promise<string[]> {
+export async function installHooks(root: string, options: { pkg?: string; stub?: string; global?: boolean } = {}): Promise<string[]> {
   const p = await places(root);
   // Parallel commands (auto --parallel) may all find the hooks stale at once: one installs, the
   // others then find ours in place. Without the lock a second one could move our stub into the
   // backups, and the stub would then chain to itself.
   mkdirSync(stateDirIn(p.common), { recursive: true });
   return withLock(join(stateDirIn(p.common), 'hooks-install.lock'), () => {
-    if (options.pkg && options.stub) return install(root, p, options.pkg, options.stub, []);
+    if (options.pkg && options.stub) return install(root, p, options.pkg, options.stub, [], options.global);
     const ours = packageStub(packageRoot());
     const kept = newerInstalled(p, ours.stamp);
-    if (!kept) return install(root, p, options.pkg ?? packageRoot(), options.stub ?? ours.text, []);
+    if (!kept) return install(root, p, options.pkg ?? packageRoot(), options.stub ?? ours.text, [], options.global);
     const note = `kept the hooks of a newer baton (hook stamp ${stampOf(kept.stub)}, this one's is ${ours.stamp}) from ${kept.pkg}; \`baton hooks uninstall\` first to install this one's`;
-    return install(root, p, kept.pkg, kept.stub, [note]);
+    return install(root, p, kept.pkg, kept.stub, [note], options.global);
   });
 }
 
@@ -134,8 +144,47 @@ function newerInstalled(p: Places, stamp: number): { pkg: string; stub: string }
   return { pkg, stub };
 }
 
-function install(root: string, p: Places, pkg: string, text: string, lines: string[]): string[] {
+/** A folder outside the worktree and the git dir: shared with other repositories (a global `core.hooksPath`). */
+function outsideRepository(dir: string, root: string, common: string): boolean {
+  const under = (base: string) => {
+    const r = relative(resolve(base), dir);
+    return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  };
+  return !under(root) && !under(common);
+}
+
+/**
+ * A `core.hooksPath` outside the repository is never written to unasked: this
+ * repository gets its own (`<git dir>/baton/hooks`), whose stubs run the outside
+ * folder's hooks after baton's part, so the user's hooks still run here.
+ */
+function redirectOutside(root: string, p: Places, manifest: Manifest, lines: string[]): Places {
+  const own = join(stateDirIn(p.common), 'hooks');
+  const local = gitRun(root, ['config', '--local', '--get', 'core.hooksPath']);
+  manifest.redirect = { from: p.dir, local: local.code === 0 ? local.stdout.trim() : null };
+  mkdirSync(own, { recursive: true });
+  mkdirSync(p.backups, { recursive: true });
+  for (const name of HOOK_NAMES) {
+    const theirs = join(p.dir, name);
+    if (!existsSync(theirs)) continue;
+    const chain = join(p.backups, name);
+    writeFileAtomic(chain, `#!/bin/sh\n# baton-chain: the hook in core.hooksPath outside this repository\nexec ${shellQuote(theirs)} "$@"\n`);
+    chmodSync(chain, 0o755);
+    manifest.hooks[name] = { backup: chain };
+  }
+  gitRun(root, ['config', '--local', 'core.hooksPath', own]);
+  lines.push(`core.hooksPath is ${p.dir}, outside this repository: baton's hooks went into ${own} (this repository's core.hooksPath), and run the hooks there too. \`--global\` installs into ${p.dir} instead.`);
+  return { ...p, dir: own };
+}
+
+function install(root: string, p: Places, pkg: string, text: string, lines: string[], global = false): string[] {
   const manifest: Manifest = readManifest(p.manifest) ?? { dir: p.dir, hooks: {} };
+  if (global) manifest.global = true;
+  if (!manifest.global && !manifest.redirect && outsideRepository(p.dir, root, p.common)) {
+    manifest.hooks = {};
+    p = redirectOutside(root, p, manifest, lines);
+    manifest.dir = p.dir;
+  }
   if (manifest.dir !== p.dir) manifest.hooks = {};
   manifest.dir = p.dir;
   manifest.pkg = pkg;
@@ -255,6 +304,12 @@ export async function uninstallHooks(root: string): Promise<string[]> {
     }
     const target = join(manifest.dir, name);
     const backup = entry?.backup ?? null;
+    if (manifest.redirect) {
+      // baton's own folder: its stubs and the lines that ran the outside hooks go; those hooks stay where they are.
+      if (backup) rmSync(backup, { force: true });
+      if (exists(target) && isOurs(target)) rmSync(target);
+      continue;
+    }
     if (exists(target) && removeTrackedLine(target)) {
       lines.push(`${name.padEnd(12)} ${rel(root, target)}: baton's line removed`);
       continue;
@@ -271,6 +326,12 @@ export async function uninstallHooks(root: string): Promise<string[]> {
       rmSync(target);
       lines.push(`${name.padEnd(12)} ${rel(root, target)} removed`);
     }
+  }
+  if (manifest.redirect) {
+    const { local } = manifest.redirect;
+    gitRun(root, local === null ? ['config', '--local', '--unset', 'core.hooksPath'] : ['config', '--local', 'core.hooksPath', local]);
+    if (existsSync(manifest.dir) && !readdirSync(manifest.dir).length) rmdirSync(manifest.dir);
+    lines.push(`core.hooksPath of this repository ${local === null ? 'removed' : `back to ${local}`}: the hooks in ${manifest.redirect.from} run here as before`);
   }
   rmSync(p.manifest, { force: true });
   for (const f of ['hooks.env', 'stub']) rmSync(join(stateDirIn(p.common), f), { force: true });

@@ -44,8 +44,16 @@ export function mergeDriverCommand(pkg: string, node: string, kind: 'plan' | 'me
   return `n=${sq(node)}; [ -x "$n" ] || n=node; if [ -r ${bin} ]; then ${run}; `
     + `elif command -v baton >/dev/null 2>&1; then baton ${args}; `
     + `elif [ -x node_modules/.bin/baton ]; then node_modules/.bin/baton ${args}; `
-    + `else ${fallback}; fi`;
+    + `else ${fallback}; r=$?; ${FALLBACK_NOTICE}; [ "$r" = 0 ]; fi`;
 }
+
+/**
+ * Said once per merge (a mark per git process in the git dir) when no baton is found:
+ * git's own merge ran instead, and what it cannot do as well is for `doctor --fix`.
+ */
+const FALLBACK_NOTICE = 'm="$(git rev-parse --git-dir 2>/dev/null)/baton/merge-fallback-$PPID"; '
+  + 'if ! [ -e "$m" ]; then mkdir -p "${m%/*}" 2>/dev/null; : > "$m" 2>/dev/null; '
+  + 'echo "baton: merge driver: baton is not found here, so git merged %P and the other files of .agents/ by its own rules (memory: line union, nothing lost). Run: baton hooks install, then: baton doctor --fix" >&2; fi';
 
 const DRIVERS = [
   { name: DRIVER_NAME, kind: 'plan', label: 'baton: merge plan.md prose, rebuild its task table', what: AGENTS.plan },

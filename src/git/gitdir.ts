@@ -38,6 +38,22 @@ export function currentBranch(root: string): string | undefined {
   return head.startsWith('ref: refs/heads/') ? head.slice('ref: refs/heads/'.length) : undefined;
 }
 
+/**
+ * A clone whose history stops short (`git clone --depth`, what CI checks out) or
+ * is cut by grafts: a commit git does not see may still exist, beyond the cut.
+ * Read from the git dir alone (`shallow`, `info/grafts`).
+ */
+export function truncatedHistory(root: string): 'shallow' | 'grafted' | undefined {
+  try {
+    const common = commonGitDirOf(root);
+    if (existsSync(join(common, 'shallow'))) return 'shallow';
+    if (existsSync(join(common, 'info', 'grafts'))) return 'grafted';
+  } catch {
+    /* not a checkout: nothing is cut */
+  }
+  return undefined;
+}
+
 /** The main checkout of the repository `root` belongs to (a worktree's too); `root` itself when the git dir is elsewhere. */
 export function mainCheckoutOf(root: string): string {
   const common = commonGitDirOf(root);

@@ -186,3 +186,71 @@ export function commitEntriesText(root: string, shas: string[], pkg: string): Pr
 export async function taskBranches(root: string, prefix: string): Promise<string[]> {
   return runGit(root, tasks.taskBranches(prefix));
 }
+
+/** Lines one commit added to one file, in runs: each run is lines added together (one hunk's `+` lines in a row). */
+export interface AddedRuns {
+  commit: string;
+  path: string;
+  runs: string[][];
+}
+
+/**
+ * Pure: `git log -p -U0 --format=%x00%H` → the lines each commit added, per
+ * file. Linear in the diffs (never in the size of each version); `\r` at the
+ * end of a line is dropped (a file saved with CRLF reads as its LF twin).
+ */
+export function parseAddedRuns(output: string): AddedRuns[] {
+  const out: AddedRuns[] = [];
+  let commit = '';
+  let current: AddedRuns | undefined;
+  let run: string[] | undefined;
+  // Between `diff --git` and the first `@@`: a content line `++ x` shows as `+++ x` only inside a hunk.
+  let header = false;
+  const endRun = () => {
+    if (run && current) current.runs.push(run);
+    run = undefined;
+  };
+  for (const line of output.split('\n')) {
+    if (line.startsWith('\0')) {
+      endRun();
+      commit = line.slice(1).trim();
+      current = undefined;
+      continue;
+    }
+    if (line.startsWith('diff --git ')) {
+      endRun();
+      current = { commit, path: '', runs: [] };
+      out.push(current);
+      header = true;
+      continue;
+    }
+    if (!current) continue;
+    if (header) {
+      if (line.startsWith('+++ ')) current.path = line.startsWith('+++ b/') ? line.slice(6) : '';
+      else if (line.startsWith('@@')) header = false;
+      continue;
+    }
+    if (line.startsWith('+')) {
+      (run ??= []).push(line.slice(1).replace(/\r$/, ''));
+      continue;
+    }
+    if (line.startsWith('\\')) continue; // "\ No newline at end of file"
+    endRun();
+  }
+  endRun();
+  return out.filter((a) => a.path && a.runs.length);
+}
+
+/**
+ * What each commit of `rev`'s history added to the files under `paths`, newest
+ * first. `--full-history`: a side a merge dropped is still read; a merge's
+ * own additions are its diff against its first parent.
+ */
+export const addedRuns = (paths: string[], rev = 'HEAD'): GitTask<AddedRuns[]> => ({
+  args: [
+    '-c', 'core.quotePath=false', 'log', '--full-history', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv',
+    '--diff-merges=first-parent', '-p', '--unified=0', '--format=%x00%H', rev, '--', ...paths,
+  ],
+  codes: [0, 128],
+  parse: (o) => (o.code === 0 ? parseAddedRuns(o.stdout) : []),
+});

@@ -34,10 +34,10 @@ export class GitError extends BatonError {
   readonly code: number;
   readonly stderr: string;
 
-  constructor(args: readonly string[], code: number, stderr: string, cause?: unknown) {
+  constructor(args: readonly string[], code: number, stderr: string, cause?: unknown, hint?: string) {
     const said = gitSaid(stderr);
     super(`\`git ${args.join(' ')}\` failed${code >= 0 ? ` (exit ${code})` : ''}${said ? `: ${said}` : ''}`, {
-      hint: code < 0 ? 'Install git and make sure it is on PATH.' : 'Fix what git reports and run the command again.',
+      hint: hint ?? (code < 0 ? 'Install git and make sure it is on PATH.' : 'Fix what git reports and run the command again.'),
       cause,
     });
     this.name = 'GitError';
@@ -64,15 +64,30 @@ export function runGit<T>(cwd: string, task: GitTask<T>): T {
   // Loaded on first use: commands answered from files alone (status, task show) never pay for child_process.
   const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync('git', task.args as string[], {
-    cwd, input: task.input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+    cwd, input: task.input, maxBuffer: MAX_BUFFER_MIB * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
   });
-  if (r.error) throw new GitError(task.args, -1, r.error.message, r.error);
+  if (r.error) throw spawnError(cwd, task.args, r.error);
   const code = r.status ?? -1;
   const bytes = r.stdout ?? Buffer.alloc(0);
   const out: GitOutput = { code, bytes, stdout: bytes.toString('utf8'), stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8') };
   const codes = task.codes ?? [0];
   if (codes !== 'any' && !codes.includes(code)) throw new GitError(task.args, code, out.stderr || out.stdout);
   return task.parse(out);
+}
+
+const MAX_BUFFER_MIB = 256;
+
+/** Why git could not run, said for what it is: a folder that is gone, an answer too big, or no git. */
+function spawnError(cwd: string, args: readonly string[], error: Error & { code?: string }): GitError {
+  const { existsSync } = process.getBuiltinModule('node:fs');
+  if (error.code === 'ENOBUFS') {
+    return new GitError(args, -1, `its output passed ${MAX_BUFFER_MIB} MiB (ENOBUFS)`, error, 'Nothing was changed. This is a bug in baton (a read that grows with the history): please report it with the command you ran.');
+  }
+  if (error.code === 'ENOENT' && !existsSync(cwd)) {
+    return new GitError(args, -1, `the folder ${cwd} does not exist (ENOENT)`, error, 'It was moved or deleted. Run baton from a checkout that exists; for a removed worktree, `git worktree prune` forgets it.');
+  }
+  if (error.code === 'ENOENT') return new GitError(args, -1, 'git was not found (ENOENT)', error, 'Install git and make sure it is on PATH.');
+  return new GitError(args, -1, error.message, error, 'Fix the cause above and run the command again.');
 }
 
 /** A task whose answer is its exit code being 0 (e.g. `merge-base --is-ancestor`: 0 yes, 1 no). */

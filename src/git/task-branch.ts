@@ -99,6 +99,17 @@ export function parseWorktrees(text: string): Worktree[] {
   return out;
 }
 
+/** Worktrees git still lists whose folder is gone (removed with `rm -rf`, not `git worktree remove`). */
+export function missingWorktrees(root: string): Worktree[] {
+  const { existsSync } = process.getBuiltinModule('node:fs');
+  return listWorktrees(root).slice(1).filter((w) => !existsSync(w.path));
+}
+
+/** Forget worktrees whose folder is gone (`git worktree prune`): their branches stay. */
+export function pruneWorktrees(root: string): void {
+  gitOk(root, ['worktree', 'prune']);
+}
+
 export function addWorktree(root: string, path: string, branch: string, from?: string): void {
   gitOk(root, from ? ['worktree', 'add', '--quiet', '-b', branch, path, from] : ['worktree', 'add', '--quiet', path, branch]);
 }
@@ -222,7 +233,11 @@ export interface CommitRecord {
   files: { path: string; added: string; deleted: string }[];
 }
 
-const LOG_FORMAT = '--format=%x1e%H%x1f%s%x1f%ct%x1f%B%x1f';
+/**
+ * NUL before each record (git refuses a NUL in a message, so no message can
+ * start a record); the fields git writes itself first, the message's after.
+ */
+const LOG_FORMAT = '--format=%x00%H%x1f%ct%x1f%s%x1f%B%x1f';
 
 /** Commits on `branch` that are not on `base`, oldest first. */
 export function branchCommits(root: string, base: string, branch: string): CommitRecord[] {
@@ -239,8 +254,11 @@ export function trailerCommits(root: string, id: string): CommitRecord[] {
 /** Output of `git log --numstat` with LOG_FORMAT → records. Pure. */
 export function parseLog(text: string): CommitRecord[] {
   const out: CommitRecord[] = [];
-  for (const chunk of text.split('\x1e').slice(1)) {
-    const [sha = '', subject = '', seconds = '', , stat = ''] = chunk.split('\x1f');
+  for (const chunk of text.split('\0').slice(1)) {
+    const fields = chunk.split('\x1f');
+    const [sha = '', seconds = '', subject = ''] = fields;
+    // numstat follows the last separator; a subject or body may hold the separator too.
+    const stat = fields.length >= 5 ? fields[fields.length - 1]! : '';
     const time = seconds ? new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : '';
     const files = stat
       .split('\n')

@@ -4,6 +4,8 @@
  * repository as it found it. Each is best effort: the caller is already
  * reporting the error that made it undo.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { gitRun } from './task-branch.js';
 
 /** The commit HEAD is on, to come back to a detached HEAD; undefined before the first commit. */
@@ -31,4 +33,23 @@ export function unstage(root: string, paths: string[]): void {
 /** Remove a worktree this command created moments ago (only baton's own files are in it). */
 export function removeNewWorktree(root: string, path: string): boolean {
   return gitRun(root, ['worktree', 'remove', '--force', path]).code === 0;
+}
+
+/**
+ * Put the paths under `dir` that changed since `before` (a `git status` list)
+ * back to HEAD's: tracked ones checked out again, new ones removed. What was
+ * already changed before stays as it is.
+ */
+export function discardChangesSince(root: string, dir: string, before: ReadonlySet<string>): void {
+  const r = gitRun(root, ['status', '--porcelain', '-z', '--untracked-files=all', '--', dir]);
+  if (r.code !== 0) return;
+  const entries = r.stdout.split('\0').filter((p) => p.length > 3);
+  const tracked: string[] = [];
+  for (const e of entries) {
+    const path = e.slice(3);
+    if (before.has(path)) continue;
+    if (e.startsWith('??')) rmSync(join(root, path), { force: true });
+    else tracked.push(path);
+  }
+  if (tracked.length) gitRun(root, ['checkout', '--quiet', 'HEAD', '--', ...tracked]);
 }

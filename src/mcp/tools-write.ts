@@ -153,6 +153,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       checks: z.array(z.object({ command: z.string(), passed: z.boolean(), code: z.number().optional(), timedOut: z.boolean(), ms: z.number(), tail: z.string() })),
       merged: z.object({ into: z.string(), commit: z.string(), dir: z.string() }).optional(),
       worktreeRemoved: z.string().optional(),
+      worktreePruned: z.string().optional().describe('The task\'s worktree whose folder was gone: git forgot it, and the task was closed from the main checkout'),
       worktreeKept: z.object({ dir: z.string(), why: z.string() }).optional().describe('The worktree kept (untracked or changed files, work under way), and why'),
       checkout: z.string().optional().describe('The branch this checkout is on afterwards'),
       inPlace: z.boolean().optional(),

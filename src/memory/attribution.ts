@@ -34,7 +34,9 @@ export function attribute(commits: readonly CommitRef[], branchTask: string | un
   for (const c of commits) {
     if (c.baton) continue; // baton's own bookkeeping: no entry anywhere
     const id = c.task ?? (branchTask && branchOnly.has(c.sha) ? branchTask : 'project');
-    out.set(id, [...(out.get(id) ?? []), c.sha]);
+    const list = out.get(id);
+    if (list) list.push(c.sha);
+    else out.set(id, [c.sha]);
   }
   return out;
 }

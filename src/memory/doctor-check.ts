@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../core/errors.js';
 import { catFiles } from '../git/branches.js';
-import { commonGitDir, taskBranches, worktreeRoots } from '../git/history.js';
+import { commonGitDir, resolveCommit, taskBranches, worktreeRoots } from '../git/history.js';
+import { missingWorktrees, pruneWorktrees, unmergedBranches } from '../git/task-branch.js';
 import { currentBranch } from '../git/gitdir.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { parseMemory } from './file.js';
@@ -15,8 +16,23 @@ import { recordCheck } from './record-check.js';
 /** Both of doctor's memory checks: the record in this checkout, and unmerged task branches. */
 export const memoryCheck: DoctorCheck = async (project, opts) => [...(await recordCheck(project, opts)), ...(await branchesCheck(project))];
 
-export const branchesCheck: DoctorCheck = async (project) => {
+export const branchesCheck: DoctorCheck = async (project, opts = {}) => {
   const { root, config } = project;
+  const problems: Problem[] = [];
+  // A worktree deleted with `rm -rf`: git still lists it (and keeps its branch checked out there).
+  const gone = missingWorktrees(root);
+  if (gone.length && opts.fix) {
+    pruneWorktrees(root);
+    opts.fixed?.push(`git worktrees: forgot ${gone.map((w) => w.path).join(', ')} (folder gone; \`git worktree prune\`)`);
+  } else {
+    for (const w of gone) {
+      problems.push({
+        file: w.path, severity: 'warning',
+        message: `the worktree${w.branch ? ` of \`${w.branch}\`` : ''} is gone (its folder was deleted), but git still lists it`,
+        hint: 'Run `git worktree prune` (or `baton doctor --fix`); the branch and its commits stay.',
+      });
+    }
+  }
   const common = await commonGitDir(root);
   const pending = new Set<string>();
   for (const dir of [common, ...subdirs(join(common, 'worktrees'))]) for (const sha of pendingShas(dir)) pending.add(sha);
@@ -30,8 +46,10 @@ export const branchesCheck: DoctorCheck = async (project) => {
       /* a worktree that is gone */
     }
   }
-  const problems: Problem[] = [];
-  for (const branch of await taskBranches(root, config.branch_prefix)) {
+  // A branch merged into the base has its commits there, where the record check reads them.
+  const base = await resolveCommit(root, config.base_branch);
+  const branches = base ? unmergedBranches(root, config.branch_prefix, config.base_branch) : await taskBranches(root, config.branch_prefix);
+  for (const branch of branches) {
     const id = taskOfBranch(branch, config.branch_prefix);
     if (!id) continue;
     const file = `.agents/memory/${id}.md`;

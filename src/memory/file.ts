@@ -6,9 +6,12 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
+import { boundedBody, ENTRY_HEADING_RE, formatEntry, type MemoryEntry } from './entry.js';
 import { fenceAfter } from './fence.js';
 import { redact } from '../core/redact.js';
+import { lfText, withEolOf } from '../core/eol.js';
+
+export { lfText } from '../core/eol.js';
 import { stripAnsi } from '../core/ansi.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
@@ -23,7 +26,7 @@ export interface MemoryFile {
 
 
 export function parseMemory(text: string, task?: string): MemoryFile {
-  const lines = text.split('\n');
+  const lines = lfText(text).split('\n');
   const entries: MemoryEntry[] = [];
   let preambleEnd = lines.length;
   let current: { entry: MemoryEntry; bodyLines: string[] } | undefined;
@@ -135,7 +138,18 @@ export function memoryTextForWrite(path: string): string {
   const file = `.agents/memory/${basename(path)}`;
   const problem = brokenMemoryFile(path, file);
   if (problem) throw new BatonError(`${problem.message.replace(/; it is skipped$/, '')} is in the way of this memory file; nothing was written`, { file, hint: problem.hint });
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  return existsSync(path) ? lfText(readFileSync(path, 'utf8')) : '';
+}
+
+/** Write a memory file baton read with `memoryTextForWrite`, in the line ends it already uses. */
+export function writeMemoryText(path: string, text: string): void {
+  let like = '';
+  try {
+    like = readFileSync(path, 'utf8').slice(0, 4096);
+  } catch {
+    /* a new file: LF */
+  }
+  writeFileAtomic(path, withEolOf(text, like));
 }
 
 /**
@@ -163,7 +177,7 @@ export function memoryHeader(id: string, _title?: string): string {
 export function withEntriesInTimeOrder(text: string, entries: readonly Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[]): string {
   const sorted = entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.time < b.e.time ? -1 : a.e.time > b.e.time ? 1 : a.i - b.i)).map(({ e }) => e);
   // Bodies hold what checks and agents printed: plain text, never a terminal's escape sequences.
-  const block = (e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>) => formatEntry({ ...e, body: redact(stripAnsi(e.body)) });
+  const block = (e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>) => formatEntry({ ...e, body: redact(boundedBody(stripAnsi(e.body))) });
   const present = parseMemory(text).entries;
   const last = present.at(-1)?.time ?? '';
   const tail = sorted.filter((e) => e.time >= last);
@@ -204,6 +218,6 @@ export async function appendMemory(
   await withLock(join(lockDir, `memory-${id}.lock`), () => {
     const text = memoryTextForWrite(path);
     const before = appendable(existsSync(path) ? text : memoryHeader(id, title));
-    writeFileAtomic(path, withEntriesInTimeOrder(before, entries));
+    writeMemoryText(path, withEntriesInTimeOrder(before, entries));
   });
 }

@@ -39,7 +39,11 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
   const merging = opts.stage ? mergeHeads(gitDirOf(root)) : [];
   claim.queued.push(...merging.map((sha) => ({ sha, task: TIP })));
   try {
-    const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
+    // Off task branches a merged tip without a trailer is recorded here (as in baton.sh): its own branch's queue is never read again.
+  if (!taskOfBranch(branch, config.branch_prefix) && config.record_off_task_commits) {
+    for (const q of claim.queued) if (q.task === TIP) q.task = 'project';
+  }
+  const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
     const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
     if (opts.stage) await stageFiles(root, written.map((r) => rel(root, r.path)));
     claim.release();

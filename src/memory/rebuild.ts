@@ -14,7 +14,7 @@ import { readConfig, type Config } from '../workspace/config.js';
 import { agentsPaths, AGENTS } from '../workspace/paths.js';
 import { attribute, branchOnlyCommits, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
-import { memoryIdsInHistory, restoreMemory } from './restore.js';
+import { memoryIdsInHistory, memoryHistory, restoreMemory } from './restore.js';
 import { runGit } from '../git/run.js';
 
 /**
@@ -52,9 +52,10 @@ export async function rebuildMemory(root: string, id?: string, opts: { keep?: Re
   const inHistory = runGit(root, memoryIdsInHistory);
   const ids = new Set(id ? [id] : [...known, ...inHistory]);
   if (!config.record_off_task_commits) ids.delete('project');
+  const history = ids.size > 1 ? memoryHistory(root) : undefined;
   const results: SyncResult[] = [];
   for (const each of [...ids].sort()) {
-    const { restored, cleaned } = await restoreMemory(root, each);
+    const { restored, cleaned } = await restoreMemory(root, each, history);
     const r = await syncCommitEntries(root, each, { expected: groups.get(each) ?? [], regenerate: true, keep: opts.keep });
     // A file deleted that held no entry (baton's own commits are none) comes back as its header.
     const path = memoryPath(root, each);

@@ -9,15 +9,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Problem } from '../core/errors.js';
 import type { Config } from '../workspace/config.js';
-import { gitDirOf } from '../git/gitdir.js';
+import { gitDirOf, truncatedHistory } from '../git/gitdir.js';
 import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { shortSha } from '../workspace/package.js';
-import { memoryPath, parseMemory, memoryFileKind } from './file.js';
+import { lfText, memoryPath, parseMemory, memoryFileKind } from './file.js';
 import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
-import { lostEntries, memoryIdsInHistory } from './restore.js';
+import { lostEntries, memoryIdsInHistory, memoryHistory } from './restore.js';
 import { strayTitles } from './titles.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
 
@@ -52,6 +52,10 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
   const pending = new Set([...pendingShas(gitDirOf(root))].map(key));
   const { groups, ids } = await expectedCommits(root, config);
   const inHistory = runGit(root, memoryIdsInHistory);
+  // A shallow or grafted clone: a commit beyond the cut is unseen, not stale (never removed on that basis).
+  const cut = truncatedHistory(root);
+  let unseen = 0;
+  const history = memoryHistory(root);
   let elsewhere: Set<string> | undefined;
   for (const id of [...new Set([...ids, ...inHistory])].sort()) {
     const path = memoryPath(root, id);
@@ -65,13 +69,17 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
     }
     const kind = memoryFileKind(path);
     if (kind === 'folder' || kind === 'dangling') continue; // doctor warns about it (brokenMemoryFiles)
-    const text = kind === 'file' ? readFileSync(path, 'utf8') : '';
+    const text = kind === 'file' ? lfText(readFileSync(path, 'utf8')) : '';
     const entries = parseMemory(text, id).entries;
     const present = new Set<string>();
     for (const e of entries) {
       if (e.kind !== 'commit' || !e.ref) continue;
       present.add(key(e.ref));
       if (!reachable.has(key(e.ref)) && !pending.has(key(e.ref))) {
+        if (cut) {
+          unseen++;
+          continue;
+        }
         elsewhere ??= new Set([...reachableAnywhere(root)].map(key));
         problems.push(elsewhere.has(key(e.ref))
           ? {
@@ -100,12 +108,19 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
         message: 'a second title inside the entries (a line merge of two versions of this file); it reads as part of the entry above', hint: REBUILD,
       });
     }
-    for (const lost of await lostEntries(root, id, text)) {
+    for (const lost of await lostEntries(root, id, text, history)) {
       problems.push({
         file, line: lost.line, severity: 'warning',
         message: `${lost.entry.kind} entry of ${lost.entry.time} deleted (line ${lost.line} in commit ${shortSha(lost.commit)})`, hint: REBUILD,
       });
     }
+  }
+  if (unseen) {
+    problems.push({
+      severity: 'warning',
+      message: `this clone is ${cut}: ${unseen} commit entr${unseen === 1 ? 'y names a commit' : 'ies name commits'} beyond its cut, which cannot be checked (they are kept, not called stale)`,
+      hint: cut === 'shallow' ? 'To check them: `git fetch --unshallow`.' : 'To check them: remove `.git/info/grafts`.',
+    });
   }
   return problems;
 }

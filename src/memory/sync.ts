@@ -2,9 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../workspace/paths.js';
+import { truncatedHistory } from '../git/gitdir.js';
 import { commitEntriesText, isAncestor, resolveCommit } from '../git/history.js';
-import { withLock, writeFileAtomic } from '../workspace/atomic.js';
-import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite } from './file.js';
+import { withLock } from '../workspace/atomic.js';
+import { memoryHeader, memoryPath, parseMemory, memoryTextForWrite, writeMemoryText } from './file.js';
 import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
@@ -50,7 +51,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     const wanted = new Set(opts.expected.filter((s) => !present.has(s)));
     for (const [ref, sha] of refs) if (sha && (opts.regenerate || !sha.startsWith(ref))) wanted.add(sha);
     if (!wanted.size && ![...refs.values()].includes(null)) {
-      if (text !== raw) writeFileAtomic(path, text);
+      if (text !== raw) writeMemoryText(path, text);
       return;
     }
     const byShort = parseEntriesText(await commitEntriesText(root, [...wanted], packageRoot()));
@@ -61,7 +62,7 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     }
     const r = reconcileMemory(text, memoryHeader(id), { refs, expected: opts.expected, entries, regenerate: opts.regenerate });
     Object.assign(result, { added: r.added, replaced: result.replaced + r.replaced, removed: r.removed });
-    if (r.text !== raw) writeFileAtomic(path, r.text);
+    if (r.text !== raw) writeMemoryText(path, r.text);
   });
   return result;
 }
@@ -78,5 +79,7 @@ async function currentShaOf(
   }
   if (!validate) return ref;
   const full = await resolveCommit(root, ref);
-  return full && (keep?.has(full) || (await isAncestor(root, full))) ? full : null;
+  if (full && (keep?.has(full) || (await isAncestor(root, full)))) return full;
+  // A shallow or grafted clone does not see the commits beyond its cut: unseen is not gone, the entry stays.
+  return truncatedHistory(root) ? ref : null;
 }

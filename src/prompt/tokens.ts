@@ -30,10 +30,41 @@ export async function tokenCounter(model: string): Promise<{ encoding: string; c
   const mod = (await import(new URL(`../tokenizer/${encoding}.js`, import.meta.url).href)) as Encoding;
   // Text that happens to contain `<|endoftext|>` is counted as text, not refused.
   const options = { disallowedSpecial: new Set<string>() };
-  const count: Counter = (text, limit) => {
+  const exact: Counter = (text, limit) => {
     if (limit === undefined) return mod.countTokens(text, options);
     const within = mod.isWithinTokenLimit(text, limit, options);
     return within === false ? limit + 1 : within;
   };
+  const count: Counter = (text, limit) => {
+    if (!LONG_RUN.test(text)) return exact(text, limit);
+    let total = 0;
+    for (const piece of boundedPieces(text)) {
+      total += exact(piece, limit === undefined ? undefined : limit - total + 1);
+      if (limit !== undefined && total > limit) return limit + 1;
+    }
+    return total;
+  };
   return { encoding, count };
+}
+
+/** A run the tokenizer reads as one word; its cost grows with the square of the run (100 KB of one word: seconds). */
+const RUN = 256;
+const LONG_RUN = new RegExp(`\\S{${RUN + 1}}`);
+
+/**
+ * Pure: `text` in pieces whose words are at most RUN characters: every longer
+ * run of non-space is cut into RUN-character slices, counted apart. Counting
+ * is then linear in the text; a text with no such run is counted whole, exactly.
+ */
+export function boundedPieces(text: string): string[] {
+  const pieces: string[] = [];
+  const re = new RegExp(`\\S{${RUN + 1},}`, 'g');
+  let from = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > from) pieces.push(text.slice(from, m.index));
+    for (let i = 0; i < m[0].length; i += RUN) pieces.push(m[0].slice(i, i + RUN));
+    from = m.index + m[0].length;
+  }
+  if (from < text.length) pieces.push(text.slice(from));
+  return pieces;
 }

@@ -23,6 +23,8 @@ export interface ClaimInfo {
 export interface Claim extends ClaimInfo {
   /** The claim commit the remote ref points at. */
   sha: string;
+  /** Why the ref could not be read as a claim (not a commit, or its message not baton's JSON): it counts as expired, to be taken over. */
+  unreadable?: string;
 }
 
 export const CLAIMS = 'refs/baton/claims';
@@ -73,13 +75,20 @@ export function claimObject(root: string, info: ClaimInfo): string {
 
 /** The claims as last fetched (see `fetchClaims`), read in one `git for-each-ref`. */
 export function readSeenClaims(root: string, remote: string): Claim[] {
-  const r = gitRun(root, ['for-each-ref', '--format=%(objectname)%00%(contents)%00%00', `${seenPrefix(remote)}/`]);
+  const r = gitRun(root, ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname:lstrip=-1)%00%(contents)%00%00', `${seenPrefix(remote)}/`]);
   if (r.code !== 0) return [];
   const out: Claim[] = [];
   for (const rec of r.stdout.split('\0\0\n')) {
-    const [sha, message] = rec.split('\0');
-    const info = sha && message !== undefined ? parseClaim(message) : undefined;
-    if (info) out.push({ ...info, sha: sha!.trim() });
+    const [sha, type, task, message] = rec.split('\0');
+    if (!sha?.trim() || !task) continue;
+    const info = type === 'commit' && message !== undefined ? parseClaim(message) : undefined;
+    if (info) {
+      out.push({ ...info, sha: sha.trim() });
+      continue;
+    }
+    // A ref that is no claim of baton's would block the task for ever: it is shown, and taken over like an expired one.
+    const why = type !== 'commit' ? `a ${type ?? 'missing object'}, not a claim commit` : 'its message is not a claim';
+    out.push({ task, runner: 'unreadable claim', expires: new Date(0).toISOString(), since: new Date(0).toISOString(), sha: sha.trim(), unreadable: why });
   }
   return out;
 }

@@ -53,8 +53,10 @@ export async function claimIfShared(project: Project, flag: string | undefined, 
  */
 export async function startClaimed<R>(
   project: Project, flag: string | undefined, ref: string, start: () => Promise<R>,
-): Promise<{ result: R; claim?: Claim; remote?: string }> {
-  const claimed = await claimIfShared(project, flag, ref);
+): Promise<{ result: R; claim?: Claim; remote?: string; notes: string[] }> {
+  // What the runner had to say (a claim taken over, an unreadable one): the caller shows it.
+  const notes: string[] = [];
+  const claimed = await claimIfShared(project, flag, ref, (s) => notes.push(s));
   let result: R;
   try {
     result = await start();
@@ -62,9 +64,9 @@ export async function startClaimed<R>(
     await claimed?.runner.release(claimed.task);
     throw error;
   }
-  if (!claimed) return { result };
+  if (!claimed) return { result, notes };
   await claimed.runner.pushBranch(claimed.task);
-  return { result, claim: keepClaim(project, claimed), remote: claimed.runner.settings.remote };
+  return { result, claim: keepClaim(project, claimed), remote: claimed.runner.settings.remote, notes };
 }
 
 function heldBy(task: Task, holder: Claim | undefined, remote: string): BatonError {

@@ -66,7 +66,8 @@ export class RemoteRunner {
     const info = { task: task.id, runner: this.name, since: iso(now), expires: iso(now + this.settings.leaseMs) };
     const r = await tryClaim(this.project.root, this.settings.remote, info, current, this.net());
     if (!r.won) return false;
-    if (current) this.note(`${task.id}: took over the claim of ${current.runner} (its lease ended ${current.expires})`);
+    if (current?.unreadable) this.note(`${task.id}: took over an unreadable claim (${current.unreadable}; ${claimRef(task.id)} pointed at ${current.sha.slice(0, 12)})`);
+    else if (current) this.note(`${task.id}: took over the claim of ${current.runner} (its lease ended ${current.expires})`);
     const held: Held = { claim: r.claim, lost: new AbortController(), timer: setInterval(() => this.renew(task.id), this.settings.renewMs) };
     this.held.set(task.id, held);
     return true;

@@ -1,4 +1,5 @@
 /** Creating and changing tasks by hand, with the whole plan validated before any write. */
+import { lfText, withEolOf } from '../core/eol.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, problemToError } from '../core/errors.js';
@@ -96,9 +97,10 @@ export function assertGraph(before: readonly Task[], after: readonly Task[]): vo
 /** The plan.md text with a fresh task block, or undefined when it is not ours to change. */
 function planUpdate(project: Project, tasks: readonly Task[]): [string, string] | undefined {
   if (onTaskBranch(project) || !existsSync(project.paths.plan)) return undefined;
-  const before = readPlan(project.root);
+  const raw = readPlan(project.root);
+  const before = lfText(raw);
   const after = withTaskBlock(before, tasks);
-  return after === before ? undefined : [project.paths.plan, after];
+  return after === before ? undefined : [project.paths.plan, withEolOf(after, raw)];
 }
 
 /** The tasks on disk with `changed` in place of their old versions, and the new ones added: what plan.md's table shows. */

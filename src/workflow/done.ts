@@ -4,16 +4,16 @@
  * Every refusal (a conflict, a failing check, uncommitted work) is found
  * before anything is written.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
 import { isoNow, type MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
-import { commonGitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import {
-  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPathsFolding, gitRun, listWorktrees, mergeConflicts, mergeInto, showFile, switchBranch,
+  batonMessage, branchCommits, branchExists, changedTrackedFiles, changedUnder, commitPathsFolding, gitRun, listWorktrees, mergeConflicts, mergeInto, missingWorktrees, pruneWorktrees, showFile, switchBranch,
 } from '../git/task-branch.js';
 import { appendMemory, readMemory } from '../memory/file.js';
 import { agentsPaths, rel, AGENTS, isUnder } from '../workspace/paths.js';
@@ -23,6 +23,7 @@ import { safeBranch, type Project } from '../workspace/context.js';
 import { flushHookQueue } from './flush-queue.js';
 import { withCheckoutLock } from '../workspace/pid-lock.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { discardChangesSince } from '../git/undo.js';
 import { isLinkedWorktree, removeWorktreeIfSafe } from './done-worktree.js';
 import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
@@ -55,6 +56,8 @@ export interface DoneResult {
   checks: CheckResult[];
   merged?: { into: string; commit: string; dir: string };
   worktreeRemoved?: string;
+  /** The task's worktree, whose folder was gone (deleted by hand): git forgot it and the task was closed from this checkout. */
+  worktreePruned?: string;
   /** The worktree that was kept, and why (the merge itself succeeded). */
   worktreeKept?: { dir: string; why: string };
   /** The branch this checkout is on afterwards. */
@@ -109,6 +112,8 @@ interface DonePlan {
   mergeDir?: string;
   /** The task was worked on right here (no task branch): it is closed in this checkout. */
   here?: boolean;
+  /** Its worktree's folder was gone: git forgot it (`git worktree prune`). */
+  prunedWorktree?: string;
 }
 
 function checkoutForMerge(project: Project, base: string, co: DonePlan['co']): string {
@@ -159,6 +164,37 @@ async function assertStartable(project: Project, tasks: Task[], task: Task): Pro
   });
 }
 
+/**
+ * A `git commit` under way in `dir` (baton's pre-commit hook notes git's pid; post-commit
+ * clears it): its editor may be open. Switching or merging under it would make it fail.
+ */
+function commitUnderWay(dir: string): number | undefined {
+  let text = '';
+  try {
+    text = readFileSync(join(gitDirOf(dir), 'baton', 'committing'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+function refuseCommitUnderWay(dirs: (string | undefined)[], id: string): void {
+  for (const dir of new Set(dirs.filter((d): d is string => !!d))) {
+    const pid = commitUnderWay(dir);
+    if (pid === undefined) continue;
+    throw new BatonError(`a \`git commit\` is under way in ${dir} (git, pid ${pid}; its message editor may be open); nothing was changed`, {
+      hint: `Finish that commit (save and close the editor) or abort it, then run \`baton done ${id}\` again.`,
+    });
+  }
+}
+
 /** Every refusal that can be known before touching anything. */
 async function preflight(project: Project, ref: string, options: DoneOptions): Promise<DonePlan> {
   const tasks = loadTasksStrict(project.root);
@@ -178,12 +214,18 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
       hint: `Start it with \`baton start ${task.id}\`, or switch to the branch its work is on and run \`baton done ${task.id}\` there.`,
     });
   }
+  // Its worktree deleted by hand (`rm -rf`): git still lists it; it is forgotten, and closed from this checkout.
+  const gone = missingWorktrees(project.root).find((w) => w.branch === branch);
+  if (gone) pruneWorktrees(project.root);
   const co = checkoutOf(project, branch);
-  const plan: DonePlan = { task, branch, base, co, startedOn: safeBranch(project.root) };
+  const plan: DonePlan = { task, branch, base, co, startedOn: safeBranch(project.root), prunedWorktree: gone?.path };
   if (!options.force) assertWorkDone(project, plan, options);
   const dirty = dirtyOutside(project, co?.dir ?? project.root, task);
   if (dirty.length && !co) refuseDirty(project.root, dirty, `would be carried to \`${branch}\``);
-  if (!options.merge) return plan;
+  if (!options.merge) {
+    refuseCommitUnderWay([project.root, co?.dir], task.id);
+    return plan;
+  }
   if (dirty.length) refuseDirty(co!.dir, dirty, `on \`${branch}\` would be left out of the merge`);
   if (!branchExists(project.root, base)) {
     throw new BatonError(`the base branch \`${base}\` does not exist`, { file: AGENTS.config, hint: 'Set `base_branch:` to the branch to merge into.' });
@@ -193,6 +235,7 @@ async function preflight(project: Project, ref: string, options: DoneOptions): P
     const busy = changedTrackedFiles(plan.mergeDir).filter((p) => !isUnder(p, AGENTS.prompts));
     if (busy.length) refuseDirty(plan.mergeDir, busy, `would get in the way of the merge into \`${base}\``);
   }
+  refuseCommitUnderWay([project.root, co?.dir, plan.mergeDir], task.id);
   if (!options.acceptPlanChanges) refusePlanChanges(project, plan);
   const conflicts = mergeConflicts(project.root, base, branch);
   if (conflicts.length) {
@@ -283,6 +326,20 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // The Log commit (and a failed check's) at the tip folds into Done: one commit of baton's after the work.
   const commit = commitPathsFolding(dir, paths, batonMessage(`Done ${task.id}: ${updated.title}`, 'done', task.id), FOLDED);
   return { task: updated, commit, backfilled };
+}
+
+/** The error that stopped `done`, after going back to where it started; a failed switch back is said too, never in its place. */
+function withSwitchBack(error: unknown, switchBack: () => void, startedOn: string | undefined): unknown {
+  try {
+    switchBack();
+    return error;
+  } catch (back) {
+    if (!(error instanceof BatonError)) return error;
+    return new BatonError(error.message, {
+      file: error.file, line: error.line, cause: error,
+      hint: `${error.hint ?? ''}\n  The checkout could not go back to \`${startedOn}\`: ${back instanceof Error ? back.message : String(back)}`.trim(),
+    });
+  }
 }
 
 async function restoreRewrites(dir: string, id: string, base: string, title: string): Promise<void> {
@@ -382,10 +439,15 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   const plan = await preflight(project, ref, options);
   if (plan.here) return closeHere(project, plan, options);
   const { co, branch, startedOn } = plan;
+  // What was already changed under .agents/ before this command switched the checkout (it came along, and goes back).
+  const before = co ? new Set<string>() : new Set(changedUnder(project.root, AGENTS.dir));
   if (!co) switchBranch(project.root, branch);
   const dir = co?.dir ?? project.root;
-  const switchBack = () => {
-    if (!co && startedOn && startedOn !== branch) switchBranch(project.root, startedOn);
+  // A failure on a branch this command switched to: what it wrote there goes (the flush too: history has it), then back.
+  const switchBack = (failed = true) => {
+    if (co || !startedOn || startedOn === branch) return;
+    if (failed) discardChangesSince(project.root, AGENTS.dir, before);
+    switchBranch(project.root, startedOn);
   };
   // Checks come from the base (the plan as written), never from the branch under judgement.
   const checksToRun = taskAt(project.root, plan.base, plan.task).checks;
@@ -394,12 +456,11 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
   try {
     closed = await closeAtomically(project, plan, dir, checks);
   } catch (error) {
-    switchBack();
-    throw error;
+    throw withSwitchBack(error, switchBack, startedOn);
   }
-  const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks };
+  const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks, worktreePruned: plan.prunedWorktree };
   if (options.merge) mergeTask(project, plan, closed.task.title, result);
-  else switchBack();
+  else switchBack(false);
   result.checkout = safeBranch(project.root);
   return result;
 }

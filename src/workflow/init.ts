@@ -14,6 +14,8 @@ import { PLAN_ATTRIBUTE } from '../git-hooks/merge-driver.js';
 import { agentPointerFiles, parseAgents } from './init-agents.js';
 
 export const ATTRIBUTES_LINE = `${AGENTS.memory}/*.md merge=union`;
+/** baton's files are LF in every checkout (a clone with `core.autocrlf=true` too); one saved with CRLF is still read. */
+export const EOL_ATTRIBUTE = `${AGENTS.dir}/** text eol=lf`;
 /** plan.md's task table is rebuilt on merge by baton's driver (git falls back to a normal merge where it is not installed). */
 const AGENTS_BEGIN = '<!-- baton:begin -->';
 const AGENTS_END = '<!-- baton:end -->';
@@ -137,7 +139,7 @@ export function initProject(cwd: string, opts: { agents?: readonly string[] } = 
 
   const attributes = join(root, '.gitattributes');
   const attrText = existsSync(attributes) ? readFileSync(attributes, 'utf8') : '';
-  const missing = [ATTRIBUTES_LINE, PLAN_ATTRIBUTE].filter((line) => !attrText.split('\n').some((l) => l.trim() === line));
+  const missing = [EOL_ATTRIBUTE, ATTRIBUTES_LINE, PLAN_ATTRIBUTE].filter((line) => !attrText.split('\n').some((l) => l.trim() === line));
   if (missing.length) {
     const sep = attrText === '' || attrText.endsWith('\n') ? '' : '\n';
     files.set(attributes, `${attrText}${sep}${missing.join('\n')}\n`);

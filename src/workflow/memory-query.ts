@@ -2,6 +2,7 @@
  * Reading memory with filters: what `baton memory` prints and the MCP tool
  * `memory_search` returns, from one function.
  */
+import { unsafePattern } from '../core/safe-pattern.js';
 import { BatonError, USAGE_EXIT } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import { resolveTask } from '../core/ids.js';
@@ -29,6 +30,12 @@ export function filterEntries(entries: MemoryEntry[], filter: MemoryFilter): Mem
   const since = filter.since ? parseSince(filter.since) : undefined;
   let re: RegExp | undefined;
   if (filter.grep) {
+    const unsafe = unsafePattern(filter.grep);
+    if (unsafe) {
+      throw new BatonError(`\`--grep\` pattern refused: ${unsafe}; it could take minutes to run`, {
+        hint: 'Search for plain words, or a simpler pattern (`timeout|retry`, `fail.*login`).',
+      });
+    }
     try {
       re = new RegExp(filter.grep, 'i');
     } catch (error) {

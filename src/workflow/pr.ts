@@ -105,7 +105,19 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
   const attempts = memory.filter((e) => e.kind === 'attempt').length;
   parts.push(`---\nTask \`${task.id}\` on \`${branch}\`${attempts > 1 ? ` after ${attempts} attempts` : ''}. Its full memory: \`.agents/memory/${task.id}.md\`.`);
   // A pull request is public: the title is redacted like the body (a key pasted into a title is still a key).
-  return { id: task.id, title: redact(`${task.title} (${task.id})`), body: redact(`${parts.join('\n\n')}\n`), branch, base: project.config.base_branch };
+  return { id: task.id, title: redact(`${task.title} (${task.id})`), body: capBody(redact(`${parts.join('\n\n')}\n`), task.id), branch, base: project.config.base_branch };
+}
+
+/** GitHub refuses a pull request body over 65,536 characters. */
+export const PR_BODY_MAX = 65_536;
+
+/** Pure: `body` within GitHub's limit, cut at a line with a note that says where the rest is. */
+export function capBody(body: string, id: string): string {
+  if (body.length <= PR_BODY_MAX) return body;
+  const note = `\n\n_Cut here: the body passed GitHub's ${PR_BODY_MAX.toLocaleString('en-US')} characters. The rest is in \`.agents/memory/${id}.md\`._\n`;
+  const room = PR_BODY_MAX - note.length;
+  const cut = body.lastIndexOf('\n', room);
+  return `${body.slice(0, cut > room / 2 ? cut : room)}${note}`;
 }
 
 /** Open the pull request with GitHub's `gh`; returns what gh printed (the URL). `remote`: push the branch there (default: origin, else the first). */
