@@ -34,7 +34,7 @@ const SCENARIOS = [
   ['global hooksPath', ['faults-global-hooks']],
   ['record forging', ['faults-forge']],
   ['plain merges', ['faults-plain-merge']],
-  ['bounded input', ['faults-bounded']],
+  ['bounded input', ['faults-bounded', 'faults-mcp']],
   ['commit in progress', ['faults-commit-in-progress']],
   ['endpoints', ['faults-endpoints']],
   // Issue 20: agents are untrusted; signals and detached children never leave one running.
