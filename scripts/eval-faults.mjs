@@ -19,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = [
   ['storm', ['faults-storm']],
   ['rewrite', ['faults-rewrite']],
-  ['merge', ['faults-merge', 'faults-octopus', 'faults-memory-merge']],
+  ['merge', ['faults-merge', 'faults-octopus', 'faults-memory-merge', 'faults-cherry-pick']],
   ['coexistence', ['faults-formats', 'faults-worktrees']],
   ['broken environment', ['faults-broken', 'faults-broken-memory']],
   ['fuzz', ['faults-fuzz']],
