@@ -1,12 +1,39 @@
 /**
  * Commits that reach the base by ways baton did not make (issue 21): a plain
- * `git merge --no-ff` of a feature branch. Its tip's entry waited in the feature
- * branch's queue, which nothing reads again: it was never recorded.
+ * `git merge --no-ff` of a feature branch (its tip's entry waited in the feature
+ * branch's queue, which nothing reads again), commits made on a detached HEAD,
+ * in a worktree removed with `--force` (its queue went with it), and a
+ * `reset --hard` (the entries of the commits before it were in the commit it
+ * dropped). Whatever reaches the history with no entry is found by `doctor`
+ * and recorded by the next flush (`baton sync`, `log`, `done`).
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, git, makeProject, read } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, read, tempDir } from './helpers/repo.js';
+
+/** Commits of HEAD's history (not baton's own, not the first) with no entry in any memory file. */
+function unrecorded(dir: string): string[] {
+  const dirMem = join(dir, '.agents/memory');
+  const memory = readdirSync(dirMem).map((n) => readFileSync(join(dirMem, n), 'utf8')).join('\n');
+  return git(dir, ['log', '--format=%H %(trailers:key=Baton-Commit,valueonly,separator=%x20)%x1f%s'])
+    .split('\n').filter(Boolean)
+    .filter((l) => !/^\S+ \S/.test(l.split('\x1f')[0]!) && !l.endsWith('\x1fInitial commit'))
+    .map((l) => l.slice(0, 40))
+    .filter((sha) => !memory.includes(`commit ${sha.slice(0, 12)}`));
+}
+
+/** Doctor sees what is lost (never "All good" with a commit missing); a flush records it all. */
+function expectFoundAndRecorded(dir: string): void {
+  const lost = unrecorded(dir).length;
+  const doctor = baton(dir, ['doctor']);
+  // HEAD's own entry waits in the queue (the next commit writes it): pending, not lost.
+  if (lost > 1) expect(doctor.stdout).toMatch(/missing from memory/);
+  const sync = baton(dir, ['sync']);
+  expect(sync.code, sync.stderr).toBe(0);
+  expect(unrecorded(dir)).toEqual([]);
+  expect(baton(dir, ['doctor']).stdout).not.toMatch(/missing from memory/);
+}
 
 function commit(dir: string, name: string, message: string): string {
   writeFileSync(join(dir, name), `${name}\n`);
@@ -28,5 +55,69 @@ describe('a plain merge of a feature branch', () => {
     for (const sha of shas) expect(memory.match(new RegExp(`^## \\S+ commit ${sha.slice(0, 12)}$`, 'gm'))).toHaveLength(1);
     const doctor = baton(dir, ['doctor']);
     expect(doctor.stdout).not.toMatch(/missing from memory/);
+  });
+});
+
+describe('commits that reach the base by other ways', () => {
+  it('detached-HEAD commits kept on a branch and merged are recorded', () => {
+    const dir = makeProject({ hooks: true });
+    git(dir, ['switch', '-q', '--detach']);
+    const detached = [1, 2].map((i) => commit(dir, `d${i}.txt`, `Detached ${i}`));
+    git(dir, ['switch', '-q', '-c', 'kept']);
+    commit(dir, 'k.txt', 'Kept');
+    git(dir, ['switch', '-q', 'main']);
+    git(dir, ['merge', '-q', '--no-ff', 'kept', '-m', 'Merge kept']);
+    commit(dir, 'after.txt', 'After');
+    expectFoundAndRecorded(dir);
+    for (const sha of detached) expect(read(dir, '.agents/memory/project.md')).toContain(`commit ${sha.slice(0, 12)}`);
+  });
+
+  it('commits of a worktree removed with --force are recorded once merged', () => {
+    const dir = makeProject({ hooks: true });
+    const wt = join(tempDir(), 'wt');
+    git(dir, ['worktree', 'add', '-q', '-b', 'side', wt]);
+    [1, 2, 3].forEach((i) => commit(wt, `w${i}.txt`, `Worktree ${i}`));
+    writeFileSync(join(wt, 'dirty.txt'), 'x\n');
+    git(dir, ['worktree', 'remove', '--force', wt]);
+    git(dir, ['merge', '-q', '--no-ff', 'side', '-m', 'Merge side']);
+    commit(dir, 'after.txt', 'After');
+    expectFoundAndRecorded(dir);
+  });
+
+  it('reset --hard then a commit on main: the commits before the reset keep their entries', () => {
+    const dir = makeProject({ hooks: true });
+    [1, 2, 3, 4].forEach((i) => commit(dir, `m${i}.txt`, `Main ${i}`));
+    git(dir, ['reset', '-q', '--hard', 'HEAD~1']);
+    commit(dir, 'n.txt', 'New after reset');
+    commit(dir, 'n2.txt', 'Another');
+    expectFoundAndRecorded(dir);
+  });
+
+  it('reset --hard then a commit on a task branch: the task memory has every commit of the branch', () => {
+    const dir = makeProject({ hooks: true });
+    const id = addTask(dir, 'Reset work');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'Plan']);
+    git(dir, ['switch', '-q', '-c', `task/${id}-reset-work`]);
+    [1, 2, 3].forEach((i) => commit(dir, `t${i}.txt`, `Task ${i}`));
+    git(dir, ['reset', '-q', '--hard', 'HEAD~1']);
+    commit(dir, 'n.txt', 'New after reset');
+    commit(dir, 'n2.txt', 'Another');
+    expectFoundAndRecorded(dir);
+    const mine = git(dir, ['rev-list', 'HEAD', '--not', 'main']).split('\n').filter(Boolean);
+    for (const sha of mine) expect(read(dir, `.agents/memory/${id}.md`)).toContain(`commit ${sha.slice(0, 12)}`);
+  });
+
+  it('project.md after plain merges of several branches, fast-forward and not, has every commit', () => {
+    const dir = makeProject({ hooks: true });
+    for (const [name, ff] of [['a', false], ['b', true], ['c', false]] as const) {
+      git(dir, ['switch', '-q', '-c', name]);
+      [1, 2].forEach((i) => commit(dir, `${name}${i}.txt`, `${name} ${i}`));
+      git(dir, ['switch', '-q', 'main']);
+      if (!ff) commit(dir, `main-${name}.txt`, `Main before ${name}`);
+      git(dir, ['merge', '-q', ff ? '--ff' : '--no-ff', name, '-m', `Merge ${name}`]);
+    }
+    commit(dir, 'after.txt', 'After');
+    expectFoundAndRecorded(dir);
   });
 });

@@ -17,6 +17,7 @@ import { readConfig } from '../workspace/config.js';
 import { agentsPaths, rel } from '../workspace/paths.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
+import { expectedCommits } from './rebuild.js';
 import { claimQueue, finalSha } from './queue.js';
 
 export interface FlushOptions {
@@ -44,6 +45,10 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
     for (const q of claim.queued) if (q.task === TIP) q.task = 'project';
   }
   const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
+    // Off task branches, what reached this history by ways the hooks did not see (a detached HEAD,
+    // a `reset --hard` that dropped the commit holding earlier entries, a queue lost with its
+    // worktree) is found in the newest commits and recorded, as `baton memory rebuild` would.
+    if (!taskOfBranch(branch, config.branch_prefix)) results.push(...(await recordRecent(root, config, new Set(results.map((r) => r.id)))));
     const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
     if (opts.stage) await stageFiles(root, written.map((r) => rel(root, r.path)));
     claim.release();
@@ -86,6 +91,25 @@ async function flushClaim(
     } else if (reachable.length || rewrites.size) {
       results.push(await syncCommitEntries(root, id, { expected: reachable, rewrites, validate: false }));
     }
+  }
+  return results;
+}
+
+/**
+ * How far back a flush looks for commits with no entry: one `git log` of this
+ * many commits (linear, bounded); `baton doctor` checks the whole history and
+ * `doctor --fix` rebuilds it.
+ */
+export const RECENT_COMMITS = 500;
+
+async function recordRecent(root: string, config: ReturnType<typeof readConfig>, done: ReadonlySet<string>): Promise<SyncResult[]> {
+  const { groups } = await expectedCommits(root, config, { recent: RECENT_COMMITS });
+  const results: SyncResult[] = [];
+  for (const [id, expected] of groups) {
+    const r = await syncCommitEntries(root, id, { expected, validate: false });
+    // A file the queue wrote too is reported once, with both counts.
+    if (done.has(id) && !(r.added + r.replaced + r.removed)) continue;
+    results.push(r);
   }
   return results;
 }
