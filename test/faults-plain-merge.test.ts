@@ -121,3 +121,22 @@ describe('commits that reach the base by other ways', () => {
     expectFoundAndRecorded(dir);
   });
 });
+
+describe('a branch that reached the base without a merge', () => {
+  it('fast-forwarded by `git rebase` and deleted: doctor reports its tip, the next flush records it', () => {
+    const dir = makeProject({ hooks: true });
+    git(dir, ['switch', '-q', '-c', 'feature']);
+    const shas = [1, 2, 3].map((i) => commit(dir, `f${i}.txt`, `Feature ${i}`));
+    git(dir, ['switch', '-q', 'main']);
+    git(dir, ['rebase', '-q', 'feature']); // a fast-forward: no hook runs
+    git(dir, ['branch', '-q', '-D', 'feature']); // its queue, holding the tip, is never read again
+    const tip = shas[2]!.slice(0, 12);
+    expect(read(dir, '.agents/memory/project.md')).not.toContain(`commit ${tip}`);
+    const doctor = baton(dir, ['doctor']);
+    expect(doctor.stdout).toMatch(new RegExp(`missing from memory: .*${tip}`));
+    expect(doctor.stdout).not.toMatch(/All good/);
+    expect(baton(dir, ['sync']).code).toBe(0);
+    expect(read(dir, '.agents/memory/project.md')).toContain(`commit ${tip}`);
+    expect(baton(dir, ['doctor']).stdout).not.toMatch(/missing from memory/);
+  });
+});
