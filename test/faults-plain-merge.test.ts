@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, read, tempDir } from './helpers/repo.js';
+import { addTask, baton, git, makeProject, ok, read, tempDir } from './helpers/repo.js';
 
 /** Commits of HEAD's history (not baton's own, not the first) with no entry in any memory file. */
 function unrecorded(dir: string): string[] {
@@ -138,5 +138,31 @@ describe('a branch that reached the base without a merge', () => {
     expect(baton(dir, ['sync']).code).toBe(0);
     expect(read(dir, '.agents/memory/project.md')).toContain(`commit ${tip}`);
     expect(baton(dir, ['doctor']).stdout).not.toMatch(/missing from memory/);
+  });
+});
+
+describe('an octopus merge of task branches that added tasks of their own', () => {
+  it('merges with no conflict on plan.md (task branches never write it), records every commit, and the table shows every task', () => {
+    const dir = makeProject({ hooks: true });
+    const [left, right] = ['Left', 'Right'].map((t) => addTask(dir, t));
+    const branches: string[] = [];
+    const subs: string[] = [];
+    for (const id of [left!, right!]) {
+      git(dir, ['switch', '-q', 'main']);
+      // main's plan moves on between the two starts: plan.md differs on every side.
+      if (id === right) addTask(dir, 'Added on main meanwhile');
+      branches.push((JSON.parse(ok(dir, ['start', id!, '--json'])) as { branch: string }).branch);
+      subs.push(addTask(dir, `Found while doing ${id}`));
+      commit(dir, `${id}.txt`, `Work of ${id}`);
+    }
+    git(dir, ['switch', '-q', 'main']);
+    for (const b of branches) expect(git(dir, ['diff', '--name-only', `main...${b}`])).not.toContain('.agents/plan.md');
+    git(dir, ['merge', '-q', '--no-edit', ...branches]); // throws on "Should not be doing an octopus"
+    expect(git(dir, ['log', '-1', '--format=%P']).trim().split(' ').length).toBeGreaterThanOrEqual(2);
+    expect(baton(dir, ['sync']).code).toBe(0);
+    const plan = read(dir, '.agents/plan.md');
+    for (const id of subs) expect(plan).toContain(id);
+    expect(unrecorded(dir)).toEqual([]);
+    expect(baton(dir, ['doctor']).stdout).not.toMatch(/missing from memory|stale entry/);
   });
 });
