@@ -166,3 +166,31 @@ describe('an octopus merge of task branches that added tasks of their own', () =
     expect(baton(dir, ['doctor']).stdout).not.toMatch(/missing from memory|stale entry/);
   });
 });
+
+describe('a cherry-pick across task branches', () => {
+  it('after the next flush the other task\'s file holds the picked commit once and none of its own branch\'s entries; doctor finds nothing stale', () => {
+    const dir = makeProject({ hooks: true });
+    const [left, right] = ['Left', 'Right'].map((t) => addTask(dir, t));
+    ok(dir, ['start', left!]);
+    const leftShas = [1, 2, 3, 4].map((i) => commit(dir, `a${i}.txt`, `Left ${i}`));
+    git(dir, ['switch', '-q', 'main']);
+    ok(dir, ['start', right!]);
+    commit(dir, 'r.txt', 'Right 1');
+    git(dir, ['cherry-pick', leftShas[3]!]);
+    const picked = git(dir, ['rev-parse', 'HEAD']).trim();
+    expect(baton(dir, ['sync']).code).toBe(0);
+    const memory = read(dir, `.agents/memory/${left}.md`);
+    expect(memory.match(/^## \S+ commit /gm)).toHaveLength(1);
+    expect(memory).toContain(`commit ${picked.slice(0, 12)}`);
+    for (const sha of leftShas) expect(memory).not.toContain(`commit ${sha.slice(0, 12)}`);
+    expect(baton(dir, ['doctor']).stdout).not.toMatch(/stale entry|not in the history of HEAD|missing from memory/);
+    // The left branch keeps its own entries: merged, main has every commit of both.
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'Right 2']);
+    git(dir, ['switch', '-q', 'main']);
+    ok(dir, ['done', right!, '--merge', '--skip-checks']);
+    ok(dir, ['done', left!, '--merge', '--skip-checks']);
+    const merged = read(dir, `.agents/memory/${left}.md`);
+    for (const sha of leftShas.slice(0, 3)) expect(merged).toContain(`commit ${sha.slice(0, 12)}`);
+  });
+});

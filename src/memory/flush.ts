@@ -89,7 +89,12 @@ async function flushClaim(
       const expected = [...own, ...reachable.filter((s) => !own.includes(s))];
       results.push(await syncCommitEntries(root, id, { expected, rewrites }));
     } else if (reachable.length || rewrites.size) {
-      results.push(await syncCommitEntries(root, id, { expected: reachable, rewrites, validate: false }));
+      // On a task branch another task's file is short, and may hold entries that are not this
+      // branch's: a cherry-pick of that task's commit brings the entries of its own branch along
+      // (the memory merge is a union). They are checked against HEAD's history and go; they are
+      // right on their own branch and come back when it is merged. project.md is long: not checked.
+      const validate = !!branchTask && id !== 'project';
+      results.push(await syncCommitEntries(root, id, { expected: reachable, rewrites, validate }));
     }
   }
   return results;
