@@ -10,11 +10,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import { safeBranch } from '../workspace/context.js';
 import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
 import { readConfig } from '../workspace/config.js';
-import { agentsPaths, rel } from '../workspace/paths.js';
+import { agentsPaths, rel, stateDirIn } from '../workspace/paths.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
 import { expectedCommits } from './rebuild.js';
@@ -48,7 +48,8 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
     // Off task branches, what reached this history by ways the hooks did not see (a detached HEAD,
     // a `reset --hard` that dropped the commit holding earlier entries, a queue lost with its
     // worktree) is found in the newest commits and recorded, as `baton memory rebuild` would.
-    if (!taskOfBranch(branch, config.branch_prefix)) results.push(...(await recordRecent(root, config, new Set(results.map((r) => r.id)))));
+    // Without baton's hooks nothing records commits as they are made (doctor expects none; `done` backfills).
+    if (!taskOfBranch(branch, config.branch_prefix) && hooksInstalled(root)) results.push(...(await recordRecent(root, config, new Set(results.map((r) => r.id)))));
     const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
     if (opts.stage) await stageFiles(root, written.map((r) => rel(root, r.path)));
     claim.release();
@@ -98,6 +99,11 @@ async function flushClaim(
     }
   }
   return results;
+}
+
+/** baton's hooks were installed in this repository (their manifest, in the common git dir). */
+function hooksInstalled(root: string): boolean {
+  return existsSync(join(stateDirIn(commonGitDirOf(root)), 'hooks.json'));
 }
 
 /**
