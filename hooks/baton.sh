@@ -1,6 +1,7 @@
 # baton's git hooks: the work done on every commit, in POSIX sh and git's own
 # commands, because a Node start costs ~70 ms and a commit ~4 ms. Per commit this
-# runs three sh processes, `git log`, `awk` and `git add`, and nothing else.
+# runs three sh processes, `git diff-index` (unless the index is untouched since
+# the last commit), `git log`, `awk` and `git add`, and nothing else.
 # Sourced by the stubs `baton hooks install` puts in the hooks folder (they set
 # baton_pkg, baton_node and baton_chain). Git runs hooks at the worktree root.
 #
@@ -326,20 +327,28 @@ baton_header() {
   fi
 }
 
+# The tasks whose memory file is missing, in `baton_missing` (builtins only); false when none.
+baton_missing_memory() {
+  baton_missing=''
+  for baton_f in .agents/tasks/T-*.md; do
+    baton_rest=${baton_f#.agents/tasks/T-}
+    baton_hex=${baton_rest%%[!0-9a-f]*}
+    case $baton_rest in "$baton_hex"-*|"$baton_hex".md) ;; *) continue ;; esac
+    [ -n "$baton_hex" ] && [ -f "$baton_f" ] || continue
+    [ -e ".agents/memory/T-$baton_hex.md" ] || baton_missing="$baton_missing T-$baton_hex"
+  done
+  [ -n "$baton_missing" ]
+}
+
 # Every task has its memory file from the commit that adds the task (its title
 # only): entries are then only ever appended to a file that exists wherever
 # the task does, so a commit replayed by a rebase or a cherry-pick onto another
 # task's branch meets a file, not a deletion (a modify/delete conflict).
 baton_ensure_memory() {
   baton_new=''
-  for baton_f in .agents/tasks/T-*.md; do
-    baton_rest=${baton_f#.agents/tasks/T-}
-    baton_hex=${baton_rest%%[!0-9a-f]*}
-    case $baton_rest in "$baton_hex"-*|"$baton_hex".md) ;; *) continue ;; esac
-    [ -n "$baton_hex" ] && [ -f "$baton_f" ] || continue
-    baton_t=T-$baton_hex
+  baton_missing_memory || return 0
+  for baton_t in $baton_missing; do
     baton_file=.agents/memory/$baton_t.md
-    [ -e "$baton_file" ] && continue
     [ -d .agents/memory ] || mkdir -p .agents/memory || return 1
     baton_header "$baton_t"
     printf "$baton_fresh\n" > "$baton_file" || return 1
@@ -407,16 +416,22 @@ baton_pre_commit() {
   return 1
 }
 
-# True when nothing can have been staged since the last commit: git is committing
-# the index itself, which is no newer than the mark post-commit left, and HEAD is
-# still the commit that mark names. Told with builtins: asking git (diff-index)
-# was a process on every commit. Where it cannot be told this way (a commit -a or
-# of paths, HEAD moved, the index rewritten), the entries are written; should git
-# then stop, the next pre-commit takes them back first (aborted-commit.sh). The
-# index entries before this hook are then unknown, and an undo stages the file
-# as it is once cut back.
+# True when nothing is staged: git is about to stop ("nothing to commit"), and
+# whatever this hook staged would stay behind (git decides from the index as it
+# was before the hook, and runs no hook after). First told with builtins: git is
+# committing the index itself, no newer than the mark post-commit left, and HEAD
+# is still the commit that mark names. The index is often rewritten with nothing
+# staged (`git add -A` with no change, git's own refresh of racy entries), so
+# where that cannot tell and there is something to write, git is asked
+# (`diff-index`, one process); a commit -a or of paths asks it of its own index.
 baton_nothing_staged() {
   [ -r "$baton_gd/MERGE_HEAD" ] && return 1
+  baton_index_unchanged && return 0
+  [ -s "$baton_q/queue-$baton_key" ] || [ -s "$baton_q/rewrites-$baton_key" ] || baton_missing_memory || return 1
+  git diff-index --cached --quiet HEAD -- 2>/dev/null
+}
+
+baton_index_unchanged() {
   [ -n "${GIT_INDEX_FILE:-}" ] && [ "$GIT_INDEX_FILE" -ef "$baton_gd/index" ] || return 1
   [ -r "$baton_q/index-mark" ] && ! [ "$GIT_INDEX_FILE" -nt "$baton_q/index-mark" ] || return 1
   IFS= read -r baton_mark < "$baton_q/index-mark" || return 1

@@ -19,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = [
   ['storm', ['faults-storm']],
   ['rewrite', ['faults-rewrite']],
-  ['merge', ['faults-merge', 'faults-octopus', 'faults-memory-merge']],
+  ['merge', ['faults-merge', 'faults-octopus', 'faults-memory-merge', 'faults-cherry-pick']],
   ['coexistence', ['faults-formats', 'faults-worktrees']],
   ['broken environment', ['faults-broken', 'faults-broken-memory']],
   ['fuzz', ['faults-fuzz']],
@@ -34,7 +34,7 @@ const SCENARIOS = [
   ['global hooksPath', ['faults-global-hooks']],
   ['record forging', ['faults-forge']],
   ['plain merges', ['faults-plain-merge']],
-  ['bounded input', ['faults-bounded']],
+  ['bounded input', ['faults-bounded', 'faults-mcp']],
   ['commit in progress', ['faults-commit-in-progress']],
   ['endpoints', ['faults-endpoints']],
   // Issue 20: agents are untrusted; signals and detached children never leave one running.

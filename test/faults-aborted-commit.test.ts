@@ -60,6 +60,29 @@ describe('a commit that does not happen', () => {
     expectExact(dir, id, ['main..HEAD']);
   });
 
+  it('`git add -A` with no change, then `git commit`: nothing to commit, nothing staged, and the next empty commit fails too', () => {
+    const { dir, id } = taskRepo();
+    commitFile(dir, 'a.txt', 'a\n', 'First'); // its entry waits for the next commit's pre-commit
+    const memory = `.agents/memory/${id}.md`;
+    const before = read(dir, memory);
+    const head = git(dir, ['rev-parse', 'HEAD']).trim();
+    // `git add -A` rewrites the index even when nothing changed (its time moves past the mark).
+    for (let i = 0; i < 2; i++) {
+      write(dir, 'a.txt', 'a\n');
+      git(dir, ['add', '-A']);
+      expect(refused(dir, ['-m', 'Nothing']).stderr).toContain('nothing to commit');
+      expect([clean(dir), read(dir, memory)]).toEqual(['', before]);
+      expect(git(dir, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    }
+    expect(refused(dir, ['-m', 'Still nothing']).stderr).toContain('nothing to commit');
+    expect(git(dir, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    expect(clean(dir)).toBe('');
+    commitFile(dir, 'c.txt', 'c\n', 'Second');
+    expect(clean(dir)).toBe('');
+    flush(dir);
+    expectExact(dir, id, ['main..HEAD']);
+  });
+
   it('an editor that fails stops the commit where no hook runs after: the next commit puts memory right', () => {
     const { dir, id } = taskRepo();
     commitFile(dir, 'a.txt', 'a\n', 'First');

@@ -3,9 +3,9 @@
  * other command pays for the SDK.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources, resourceNotifications } from './resources.js';
+import { BoundedStdioTransport } from './stdio.js';
 import { serverContext } from './tool-kit.js';
 import { registerReadTools } from './tools-read.js';
 import { registerWriteTools } from './tools-write.js';
@@ -29,7 +29,7 @@ export async function serveStdio(cwd: string, version: string): Promise<void> {
   // stdout carries the protocol: a stray console.log anywhere below would corrupt it, so it goes to stderr.
   console.log = console.info = console.debug = console.error;
   const { server, watch } = createServer(cwd, version);
-  await server.connect(new StdioServerTransport());
+  await server.connect(new BoundedStdioTransport());
   const stop = watch();
   await new Promise<void>((resolve) => {
     const done = () => {

@@ -147,6 +147,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       merge: z.boolean().optional().describe('Merge the branch into the base branch'),
       skipChecks: z.boolean().optional().describe('Merge without running the task\'s checks'),
       force: z.boolean().optional().describe('Close a task that shows no work, was never started or waits on others, or merge one that is blocked or partial; only when the person asked for it'),
+      acceptPlanChanges: z.boolean().optional().describe('Merge a branch that changed other tasks\' files or its own checks, criteria, dependencies or role (refused otherwise, with the diff); only when the person read the diff and asked for it'),
     },
     output: {
       id: z.string(), branch: z.string(), commit: z.string().optional(), backfilled: z.number(),
@@ -164,7 +165,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
     const { doneTask } = await import('../workflow/done.js');
     const { releaseClaimAfterDone } = await import('../remote/done-claim.js');
     const p = await project(ctx);
-    const done = await doneTask(p, a.id, { merge: a.merge, skipChecks: a.skipChecks, force: a.force });
+    const done = await doneTask(p, a.id, { merge: a.merge, skipChecks: a.skipChecks, force: a.force, acceptPlanChanges: a.acceptPlanChanges });
     // After the close, as the CLI does: a remote that cannot be reached is reported, not an error (the lease ends it).
     const claim = await releaseClaimAfterDone(p, done.id);
     return { data: claim ? { ...done, claim } : done };

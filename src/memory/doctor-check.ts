@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Problem } from '../core/errors.js';
 import { catFiles } from '../git/branches.js';
 import { commonGitDir, resolveCommit, taskBranches, worktreeRoots } from '../git/history.js';
-import { missingWorktrees, pruneWorktrees, unmergedBranches } from '../git/task-branch.js';
+import { localBranches, missingWorktrees, pruneWorktrees, unmergedBranches } from '../git/task-branch.js';
 import { currentBranch } from '../git/gitdir.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { parseMemory } from './file.js';
@@ -35,7 +35,8 @@ export const branchesCheck: DoctorCheck = async (project, opts = {}) => {
   }
   const common = await commonGitDir(root);
   const pending = new Set<string>();
-  for (const dir of [common, ...subdirs(join(common, 'worktrees'))]) for (const sha of pendingShas(dir)) pending.add(sha);
+  const live = localBranches(root);
+  for (const dir of [common, ...subdirs(join(common, 'worktrees'))]) for (const sha of pendingShas(dir, live)) pending.add(sha);
   // A branch checked out in a worktree: read its working files (flushed, maybe not yet committed).
   const checkedOut = new Map<string, string>();
   for (const wt of await worktreeRoots(root)) {

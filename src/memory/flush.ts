@@ -10,13 +10,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import { safeBranch } from '../workspace/context.js';
 import { commitRefs, isAncestor, stageFiles } from '../git/history.js';
 import { readConfig } from '../workspace/config.js';
-import { agentsPaths, rel } from '../workspace/paths.js';
+import { agentsPaths, rel, stateDirIn } from '../workspace/paths.js';
 import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { syncCommitEntries, type SyncResult } from './sync.js';
+import { expectedCommits } from './rebuild.js';
 import { claimQueue, finalSha } from './queue.js';
 
 export interface FlushOptions {
@@ -44,6 +45,11 @@ export async function flushQueueDetailed(root: string, opts: FlushOptions = {}):
     for (const q of claim.queued) if (q.task === TIP) q.task = 'project';
   }
   const results = await flushClaim(root, branch, config.branch_prefix, config.base_branch, claim, new Set(merging));
+    // Off task branches, what reached this history by ways the hooks did not see (a detached HEAD,
+    // a `reset --hard` that dropped the commit holding earlier entries, a queue lost with its
+    // worktree) is found in the newest commits and recorded, as `baton memory rebuild` would.
+    // Without baton's hooks nothing records commits as they are made (doctor expects none; `done` backfills).
+    if (!taskOfBranch(branch, config.branch_prefix) && hooksInstalled(root)) results.push(...(await recordRecent(root, config, new Set(results.map((r) => r.id)))));
     const written = results.filter((r) => r.added + r.replaced + r.removed > 0);
     if (opts.stage) await stageFiles(root, written.map((r) => rel(root, r.path)));
     claim.release();
@@ -84,8 +90,37 @@ async function flushClaim(
       const expected = [...own, ...reachable.filter((s) => !own.includes(s))];
       results.push(await syncCommitEntries(root, id, { expected, rewrites }));
     } else if (reachable.length || rewrites.size) {
-      results.push(await syncCommitEntries(root, id, { expected: reachable, rewrites, validate: false }));
+      // On a task branch another task's file is short, and may hold entries that are not this
+      // branch's: a cherry-pick of that task's commit brings the entries of its own branch along
+      // (the memory merge is a union). They are checked against HEAD's history and go; they are
+      // right on their own branch and come back when it is merged. project.md is long: not checked.
+      const validate = !!branchTask && id !== 'project';
+      results.push(await syncCommitEntries(root, id, { expected: reachable, rewrites, validate }));
     }
+  }
+  return results;
+}
+
+/** baton's hooks were installed in this repository (their manifest, in the common git dir). */
+function hooksInstalled(root: string): boolean {
+  return existsSync(join(stateDirIn(commonGitDirOf(root)), 'hooks.json'));
+}
+
+/**
+ * How far back a flush looks for commits with no entry: one `git log` of this
+ * many commits (linear, bounded); `baton doctor` checks the whole history and
+ * `doctor --fix` rebuilds it.
+ */
+export const RECENT_COMMITS = 500;
+
+async function recordRecent(root: string, config: ReturnType<typeof readConfig>, done: ReadonlySet<string>): Promise<SyncResult[]> {
+  const { groups } = await expectedCommits(root, config, { recent: RECENT_COMMITS });
+  const results: SyncResult[] = [];
+  for (const [id, expected] of groups) {
+    const r = await syncCommitEntries(root, id, { expected, validate: false });
+    // A file the queue wrote too is reported once, with both counts.
+    if (done.has(id) && !(r.added + r.replaced + r.removed)) continue;
+    results.push(r);
   }
   return results;
 }

@@ -7,8 +7,8 @@
  * it is, and each entry only their side added goes in where its time places
  * it (what union did, by entry). It never reports a conflict: memory is append-only.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { MemoryEntry } from './entry.js';
 import { parseMemory } from './file.js';
 import { insertEntries } from './restore.js';
@@ -21,20 +21,28 @@ export function entryKey(e: MemoryEntry): string {
   return e.kind === 'commit' && e.ref ? `commit ${e.ref.slice(0, 7)}` : `${e.time} ${e.kind} ${e.ref ?? ''}\n${e.body}`;
 }
 
-/** Pure: the merge of three versions of memory file `id`. */
-export function mergeMemoryText(base: string, ours: string, theirs: string, id: string): string {
+/**
+ * Pure: the merge of three versions of memory file `id`. `pick`: the merge
+ * replays one commit of another branch (a cherry-pick, a revert, `am -3`), whose
+ * base is that commit's parent, not an ancestor of ours.
+ */
+export function mergeMemoryText(base: string, ours: string, theirs: string, id: string, pick = false): string {
   const [b, o, t] = [base, ours, theirs].map(withoutStrayTitles) as [string, string, string];
-  if (o.trim() === '') return t;
+  if (o.trim() === '' && !pick) return t;
   const mine = parseMemory(o);
-  // Every entry of theirs we lack, even one the base held: in a rebase or a cherry-pick
-  // "ours" is older than the base, and an entry it lacks was never deleted. Memory is
-  // append-only; a stale commit entry that comes back goes on the next flush.
+  // Every entry of theirs we lack, even one the base held: in a rebase "ours" is older
+  // than the base, and an entry it lacks was never deleted. Memory is append-only; a
+  // stale commit entry that comes back goes on the next flush.
+  // A pick brings only what the picked commit added, and no commit entry: those record
+  // commits of the other branch, not here (the picked commit itself is recorded by the
+  // hooks, in the task its `Task:` trailer names).
   const known = new Set(mine.entries.map(entryKey));
+  const inBase = pick ? new Set(parseMemory(b).entries.map(entryKey)) : new Set<string>();
   const theirsParsed = parseMemory(t);
   const added: MemoryEntry[] = [];
   for (const e of theirsParsed.entries) {
     const key = entryKey(e);
-    if (known.has(key)) continue;
+    if (known.has(key) || inBase.has(key) || (pick && e.kind === 'commit')) continue;
     known.add(key);
     added.push(e);
   }
@@ -70,9 +78,21 @@ export function runMemoryDriver(basePath: string, oursPath: string, theirsPath: 
       return 0;
     }
     const id = /^(T-[0-9a-f]+|project)\.md$/.exec(basename(pathname))?.[1] ?? /^# Memory: (T-[0-9a-f]+|project)/m.exec(read(oursPath))?.[1] ?? 'project';
-    writeFileSync(oursPath, mergeMemoryText(read(basePath), read(oursPath), read(theirsPath), id));
+    writeFileSync(oursPath, mergeMemoryText(read(basePath), read(oursPath), read(theirsPath), id, replaysOneCommit(process.cwd())));
   } catch {
     gitRun(dirname(oursPath), ['merge-file', '--union', oursPath, basePath, theirsPath]);
   }
   return 0;
+}
+
+/**
+ * True when git runs this merge to replay one commit (cherry-pick, revert, `am -3`,
+ * `stash apply`): neither `git merge` (it names what it merges in `GITHEAD_<sha>`)
+ * nor a rebase (its folder in the git dir), which replays this branch's own commits.
+ */
+export function replaysOneCommit(cwd: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (Object.keys(env).some((k) => k.startsWith('GITHEAD_'))) return false;
+  const r = gitRun(cwd, ['rev-parse', '--git-path', 'rebase-merge', '--git-path', 'rebase-apply']);
+  if (r.code !== 0) return false;
+  return !r.stdout.split('\n').filter(Boolean).some((p) => existsSync(resolve(cwd, p)));
 }

@@ -75,12 +75,18 @@ export function claimQueue(gitDir: string, branch: string): Claim {
   };
 }
 
-/** Everything queued in a git dir, on any branch: what doctor counts as pending. */
-export function pendingShas(gitDir: string): Set<string> {
+/**
+ * Everything queued in a git dir: what doctor counts as pending. With `branches`,
+ * only the queues of those branches: a deleted branch's queue is never read again,
+ * so what waits there is lost, not pending (its commits may be on the base).
+ */
+export function pendingShas(gitDir: string, branches?: ReadonlySet<string>): Set<string> {
   const dir = stateDirIn(gitDir);
   const out = new Set<string>();
   if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
+  const keys = branches && [...branches].map(branchKey);
+  const live = (name: string, kind: string) => !keys || keys.some((k) => name === `${kind}-${k}` || name.startsWith(`${kind}-${k}.`));
+  for (const name of readdirSync(dir).filter((n) => live(n, n.split('-', 1)[0]!))) {
     if (name.startsWith('queue-')) for (const [sha] of linesOf(join(dir, name))) out.add(sha!);
     if (name.startsWith('rewrites-')) for (const [, sha] of linesOf(join(dir, name))) out.add(sha!);
   }

@@ -23,7 +23,9 @@ import { runGit } from '../git/run.js';
  * `project`), from the commit that added .agents/ on. The flush, doctor and
  * `baton done` ask the same question of the same code.
  */
-export async function expectedCommits(root: string, config: Config = readConfig(root)): Promise<{ groups: Map<string, string[]>; ids: string[] }> {
+export async function expectedCommits(
+  root: string, config: Config = readConfig(root), opts: { recent?: number } = {},
+): Promise<{ groups: Map<string, string[]>; ids: string[] }> {
   let branch: string | undefined;
   try {
     branch = currentBranch(root);
@@ -35,7 +37,9 @@ export async function expectedCommits(root: string, config: Config = readConfig(
   // History baton knows about starts with the commit that added .agents/ (config.yaml). With config.yaml
   // never committed, no commit of this history is baton's to record: the project's past is not backfilled.
   const before = await commitsBefore(root, AGENTS.config);
-  const commits = before === undefined ? [] : await listCommits(root, before.length ? ['HEAD', '--not', ...before] : ['HEAD']);
+  // `recent`: only the newest commits of the history (the flush's bounded look back).
+  const limit = opts.recent ? [`--max-count=${opts.recent}`] : [];
+  const commits = before === undefined ? [] : await listCommits(root, [...limit, 'HEAD', ...(before.length ? ['--not', ...before] : [])]);
   const own = branchTask ? await branchOnlyCommits(root, config.base_branch) : undefined;
   const groups = attribute(commits, branchTask, new Set((own ?? []).map((c) => c.sha)));
   if (!config.record_off_task_commits) groups.delete('project');

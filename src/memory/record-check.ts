@@ -12,6 +12,7 @@ import type { Config } from '../workspace/config.js';
 import { gitDirOf, truncatedHistory } from '../git/gitdir.js';
 import { resolveCommit } from '../git/history.js';
 import { lines, runGit } from '../git/run.js';
+import { localBranches } from '../git/task-branch.js';
 import type { DoctorCheck } from '../workspace/context.js';
 import { shortSha } from '../workspace/package.js';
 import { lfText, memoryPath, parseMemory, memoryFileKind } from './file.js';
@@ -49,7 +50,8 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
   const problems: Problem[] = [...baseProblems(root, base, await resolveCommit(root, base)), ...hooks.problems];
   // Compared on 7 hex digits: entries written by older versions carry 7.
   const reachable = new Set(runGit(root, { args: ['rev-list', 'HEAD'], parse: (o) => lines(o.stdout) }).map(key));
-  const pending = new Set([...pendingShas(gitDirOf(root))].map(key));
+  // Queued for a branch that still exists: the next commit there writes it. A deleted branch's queue never will.
+  const pending = new Set([...pendingShas(gitDirOf(root), localBranches(root))].map(key));
   const { groups, ids } = await expectedCommits(root, config);
   const inHistory = runGit(root, memoryIdsInHistory);
   // A shallow or grafted clone: a commit beyond the cut is unseen, not stale (never removed on that basis).
