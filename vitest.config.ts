@@ -10,8 +10,7 @@ export default defineConfig({
     maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Several tests stop agents and model calls on purpose (timeouts, Ctrl-C); on a loaded 2-core CI
-    // machine one may lose a race. CI retries a failed test once; locally every failure shows.
-    retry: process.env.CI ? 1 : 0,
+    // No retries: a test that needs one is a bug (it waits on what it can observe, never on a sleep).
+    retry: 0,
   },
 });

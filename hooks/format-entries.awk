@@ -157,8 +157,9 @@ function file_lines(stat,    L, k, i, a, path, out, count, more) {
 }
 
 # baton's own bookkeeping commit (Start, Log, Done, Plan, ...): a `Baton-Commit:`
-# trailer and nothing but baton's files (`.agents/`, and AGENTS.md and
-# .gitattributes that init writes; isBatonPath in src/git/history.ts). Not news:
+# trailer and nothing but baton's files (`.agents/`, and what init writes beside
+# it: AGENTS.md, .gitattributes, the agents' pointer files, husky's tracked
+# hooks; isBatonPath in src/git/history.ts). Not news:
 # it gets no entry. A trailer on a commit that touches anything else does not hide it.
 function baton_own(body, stat,    L, k, i, a, own, path) {
   if (body !~ /(^|\n)Baton-Commit: [a-z]/) return 0
@@ -168,7 +169,7 @@ function baton_own(body, stat,    L, k, i, a, own, path) {
     if (L[i] !~ /^[0-9-]+\t[0-9-]+\t/) continue
     split(L[i], a, "\t")
     path = substr(L[i], length(a[1]) + length(a[2]) + 3)
-    if (index(path, ".agents/") != 1 && path != "AGENTS.md" && path != ".gitattributes") return 0
+    if (index(path, ".agents/") != 1 && path !~ /^(AGENTS\.md|\.gitattributes|CLAUDE\.md|GEMINI\.md|\.cursor\/rules\/baton\.mdc|\.github\/copilot-instructions\.md|\.husky\/[a-z-]+)$/) return 0
     own = 1
   }
   return own

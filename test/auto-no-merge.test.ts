@@ -41,7 +41,7 @@ describe('baton auto --no-merge, then with merges', () => {
       const r = baton(p.dir, args, { env: p.env });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('unknown executor `nope`');
-      expect(r.stderr).toContain('`api`, `claude`, `codex`, `aider`, `gemini`, `scripted`');
+      expect(r.stderr).toContain('`api`, `claude`, `qwen`, `gemini`, `codex`, `opencode`, `copilot`, `aider`, `scripted`');
     }
     const noKey = baton(p.dir, ['run', id, '--executor', 'api'], { env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
     expect(noKey.code).toBe(1);

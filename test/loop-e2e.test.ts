@@ -157,11 +157,12 @@ describe('the task loop by hand', () => {
 
     const r = JSON.parse(ok(dir, ['start', a, '--worktree', '--json']));
     const wt = join(trees, `${a}-users-module`);
-    // The prompt asked for from the main checkout is kept with the branch, in the worktree.
+    // The prompt asked for from the main checkout dirties neither checkout: its record waits in the git dir.
     const saved = join(tempDir('baton-out-'), 'p.md');
     expect(ok(dir, ['prompt', a, '--out', saved])).toBe('\n');
-    expect(read(wt, `.agents/prompts/${a}.md`)).toBe(readFileSync(saved, 'utf8'));
+    expect(existsSync(join(wt, `.agents/prompts/${a}.md`))).toBe(false);
     expect(existsSync(join(dir, `.agents/prompts/${a}.md`))).toBe(false);
+    expect(git(wt, ['status', '--porcelain'])).toBe('');
     expect(r).toMatchObject({ id: a, worktree: true, dir: wt, branch: `task/${a}-users-module`, attempt: 1 });
     expect(read(wt, '.setup-ran')).toBe('ready\n');
     expect(git(dir, ['branch', '--show-current']).trim()).toBe('main');
@@ -175,6 +176,9 @@ describe('the task loop by hand', () => {
     ok(dir, ['log', a, '--outcome', 'success', '--summary', 'Done in a worktree', '--decision', 'Plain arrays']);
     expect(read(wt, `.agents/memory/${a}.md`)).toContain('Done in a worktree');
     expect(existsSync(join(dir, `.agents/memory/${a}.md`))).toBe(false);
+    // The log's commit carries the record of what the agent saw onto the branch.
+    expect(read(wt, `.agents/prompts/${a}.md`)).toBe(readFileSync(saved, 'utf8'));
+    expect(git(wt, ['status', '--porcelain'])).toBe('');
 
     const done = ok(dir, ['done', a, '--merge']);
     expect(done).toContain(`Removed the worktree ${wt}`);
@@ -206,9 +210,11 @@ describe('the task loop by hand', () => {
     const clean = () => expect(git(dir, ['status', '--porcelain', '--untracked-files=no'])).toBe('');
     ok(dir, ['start', a]);
     clean();
-    ok(dir, ['prompt', a]);
+    const promptFile = join(tempDir('baton-prompt-'), 'prompt.md');
+    ok(dir, ['prompt', a, '--out', promptFile]);
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
     const reportFile = join(tempDir('baton-report-'), 'REPORT.md');
-    runAgent(dir, join(dir, `.agents/prompts/${a}.md`), reportFile);
+    runAgent(dir, promptFile, reportFile);
     clean();
     ok(dir, ['log', a, '--from', reportFile]);
     clean();

@@ -121,11 +121,11 @@ describe('baton mcp: a whole task', () => {
     const { prompts } = await c.listPrompts();
     expect(prompts.map((p) => p.name).sort()).toEqual(['review', 'task']);
     const got = await c.getPrompt({ name: 'task', arguments: { id } });
-    expect((got.messages[0]!.content as any).text).toBe(read(viaMcp, `.agents/prompts/${id}.md`));
+    expect((got.messages[0]!.content as any).text).toBe(read(viaMcp, `.git/baton/prompts/${id}.md`));
     // A budget too small for the memory: entries are left out and listed, as `baton prompt --budget` does.
-    const small = await data(c, 'prompt', { id, budget: 400 });
-    const cli = JSON.parse(ok(viaMcp, ['prompt', id, '--budget', '400', '--json']));
-    expect(small.budget).toBe(400);
+    const small = await data(c, 'prompt', { id, budget: 440 });
+    const cli = JSON.parse(ok(viaMcp, ['prompt', id, '--budget', '440', '--json']));
+    expect(small.budget).toBe(440);
     expect(small.omitted.length).toBeGreaterThan(0);
     expect({ text: small.text, tokens: small.tokens, omitted: small.omitted }).toEqual({ text: cli.text, tokens: cli.tokens, omitted: cli.omitted });
     const review = await c.getPrompt({ name: 'review' });

@@ -4,6 +4,7 @@
  * baton's, a merged task is no work in flight on the board, and the default
  * worktree folder carries the repository's name.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,18 +35,18 @@ function startedInWorktree(dir: string, id: string): string {
   return wt;
 }
 
-/** The report file the prompt names, as the agent reads it. */
-function reportFileIn(prompt: string): string {
+/** The report file the prompt names, as an agent's shell in `cwd` reads it. */
+function reportFileIn(prompt: string, cwd: string): string {
   const m = /Save it to\s+`([^`]+)`/.exec(prompt);
   if (!m) throw new Error(`no report file in the prompt:\n${prompt.slice(-600)}`);
-  return m[1]!;
+  return resolve(cwd, execFileSync('sh', ['-c', `printf '%s' "${m[1]!}"`], { cwd, encoding: 'utf8' }));
 }
 
 describe('the report outside the tree', () => {
-  it('the prompt names an absolute path in the git dir; `log <id>` reads it, and `done --merge` removes a clean worktree', () => {
+  it('the prompt names a path in the git dir (the same text on every machine); `log <id>` reads it, and `done --merge` removes a clean worktree', () => {
     const { dir, id } = planned();
     const wt = startedInWorktree(dir, id);
-    const file = reportFileIn(ok(wt, ['prompt', id]));
+    const file = reportFileIn(ok(wt, ['prompt', id]), wt);
     expect(file).toBe(join(dir, '.git', 'baton', 'reports', `${id}.md`));
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, REPORT); // what the agent does, from wherever it runs
@@ -112,7 +113,7 @@ describe('the saved report over MCP', () => {
     const mcp = await connect(dir);
     try {
       const prompt = await data(mcp.client, 'prompt', { id });
-      const file = reportFileIn(prompt.text);
+      const file = reportFileIn(prompt.text, dir);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, REPORT);
       const logged = await data(mcp.client, 'log', { id });

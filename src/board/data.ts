@@ -17,6 +17,7 @@ import { Predictor } from '../tasks/predicted-files.js';
 import { waitText } from '../core/overlap.js';
 import { splitFrontMatter } from '../workspace/frontmatter.js';
 import { yaml } from '../workspace/yaml.js';
+import { pendingPromptPath } from '../prompt/pending.js';
 
 export interface BoardTask extends Task {
   ready: boolean;
@@ -107,6 +108,8 @@ export function readReviews(project: Project): Review[] {
 
 /** The last prompt issued for a task: from the checkout where it is worked on, else this one. */
 export function lastPrompt(project: Project, id: string, dirs: string[]): string | undefined {
+  const pending = pendingPromptPath(project.root, id);
+  if (existsSync(pending)) return readFileSync(pending, 'utf8');
   for (const dir of dirs) {
     const file = join(dir, '.agents', 'prompts', `${id}.md`);
     if (existsSync(file)) return readFileSync(file, 'utf8');

@@ -25,14 +25,17 @@ export default defineCommand({
     const writeMcp = argv.mcp?.length ? await (await import('../mcp/client-config.js')).prepareClientConfigs(cwdOf(argv), argv.mcp) : undefined;
     const result = initProject(cwdOf(argv), { agents: argv.agents });
     let hooks: string[] = [];
+    let hookFiles: string[] = [];
     if (argv.hooks) {
-      const { installHooks } = await import('../git-hooks/install.js');
+      const { installHooks, trackedHookPaths } = await import('../git-hooks/install.js');
       hooks = await installHooks(result.root, { global: argv.global });
+      // Under husky, baton's line lives in the tracked `.husky/<hook>` files: they go in init's commit.
+      hookFiles = await trackedHookPaths(result.root);
     }
     const mcp = writeMcp?.() ?? [];
     // The plan lives in git from the start: what init wrote (not an MCP client's file, which names this machine's paths).
     const subject = 'Plan: baton init';
-    const committed = await commitPlanChange(result.root, [...result.created, ...result.updated], subject, { commit: argv.commit });
+    const committed = await commitPlanChange(result.root, [...new Set([...result.created, ...result.updated, ...hookFiles])], subject, { commit: argv.commit });
     if (argv.json) return json({ ...result, hooks, mcp, commit: committed.commit ?? null });
     for (const m of mcp) out(`${m.created ? 'created ' : m.changed ? 'updated ' : 'kept    '} ${m.file}  (MCP: ${m.client}. ${m.note})`);
     if (!result.created.length && !result.updated.length && !hooks.length) {

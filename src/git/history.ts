@@ -18,9 +18,12 @@ export interface CommitRef {
 /** The trailer that marks baton's own commits; hooks/format-entries.awk knows it too. */
 export const BATON_COMMIT_TRAILER = 'Baton-Commit';
 
-/** The files baton's own commits may touch: `.agents/`, and what `baton init` writes beside it (as baton_own in format-entries.awk). */
+/** Files `baton init` writes beside `.agents/`: the agents' pointer files and husky's tracked hooks (baton_own in format-entries.awk names the same). */
+const INIT_FILES = new Set(['AGENTS.md', '.gitattributes', 'CLAUDE.md', 'GEMINI.md', '.cursor/rules/baton.mdc', '.github/copilot-instructions.md']);
+
+/** The files baton's own commits may touch: `.agents/`, and what `baton init` writes beside it. */
 export function isBatonPath(path: string): boolean {
-  return path.startsWith('.agents/') || path === 'AGENTS.md' || path === '.gitattributes';
+  return path.startsWith('.agents/') || INIT_FILES.has(path) || /^\.husky\/[a-z-]+$/.test(path);
 }
 
 const TRAILER_TASK_RE = /^T-[0-9a-f]+$/;

@@ -106,7 +106,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
 
   defineTool(server, ctx, 'prompt', {
     title: 'Task prompt',
-    description: 'The self-contained prompt for doing one task: working rules, the project goal and architecture, the task, what its dependencies produced, relevant bugs and decisions, files, checks and the report format. It fits the token budget, leaving out the least relevant memory first (listed in `omitted`). Call it after `start`, and work from the text it returns. It is also kept in .agents/prompts/<id>.md.',
+    description: 'The self-contained prompt for doing one task: working rules, the project goal and architecture, the task, what its dependencies produced, relevant bugs and decisions, files, checks and the report format. It fits the token budget, leaving out the least relevant memory first (listed in `omitted`). Call it after `start`, and work from the text it returns. It is kept in the git dir until the next start, log or done commits it to .agents/prompts/<id>.md on the task branch.',
     input: { id, budget: z.number().int().min(1).optional().describe('Token budget (default: context_budget in .agents/config.yaml)') },
     output: {
       id: z.string(), branch: z.string(), text: z.string().describe('The prompt (markdown)'),
@@ -115,7 +115,7 @@ export function registerReadTools(server: McpServer, ctx: ServerContext): void {
       overBudget: z.boolean().describe('True when it is over budget even with all memory left out'),
       file: z.string().describe('Where the prompt was kept'),
     },
-    // It records the prompt in .agents/prompts/, so it writes (the same file for the same inputs).
+    // It records the prompt in the git dir, so it writes (the same file for the same inputs).
     writes: true,
     idempotent: true,
   }, async (a) => {

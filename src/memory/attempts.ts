@@ -67,18 +67,39 @@ function resultsOf(attempt: Attempt): Map<MemoryEntry, MemoryEntry | undefined> 
 export function standings(entries: readonly MemoryEntry[]): Map<MemoryEntry, Standing> {
   const attempts = splitAttempts(entries);
   const position = new Map(entries.map((e, i) => [e, i]));
+  const overruled = overruledClaims(entries);
+  const succeeded = (r: MemoryEntry | undefined) => r?.ref === 'success' && !overruled.has(r);
   let lastSuccess = -1;
   entries.forEach((e, i) => {
-    if (e.kind === 'result' && e.ref === 'success') lastSuccess = i;
+    if (e.kind === 'result' && succeeded(e)) lastSuccess = i;
   });
   const out = new Map<MemoryEntry, Standing>();
   for (const attempt of attempts) {
     const start = position.get(attempt.entries[0]!) ?? 0;
     for (const [e, result] of resultsOf(attempt)) {
-      if (result?.ref === 'success') out.set(e, 'current');
+      if (succeeded(result)) out.set(e, 'current');
       else if (result) out.set(e, position.get(result)! < lastSuccess ? 'superseded' : 'failed');
       // An attempt that never reported: superseded when a later attempt succeeded; before any attempt, plain memory.
       else out.set(e, attempt.number > 0 && start < lastSuccess ? 'superseded' : 'current');
+    }
+  }
+  return out;
+}
+
+/**
+ * Success claims a check overruled: a `result success` followed by a failed
+ * `check` before the next result of the same attempt (the agent said it worked,
+ * `done` ran the checks and they failed). Such a try failed, whatever it claimed.
+ */
+function overruledClaims(entries: readonly MemoryEntry[]): Set<MemoryEntry> {
+  const out = new Set<MemoryEntry>();
+  let claim: MemoryEntry | undefined;
+  for (const e of entries) {
+    if (e.kind === 'attempt') claim = undefined;
+    else if (e.kind === 'result') claim = e.ref === 'success' ? e : undefined;
+    else if (e.kind === 'check' && e.ref === 'fail' && claim) {
+      out.add(claim);
+      claim = undefined;
     }
   }
   return out;

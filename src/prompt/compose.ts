@@ -28,7 +28,7 @@ import { lessonViews } from '../memory/lessons-file.js';
 import { lessonApplies } from '../memory/lessons.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
-import { AGENTS, isUnder, reportPath } from '../workspace/paths.js';
+import { AGENTS, isUnder } from '../workspace/paths.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -218,8 +218,9 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const own = new Set(ownFiles);
   const values: Record<string, string> = {
     task_id: task.id,
-    // Absolute: the agent may run anywhere (a worktree, a sandbox); the git dir is no file of the tree.
-    report_file: reportPath(project.root, task.id),
+    // In the git dir, named by a shell expression rather than an absolute path: the same bytes on every
+    // machine and clone (the prompt is committed), and it resolves from the checkout or any worktree.
+    report_file: `$(git rev-parse --git-common-dir)/baton/reports/${task.id}.md`,
     title: task.title,
     branch,
     base_branch: project.config.base_branch,

@@ -1,7 +1,8 @@
 /**
- * A prompt read before its task's branch was checked out is kept in the git
- * dir (where it cannot block `git switch`); `baton start` moves it onto the
- * branch, so the record of what the agent saw travels with the work.
+ * A prompt is kept in the git dir when it is read (where it neither dirties the
+ * tree nor blocks `git switch`); `baton start`, `log` and `done` move it onto
+ * the branch in their commit, so the record of what the agent saw travels with
+ * the work.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,11 +14,12 @@ export function pendingPromptPath(root: string, id: string): string {
   return join(sharedStateDir(root), 'prompts', `${id}.md`);
 }
 
-/** Move a pending prompt record into `dir`'s `.agents/prompts/` (unless one is there already). */
+/** Move a pending prompt record (the latest prompt issued) into `dir`'s `.agents/prompts/`, for the commit about to be made there. */
 export function adoptPendingPrompt(root: string, dir: string, id: string): void {
   const pending = pendingPromptPath(root, id);
   if (!existsSync(pending)) return;
+  const text = readFileSync(pending, 'utf8');
   const target = join(agentsPaths(dir).prompts, `${id}.md`);
-  if (!existsSync(target)) writeFileAtomic(target, readFileSync(pending, 'utf8'));
+  if (!existsSync(target) || readFileSync(target, 'utf8') !== text) writeFileAtomic(target, text);
   rmSync(pending, { force: true });
 }

@@ -45,6 +45,9 @@ export interface AutoOptions {
   remote?: SharedRemote;
 }
 
+/** Polls with nobody at work before a remote runner concludes that nothing more will be ready. */
+const IDLE_POLLS = 3;
+
 export type StopReason = 'done' | 'nothing-ready' | 'max-tasks' | 'budget' | 'time' | 'interrupted' | 'paused';
 
 export interface AutoResult {
@@ -150,7 +153,11 @@ class AutoRun {
         const waiting = remote && !this.stop && this.running.size < opts.parallel;
         if (!pending.length) {
           const skip = (id: string) => this.settled.has(id);
-          if (!waiting || (!remote.othersAtWork(skip) && idle++ > 0)) break;
+          if (!waiting) break;
+          // Done only when nobody has been at work for a few polls in a row: a runner between two
+          // tasks (merged, pushed, not yet claiming the next) holds no claim for a moment.
+          if (remote.othersAtWork(skip)) idle = 0;
+          else if (++idle > IDLE_POLLS) break;
         } else idle = 0;
         await Promise.race(waiting ? [...pending, sleep(remote.settings.pollMs)] : pending);
       }

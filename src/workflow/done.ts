@@ -29,6 +29,7 @@ import { ownPaths } from './start.js';
 import { checkoutOf, isBookkeeping, taskBranchName, taskCommits, taskMemory, taskState } from '../tasks/checkout.js';
 import { refreshPlanFile, updateTask } from '../tasks/write.js';
 import { planChanges, planChangesDiff, taskAt } from '../tasks/deciding.js';
+import { adoptPendingPrompt } from '../prompt/pending.js';
 
 /** baton's commits that wait at the branch tip for the one after the work: `log`, and a failed `check`. */
 const FOLDED = ['log', 'check'] as const;
@@ -319,6 +320,7 @@ async function closeOnBranch(project: Project, plan: DonePlan, dir: string, chec
   // On the base, plan.md's task table changed with the status: it goes in the same commit.
   // The flush may also have written other memory files (project.md, a task a trailer named):
   // they go in the same commit, so the checkout is clean afterwards.
+  if (!plan.here) adoptPendingPrompt(project.root, dir, task.id);
   const paths = [...new Set([...ownPaths(here, updated), ...(plan.here ? [AGENTS.plan] : []), ...changedUnder(dir, AGENTS.memory)])]
     .filter((p) => existsSync(join(dir, p)));
   // The Log commit (and a failed check's) at the tip folds into Done: one commit of baton's after the work.

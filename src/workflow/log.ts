@@ -22,6 +22,7 @@ import { ownPaths } from './start.js';
 import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
 import { updateTask } from '../tasks/write.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
+import { adoptPendingPrompt } from '../prompt/pending.js';
 
 export interface LogInput {
   outcome?: Outcome;
@@ -152,6 +153,7 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
       let commit: string | undefined;
       if (co && input.commit !== false) {
         // Memory files the flush wrote for other tasks (a trailer can name one) go in too: the checkout stays clean.
+        adoptPendingPrompt(project.root, dir, task.id);
         const paths = [...new Set([...ownPaths(here, updated), ...changedUnder(dir, AGENTS.memory)])].filter((p) => existsSync(join(dir, p)));
         const what = input.outcome ? `${input.outcome}` : `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
         // An earlier Log at the tip folds into this one; Done folds this one in turn.

@@ -335,7 +335,12 @@ function capitalize(s: string): string {
  * files waits for one that touches these.
  */
 function unnamedFilesNote(wp: Project, task: Task): Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] {
-  const outside = new Predictor(wp, loadTasksStrict(wp.root)).surprises(task);
+  let outside: string[];
+  try {
+    outside = new Predictor(wp, loadTasksStrict(wp.root)).surprises(task);
+  } catch {
+    return []; // a branch whose task files the agent broke: a hint lost, never the attempt's record
+  }
   if (!outside.length) return [];
   const list = outside.slice(0, 20).map((f) => `- ${f}`).join('\n') + (outside.length > 20 ? `\n- … and ${outside.length - 20} more` : '');
   return [{ time: isoNow(), kind: 'note', body: `Touched files the task does not name (later predictions of its files include them):\n\n${list}` }];
