@@ -10,7 +10,7 @@ import type { MemoryEntry } from '../memory/entry.js';
 import { readMemory } from '../memory/file.js';
 import type { Project } from '../workspace/context.js';
 import { localBranches } from '../git/task-branch.js';
-import { commitEntryFiles, taskBranchName, taskCommits, taskState } from './checkout.js';
+import { commitEntryFiles, taskBranchName, taskState } from './checkout.js';
 
 export class Predictor {
   private lessonList?: Lesson[];
@@ -70,12 +70,13 @@ export class Predictor {
     return (this.lessonList = out);
   }
 
+  /**
+   * From the dependency's memory only: `done` backfills the commit entries the hooks missed, so a
+   * task closed through baton has them. No git history per dependency here: that was three git
+   * processes per dependency on every `status` and `next` (3.8 s at 1,000 tasks).
+   */
   private mergedTouched(id: string): string[] {
-    const task = this.byId.get(id);
-    if (!task) return [];
-    const files = memoryTouched(readMemory(this.project.root, id).entries);
-    // Without hooks there are no commit entries: git's history says what the dependency touched.
-    return files.length ? files : taskCommits(this.project, task).flatMap((c) => c.files.map((f) => f.path));
+    return this.byId.has(id) ? memoryTouched(readMemory(this.project.root, id).entries) : [];
   }
 }
 
