@@ -5,9 +5,10 @@
  * did not name. One Predictor per scheduling round: each memory file is read once.
  */
 import { namedFiles, outsideOf, predict, scheduleAround, type Lesson, type Overlap, type Prediction } from '../core/overlap.js';
+import { existsSync } from 'node:fs';
 import type { Task } from '../core/task.js';
 import type { MemoryEntry } from '../memory/entry.js';
-import { readMemory } from '../memory/file.js';
+import { memoryFileNames, readMemory } from '../memory/file.js';
 import type { Project } from '../workspace/context.js';
 import { localBranches } from '../git/task-branch.js';
 import { commitEntryFiles, taskBranchName, taskState } from './checkout.js';
@@ -17,6 +18,7 @@ export class Predictor {
   private readonly byId: Map<string, Task>;
   private readonly cache = new Map<string, Prediction>();
   private branches?: Set<string>;
+  private memoryNames?: Set<string>;
 
   constructor(private readonly project: Project, tasks: readonly Task[]) {
     this.byId = new Map(tasks.map((t) => [t.id, t]));
@@ -61,7 +63,7 @@ export class Predictor {
     if (this.lessonList) return this.lessonList;
     const out: Lesson[] = [];
     for (const t of this.byId.values()) {
-      const touched = memoryTouched(readMemory(this.project.root, t.id).entries);
+      const touched = memoryTouched(this.memoryOf(t.id));
       if (!touched.length) continue;
       const named = namedFiles({ files: t.files, text: `${t.title}\n${t.body}` });
       const outside = outsideOf(named, touched);
@@ -76,7 +78,13 @@ export class Predictor {
    * processes per dependency on every `status` and `next` (3.8 s at 1,000 tasks).
    */
   private mergedTouched(id: string): string[] {
-    return this.byId.has(id) ? memoryTouched(readMemory(this.project.root, id).entries) : [];
+    return this.byId.has(id) ? memoryTouched(this.memoryOf(id)) : [];
+  }
+
+  /** A task's memory entries; one listing of the folder instead of a look for each task's file (most have none yet). */
+  private memoryOf(id: string): MemoryEntry[] {
+    this.memoryNames ??= new Set(existsSync(this.project.paths.memory) ? memoryFileNames(this.project.paths.memory) : []);
+    return this.memoryNames.has(`${id}.md`) ? readMemory(this.project.root, id).entries : [];
   }
 }
 
