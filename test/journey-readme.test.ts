@@ -7,7 +7,7 @@
  * follow-up; the reopen merges without a conflict.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baton, git, GIT_ENV, PROJECT_ROOT, read, tempDir, write } from './helpers/repo.js';
@@ -180,7 +180,12 @@ test.run();
 \treturn kept.join(' ') + '…';
 `));
     commitAll('fit(): drop words from the end instead of recursing', fit);
-    ok(['log', fit, '--outcome', 'success', '--summary', 'fit() cuts at a word; tests pass', '--decision', 'fit() keeps whole words from the start while they fit, then adds one ellipsis']);
+    // The agent saves its report where the prompt says (a path in the git dir), and `baton log ID` reads it.
+    const where = /Save it to\s+`([^`]+)`/.exec(retry)![1]!;
+    const reportFile = spawnSync('sh', ['-c', `printf '%s' "${where}"`], { cwd: dir, encoding: 'utf8' }).stdout;
+    writeFileSync(join(dir, reportFile), ['## Outcome', 'success', '## Summary', 'fit() cuts at a word; tests pass', '## Decisions', '- fit() keeps whole words from the start while they fit, then adds one ellipsis', '## Bugs', '- none', '## Blockers', '- none', '## Notes', '- none', ''].join('\n'));
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
+    ok(['log', fit]);
     checkpoint(dir, env, 'log (attempt 2)');
     ok(['done', fit, '--merge']);
     expect(git(dir, ['branch', '--show-current']).trim()).toBe('master');
