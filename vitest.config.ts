@@ -10,7 +10,6 @@ export default defineConfig({
     maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // No retries: a test that needs one is a bug (it waits on what it can observe, never on a sleep).
-    retry: 0,
+    // No retries (vitest's default): a test that needs one is a bug; tests wait on what they can observe, never on a sleep.
   },
 });
