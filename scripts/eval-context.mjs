@@ -14,13 +14,13 @@
  * For each target task it asks for the prompt at 1k, 2k, 4k and 8k tokens and
  * prints recall, distractor rate, tokens against budget and determinism.
  *
- *   node scripts/eval-context.mjs [--project shop|station] [--verbose] [--keep] [--reuse DIR]
+ *   node scripts/eval-context.mjs [--project shop|station] [--verbose] [--keep] [--reuse DIR] [--fold]
  *
  * --keep leaves the projects in place; --reuse DIR measures a kept one again
  * without building it (with --project).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,9 @@ const VERBOSE = process.argv.includes('--verbose');
 const KEEP = process.argv.includes('--keep');
 const REUSE = arg('--reuse');
 const ONLY = arg('--project');
+// --fold: measure, fold every done task's memory (`baton memory compact --older-than 0`), measure again: the figures must not move.
+const FOLD = process.argv.includes('--fold');
+let foldChanged = false;
 const BUDGETS = [1000, 2000, 4000, 8000];
 const TARGETS_BY_BUDGET = { 1000: 0.6, 2000: 0.85, 4000: 0.95, 8000: 0.95 };
 const PROJECTS = [shop, station].filter((p) => !ONLY || p.name === ONLY);
@@ -89,15 +92,8 @@ function context(dir, project) {
   return { dir, git, baton, put, ids, rmSync, join, commitAll, add, commitFiles, logArgs, complete };
 }
 
-function measure(project) {
-  const dir = REUSE ? realpathSync(REUSE) : realpathSync(mkdtempSync(join(tmpdir(), `baton-eval-${project.name}-`)));
-  const ctx = context(dir, project);
-  const { ids, baton, git } = ctx;
-  if (REUSE) {
-    const list = JSON.parse(baton('task', 'list', '--json')).tasks;
-    for (const [k, title] of Object.entries(project.TITLES)) ids[k] = list.find((t) => t.title === title)?.id;
-  } else project.build(ctx);
-
+/** Recall, distractors, budget and determinism of every target's prompt at every budget. */
+function figures(project, ids, baton) {
   const rows = [];
   const misses = [];
   for (const budget of BUDGETS) {
@@ -117,6 +113,32 @@ function measure(project) {
     }
     rows.push({ budget, recall: found / must, distractors: leaked / dist, maxRatio, over, same, depKept, found, must, leaked, dist });
   }
+  return { rows, misses };
+}
+
+function measure(project) {
+  const dir = REUSE ? realpathSync(REUSE) : realpathSync(mkdtempSync(join(tmpdir(), `baton-eval-${project.name}-`)));
+  const ctx = context(dir, project);
+  const { ids, baton, git } = ctx;
+  if (REUSE) {
+    const list = JSON.parse(baton('task', 'list', '--json')).tasks;
+    for (const [k, title] of Object.entries(project.TITLES)) ids[k] = list.find((t) => t.title === title)?.id;
+  } else project.build(ctx);
+
+  const { rows, misses } = figures(project, ids, baton);
+  if (FOLD) {
+    // Compaction must lose nothing a prompt needs: every done task folded, then the same figures again.
+    const size = () => git('ls-files', '.agents/memory').split('\n').filter(Boolean).reduce((n, p) => n + statSync(join(dir, p)).size, 0);
+    const bytesBefore = size();
+    const folded = JSON.parse(baton('memory', 'compact', '--older-than', '0', '--json'));
+    const after = figures(project, ids, baton);
+    const same = JSON.stringify(after.rows) === JSON.stringify(rows);
+    console.log(`\n${project.name}: \`memory compact --older-than 0\` folded ${folded.folded.length} done tasks (${folded.skipped.length} skipped); .agents/memory ${bytesBefore} → ${size()} bytes; figures after folding: ${same ? 'unchanged' : 'CHANGED'}`);
+    if (!same) {
+      console.log(`after folding:\n${after.rows.map((r) => JSON.stringify(r)).join('\n')}\n${after.misses.join('\n')}`);
+      foldChanged = true;
+    }
+  }
   const clean = git('status', '--porcelain').trim() === '';
 
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
@@ -135,4 +157,4 @@ function measure(project) {
 
 let failed = false;
 for (const project of PROJECTS) failed = measure(project) || failed;
-process.exitCode = failed ? 1 : 0;
+process.exitCode = failed || foldChanged ? 1 : 0;

@@ -227,7 +227,7 @@ export function foldMemory(entries: readonly MemoryEntry[], preamble: string, id
   const entry: MemoryEntry = { time: through, kind: FOLD_KIND, ref: link, body, task: id };
   const out = `${preamble.replace(/\s*$/, '')}\n\n${[...kept, entry].map((e) => formatEntry(e)).join('\n')}`;
   const after = [...kept, entry];
-  if (routingView(after) !== routingView(entries)) return { folded: 0, reason: 'folding would change what other tasks\' prompts read of it' };
+  if (routingView(after) !== routingView(entries)) return { folded: 0, reason: 'folding would change what prompts read of it' };
   return { text: out, fold: parseFold(entry), folded };
 }
 
