@@ -1,0 +1,111 @@
+/**
+ * `baton review-task` and MCP `review_task`: a person's review of a task's work
+ * on its branch. Request changes with a line comment → the next prompt starts
+ * with the comment (file:line and text) and `auto` runs the task again with an
+ * agent that addresses it; approve → merged; bad comments are refused with
+ * nothing changed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addTask, baton, git, ok, read, snapshotFiles, taskFile, write } from './helpers/repo.js';
+import { agentEvents, makeAgentProject, report } from './fixtures/agent-project.js';
+import { connect, data, call, textOf } from './mcp-util.js';
+
+/** A task whose first attempt wrote greet.txt on its branch and logged a success, as `auto --no-merge` leaves it. */
+function finishedOnBranch(dir: string, title: string): string {
+  const id = addTask(dir, title, '--check', 'test -f greet.txt');
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', `Plan ${title}`]);
+  ok(dir, ['start', id]);
+  write(dir, 'greet.txt', 'Hello\nworld\n');
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'Greet']);
+  ok(dir, ['log', id, '--outcome', 'success', '--summary', 'Greets']);
+  git(dir, ['switch', '-q', 'main']);
+  return id;
+}
+
+const firstHeading = (prompt: string) => /^## .*$/m.exec(prompt)?.[0];
+
+describe('baton review-task', () => {
+  it('request changes → the prompt starts with the comment and auto reruns the task; approve merges it', () => {
+    const p = makeAgentProject({ hooks: true });
+    const id = finishedOnBranch(p.dir, 'Greet the user');
+    // The rerun: an agent that does what the comment on greet.txt:1 asks, and only if its prompt carries it.
+    p.setScript({ tasks: [{ match: id, attempts: [{
+      sh: `grep -q 'greet.txt:1.: Say Hi, not Hello' "$AGENT_STATE/prompt-${id}-1.md" && sed -i 's/Hello/Hi/' greet.txt`,
+      commit: 'Say Hi', report: report('success', 'Greets with Hi, as the review asked.'),
+    }] }] });
+
+    // Refused, nothing written: no action, a file the branch does not have, a line past the end, no comment at all.
+    const before = snapshotFiles(p.dir);
+    const refusals: [string[], string][] = [
+      [['--comment', 'greet.txt:1', 'x'], 'say what the review decides'],
+      [['--comment', 'nope.txt:1', 'x', '--request-changes'], '`nope.txt` is not a file on `task/'],
+      [['--comment', 'greet.txt:9', 'x', '--request-changes'], '`greet.txt` has 2 lines'],
+      [['--comment', 'greet.txt', 'x', '--request-changes'], 'Give it as FILE:LINE'],
+      [['--request-changes'], 'needs a comment or a message'],
+    ];
+    for (const [args, said] of refusals) {
+      const r = baton(p.dir, ['review-task', id, ...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(said);
+    }
+    expect(snapshotFiles(p.dir)).toEqual(before);
+
+    const asked = ok(p.dir, ['review-task', id, '--comment', 'greet.txt:1', 'Say Hi, not Hello', '--message', 'Otherwise fine.', '--request-changes']);
+    expect(asked).toContain(`${id}: changes requested (1 line comment)`);
+    expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+    expect(git(p.dir, ['log', '-1', '--format=%s'])).toContain(`Review ${id}: changes requested (1 comment)`);
+    const memory = read(p.dir, `.agents/memory/${id}.md`);
+    expect(memory).toMatch(/## \S+ review changes-requested\nChanges requested by a person on the command line\.\n\n- Otherwise fine\.\n- `greet\.txt:1`: Say Hi, not Hello/);
+    // The prompt, made on main before any rerun: the comments come first.
+    const prompt = ok(p.dir, ['prompt', id]);
+    expect(firstHeading(prompt)).toBe('## Review comments to address first');
+    expect(prompt).toContain('- `greet.txt:1`: Say Hi, not Hello');
+
+    // auto takes it again (the branch's success is no longer final), and the agent addresses the comment.
+    const rerun = baton(p.dir, ['auto', '--no-merge', '--no-review'], { env: p.env });
+    expect(rerun.stdout + rerun.stderr).toContain(`${id}`);
+    expect(agentEvents(p.state).filter((e) => e.event === 'start').map((e) => e.task)).toEqual([id]);
+    const seen = readFileSync(join(p.state, `prompt-${id}-1.md`), 'utf8');
+    expect(firstHeading(seen)).toBe('## Review comments to address first');
+    expect(git(p.dir, ['show', `task/${id}-greet-the-user:greet.txt`])).toBe('Hi\nworld\n');
+    // Answered: the next prompt no longer carries it.
+    expect(ok(p.dir, ['prompt', id])).not.toContain('Review comments to address first');
+
+    const approved = ok(p.dir, ['review-task', id, '--approve']);
+    expect(approved).toContain(`${id}: approved and merged into main`);
+    expect(read(p.dir, 'greet.txt')).toBe('Hi\nworld\n');
+    expect(read(p.dir, taskFile(p.dir, id))).toContain('status: done');
+    expect(read(p.dir, `.agents/memory/${id}.md`)).toMatch(/review approved\nApproved by a person on the command line: merged\./);
+    expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('through MCP: request changes, the prompt tool carries the comment, cancel another task', async () => {
+    const p = makeAgentProject({ hooks: true });
+    const id = finishedOnBranch(p.dir, 'Greet the user');
+    const other = addTask(p.dir, 'Farewell');
+    git(p.dir, ['add', '-A']);
+    git(p.dir, ['commit', '-q', '-m', 'Plan Farewell']);
+    const mcp = await connect(p.dir);
+    try {
+      const bad = await call(mcp.client, 'review_task', { id, action: 'request-changes', comments: [{ file: 'greet.txt', line: 7, text: 'x' }] });
+      expect(bad.isError).toBe(true);
+      expect(textOf(bad)).toContain('`greet.txt` has 2 lines');
+      const r = await data(mcp.client, 'review_task', { id, action: 'request-changes', comments: [{ file: 'greet.txt', line: 2, text: 'Say "everyone", not "world"' }] });
+      expect(r).toMatchObject({ id, action: 'request-changes', status: 'todo' });
+      expect(r.entry).toContain('- `greet.txt:2`: Say "everyone", not "world"');
+      const prompt = await data(mcp.client, 'prompt', { id });
+      expect(firstHeading(prompt.text as string)).toBe('## Review comments to address first');
+      expect(prompt.text).toContain('`greet.txt:2`: Say "everyone", not "world"');
+      expect(await data(mcp.client, 'review_task', { id: other, action: 'cancel' })).toMatchObject({ status: 'cancelled' });
+      expect(read(p.dir, taskFile(p.dir, other))).toContain('status: cancelled');
+      expect(read(p.dir, `.agents/memory/${other}.md`)).toContain('review cancelled\nCancelled by a person on MCP.');
+      expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+    } finally {
+      await mcp.close();
+    }
+  });
+});
