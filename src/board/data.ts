@@ -18,6 +18,8 @@ import { waitText } from '../core/overlap.js';
 import { splitFrontMatter } from '../workspace/frontmatter.js';
 import { yaml } from '../workspace/yaml.js';
 import { pendingPromptPath } from '../prompt/pending.js';
+import { readMemory } from '../memory/file.js';
+import { CHANGES_REQUESTED, openChangeRequests, workMemory } from '../memory/change-requests.js';
 
 export interface BoardTask extends Task {
   ready: boolean;
@@ -27,6 +29,8 @@ export interface BoardTask extends Task {
   worktree?: string;
   /** Ready, but its predicted files overlap a task at work: `waits for T-x: both touch f` (as `baton next`). */
   waits?: string;
+  /** A person asked for changes on its branch's work that the branch has not answered yet. */
+  changesRequested?: boolean;
 }
 
 export interface Board {
@@ -63,6 +67,11 @@ export async function readBoard(project: Project): Promise<Board> {
       const w = waits.get(t.id);
       if (w) t.waits = waitText(w);
     }
+  }
+  // Only tasks whose base memory holds a request cost a look at their branch.
+  for (const t of ordered) {
+    if (!t.flight || !readMemory(project.root, t.id).entries.some((e) => e.kind === 'review' && e.ref === CHANGES_REQUESTED)) continue;
+    t.changesRequested = openChangeRequests(workMemory(project, t.flight.branch, t.id), readMemory(project.root, t.id).entries).length > 0;
   }
   return {
     tasks: ordered,

@@ -39,7 +39,7 @@ pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:
 .card.ready{border-left-color:var(--ready);box-shadow:0 0 0 1px var(--ready) inset}.card.in-progress{border-left-color:var(--prog)}.card.review{border-left-color:var(--review)}
 .card.done{border-left-color:var(--done);opacity:.8}.card.blocked{border-left-color:var(--blocked)}.card.cancelled{border-left-color:var(--cancelled);opacity:.6}
 .badge{display:inline-block;font-size:11px;padding:0 6px;border-radius:10px;border:1px solid var(--line);background:#fff;margin:2px 4px 0 0}
-.badge.ready{border-color:var(--ready);color:var(--ready)}.badge.branch{border-color:var(--review);color:var(--review)}
+.badge.ready{border-color:var(--ready);color:var(--ready)}.badge.requested{border-color:var(--blocked);color:var(--blocked)}.badge.branch{border-color:var(--review);color:var(--review)}
 .phases{display:grid;grid-template-columns:max-content 1fr max-content;gap:4px 12px;align-items:center;max-width:700px}
 .bar{height:8px;background:var(--bg);border:1px solid var(--line);border-radius:4px;overflow:hidden}.bar i{display:block;height:100%;background:var(--done)}
 table{border-collapse:collapse}td,th{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}th{color:var(--muted);font-weight:600}

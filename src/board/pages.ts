@@ -26,6 +26,7 @@ function card(t: BoardTask): string {
     t.waits ? `<span class="badge" title="${esc(t.waits)}">${esc(t.waits.replace(/:.*$/, ''))}</span>` : '',
     t.flight ? `<span class="badge branch" title="unmerged task branch">on ${esc(t.flight.branch)}</span>` : '',
     t.worktree ? `<span class="badge" title="${esc(t.worktree)}">worktree</span>` : '',
+    t.changesRequested ? '<span class="badge requested">changes requested</span>' : '',
   ].join('');
   return `<a class="card ${t.ready ? 'ready' : esc(t.status)}" href="${esc(taskHref(t.id))}" data-id="${esc(t.id)}"><span class="id">${esc(t.id)}${t.phase ? ` · ${esc(t.phase)}` : ''}</span><br>${esc(t.title)}${badges ? `<br>${badges}` : ''}</a>`;
 }
@@ -97,7 +98,7 @@ export function renderTask(d: TaskDetail, opts: RenderOptions & { fileText?: str
   const t = d.task;
   const there = d.there;
   const facts = [
-    ['status', `${esc(t.status)}${t.ready ? ' <span class="badge ready">ready</span>' : ''}${t.flight ? ` <span class="badge branch">${esc(t.flight.status)} on its branch, not merged</span>` : ''}`],
+    ['status', `${esc(t.status)}${t.ready ? ' <span class="badge ready">ready</span>' : ''}${t.flight ? ` <span class="badge branch">${esc(t.flight.status)} on its branch, not merged</span>` : ''}${d.requests.length ? ' <span class="badge requested">changes requested</span>' : ''}`],
     ['branch', d.onBranch ? `<code>${esc(d.branch)}</code>${t.worktree ? ` in worktree <code>${esc(t.worktree)}</code>` : ''}` : t.branch ? `<code>${esc(t.branch)}</code> <span class="muted">(${d.here ? 'checked out here' : 'merged, or not created yet'})</span>` : '<span class="muted">none yet</span>'],
     ['phase', esc(t.phase ?? '')],
     ['depends on', t.depends_on.map((id) => `<a href="${esc(taskHref(id))}">${esc(id)}</a>`).join(', ') || '<span class="muted">nothing</span>'],
