@@ -14,6 +14,7 @@ import { readMemory } from '../memory/file.js';
 import type { Board, BoardTask } from './data.js';
 import { lastPrompt, readReviews } from './data.js';
 import { branchDiff, type BranchDiff } from '../git/diff.js';
+import { AGENTS } from '../workspace/paths.js';
 import { baseMemory, openChangeRequests } from '../memory/change-requests.js';
 
 export interface TaskDetail {
@@ -64,7 +65,7 @@ export function taskDetail(project: Project, board: Board, task: BoardTask): Tas
     const seen = new Set(memory.map((e) => `${e.time} ${e.kind} ${e.ref ?? ''}`));
     memory = [...memory, ...onBase.filter((e) => e.kind === 'review' && !seen.has(`${e.time} ${e.kind} ${e.ref ?? ''}`))];
   }
-  const diff = onBranch ? branchDiff(project.root, project.config.base_branch, branch) : undefined;
+  const diff = onBranch ? branchDiff(project.root, project.config.base_branch, branch, AGENTS.dir) : undefined;
   const dirs = task.worktree ? [task.worktree] : [];
   const reviews = readReviews(project)
     .filter((r) => r.text.includes(task.id))

@@ -1,12 +1,11 @@
 /**
  * A task branch's changes against the base, per file, as a reviewer reads
  * them: `git diff base...branch` (from where the branch left the base), with
- * baton's own `.agents/` files left out (memory is shown beside the diff).
+ * one folder left out (the board leaves out `.agents/`: memory is shown beside the diff).
  * Bounded: `--numstat` first, then the text of only as many files as fit, so
  * a branch that rewrote a megabyte file costs no more than a small one.
  * The parser is a pure function of git's output.
  */
-import { AGENTS } from '../workspace/paths.js';
 import { gitRun } from './task-branch.js';
 
 export interface DiffLine {
@@ -52,8 +51,6 @@ export interface DiffLimits {
 }
 
 export const DIFF_LIMITS: DiffLimits = { totalLines: 4000, fileLines: 1500 };
-
-const EXCLUDE = `:(exclude)${AGENTS.dir}`;
 
 /** `--numstat -z` output → files with their counts. Pure. */
 export function parseNumstatZ(text: string): { path: string; from?: string; added: number; deleted: number; binary: boolean }[] {
@@ -134,10 +131,10 @@ function unquote(path: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** The branch's changes since it left `base`; undefined when either ref is missing. */
-export function branchDiff(root: string, base: string, branch: string, limits: DiffLimits = DIFF_LIMITS): BranchDiff | undefined {
+/** The branch's changes since it left `base`, without the folder `leaveOut`; undefined when either ref is missing. */
+export function branchDiff(root: string, base: string, branch: string, leaveOut: string, limits: DiffLimits = DIFF_LIMITS): BranchDiff | undefined {
   const range = `${base}...${branch}`;
-  const stat = gitRun(root, ['diff', '--no-color', '--no-ext-diff', '-M', '--numstat', '-z', range, '--', '.', EXCLUDE]);
+  const stat = gitRun(root, ['diff', '--no-color', '--no-ext-diff', '-M', '--numstat', '-z', range, '--', '.', `:(exclude)${leaveOut}`]);
   if (stat.code !== 0) return undefined;
   const listed = parseNumstatZ(stat.stdout);
   let budget = limits.totalLines;
