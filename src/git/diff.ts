@@ -101,11 +101,20 @@ export function splitFiles(text: string): Map<string, { text: string; status: Fi
   for (const chunk of chunks) {
     const header = chunk.slice(0, chunk.search(/^@@ /m) === -1 ? chunk.length : chunk.search(/^@@ /m));
     // Paths from the `---`/`+++` lines (git quotes unusual names there as C strings).
-    const minus = /^--- (?:a\/)?(.*)$/m.exec(header)?.[1];
-    const plus = /^\+\+\+ (?:b\/)?(.*)$/m.exec(header)?.[1];
-    const renameTo = /^rename to (.*)$/m.exec(header)?.[1];
+    // The quotes, when there are any, wrap the `a/` or `b/` prefix too.
+    const side = (re: RegExp, prefix: string) => {
+      // A name with a space ends in a tab there (so a patch tool can tell where it stops).
+      const raw = re.exec(header)?.[1]?.replace(/\t$/, '');
+      if (raw === undefined || raw === '/dev/null') return raw;
+      const path = unquote(raw);
+      return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+    };
+    const minus = side(/^--- (.*)$/m, 'a/');
+    const plus = side(/^\+\+\+ (.*)$/m, 'b/');
+    const renamed = /^rename to (.*)$/m.exec(header)?.[1];
+    const renameTo = renamed === undefined ? undefined : unquote(renamed);
     const status: FileDiff['status'] = /^new file mode/m.test(header) ? 'added' : /^deleted file mode/m.test(header) ? 'deleted' : renameTo ? 'renamed' : 'modified';
-    const path = unquote(renameTo ?? (plus && plus !== '/dev/null' ? plus : minus ?? ''));
+    const path = renameTo ?? (plus && plus !== '/dev/null' ? plus : minus ?? '');
     if (path) out.set(path, { text: chunk, status });
   }
   return out;
