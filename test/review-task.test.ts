@@ -38,12 +38,10 @@ describe('baton review-task', () => {
       commit: 'Say Hi', report: report('success', 'Greets with Hi, as the review asked.'),
     }] }] });
 
-    // Refused, nothing written: no action, a file the branch does not have, a line past the end, no comment at all.
+    // Refused, nothing written: no action, no line, no comment at all (MCP below: a file or line the branch does not have).
     const before = snapshotFiles(p.dir);
     const refusals: [string[], string][] = [
       [['--comment', 'greet.txt:1', 'x'], 'say what the review decides'],
-      [['--comment', 'nope.txt:1', 'x', '--request-changes'], '`nope.txt` is not a file on `task/'],
-      [['--comment', 'greet.txt:9', 'x', '--request-changes'], '`greet.txt` has 2 lines'],
       [['--comment', 'greet.txt', 'x', '--request-changes'], 'Give it as FILE:LINE'],
       [['--request-changes'], 'needs a comment or a message'],
     ];
@@ -83,26 +81,33 @@ describe('baton review-task', () => {
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
   });
 
-  it('through MCP: request changes, the prompt tool carries the comment, cancel another task', async () => {
+  it('through MCP: request changes, the prompt tool carries the comment; cancel', async () => {
     const p = makeAgentProject({ hooks: true });
     const id = finishedOnBranch(p.dir, 'Greet the user');
-    const other = addTask(p.dir, 'Farewell');
-    git(p.dir, ['add', '-A']);
-    git(p.dir, ['commit', '-q', '-m', 'Plan Farewell']);
     const mcp = await connect(p.dir);
     try {
-      const bad = await call(mcp.client, 'review_task', { id, action: 'request-changes', comments: [{ file: 'greet.txt', line: 7, text: 'x' }] });
-      expect(bad.isError).toBe(true);
-      expect(textOf(bad)).toContain('`greet.txt` has 2 lines');
+      const before = snapshotFiles(p.dir);
+      for (const [comment, said] of [
+        [{ file: 'greet.txt', line: 7, text: 'x' }, '`greet.txt` has 2 lines on `task/'],
+        [{ file: 'nope.txt', line: 1, text: 'x' }, '`nope.txt` is not a file on `task/'],
+        [{ file: 'greet.txt', line: 1, text: '  ' }, 'the comment on `greet.txt:1` is empty'],
+      ] as const) {
+        const bad = await call(mcp.client, 'review_task', { id, action: 'request-changes', comments: [comment] });
+        expect(bad.isError).toBe(true);
+        expect(textOf(bad)).toContain(said);
+      }
+      expect(snapshotFiles(p.dir)).toEqual(before);
       const r = await data(mcp.client, 'review_task', { id, action: 'request-changes', comments: [{ file: 'greet.txt', line: 2, text: 'Say "everyone", not "world"' }] });
       expect(r).toMatchObject({ id, action: 'request-changes', status: 'todo' });
       expect(r.entry).toContain('- `greet.txt:2`: Say "everyone", not "world"');
       const prompt = await data(mcp.client, 'prompt', { id });
       expect(firstHeading(prompt.text as string)).toBe('## Review comments to address first');
       expect(prompt.text).toContain('`greet.txt:2`: Say "everyone", not "world"');
-      expect(await data(mcp.client, 'review_task', { id: other, action: 'cancel' })).toMatchObject({ status: 'cancelled' });
-      expect(read(p.dir, taskFile(p.dir, other))).toContain('status: cancelled');
-      expect(read(p.dir, `.agents/memory/${other}.md`)).toContain('review cancelled\nCancelled by a person on MCP.');
+      // Cancelled on the base: every view says so, whatever its branch says (`review` there).
+      expect(await data(mcp.client, 'review_task', { id, action: 'cancel' })).toMatchObject({ status: 'cancelled' });
+      expect(read(p.dir, taskFile(p.dir, id))).toContain('status: cancelled');
+      expect(read(p.dir, `.agents/memory/${id}.md`)).toContain('review cancelled\nCancelled by a person on MCP.');
+      expect(await data(mcp.client, 'task_show', { id })).toMatchObject({ status: 'cancelled' });
       expect(git(p.dir, ['status', '--porcelain'])).toBe('');
     } finally {
       await mcp.close();

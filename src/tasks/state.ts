@@ -14,9 +14,11 @@ import { inFlight, type InFlight } from './in-flight.js';
  * The status to show for a task whose file says `here` and whose unmerged
  * branch says `there`. Finished on a branch but not merged: its code is not on
  * this branch yet, so dependents are not ready here; it awaits review (merge).
+ * A task cancelled here stays cancelled.
  */
 export function shownStatus(here: Status, there: Status | undefined): Status {
-  if (there === undefined) return here;
+  // Cancelled here is a person's decision (`baton review-task --cancel`): whatever the branch says, it is off.
+  if (there === undefined || here === 'cancelled') return here;
   return there === 'done' ? 'review' : there;
 }
 
