@@ -52,12 +52,12 @@ describe('baton review-task', () => {
     }
     expect(snapshotFiles(p.dir)).toEqual(before);
 
-    const asked = ok(p.dir, ['review-task', id, '--comment', 'greet.txt:1', 'Say Hi, not Hello', '--message', 'Otherwise fine.', '--request-changes']);
-    expect(asked).toContain(`${id}: changes requested (1 line comment)`);
+    const asked = ok(p.dir, ['review-task', id, '--comment', 'greet.txt:1', 'Say Hi, not Hello', '--comment', './greet.txt:2', 'Keep this line', '--message', 'Otherwise fine.', '--request-changes']);
+    expect(asked).toContain(`${id}: changes requested (2 line comments)`);
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
-    expect(git(p.dir, ['log', '-1', '--format=%s'])).toContain(`Review ${id}: changes requested (1 comment)`);
+    expect(git(p.dir, ['log', '-1', '--format=%s'])).toContain(`Review ${id}: changes requested (2 comments)`);
     const memory = read(p.dir, `.agents/memory/${id}.md`);
-    expect(memory).toMatch(/## \S+ review changes-requested\nChanges requested by a person on the command line\.\n\n- Otherwise fine\.\n- `greet\.txt:1`: Say Hi, not Hello/);
+    expect(memory).toMatch(/## \S+ review changes-requested\nChanges requested by a person on the command line\.\n\n- Otherwise fine\.\n- `greet\.txt:1`: Say Hi, not Hello\n- `greet\.txt:2`: Keep this line\n/);
     // The prompt, made on main before any rerun: the comments come first.
     const prompt = ok(p.dir, ['prompt', id]);
     expect(firstHeading(prompt)).toBe('## Review comments to address first');
