@@ -68,7 +68,7 @@ table.diff tr.hunk td{background:#ddf4ff;color:var(--muted);padding:2px 8px}.mar
 tr.comment td,tr.composer td{background:#fff;padding:4px 8px}.note{border:1px solid var(--line);border-left:3px solid var(--review);border-radius:6px;padding:6px 10px;font:13px/1.45 system-ui,sans-serif;max-width:760px;background:#fff}
 .note textarea{min-height:60px;font:13px system-ui,sans-serif}tr.draft .note{border-left-color:var(--prog)}.plus{color:var(--done)}.minus{color:var(--blocked)}
 .file-list{columns:2;font-size:12px;margin:0 0 10px}.capped{border:1px solid var(--prog);background:#fff8c5;border-radius:6px;padding:6px 10px}
-.requested{border:1px solid var(--review);background:#fbefff;border-radius:6px;padding:6px 10px}
+.requested-note{border:1px solid var(--review);background:#fbefff;border-radius:6px;padding:6px 10px}
 .review-form{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:var(--bg);margin:16px 0}.review-form h2{margin-top:0}.review-form label{display:block;margin:6px 0}
 .review-form textarea{min-height:60px;font:13px system-ui,sans-serif;display:block;margin-top:4px}.buttons button{margin-right:8px;padding:5px 12px;border-radius:6px;border:1px solid var(--line);font-weight:600;cursor:pointer}
 .buttons .request{background:#fff;color:var(--blocked)}.buttons .approve{background:var(--done);color:#fff;border-color:var(--done)}.buttons .cancel{background:#fff;color:var(--muted)}

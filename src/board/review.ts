@@ -85,7 +85,7 @@ export function changesSection(d: TaskDetail, write: boolean): string | undefine
 export function requestsNote(d: TaskDetail): string {
   if (!d.requests.length) return '';
   const n = commentsOf(d.requests).length;
-  return `<p class="requested" id="requested"><b>Changes requested</b> (${n} line comment${n === 1 ? '' : 's'}): the task is open again; its next prompt starts with them.</p>`;
+  return `<p class="requested-note" id="requested"><b>Changes requested</b> (${n} line comment${n === 1 ? '' : 's'}): the task is open again; its next prompt starts with them.</p>`;
 }
 
 /** Request changes / approve / cancel: a form that works without script (comments typed as `FILE:LINE text`). */
