@@ -113,7 +113,7 @@ describe.skipIf(!HAVE_BROWSER)('review on the board', () => {
     expect(read(p.dir, `.agents/memory/${id}.md`)).toContain('Changes requested by a person on the board.\n\n- Otherwise good.\n- `src/greet.js:2`: Say "Hi", not "Hello"');
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
     // The plan's card says so too.
-    expect(await (await fetch(board.url)).text()).toMatch(new RegExp(`data-id="${id}">.*<span class="badge requested">changes requested</span>`));
+    expect(await (await fetch(board.url)).text()).toMatch(new RegExp(`id="col-todo">(?:(?!</section>).)*data-id="${id}">(?:(?!</a>).)*<span class="badge requested">changes requested</span>`));
 
     const rerun = baton(p.dir, ['auto', '--no-merge', '--no-review'], { env: p.env });
     expect(rerun.stdout).toContain('not merged');

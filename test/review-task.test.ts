@@ -58,6 +58,8 @@ describe('baton review-task', () => {
     expect(git(p.dir, ['log', '-1', '--format=%s'])).toContain(`Review ${id}: changes requested (2 comments)`);
     const memory = read(p.dir, `.agents/memory/${id}.md`);
     expect(memory).toMatch(/## \S+ review changes-requested\nChanges requested by a person on the command line\.\n\n- Otherwise fine\.\n- `greet\.txt:1`: Say Hi, not Hello\n- `greet\.txt:2`: Keep this line\n/);
+    // Open again in every view (its branch still ends in a success): ready, as `auto` will take it.
+    expect((JSON.parse(ok(p.dir, ['status', '--json'])).ready as { id: string }[]).map((t) => t.id)).toEqual([id]);
     // The prompt, made on main before any rerun: the comments come first.
     const prompt = ok(p.dir, ['prompt', id]);
     expect(firstHeading(prompt)).toBe('## Review comments to address first');

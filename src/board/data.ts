@@ -18,8 +18,7 @@ import { waitText } from '../core/overlap.js';
 import { splitFrontMatter } from '../workspace/frontmatter.js';
 import { yaml } from '../workspace/yaml.js';
 import { pendingPromptPath } from '../prompt/pending.js';
-import { readMemory } from '../memory/file.js';
-import { CHANGES_REQUESTED, openChangeRequests, workMemory } from '../memory/change-requests.js';
+import { changesRequested } from '../memory/change-requests.js';
 
 export interface BoardTask extends Task {
   ready: boolean;
@@ -68,11 +67,7 @@ export async function readBoard(project: Project): Promise<Board> {
       if (w) t.waits = waitText(w);
     }
   }
-  // Only tasks whose base memory holds a request cost a look at their branch.
-  for (const t of ordered) {
-    if (!t.flight || !readMemory(project.root, t.id).entries.some((e) => e.kind === 'review' && e.ref === CHANGES_REQUESTED)) continue;
-    t.changesRequested = openChangeRequests(workMemory(project, t.flight.branch, t.id), readMemory(project.root, t.id).entries).length > 0;
-  }
+  for (const t of ordered) if (t.flight && changesRequested(project, t.id, t.flight.branch)) t.changesRequested = true;
   return {
     tasks: ordered,
     byId: new Map(ordered.map((t) => [t.id, t])),

@@ -55,3 +55,14 @@ export function workMemory(project: Project, branch: string, id: string): Memory
   }
   return readMemory(project.root, id).entries;
 }
+
+/**
+ * Whether a person asked for changes on the work of `branch` that it has not
+ * answered yet. Reads this checkout's memory file first: only when it holds a
+ * request does it cost a look at the branch (one git call).
+ */
+export function changesRequested(project: Project, id: string, branch: string): boolean {
+  const here = readMemory(project.root, id).entries;
+  if (!here.some((e) => e.kind === 'review' && e.ref === CHANGES_REQUESTED)) return false;
+  return openChangeRequests(workMemory(project, branch, id), here).length > 0;
+}

@@ -9,6 +9,7 @@ import { isReady, waitingOn } from '../core/graph.js';
 import { STATUSES, type Status, type TaskHead } from '../core/task.js';
 import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from './in-flight.js';
+import { changesRequested } from '../memory/change-requests.js';
 
 /**
  * The status to show for a task whose file says `here` and whose unmerged
@@ -39,7 +40,9 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
   const tasks = local.map((t): Stated<T> => {
     const f = over.get(t.id);
     if (!f) return t;
-    const status = shownStatus(t.status, f.status);
+    let status = shownStatus(t.status, f.status);
+    // Finished there, but a person asked for changes (`baton review-task --request-changes`): open again, as the base says.
+    if (status === 'review' && changesRequested(project, t.id, f.branch)) status = t.status;
     return { ...t, status, branch: f.branch, ...(status !== t.status ? { statusHere: t.status } : {}) };
   });
   return { tasks, flights };
