@@ -6,6 +6,8 @@
  * file meanwhile, and `memory compact` refused on a task branch.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { addTask, baton, git, makeProject, ok, read, write } from './helpers/repo.js';
 import { commitFile } from './hooks-util.js';
 import { foldMemory, routingView } from '../src/memory/compact.js';
@@ -25,6 +27,7 @@ describe('memory compact', () => {
     const b = addTask(dir, 'Add login', '-d', a, '--file', 'src/login.ts');
     const c = addTask(dir, 'Write docs', '--file', 'docs/index.md');
     const path = `.agents/memory/${a}.md`;
+    ok(dir, ['prompt', a]); // its record goes onto the branch with `start`: `.agents/prompts/<id>.md`
     ok(dir, ['start', a]);
     for (let i = 1; i <= 3; i++) commitFile(dir, 'src/session.ts', `export const step = ${i};\n`, `Sessions: step ${i}`);
     ok(dir, ['log', a, '--outcome', 'success', '--summary', 'Sessions stored.', '--decision', 'Sessions live in Redis under SESSION-REDIS-KEY.', '--bug', 'Expiry was off by one hour.', '--done']);
@@ -55,6 +58,9 @@ describe('memory compact', () => {
     expect(folded).toMatch(/^- [0-9a-f]{12} Sessions: step 3$/m);
     // The link: a commit whose tree holds the full text (and the merge's own entry, recorded after it).
     expect(git(dir, ['show', `${link}:${path}`]).startsWith(full.trimEnd())).toBe(true);
+    // The task's last prompt went with the fold; it stays at the link too.
+    expect(existsSync(join(dir, `.agents/prompts/${a}.md`))).toBe(false);
+    expect(git(dir, ['show', `${link}:.agents/prompts/${a}.md`])).toContain('Store sessions');
 
     // A later task's prompt: the same bytes, the folded task's decision, result and files in it.
     expect(ok(dir, ['prompt', b])).toBe(prompt);

@@ -183,8 +183,9 @@ function summaryOf(entries: readonly MemoryEntry[]): string[] {
  * Pure: task `id`'s memory file (`text`) with what no prompt routes folded
  * into one entry that links to `link`, the commit whose tree holds the file as
  * it is now (`entries`, `preamble`: the file parsed). An earlier fold in the file is folded into the new one.
+ * `prompt`: the task's last prompt (`.agents/prompts/<id>.md`) goes with the fold; the fold says where it stays.
  */
-export function foldMemory(entries: readonly MemoryEntry[], preamble: string, id: string, link: string): FoldPlan {
+export function foldMemory(entries: readonly MemoryEntry[], preamble: string, id: string, link: string, opts: { prompt?: boolean } = {}): FoldPlan {
   const earlier = entries.map(parseFold).filter((f): f is Fold => !!f);
   if (entries.some((e) => e.kind === FOLD_KIND && !parseFold(e))) return { folded: 0, reason: 'a `fold` entry it cannot read is in the way' };
   const s = standings(entries);
@@ -217,6 +218,7 @@ export function foldMemory(entries: readonly MemoryEntry[], preamble: string, id
   const body = [
     `Folded ${plural(folded, 'entry')} (${earlier.length ? `${kinds}, and an earlier fold` : kinds}) of ${times[0]} to ${through}; ${kept.length} kept in full.`,
     `Full text: \`git show ${link}:.agents/memory/${id}.md\``,
+    ...(opts.prompt ? [`The last prompt it was given: \`git show ${link}:.agents/prompts/${id}.md\``] : []),
     ...summaryOf(entries),
     '',
     ...(commits.length ? ['Commits:', ...commits.map((c) => `- ${c.sha}${c.subject ? ` ${c.subject}` : ''}`)] : []),

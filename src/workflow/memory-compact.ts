@@ -11,7 +11,7 @@
  * uncommitted changes is left alone (HEAD's tree must hold the full text the
  * fold links to).
  */
-import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../core/errors.js';
 import { FOLD_KIND, foldMemory } from '../memory/compact.js';
@@ -61,7 +61,7 @@ export async function compactMemory(project: Project, opts: CompactOptions = {})
   const head = gitRun(root, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
   if (head.code !== 0) throw new BatonError('there is no commit yet: a fold links to the commit that holds the full text', { hint: 'Commit `.agents/` first.' });
   const link = head.stdout.trim();
-  const dirty = new Set(gitRun(root, ['status', '--porcelain', '-z', '--untracked-files=all', '--', AGENTS.memory]).stdout
+  const dirty = new Set(gitRun(root, ['status', '--porcelain', '-z', '--untracked-files=all', '--', AGENTS.memory, AGENTS.prompts]).stdout
     .split('\0').filter((l) => l.length > 3).map((l) => l.slice(3)));
 
   // Done tasks, oldest finished first: the time of their latest result (else their last entry).
@@ -89,24 +89,33 @@ export async function compactMemory(project: Project, opts: CompactOptions = {})
     await withLock(join(stateDir(root), `memory-${t.id}.lock`), () => {
       const text = readFileSync(path, 'utf8');
       const parsed = parseMemory(text, t.id);
-      const plan = foldMemory(parsed.entries, parsed.preamble, t.id, link);
+      // The last prompt of a task done long ago goes too (its text stays at the link), unless changed since HEAD.
+      const prompt = `${AGENTS.prompts}/${t.id}.md`;
+      const withPrompt = existsSync(join(root, prompt)) && !dirty.has(prompt);
+      const plan = foldMemory(parsed.entries, parsed.preamble, t.id, link, { prompt: withPrompt });
       if (!plan.text) {
         if (plan.reason !== 'nothing to fold') result.skipped.push({ id: t.id, reason: plan.reason ?? 'not folded' });
         return;
       }
       // Folded before: folded again only when that makes it smaller (a commit recorded since is no reason to churn).
       if (parsed.entries.some((e) => e.kind === FOLD_KIND) && plan.text.length >= text.length) return;
-      result.folded.push({ id: t.id, entries: plan.folded, bytesBefore: Buffer.byteLength(text), bytesAfter: Buffer.byteLength(plan.text) });
+      const promptBytes = withPrompt ? statSync(join(root, prompt)).size : 0;
+      result.folded.push({ id: t.id, entries: plan.folded, bytesBefore: Buffer.byteLength(text) + promptBytes, bytesAfter: Buffer.byteLength(plan.text) });
       if (opts.dryRun) return;
       const st = statSync(path);
       writeMemoryText(path, plan.text);
       // A fold is no news: the file keeps its time, so `status` still shows the memory most recently written.
       utimesSync(path, st.atime, st.mtime);
       written.push(rel);
+      if (withPrompt) {
+        rmSync(join(root, prompt));
+        written.push(prompt);
+      }
     });
   }
   if (written.length) {
-    result.subject = `Memory: fold ${written.length} task${written.length === 1 ? '' : 's'} done more than ${olderThan} task${olderThan === 1 ? '' : 's'} ago`;
+    const n = result.folded.length;
+    result.subject = `Memory: fold ${n} task${n === 1 ? '' : 's'} done more than ${olderThan} task${olderThan === 1 ? '' : 's'} ago`;
     result.committed = await commitPlanChange(root, written, result.subject, { commit: opts.commit });
   }
   return result;
