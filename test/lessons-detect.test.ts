@@ -1,9 +1,8 @@
 /** The detection pass and the lessons file, as pure functions: what counts as recurring, and what a hand edit keeps. */
 import { describe, expect, it } from 'vitest';
 import type { MemoryEntry } from '../src/memory/entry.js';
-import {
-  applyLessonOps, errorSignature, findRecurring, isFaded, lessonApplies, mergeLessonsText, parseLessons, serializeLessons, type HistoryTask,
-} from '../src/memory/lessons.js';
+import { applyLessonOps, isFaded, lessonApplies, mergeLessonsText, parseLessons, serializeLessons } from '../src/memory/lessons.js';
+import { errorSignature, findRecurring, type HistoryTask } from '../src/memory/lessons-detect.js';
 
 let clock = 0;
 const at = () => `2026-11-22T10:${String(Math.floor(clock / 60)).padStart(2, '0')}:${String(clock++ % 60).padStart(2, '0')}Z`;
@@ -31,7 +30,8 @@ describe('findRecurring', () => {
     ]);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: 'error', tasks: ['T-aaa1', 'T-aaa2'] });
-    expect(out[0]!.text).toContain('a failure of `npm test`');
+    expect(out[0]!.text).toContain('`npm test` failed');
+    expect(out[0]!.checks).toEqual(['npm test']); // named nothing else: it reaches the tasks that run that check
   });
 
   it('a file that several retries changed is a lesson; first attempts do not count', () => {
