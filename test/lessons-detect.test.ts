@@ -34,6 +34,23 @@ describe('findRecurring', () => {
     expect(out[0]!.checks).toEqual(['npm test']); // named nothing else: it reaches the tasks that run that check
   });
 
+  it('one bug class worded differently in three tasks is one finding; pairs that share a file or a name, and a generic error, are none', () => {
+    const commit = e('commit', 'Add decoder\n\n- src/pipeline/decode.ts +40 -0', 'abc1234');
+    const out = findRecurring([
+      task('T-d0', commit),
+      task('T-d1', e('bug', 'Battery readings vanish: `decodeFrameHeader` reads the length at the wrong offset.')),
+      task('T-d2', e('bug', 'RangeError: Offset is outside the bounds of the DataView\n    at decodeFrameHeader (src/pipeline/decode.ts:41:18)')),
+      task('T-d3', e('bug', 'Solar logs come out empty for more than 16 channels; decode.ts trusts the header.')),
+      // Noise: a file two bugs name, a name two bugs name, the same generic error in two unrelated places.
+      task('T-n1', e('bug', 'Login accepts an expired token in src/api/auth.ts.'), e('bug', "TypeError: Cannot read properties of undefined (reading 'name') at src/ui/profile.ts:12")),
+      task('T-n2', e('bug', 'Cookie not refreshed (src/api/auth.ts).'), e('bug', 'Dates before 1970 break `parseDate`.')),
+      task('T-n3', e('bug', 'Offsets dropped by `parseDate`.'), e('bug', "TypeError: Cannot read properties of undefined (reading 'rows') at src/reports/export.ts:88")),
+    ]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ kind: 'hotspot', tasks: ['T-d1', 'T-d2', 'T-d3'], files: ['src/pipeline/decode.ts'], symbols: ['decodeFrameHeader'] });
+    for (const words of ['Battery readings vanish', 'RangeError: Offset', 'Solar logs come out empty']) expect(out[0]!.text).toContain(words);
+  });
+
   it('a file that several retries changed is a lesson; first attempts do not count', () => {
     const commit = (file: string) => e('commit', `Fix\n\n- ${file} +3 -1`, 'abc1234');
     const history = [

@@ -6,13 +6,14 @@
  * normalised away; a failed check's only for the same command), the files it
  * names (a bare name resolved to the one path of the history it can mean) and
  * the symbols it names (backticked, called, or a stack frame's function).
- * An anchor recurs when MIN_TASKS tasks share a signature, or HOTSPOT_TASKS
- * tasks name the same file or symbol: the same bug class worded differently
- * each time still names where it is. Recurring anchors that mostly share their
- * problems are one finding (one bug class, one lesson), routed by the files and
- * symbols most of its tasks name, or else by the check that failed; one that
- * names nothing a task could touch (a generic error in unrelated places) is no
- * lesson. Besides these:
+ * An anchor that MIN_TASKS tasks share joins their problems; anchors that
+ * mostly share their problems are one bug class, even when no two of its
+ * problems are worded alike (one names the function, the next the function and
+ * its file, the third the file by its bare name). A class is a finding when
+ * its tasks share an error signature, or when HOTSPOT_TASKS tasks are in it;
+ * it is routed by the files and symbols its tasks share, or else by the check
+ * that failed; one that names nothing a task could touch (a generic error in
+ * unrelated places) is no lesson. Besides these:
  *   - `contradiction`: a decision that gives a subject (a backticked term or a
  *     path) another value than an earlier decision of another task did;
  *   - `retries`: a file that commits of RETRY_ATTEMPTS or more retries (second
@@ -189,7 +190,7 @@ function recurringAnchors(problems: readonly Problem[]): { key: string; hits: nu
   const out: { key: string; hits: number[]; tasks: number }[] = [];
   for (const [key, hits] of byAnchor) {
     const tasks = new Set(hits.map((i) => problems[i]!.task)).size;
-    if (tasks >= (key.startsWith('error:') ? MIN_TASKS : HOTSPOT_TASKS)) out.push({ key, hits, tasks });
+    if (tasks >= MIN_TASKS) out.push({ key, hits, tasks });
   }
   // Widest first, then the most telling (a signature, a symbol, a file), then by name: the same order on every run.
   const rank = (k: string) => (k.startsWith('error:') ? 0 : k.startsWith('symbol:') ? 1 : 2);
@@ -215,6 +216,8 @@ function problemFindings(problems: readonly Problem[]): Finding[] {
   for (const c of classes) {
     const hits = [...c.hits].map((i) => problems[i]!).sort((a, b) => a.entry.time.localeCompare(b.entry.time));
     const ids = [...new Set(hits.map((h) => h.task))];
+    const error = c.anchors.some((k) => k.startsWith('error:'));
+    if (!error && ids.length < HOTSPOT_TASKS) continue; // a file or a name two bugs share is no pattern yet
     // Routed by what most of its tasks name (at least two), besides the anchors that made it recur.
     const shared = (pick: (p: Problem) => string[], prefix: string) => {
       const count = new Map<string, Set<string>>();
@@ -227,7 +230,7 @@ function problemFindings(problems: readonly Problem[]): Finding[] {
     const checks = !files.length && !symbols.length && commands.length === 1 && hits.every((h) => h.command) ? commands : [];
     if (!files.length && !symbols.length && !checks.length) continue; // a generic error in unrelated places: nothing to route it by
     out.push({
-      kind: c.anchors.some((k) => k.startsWith('error:')) ? 'error' : 'hotspot', signature: c.anchors[0]!, anchors: c.anchors,
+      kind: error ? 'error' : 'hotspot', signature: c.anchors[0]!, anchors: c.anchors,
       text: problemText(hits, ids, files, symbols, commands), files, symbols, phases: [], checks, tasks: ids,
       evidence: hits.map((h) => ev(h.task, h.entry)), seen: latest(hits.map((h) => h.entry.time)),
     });
@@ -238,13 +241,22 @@ function problemFindings(problems: readonly Problem[]): Finding[] {
 /** What the lesson says: where, how often, and each way it was worded (the implementer needs the words to recognise it). */
 function problemText(hits: readonly Problem[], ids: readonly string[], files: readonly string[], symbols: readonly string[], commands: readonly string[]): string {
   const lines = [...new Map(hits.map((h) => [errorSignature(h.line), h] as const)).values()];
-  const quoted = lines.slice(-QUOTED).map((h) => `${h.task}: "${h.line.slice(0, 240).replace(/"/g, "'")}"`);
+  const quoted = lines.slice(-QUOTED).map((h) => `${h.task}: "${clip(h.line, 240).replace(/"/g, "'")}"`);
   const where = [...files, ...symbols].map((x) => `\`${x}\``).join(', ');
   const check = commands.length ? ` (${commands.map((c) => `\`${c.slice(0, 80)}\` failed`).join(', ')})` : '';
   const head = lines.length === 1
     ? `The same problem came back in ${ids.length} tasks (${ids.join(', ')})${where ? ` around ${where}` : ''}${check}: ${quoted[0]!.replace(/^T-[0-9a-f]+: /, '')}.`
     : `A problem came back in ${ids.length} tasks${where ? ` around ${where}` : ''}${check}, worded differently each time: ${quoted.join('; ')}.`;
   return `${head} Find the common cause and fix it there, and check for it before reporting success.`;
+}
+
+/** A long line cut after its last whole sentence within `max` characters, else at a word. */
+function clip(line: string, max: number): string {
+  if (line.length <= max) return line;
+  const head = line.slice(0, max);
+  const sentence = head.search(/[.!?)](?=\s[^.!?]*$)/);
+  if (sentence > max / 3) return head.slice(0, sentence + 1);
+  return `${head.replace(/\s+\S*$/, '')} …`;
 }
 
 const ASSIGN_RE = /^(.*?)\s+(?:is|are|uses?|must be|should be|will be|stays?|becomes?|=|:)\s+(.+)$/i;
