@@ -71,6 +71,15 @@ describe('findRecurring', () => {
     ]);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: 'contradiction', symbols: ['session store'], tasks: ['T-c2', 'T-c3'] });
+    // Plain words too: a short noun phrase before the verb, never a pronoun.
+    const plain = findRecurring([
+      task('T-p1', e('decision', 'Sessions are stored in Redis.'), e('decision', 'We use tabs.')),
+      task('T-p2', e('decision', 'Sessions are stored in Redis with a 30-day expiry.'), e('decision', 'We use spaces.')),
+      task('T-p3', e('decision', 'Sessions are stored in Postgres, not Redis.')),
+    ]);
+    expect(plain).toHaveLength(1);
+    expect(plain[0]).toMatchObject({ kind: 'contradiction', symbols: ['sessions'], tasks: ['T-p2', 'T-p3'] });
+    expect(lessonApplies({ ...parseLessons('## L-1\n\nx').lessons[0]!, symbols: ['sessions'] }, { title: 'Expire old sessions', body: '' }, new Set())).toBe(true);
   });
 });
 

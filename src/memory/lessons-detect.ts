@@ -262,16 +262,32 @@ function clip(line: string, max: number): string {
 const ASSIGN_RE = /^(.*?)\s+(?:is|are|uses?|must be|should be|will be|stays?|becomes?|=|:)\s+(.+)$/i;
 const SUPERSEDE_RE = /\b(instead of|no longer|replaces?|supersedes?|rather than|not .+ any ?more)\b/i;
 
-/** A decision's subject (its first backticked term or path) and the value it gives it, if it reads as one. */
+const PLAIN_VERB_RE = /^(.*?)\s+(?:is|are|uses?|must be|should be|will be|stays?|becomes?)\s+(.+)$/i;
+const NOT_A_SUBJECT = new Set(['we', 'it', 'this', 'that', 'they', 'i', 'you', 'there', 'he', 'she', 'everything', 'nothing', 'something', 'which', 'what', 'who', 'one']);
+const cleanValue = (v: string) => v.replace(/\s*\((R-\d+)\)\s*$/, '').replace(/[.\s]+$/, '').trim().toLowerCase();
+
+/**
+ * A decision's subject and the value it gives it, if it reads as one: the
+ * subject is its first backticked term or path (`` `rounding` is half-even ``),
+ * else a short plain noun phrase before the verb (`Sessions are stored in
+ * Redis`: `sessions`), never a pronoun.
+ */
 export function decisionClaim(body: string): { subject: string; value: string } | undefined {
   const first = body.split('\n').find((l) => l.trim())?.trim() ?? '';
   const subject = /`([^`]+)`/.exec(first)?.[1] ?? [...first.matchAll(PATH_RE)][0]?.[0];
-  if (!subject) return undefined;
-  const at = first.indexOf(subject);
-  const after = first.slice(at + subject.length).replace(/^`/, '');
-  const m = ASSIGN_RE.exec(`x ${after.trim()}`);
-  const value = (m ? m[2]! : SUPERSEDE_RE.test(first) ? after : '').replace(/\s*\((R-\d+)\)\s*$/, '').replace(/[.\s]+$/, '').trim().toLowerCase();
-  return value ? { subject, value } : undefined;
+  if (subject) {
+    const after = first.slice(first.indexOf(subject) + subject.length).replace(/^`/, '');
+    const m = ASSIGN_RE.exec(`x ${after.trim()}`);
+    const value = cleanValue(m ? m[2]! : SUPERSEDE_RE.test(first) ? after : '');
+    if (value) return { subject, value };
+  }
+  const m = PLAIN_VERB_RE.exec(first.split(/(?<=[.!?])\s/)[0]!);
+  if (!m) return undefined;
+  const plain = m[1]!.toLowerCase().replace(/^(the|a|an|all|every|each|our|any)\s+/, '').trim();
+  const words = plain.split(/\s+/);
+  if (!plain || words.length > 3 || NOT_A_SUBJECT.has(words[0]!) || /[^a-z0-9 _-]/.test(plain)) return undefined;
+  const value = cleanValue(m[2]!);
+  return value ? { subject: plain, value } : undefined;
 }
 
 function contradictionFindings(tasks: readonly HistoryTask[]): Finding[] {

@@ -199,7 +199,8 @@ export function lessonApplies(lesson: Lesson, task: { phase?: string; body: stri
   if (lesson.files.some((f) => files.has(f))) return true;
   const text = `${task.title}\n${task.body}`;
   // A whole name: `money.ts` is not named by `money.tsx`, nor `addMoney` by `addMoneyLater`.
-  const named = (word: string, before: string, after: string) => new RegExp(`(^|[^${before}])${escape(word)}(?!${after})`).test(text);
+  // A name in lower case (`rounding`, a plain subject like `sessions`) is found at the start of a sentence too.
+  const named = (word: string, before: string, after: string) => new RegExp(`(^|[^${before}])${escape(word)}(?!${after})`, /[A-Z]/.test(word) ? '' : 'i').test(text);
   if (lesson.files.some((f) => named(f, '\\w/.-', '[\\w/-]|\\.\\w'))) return true;
   if (lesson.symbols.some((s) => named(s, '\\w$', '[\\w$]'))) return true;
   if (lesson.checks.some((c) => task.checks?.includes(c))) return true;
