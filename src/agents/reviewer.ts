@@ -94,7 +94,7 @@ export function reviewMessages(input: ReviewInput): ChatMessage[] {
 /** The recurring problems found with no model (new ones with the id they will get) and the lessons kept. */
 function lessonParts(input: ReviewInput): string[] {
   const fresh = pendingLessons(input.lessons, input.findings);
-  const where = (l: Lesson) => [...l.files, ...l.symbols, ...l.phases.map((p) => `phase ${p}`)].map((x) => `\`${x}\``).join(', ');
+  const where = (l: Lesson) => [...l.files, ...l.symbols, ...l.checks.map((c) => `check ${c}`), ...l.phases.map((p) => `phase ${p}`)].map((x) => `\`${x}\``).join(', ');
   const show = (l: Lesson) => `- ${l.id} [${l.kind}${l.status === 'retired' ? ', retired' : ''}]${where(l) ? ` (${where(l)})` : ''}: ${cut(l.text, 600).split('\n').join(' ')}${l.tasks.length ? ` Evidence: ${l.tasks.join(', ')}.` : ''}`;
   const kept = input.lessons.lessons.filter((l) => l.status === 'active');
   const firing = mergeFindings(input.lessons, input.findings).file.lessons
