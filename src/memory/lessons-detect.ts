@@ -1,7 +1,7 @@
 /**
  * Finding recurring problems in memory, with no model. Pure.
  *
- * A problem is a bug or a failed check. Each one has anchors: its error
+ * A problem is a bug, a failed check or a failed result. Each one has anchors: its error
  * signature (its error line with numbers, paths, ids and quoted text
  * normalised away; a failed check's only for the same command), the files it
  * names (a bare name resolved to the one path of the history it can mean) and
@@ -166,7 +166,7 @@ function problemsOf(tasks: readonly HistoryTask[]): Problem[] {
   const out: Problem[] = [];
   for (const t of tasks) {
     for (const e of t.entries) {
-      if (e.kind !== 'bug' && !(e.kind === 'check' && e.ref === 'fail')) continue;
+      if (e.kind !== 'bug' && !(e.kind === 'check' && e.ref === 'fail') && !(e.kind === 'result' && e.ref === 'failure')) continue;
       const body = e.kind === 'check' ? e.body.split('\n').slice(1).join('\n') : e.body;
       out.push({
         task: t.id, entry: e, line: errorLine(e) ?? '', command: e.kind === 'check' ? checkCommand(e) : undefined,
