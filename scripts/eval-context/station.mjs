@@ -53,7 +53,10 @@ export const FACTS = [
   { code: 'LESSON-OFFSET-HAZEL', where: 'S1 bug, in a long entry', must: ['P12'], distractor: but('P12'), category: 'lesson' },
   { code: 'LESSON-RANGE-ALDER', where: 'S2 bug (a stack trace)', must: ['P12'], distractor: but('P12'), category: 'lesson' },
   { code: 'LESSON-CHANNELS-ROWAN', where: 'S3 bug (bare file name)', must: ['P12'], distractor: but('P12'), category: 'lesson' },
-  { code: 'LESSON-HEARTBEAT-LARCH', where: 'S3 decision reversing S1\'s', must: ['P13'], distractor: but('P13'), category: 'lesson' },
+  // Then a review rewords the heartbeat lesson and adds one for a phase.
+  { code: 'LESSON-HEARTBEAT-LARCH', where: 'S3 decision reversing S1\'s, in the lesson the review reworded', must: [], distractor: ALL, category: 'lesson' },
+  { code: 'LESSON-REWORD-CEDAR', where: 'the review\'s rewording of the heartbeat lesson', must: ['P13'], distractor: but('P13'), category: 'lesson' },
+  { code: 'LESSON-PHASE-POPLAR', where: 'a lesson the review added for the Aggregation phase', must: ['P4', 'P5', 'P11'], distractor: but('P4', 'P5', 'P11'), category: 'lesson' },
 ];
 export const DEP_RESULTS = {
   P3: ['normaliseReadingQuilt'], P4: ['REGISTRY-JOIN-OTTER'], P5: ['ROLLUP-TABLE-LYNX'], P6: ['normaliseReadingQuilt'],
@@ -214,6 +217,18 @@ export function build({ baton, git, put, ids, rmSync, join, add, commitAll, comm
   });
   baton('lessons', '--update');
   commitAll('Lessons');
+  const heartbeat = JSON.parse(baton('lessons', '--json')).lessons.find((l) => l.kind === 'contradiction');
+  if (!heartbeat) throw new Error('no lesson was found for the reversed heartbeat decision');
+  put('lesson-review.json', JSON.stringify({
+    summary: 'Heartbeats settled; aggregation keeps double-counting on replays.',
+    lessons: [
+      { action: 'reword', id: heartbeat.id, text: 'Stations send a heartbeat every 300 seconds; count a station silent only after that (LESSON-REWORD-CEDAR).' },
+      { action: 'add', text: 'Aggregation must be idempotent per station, channel and hour: replays overwrite (LESSON-PHASE-POPLAR).', phases: ['Aggregation'] },
+    ],
+  }));
+  baton('review', '--import', 'lesson-review.json');
+  rmSync(join(dirOf(git), 'lesson-review.json'), { force: true });
+  commitAll('Review R-002');
 }
 
 const dirOf = (git) => git('rev-parse', '--show-toplevel').trim();
