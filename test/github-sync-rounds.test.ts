@@ -6,7 +6,7 @@
  * both sides is reported as a conflict with both sides left as they were, and
  * a second sync writes nothing.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUSES, type Status } from '../src/core/task.js';
@@ -249,5 +249,42 @@ describe('baton sync github: 100 rounds of random edits on both sides', () => {
     expect(server.violations).toEqual([]);
     console.log(`github sync rounds: ${JSON.stringify({ ...figures, tasks: state.tasks.length, issues: server.issues.size, duplicates: 0, lostEdits: 0 })}`);
     expect(ok(dir, ['doctor']).length).toBeGreaterThan(0);
+  });
+
+  it('posts the memory summary on the closed issue once, and brings in an issue without the label only when named', async () => {
+    const other = await startGitHubServer('acme', 'other');
+    const dir = makeProject();
+    const project = openProject(dir);
+    const [task] = addTasks(project, [{ title: 'Ship the export' }]);
+    const plain = other.open({ title: 'Someone else\'s bug', body: 'Not planned here.' });
+    const named = other.open({ title: 'Bring me in', body: 'Asked for by name.' });
+    const run = (opts: { issues?: number[] } = {}) => syncGithub(project, { api: httpApi(other.url), repo: 'acme/other', commit: false, ...opts });
+
+    const first = await run({ issues: [named.number] });
+    expect(first.imported.map((i) => i.issue)).toEqual([named.number]);
+    expect(loadTasksStrict(dir).map((t) => t.title).sort()).toEqual(['Bring me in', 'Ship the export']);
+    expect(plain.labels).toEqual([]);
+
+    ok(dir, ['log', task!.id, '--outcome', 'success', '--summary', 'Exports stream in pages of 500.', '--decision', 'CSV only for now.']);
+    setTask(project, task!.id, { status: 'done' });
+    const closing = await run();
+    const n = closing.created.length ? closing.created[0]!.issue : githubLinkOf(parseFrontMatter(readFileSync(join(dir, task!.path), 'utf8'), task!.path).data)!.issue;
+    expect(other.issues.get(n)).toMatchObject({ state: 'closed', state_reason: 'completed' });
+    const comments = () => other.comments.filter((c) => c.issue === n);
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0]!.body).toContain('Exports stream in pages of 500.');
+    expect(comments()[0]!.body).toContain('CSV only for now.');
+
+    // A run that stopped after posting, before recording it, finds its comment instead of posting another.
+    const path = loadTasksStrict(dir).find((t) => t.id === task!.id)!.path;
+    const file = readFileSync(join(dir, path), 'utf8');
+    writeFileSync(join(dir, path), file.replace(/, comment: \d+\}/, '}'));
+    expect(readFileSync(join(dir, path), 'utf8')).not.toContain('comment:');
+    const again = await run();
+    expect(again.writes).toBe(0);
+    expect(comments()).toHaveLength(1);
+    expect(readFileSync(join(dir, path), 'utf8')).toBe(file);
+    expect(other.violations).toEqual([]);
+    await other.close();
   });
 });

@@ -17,7 +17,7 @@ import { setFrontMatterFields, splitFrontMatter } from '../workspace/frontmatter
 import { listAll, type GitHubApi } from './github-api.js';
 import { issueFields, issueStatePatch, labelNames, normalText, renderIssueBody, type IssueLike } from './github-issue.js';
 import { decideField, depsFromValue, depsValue, type FieldValues, type Side } from './github-merge.js';
-import type { GithubSyncReport } from './github-sync.js';
+import type { GithubSyncReport } from './github-report.js';
 
 export interface Linked {
   task: Task;

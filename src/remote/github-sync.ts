@@ -18,16 +18,19 @@ import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import { newTaskId } from '../core/ids.js';
 import { TASK_ID_RE, type Task } from '../core/task.js';
-import { githubLinkOf, githubLinkValue, type GithubLink, type SyncedField } from '../tasks/github-link.js';
+import { githubLinkOf, githubLinkValue, type GithubLink } from '../tasks/github-link.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { assertGraph, taskFileWithId, writeTasks } from '../tasks/write.js';
 import type { Project } from '../workspace/context.js';
-import { parseFrontMatter, setFrontMatterFields, splitFrontMatter } from '../workspace/frontmatter.js';
-import { commitWritten, snapshotAgents, type PlanCommit } from '../workflow/plan-commit.js';
+import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
+import { commitWritten, snapshotAgents } from '../workflow/plan-commit.js';
 import { listAll, type GitHubApi, GitHubApiError } from './github-api.js';
 import { BATON_LABEL, issueFields, issueStatePatch, renderIssueBody, STATUS_LABELS, type IssueLike } from './github-issue.js';
 import { depsFromValue, type Side } from './github-merge.js';
 import { hashes, issueValues, leakedField, mergePairs, taskValues, withBody, type Linked } from './github-pairs.js';
+import type { GithubSyncReport } from './github-report.js';
+
+export type { FieldChange, GithubSyncReport, IssueRef, SyncConflict } from './github-report.js';
 
 export interface SyncGithubOptions {
   api: GitHubApi;
@@ -42,39 +45,6 @@ export interface SyncGithubOptions {
   commit?: boolean;
   /** Items per page of a list call (GitHub allows up to 100). */
   perPage?: number;
-}
-
-export interface IssueRef {
-  id: string;
-  issue: number;
-}
-
-export interface FieldChange extends IssueRef {
-  field: SyncedField;
-  /** Where the value was written: `github` (baton's edit sent) or `baton` (GitHub's edit taken). */
-  to: Side;
-}
-
-export interface SyncConflict extends IssueRef {
-  field: SyncedField;
-  baton: string;
-  github: string;
-}
-
-export interface GithubSyncReport {
-  repo: string;
-  dryRun: boolean;
-  created: IssueRef[];
-  imported: IssueRef[];
-  adopted: IssueRef[];
-  changes: FieldChange[];
-  conflicts: SyncConflict[];
-  comments: IssueRef[];
-  problems: string[];
-  /** API calls that changed something on GitHub. */
-  writes: number;
-  commit?: PlanCommit;
-  subject?: string;
 }
 
 const statusLabelColours: Record<string, string> = { [BATON_LABEL]: '5319e7', 'in-progress': 'fbca04', review: '0e8a16', blocked: 'd93f0b' };
