@@ -115,6 +115,7 @@ export async function logAttempt(project: Project, task: Task, log: AttemptLog):
     summary: log.summary,
     // An interrupted attempt is no verdict on the task: no blockers that would mark it blocked.
     blockers: log.outcome ? fromReport.blockers : [],
+    questions: log.outcome ? fromReport.questions : [],
     commit: true,
   });
 }

@@ -67,6 +67,8 @@ export interface AttemptResult {
   paused?: boolean;
   timedOut: boolean;
   costUsd: number;
+  /** Questions the agent asked in its report: the task waits for a person's answer (`baton answer`). */
+  asked?: number;
 }
 
 const DEFAULT_CHECK_TIMEOUT_S = 600;
@@ -166,6 +168,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     interrupted,
     timedOut: result.timedOut === true,
     costUsd: result.costUsd ?? 0,
+    ...(verdict.asked ? { asked: verdict.asked } : {}),
   };
 }
 
@@ -294,6 +297,8 @@ interface Verdict {
   reason?: string;
   /** The agent claimed success and the checks say otherwise. */
   falseClaim: boolean;
+  /** Questions it asked: no verdict on the work yet, the task waits for answers. */
+  asked?: number;
 }
 
 /** Checks decide. An honest agent's lesser outcome stands; a claim of success does not lift failing checks. */
@@ -301,6 +306,9 @@ export function decide(task: Task, result: ExecuteResult, report: Report, checks
   const failed = checks.filter((c) => !c.passed);
   if (interrupted) return { outcome: 'failure', reason: 'interrupted', falseClaim: false };
   if (result.failure) return { outcome: 'failure', reason: result.failure, falseClaim: false };
+  // An agent that stopped to ask has not failed: its attempt counts as partial, and the task waits for the answers.
+  const asked = report.questions.length;
+  if (asked) return { outcome: 'partial', reason: `the agent asked ${asked === 1 ? 'a question' : `${asked} questions`}; waiting for an answer`, falseClaim: false, asked };
   if (failed.length) {
     return {
       outcome: 'failure',
