@@ -1,5 +1,5 @@
 /**
- * `baton board --write`: the board's two changes go through the same use
+ * `baton board --write`: the board's changes go through the same use
  * cases as `baton task set` and `baton task edit` (validation of the whole
  * plan, the tasks lock, plan.md's table), so they are refused or applied
  * exactly as the CLI would.
@@ -9,6 +9,7 @@ import { resolveTask } from '../core/ids.js';
 import type { Project } from '../workspace/context.js';
 import { replaceTaskText, setTask } from '../tasks/write.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { answerTask } from '../workflow/questions.js';
 
 export function boardWrite(project: Project, id: string, action: 'status' | 'edit', form: URLSearchParams): void {
   if (action === 'status') {
@@ -23,4 +24,9 @@ export function boardWrite(project: Project, id: string, action: 'status' | 'edi
   const task = resolveTask(tasks, id);
   // Browsers send CRLF from a textarea; the file keeps the line ends it had.
   replaceTaskText(project, tasks, task, () => text.replace(/\r\n/g, '\n'));
+}
+
+/** An answer typed on the board: `baton answer`'s use case (recorded where the task's branch is, the task unblocked). */
+export async function boardAnswer(project: Project, id: string, form: URLSearchParams): Promise<void> {
+  await answerTask(project, id, form.get('answer') ?? '', { forProject: form.get('for_project') === '1' });
 }

@@ -7,13 +7,13 @@
  */
 import { BatonError } from '../core/errors.js';
 import { resolveTask } from '../core/ids.js';
-import type { Status } from '../core/task.js';
+import type { Status, Task } from '../core/task.js';
 import { isoNow } from '../memory/entry.js';
 import { appendMemory } from '../memory/file.js';
-import { openQuestions, untrustedText } from '../memory/questions.js';
+import { openQuestions, untrustedText, WAITING_FOR_ANSWER } from '../memory/questions.js';
 import { batonMessage, commitPaths } from '../git/task-branch.js';
 import { taskState } from '../tasks/checkout.js';
-import { statedTasks } from '../tasks/state.js';
+import { statedTasks, type Stated } from '../tasks/state.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { safeBranch, type Project } from '../workspace/context.js';
 import { AGENTS } from '../workspace/paths.js';
@@ -32,11 +32,15 @@ export interface InboxItem {
 
 /** Open questions across the plan, oldest first. Only blocked tasks (as every view shows them) are read. */
 export async function inbox(project: Project): Promise<InboxItem[]> {
-  const tasks = loadTasksStrict(project.root);
-  const { tasks: stated } = await statedTasks(project, tasks);
+  const { tasks } = await statedTasks(project, loadTasksStrict(project.root));
+  return inboxOf(project, tasks);
+}
+
+/** The inbox of tasks already stated (the board has read them): those `waiting for an answer`. */
+export function inboxOf(project: Project, stated: readonly Stated<Task>[]): InboxItem[] {
   const items: InboxItem[] = [];
   for (const t of stated) {
-    if (t.status !== 'blocked') continue;
+    if (t.status !== 'blocked' || t.reason !== WAITING_FOR_ANSWER) continue;
     const { memory, from } = taskState(project, t);
     for (const q of openQuestions(memory)) items.push({ id: t.id, title: t.title, status: t.status, time: q.time, question: q.body, from });
   }
