@@ -78,7 +78,9 @@ export async function answerTask(project: Project, ref: string, raw: string, opt
   const result: AnswerResult = { ...logged, answered: open.map((q) => q.body) };
   if (opts.forProject) {
     const asked = open.map((q) => `"${q.body.split('\n')[0]}"`).join(', ');
-    await appendMemory(project.root, 'project', [{ time: isoNow(), kind: 'decision', body: `${text}\n\n(Answered for the project to ${task.id}'s question ${asked}.)` }]);
+    // Routed as decisions are (prompt/select.ts): one that names no task or file binds every task, so
+    // the asking task's id stays out of it (its own memory has the answer).
+    await appendMemory(project.root, 'project', [{ time: isoNow(), kind: 'decision', body: `${text}\n\n(A person's answer for the whole project, to the question ${asked}.)` }]);
     // On the base it is committed like a review's decisions; elsewhere it is left for the person to commit.
     const commit = safeBranch(project.root) === project.config.base_branch
       ? commitPaths(project.root, [AGENTS.memoryFile('project')], batonMessage(`Decision: answer to ${task.id}'s question`, 'plan'))
