@@ -70,5 +70,14 @@ describe('questions through the CLI and MCP', () => {
     expect(read(dir, '.agents/memory/project.md')).toMatch(/ decision\nUse SQLite\./);
     expect(ok(dir, ['prompt', b])).toContain('Use SQLite.');
     expect(ok(dir, ['inbox'])).toContain(`${b}  Store the sessions`);
+
+    // A pasted megabyte is cut to a bounded question; a notify command that hangs is stopped, the log goes on.
+    writeFileSync(join(dir, '.agents', 'config.yaml'), `${read(dir, '.agents/config.yaml').replace(/notify:[\s\S]*$/, '')}notify:\n  command: sleep 30\n  timeout_s: 0.5\n`);
+    const long = baton(dir, ['log', b, '--question', `Which of these? ${'x'.repeat(6000)}`]);
+    expect(long.code, long.stderr).toBe(0);
+    expect(long.stderr).toContain('the notify command for `question` took longer than 0.5s and was stopped');
+    const cut = (JSON.parse(ok(dir, ['inbox', '--json'])).questions as { question: string }[]).at(-1)!.question;
+    expect(cut.length).toBeLessThan(4100);
+    expect(cut).toMatch(/^Which of these\? x+ … \(cut[^)]*\)$/);
   });
 });
