@@ -26,6 +26,7 @@
  * Commits and usage are never included.
  */
 import type { MemoryEntry } from '../memory/entry.js';
+import { questionPairs } from '../memory/questions.js';
 import { standings, type Standing } from '../memory/attempts.js';
 import type { Task } from '../core/task.js';
 
@@ -163,7 +164,9 @@ export function selectMemory(input: SelectInput): Item[] {
   };
 
   // This task's own history. The attempt `baton start` just opened is this one, not an earlier one.
-  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage');
+  // Questions with their answers open the prompt (prompt/answers.ts): not twice.
+  const answered = new Set(questionPairs(memory.get(task.id) ?? []).filter((p) => p.answer).flatMap((p) => [p.question, p.answer!]));
+  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage' && !answered.has(e));
   if (own.at(-1)?.kind === 'attempt') own.pop();
   const lastResult = latestResult(own);
   const lastCheck = own.filter((e) => e.kind === 'check').at(-1);
