@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, batonAsync, git, ok, read } from './helpers/repo.js';
+import { addTask, baton, batonAsync, BIN, git, ok, read, taskFile } from './helpers/repo.js';
 import { makeAgentProject, report } from './fixtures/agent-project.js';
 
 const KEY = 'sk-proj-Zx81QmT0aLk29VbNc4RtYw7e';
@@ -28,6 +28,7 @@ describe('questions in baton auto', () => {
     writeFileSync(join(p.dir, '.agents', 'config.yaml'), `${read(p.dir, '.agents/config.yaml')}notify:\n  command: cat >> ${heardFile}\n`);
     const a = addTask(p.dir, 'Pick the database', '--check', 'test -f out/a.txt');
     const b = addTask(p.dir, 'Write the docs', '--check', 'test -f out/b.txt');
+    const c = addTask(p.dir, 'Name the product', '--check', 'test -f out/c.txt');
     git(p.dir, ['add', '-A']);
     git(p.dir, ['commit', '-q', '-m', 'plan']);
     const release = join(p.state, 'release');
@@ -42,6 +43,8 @@ describe('questions in baton auto', () => {
         },
         // B holds the run until the test has looked and answered: no race with the run's end.
         { match: b, attempts: [{ wait_for: { path: release, text: 'go' }, write: { 'out/b.txt': 'docs\n' }, commit: 'Docs', report: report('success', 'Docs written.') }] },
+        // C asks through baton itself (as MCP `ask` does), with no report at all: the same wait, no failed attempt.
+        { match: c, attempts: [{ sh: `node ${BIN} log ${c} --question "Which name?"` }] },
       ],
     });
 
@@ -62,8 +65,11 @@ describe('questions in baton auto', () => {
     writeFileSync(release, 'go');
 
     const r = await run;
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('The plan is done.');
+    // A and B done; C, asked and not answered, is what is left, for a person.
+    expect(r.stdout).toContain('Nothing more is ready.');
+    expect(r.stdout).toMatch(new RegExp(`${c}  Name the product  — waiting for an answer`));
+    expect(r.stdout).toContain('0 failure');
+    expect(JSON.parse(ok(p.dir, ['inbox', '--json'])).questions.map((q: { id: string }) => q.id)).toEqual([c]);
     // The second prompt A's agent read starts with the question and the answer.
     const prompt = readFileSync(join(p.state, `prompt-${a}-2.md`), 'utf8');
     expect(prompt).toMatch(new RegExp(`^# Task ${a}: Pick the database\\n\\n## Your questions, answered\\n`));
@@ -79,9 +85,10 @@ describe('questions in baton auto', () => {
     const heard = readFileSync(heardFile, 'utf8');
     expect(heard).not.toContain(KEY);
     const kinds = heard.trim().split('\n').map((l) => JSON.parse(l) as { event: string; task?: string });
-    expect(kinds.filter((e) => e.event === 'question').map((e) => e.task)).toEqual([a]);
+    expect(kinds.filter((e) => e.event === 'question').map((e) => e.task)).toEqual([a, c]);
     expect(kinds.filter((e) => e.event === 'review').map((e) => e.task).sort()).toEqual([a, b].sort());
     expect(kinds.at(-1)!.event).toBe('run-finished');
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
+    expect(read(p.dir, taskFile(p.dir, a))).toContain('status: done');
   });
 });

@@ -37,6 +37,8 @@ export interface LogInput {
   questions?: string[];
   /** Answers to the task's open questions (`baton answer`): a blocked task waiting for them is open again. */
   answers?: string[];
+  /** Questions already in memory (the agent asked with `baton log --question` or MCP `ask` mid-run) wait for answers: the task stays blocked. */
+  waiting?: boolean;
   /** With a success: close the task (`done`) instead of sending it to `review`. */
   done?: boolean;
   /** Commit the task file and memory on the task branch (default true). */
@@ -109,7 +111,7 @@ export function savedReport(root: string, ref: string, given: LogInput): string 
  * question blocks the task; answers open a task that was blocked (`now`) again.
  */
 export function statusAfter(input: LogInput, now?: Status): Status | undefined {
-  if (input.outcome === 'failure' || (input.blockers?.length ?? 0) > 0 || (input.questions?.length ?? 0) > 0) return 'blocked';
+  if (input.outcome === 'failure' || (input.blockers?.length ?? 0) > 0 || (input.questions?.length ?? 0) > 0 || input.waiting) return 'blocked';
   if (!input.outcome && input.answers?.length) return now === 'blocked' ? 'todo' : undefined;
   if (input.outcome === 'success') return input.done ? 'done' : 'review';
   if (input.outcome === 'partial') return 'in-progress';
