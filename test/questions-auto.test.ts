@@ -49,10 +49,9 @@ describe('questions in baton auto', () => {
     });
 
     const run = batonAsync(p.dir, ['auto', '--no-review'], { env: p.env });
-    const inbox = await until(() => {
-      const r = JSON.parse(ok(p.dir, ['inbox', '--json'])) as { questions: { id: string; question: string }[] };
-      return r.questions.length ? r.questions : undefined;
-    });
+    // The notify command hears the question first (a file read per poll, no process).
+    await until(() => (existsSync(heardFile) && readFileSync(heardFile, 'utf8').includes('"question"') ? true : undefined));
+    const inbox = (JSON.parse(ok(p.dir, ['inbox', '--json'])) as { questions: { id: string; question: string }[] }).questions;
     expect(inbox).toEqual([expect.objectContaining({ id: a, question: 'SQLite or Postgres? (my key is [REDACTED])' })]);
     // Every view says the same: blocked, waiting for an answer.
     const status = JSON.parse(ok(p.dir, ['status', '--json'])) as { blocked: { id: string; status: string; reason?: string }[] };
