@@ -20,6 +20,7 @@ import { yaml } from '../workspace/yaml.js';
 import { pendingPromptPath } from '../prompt/pending.js';
 import { inboxOf, type InboxItem } from '../workflow/questions.js';
 import { readEvents, type BatonEvent } from '../workflow/notify.js';
+import { changesRequested } from '../memory/change-requests.js';
 
 export interface BoardTask extends Task {
   ready: boolean;
@@ -31,6 +32,8 @@ export interface BoardTask extends Task {
   reason?: string;
   /** Ready, but its predicted files overlap a task at work: `waits for T-x: both touch f` (as `baton next`). */
   waits?: string;
+  /** A person asked for changes on its branch's work that the branch has not answered yet. */
+  changesRequested?: boolean;
 }
 
 export interface Board {
@@ -72,6 +75,7 @@ export async function readBoard(project: Project): Promise<Board> {
       if (w) t.waits = waitText(w);
     }
   }
+  for (const t of ordered) if (t.flight && changesRequested(project, t.id, t.flight.branch)) t.changesRequested = true;
   return {
     tasks: ordered,
     byId: new Map(ordered.map((t) => [t.id, t])),

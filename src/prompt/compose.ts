@@ -23,6 +23,8 @@ import {
   dependencySection, instructionsSection, lessonsSection, memorySection, omittedSection, redoSection, titled, type View,
 } from './render-memory.js';
 import { REPORT_FORMAT } from './report.js';
+import { reviewCommentsSection } from './review-comments.js';
+import { baseMemory, openChangeRequests, workMemory } from '../memory/change-requests.js';
 import { followedBy, furtherUp, lessonItems, selectMemory } from './select.js';
 import { lessonViews } from '../memory/lessons-file.js';
 import { lessonApplies } from '../memory/lessons.js';
@@ -151,6 +153,7 @@ function render(template: Template, inputs: Inputs, state: FitState, budget: num
     lessons: lessonsSection(view, kept, style),
     omitted: omittedSection(state.omitted, view, budget),
     code,
+    review_comments: values.review_comments!,
   }));
 }
 
@@ -231,6 +234,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     checks: task.checks.length ? `\`\`\`sh\n${task.checks.join('\n')}\n\`\`\`` : '',
     depends: task.depends_on.map((id) => titled(id, byId)).join(', '),
     answers: answersSection(memory.get(task.id) ?? []),
+    review_comments: reviewCommentsSection(openChangeRequests(workMemory(project, branch, task.id), baseMemory(project, task.id))),
   };
   const codePaths = [...task.files, ...ownFiles, ...task.depends_on.flatMap((id) => depFiles.get(id) ?? [])];
   return { view, plan, values, codePaths };
