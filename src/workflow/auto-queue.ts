@@ -4,7 +4,8 @@ import type { Task } from '../core/task.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { branchState, openFollowUps, type BranchState } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
-import { WAITING_FOR_ANSWER } from '../memory/questions.js';
+import { openQuestions, WAITING_FOR_ANSWER } from '../memory/questions.js';
+import { readMemory } from '../memory/file.js';
 
 export interface Candidate {
   task: Task;
@@ -49,9 +50,14 @@ export function leftOver(project: Project, said: ReadonlyMap<string, string>, me
     .map((t) => {
       const waits = t.depends_on.filter((d) => byId.get(d)?.status !== 'done');
       const why = said.get(t.id)
-        ?? (t.status === 'blocked' ? 'blocked' : waits.length ? `waits on ${waits.join(', ')}` : undefined)
+        ?? (t.status === 'blocked' ? blockedWhy(project, t) : waits.length ? `waits on ${waits.join(', ')}` : undefined)
         ?? waitReason(project, t, tasks, branchState(project, t), merge)
         ?? 'not started';
       return { id: t.id, title: t.title, why };
     });
+}
+
+/** A task blocked here (asked with `baton log --question` before any branch): waiting for an answer, or just blocked. */
+function blockedWhy(project: Project, task: Task): string {
+  return openQuestions(readMemory(project.root, task.id).entries).length ? `${WAITING_FOR_ANSWER}: \`baton answer ${task.id} "…"\`` : 'blocked';
 }
