@@ -13,7 +13,8 @@ afterAll(async () => server?.close());
 const linkOf = (dir: string, id: string) => Number(/github: \{issue: (\d+)/.exec(read(dir, taskFile(dir, id)))?.[1]);
 
 describe('baton sync github: tasks and GitHub issues, both ways, through gh', () => {
-  it('creates, imports, merges field by field, reports conflicts, writes nothing when nothing changed, links the PR', async () => {
+  // Not a time limit: room for a dozen CLI runs and their `gh` calls on a loaded 2-core machine.
+  it('creates, imports, merges field by field, reports conflicts, writes nothing when nothing changed, links the PR', { timeout: 300_000 }, async () => {
     const dir = makeProject();
     git(dir, ['remote', 'add', 'origin', 'git@github.com:acme/app.git']);
     const a = addTask(dir, 'Add login endpoint', '--criterion', 'POST /login returns a cookie');
