@@ -38,7 +38,8 @@ export interface IssueLike {
 }
 
 const MARKER_RE = /<!-- baton:(T-[0-9a-f]{3,16}) -->/;
-const BLOCKED_RE = /(?:^|\n)### Blocked by\n((?:- \[[ xX]\] #\d+[^\n]*(?:\n|$))+)\s*$/;
+// The list may sit anywhere in the body (a person may write below it); baton writes it at the end.
+const BLOCKED_RE = /(?:^|\n)#{1,6} Blocked by[ \t]*\n+((?:[ \t]*[-*] \[[ xX]\] #\d+[^\n]*(?:\n|$))+)/i;
 
 export function marker(id: string): string {
   return `<!-- baton:${id} -->`;
@@ -82,7 +83,9 @@ export function parseIssueBody(body: string | null | undefined): Pick<IssueField
   const blockedBy: number[] = [];
   if (blocked) {
     for (const m of blocked[1]!.matchAll(/#(\d+)/g)) blockedBy.push(Number(m[1]));
-    text = text.slice(0, blocked.index);
+    const before = text.slice(0, blocked.index).replace(/\s+$/, '');
+    const after = text.slice(blocked.index + blocked[0].length).replace(/^\s+/, '');
+    text = before && after ? `${before}\n\n${after}` : before || after;
   }
   return { text: normalText(text), blockedBy: [...new Set(blockedBy)], marker: mark?.[1] };
 }
