@@ -22,11 +22,12 @@ type Obj = Record<string, unknown>;
 
 const MAX_MESSAGE = 500;
 
-export function readAgentOutput(format: OutputFormat, stdout: string, stderr: string, exitCode: number | null): AgentOutput {
+/** `model`: the one baton told the CLI to use, for a CLI whose JSON does not name it (codex). */
+export function readAgentOutput(format: OutputFormat, stdout: string, stderr: string, exitCode: number | null, model?: string): AgentOutput {
   const parsed = format === 'claude-json' ? claude(stdout)
     : format === 'qwen-json' ? qwen(stdout)
     : format === 'gemini-json' ? gemini(stdout, stderr)
-    : codex(stdout);
+    : codex(stdout, model);
   // No JSON at all and a non-zero exit: the words on stderr may still say what it was.
   if (!parsed.error && exitCode !== 0 && exitCode !== null) {
     const kind = classify(undefined, stderr);
@@ -126,25 +127,36 @@ function gemini(stdout: string, stderr: string): AgentOutput {
   return out;
 }
 
-/** codex --json: one event a line; the last agent message is the answer, `turn.completed` has the tokens. */
-function codex(stdout: string): AgentOutput {
+/**
+ * codex --json: one event a line; the last agent message is the answer, `turn.completed` has the
+ * tokens (no model name: `model` is the one baton configured). Its `error` events include passing
+ * ones ("Reconnecting... 2/5"): an error counts when its turn failed, or no turn completed after it.
+ */
+function codex(stdout: string, model = 'codex'): AgentOutput {
   const events = parseJsonish(stdout).filter(isObj);
   const out: AgentOutput = {};
   let prompt = 0;
   let completion = 0;
   let calls = 0;
+  let failed: string | undefined;
+  let pending: string | undefined;
   for (const e of events) {
     const item = isObj(e.item) ? e.item : undefined;
     if (e.type === 'item.completed' && item?.type === 'agent_message' && typeof item.text === 'string') out.text = item.text;
-    if (e.type === 'turn.completed' && isObj(e.usage)) {
-      prompt += num(e.usage.input_tokens);
-      completion += num(e.usage.output_tokens);
-      calls++;
+    if (e.type === 'turn.completed') {
+      pending = undefined;
+      if (isObj(e.usage)) {
+        prompt += num(e.usage.input_tokens);
+        completion += num(e.usage.output_tokens);
+        calls++;
+      }
     }
-    const failure = e.type === 'turn.failed' && isObj(e.error) ? str(e.error.message) : e.type === 'error' ? str(e.message) : undefined;
-    if (failure) out.error = { kind: classify(undefined, failure), message: cut(failure) };
+    if (e.type === 'error') pending = str(e.message) ?? pending;
+    if (e.type === 'turn.failed') failed = (isObj(e.error) ? str(e.error.message) : undefined) ?? pending ?? 'the turn failed';
   }
-  if (prompt || completion) out.usage = { model: 'codex', promptTokens: prompt, completionTokens: completion, calls };
+  const failure = failed ?? pending;
+  if (failure) out.error = { kind: classify(undefined, failure), message: cut(failure) };
+  if (prompt || completion) out.usage = { model, promptTokens: prompt, completionTokens: completion, calls };
   return out;
 }
 

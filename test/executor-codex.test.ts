@@ -1,0 +1,74 @@
+/**
+ * The codex preset's part that needs no real CLI: its event stream read right (passing errors are
+ * not failures), the home baton writes for it (its endpoint, offline, no retries), and a bad endpoint
+ * refused before anything starts. test/agent-cli-codex.test.ts runs the real one.
+ */
+import { describe, expect, it } from 'vitest';
+import { readAgentOutput } from '../src/agents/executors/agent-output.js';
+import { codexHome } from '../src/agents/executors/codex-home.js';
+import { addTask, baton, git, makeProject } from './helpers/repo.js';
+
+const jsonl = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n');
+
+describe('codex --json', () => {
+  it('a "Reconnecting…" error its turn recovered from is no failure; the tokens are priced as the model baton configured', () => {
+    const said = jsonl([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'error', message: 'Reconnecting... 1/5 (stream disconnected before completion)' },
+      { type: 'item.completed', item: { id: 'i0', type: 'error', message: 'Model metadata for `x` not found.' } },
+      { type: 'item.completed', item: { id: 'i1', type: 'agent_message', text: 'Wrote a.txt' } },
+      { type: 'turn.completed', usage: { input_tokens: 2000, cached_input_tokens: 500, output_tokens: 100 } },
+    ]);
+    expect(readAgentOutput('codex-jsonl', said, '', 0, 'gpt-5.5')).toEqual({ text: 'Wrote a.txt', usage: { model: 'gpt-5.5', promptTokens: 2000, completionTokens: 100, calls: 1 } });
+  });
+
+  it('the failed turn\'s words decide: a usage limit pauses, a 401 after retries stops', () => {
+    const limit = jsonl([
+      { type: 'error', message: 'Reconnecting... 1/5 (unexpected status 500)' },
+      { type: 'turn.failed', error: { message: 'You’ve hit your usage limit. Try again at 9:24 PM.' } },
+    ]);
+    expect(readAgentOutput('codex-jsonl', limit, '', 1).error).toEqual({ kind: 'limit', message: 'You’ve hit your usage limit. Try again at 9:24 PM.' });
+    const denied = jsonl([{ type: 'error', message: 'unexpected status 401 Unauthorized: invalid key' }]);
+    expect(readAgentOutput('codex-jsonl', denied, '', 1).error?.kind).toBe('auth');
+  });
+});
+
+describe('the home baton writes for codex', () => {
+  const model = { model: 'gpt-5.5', api_key_env: 'MY_KEY' };
+
+  it('is none without an endpoint: codex runs as its user set it up (their login, their ~/.codex)', () => {
+    expect(codexHome({ role: 'implementer', model, env: { MY_KEY: 'k' } })).toBeUndefined();
+    expect(codexHome({ role: 'implementer', model, env: { OPENAI_BASE_URL: ' ', MY_KEY: 'k' } })).toBeUndefined();
+  });
+
+  it('points codex at the role\'s endpoint over the Responses API, key from the named variable, offline, without retries', () => {
+    const home = codexHome({ role: 'implementer', model: { ...model, base_url: 'http://127.0.0.1:8000/v1' }, env: { OPENAI_BASE_URL: 'http://elsewhere/v1', MY_KEY: 'k' } })!;
+    expect(home).toMatchObject({ variable: 'CODEX_HOME', keyEnv: 'MY_KEY', model: 'gpt-5.5' });
+    const toml = home.files['config.toml']!;
+    for (const line of ['model = "gpt-5.5"', 'model_provider = "baton"', 'base_url = "http://127.0.0.1:8000/v1"', 'env_key = "MY_KEY"', 'wire_api = "responses"',
+      'request_max_retries = 0', 'stream_max_retries = 0', 'sandbox_mode = "workspace-write"', '[analytics]\nenabled = false', 'plugins = false']) {
+      expect(toml).toContain(line);
+    }
+    expect(toml).not.toContain('"k"');
+  });
+
+  it('refuses what it cannot write: a base URL that is not http(s), a key variable that is unset or no name', () => {
+    expect(() => codexHome({ role: 'implementer', model, env: { OPENAI_BASE_URL: 'localhost:8000', MY_KEY: 'k' } })).toThrow(/`OPENAI_BASE_URL` is not an http\(s\) URL/);
+    expect(() => codexHome({ role: 'cheap', model: { ...model, base_url: 'http://x/v1"\nmodel = "evil' }, env: { MY_KEY: 'k' } })).toThrow(/`models.cheap.base_url` is not an http\(s\) URL/);
+    expect(() => codexHome({ role: 'implementer', model, env: { OPENAI_BASE_URL: 'http://x/v1' } })).toThrow(/needs `MY_KEY`/);
+    expect(() => codexHome({ role: 'implementer', model: { ...model, api_key_env: 'A KEY' }, env: { OPENAI_BASE_URL: 'http://x/v1' } })).toThrow(/must name an environment variable/);
+  });
+
+  it('`baton run` with a bad endpoint stops before anything is written, naming the variable', () => {
+    const dir = makeProject();
+    const id = addTask(dir, 'Anything');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'plan']);
+    const r = baton(dir, ['run', id, '--executor', 'codex'], { env: { OPENAI_BASE_URL: 'ftp://models.example/v1', OPENAI_API_KEY: 'sk-test' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('`OPENAI_BASE_URL` is not an http(s) URL');
+    expect(r.stderr).not.toContain('sk-test');
+    expect(git(dir, ['branch', '--list', 'task/*'])).toBe('');
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
+  });
+});
