@@ -69,6 +69,8 @@ export function conformance(name: string): void {
       it('pauses on a rate or usage limit (429): no attempt counted, exit 3', () => {
         const r = runWith(name, { MODEL_FAIL: '429' });
         expect(r.stdout).toContain(`${r.id}: paused: the agent hit a rate or usage limit`);
+        // codex says when its limit resets (from the server's `resets_at`), at once: no retry waits for it.
+        if (name === 'codex') expect(r.stdout).toMatch(/try again at \d{1,2}:\d\d/);
         expect(r.code).toBe(3);
         const wt = join(`${r.dir}-worktrees`, readdirName(`${r.dir}-worktrees`));
         const memory = read(wt, `.agents/memory/${r.id}.md`);
