@@ -3,6 +3,7 @@
  * not failures), the home baton writes for it (its endpoint, offline, no retries), and a bad endpoint
  * refused before anything starts. test/agent-cli-codex.test.ts runs the real one.
  */
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { readAgentOutput } from '../src/agents/executors/agent-output.js';
 import { codexHome } from '../src/agents/executors/codex-home.js';
@@ -42,13 +43,14 @@ describe('the home baton writes for codex', () => {
   });
 
   it('points codex at the role\'s endpoint over the Responses API, key from the named variable, offline, without retries', () => {
-    const home = codexHome({ role: 'implementer', model: { ...model, base_url: 'http://127.0.0.1:8000/v1' }, env: { OPENAI_BASE_URL: 'http://elsewhere/v1', MY_KEY: 'k' } })!;
-    expect(home).toMatchObject({ variable: 'CODEX_HOME', keyEnv: 'MY_KEY', model: 'gpt-5.5' });
+    const home = codexHome({ role: 'implementer', model: { ...model, model: 'my "model"\\1', base_url: 'http://127.0.0.1:8000/v1' }, env: { OPENAI_BASE_URL: 'http://elsewhere/v1', MY_KEY: 'k' } })!;
+    expect(home).toMatchObject({ variable: 'CODEX_HOME', keyEnv: 'MY_KEY', model: 'my "model"\\1' });
     const toml = home.files['config.toml']!;
-    for (const line of ['model = "gpt-5.5"', 'model_provider = "baton"', 'base_url = "http://127.0.0.1:8000/v1"', 'env_key = "MY_KEY"', 'wire_api = "responses"',
-      'request_max_retries = 0', 'stream_max_retries = 0', 'sandbox_mode = "workspace-write"', '[analytics]\nenabled = false', 'plugins = false']) {
-      expect(toml).toContain(line);
-    }
+    expect(parse(toml)).toMatchObject({
+      model: 'my "model"\\1', model_provider: 'baton', approval_policy: 'never', sandbox_mode: 'workspace-write',
+      model_providers: { baton: { base_url: 'http://127.0.0.1:8000/v1', env_key: 'MY_KEY', wire_api: 'responses', request_max_retries: 0, stream_max_retries: 0 } },
+      analytics: { enabled: false }, features: { plugins: false },
+    });
     expect(toml).not.toContain('"k"');
   });
 
