@@ -36,10 +36,12 @@ const CLI_ENV: Record<string, Record<string, string>> = {
   gemini: { GEMINI_API_KEY: 'test-key', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
   // baton writes codex's provider (CODEX_HOME) from OPENAI_BASE_URL, which the server sets.
   codex: { OPENAI_API_KEY: 'sk-test' },
+  // The same for opencode (its config, inline); the server answers its title request too.
+  opencode: { OPENAI_API_KEY: 'sk-test' },
 };
 
 /** The model the role names, where the CLI is told it by baton (codex offers its edit tool only for models it knows). */
-const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5' };
+const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5', opencode: 'qwen3-coder-plus' };
 
 /** Files each CLI reads from its HOME: gemini's choice of API-key auth, telemetry and usage statistics off. */
 const CLI_HOME: Record<string, Record<string, string>> = {

@@ -5,9 +5,9 @@
  * writes its error JSON to stderr, claude sets `is_error` with exit 1. Pure:
  * text in, data out; untrusted, so every field is checked before use.
  */
-export type OutputFormat = 'claude-json' | 'qwen-json' | 'gemini-json' | 'codex-jsonl';
+export type OutputFormat = 'claude-json' | 'qwen-json' | 'gemini-json' | 'codex-jsonl' | 'opencode-json';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['claude-json', 'qwen-json', 'gemini-json', 'codex-jsonl'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['claude-json', 'qwen-json', 'gemini-json', 'codex-jsonl', 'opencode-json'];
 
 export type AgentErrorKind = 'auth' | 'limit' | 'error';
 
@@ -27,7 +27,8 @@ export function readAgentOutput(format: OutputFormat, stdout: string, stderr: st
   const parsed = format === 'claude-json' ? claude(stdout)
     : format === 'qwen-json' ? qwen(stdout)
     : format === 'gemini-json' ? gemini(stdout, stderr)
-    : codex(stdout, model);
+    : format === 'codex-jsonl' ? codex(stdout, model)
+    : opencode(stdout, model);
   // No JSON at all and a non-zero exit: the words on stderr may still say what it was.
   if (!parsed.error && exitCode !== 0 && exitCode !== null) {
     const kind = classify(undefined, stderr);
@@ -157,6 +158,45 @@ function codex(stdout: string, model = 'codex'): AgentOutput {
   const failure = failed ?? pending;
   if (failure) out.error = { kind: classify(undefined, failure), message: cut(failure) };
   if (prompt || completion) out.usage = { model, promptTokens: prompt, completionTokens: completion, calls };
+  return out;
+}
+
+/**
+ * opencode run --format json: one event a line; the `text` parts of its last message are the
+ * answer, each `step_finish` has that step's tokens (and a cost when its model is priced in its
+ * config), an `error` event the API's words and status. Its JSON names no model either.
+ */
+function opencode(stdout: string, model = 'opencode'): AgentOutput {
+  const out: AgentOutput = {};
+  let textOf: unknown;
+  const texts: string[] = [];
+  let prompt = 0;
+  let completion = 0;
+  let cost = 0;
+  let calls = 0;
+  for (const e of parseJsonish(stdout).filter(isObj)) {
+    const part = isObj(e.part) ? e.part : {};
+    if (e.type === 'text' && typeof part.text === 'string') {
+      if (part.messageID !== textOf) texts.length = 0;
+      textOf = part.messageID;
+      texts.push(part.text);
+    }
+    if (e.type === 'step_finish' && isObj(part.tokens)) {
+      const t = part.tokens;
+      const cache = isObj(t.cache) ? t.cache : {};
+      prompt += num(t.input) + num(cache.read) + num(cache.write);
+      completion += num(t.output) + num(t.reasoning);
+      if (typeof part.cost === 'number' && Number.isFinite(part.cost) && part.cost > 0) cost += part.cost;
+      calls++;
+    }
+    if (e.type === 'error' && isObj(e.error)) {
+      const data = isObj(e.error.data) ? e.error.data : {};
+      const message = str(data.message) ?? str(e.error.name) ?? 'error';
+      out.error = { kind: classify(data.statusCode, message), message: cut(message) };
+    }
+  }
+  if (texts.length) out.text = texts.join('\n');
+  if (prompt || completion) out.usage = { model, promptTokens: prompt, completionTokens: completion, calls, ...(cost ? { costUsd: cost } : {}) };
   return out;
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../workspace/atomic.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 import { DEFAULT_TIMEOUT_S, type CommandSpec } from './presets.js';
-import type { AgentHome, AgentSettings } from './codex-home.js';
+import type { AgentHome, AgentSettings } from './agent-home.js';
 import { readAgentOutput } from './agent-output.js';
 import { costOf } from '../../llm/prices.js';
 import { stateDir } from '../../workspace/paths.js';
@@ -46,12 +46,12 @@ export function commandExecutor(name: string, spec: CommandSpec, settings: Omit<
   };
 }
 
-/** Writes the CLI's home under the run's state dir; the variable that points it there. */
-function writeHome(dir: string, home: AgentHome): Record<string, string> {
-  const path = join(dir, home.dir);
-  mkdirSync(path, { recursive: true });
-  for (const [file, text] of Object.entries(home.files)) writeFileAtomic(join(path, file), text);
-  return { [home.variable]: path };
+/** Writes the CLI's files under the run's state dir; its variables, `{home}` being that folder. */
+function homeEnv(dir: string, home: AgentHome): Record<string, string> {
+  const path = home.dir ? join(dir, home.dir) : dir;
+  if (home.dir) mkdirSync(path, { recursive: true });
+  for (const [file, text] of Object.entries(home.files ?? {})) writeFileAtomic(join(path, file), text);
+  return Object.fromEntries(Object.entries(home.env).map(([k, v]) => [k, v.replaceAll('{home}', path)]));
 }
 
 export async function runCommand(spec: CommandSpec, input: ExecuteInput, home?: AgentHome): Promise<ExecuteResult> {
@@ -77,7 +77,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput, home?: 
     env: {
       ...process.env,
       ...input.env,
-      ...(home ? writeHome(dir, home) : {}),
+      ...(home ? homeEnv(dir, home) : {}),
       BATON_TASK: input.task.id,
       BATON_PROMPT_FILE: promptFile,
       BATON_REPORT_FILE: reportFile,

@@ -6,7 +6,7 @@
  * that baton reads (agent-output.ts). docs/executors.md explains each choice.
  */
 import type { OutputFormat } from './agent-output.js';
-import { codexHome, type AgentHome, type AgentSettings } from './codex-home.js';
+import { codexHome, opencodeHome, type AgentHome, type AgentSettings } from './agent-home.js';
 
 export interface CommandSpec {
   command: string;
@@ -51,8 +51,12 @@ export const PRESETS: Record<string, Preset> = {
     command: 'codex exec --json --sandbox workspace-write -',
     output: 'codex-jsonl', key_env: 'OPENAI_API_KEY', package: '@openai/codex', tested: ['0.171.0'], home: codexHome,
   },
-  // opencode hangs on an open stdin: the prompt goes as an argument, stdin stays empty. Untested here.
-  opencode: { command: 'opencode run --format json "$(cat {prompt_file})"', package: 'opencode-ai', tested: [] },
+  // opencode hangs on an open stdin: the prompt goes as an argument, stdin stays empty. Its config
+  // comes inline from baton when it has an endpoint (agent-home.ts); edits are allowed by default.
+  opencode: {
+    command: 'opencode run --format json "$(cat {prompt_file})"',
+    output: 'opencode-json', key_env: 'OPENAI_API_KEY', package: 'opencode-ai', tested: ['1.18.33'], home: opencodeHome,
+  },
   // copilot has no edits-only mode: --allow-all-tools, in the worktree. Untested here.
   copilot: { command: 'copilot -p "$(cat {prompt_file})" --allow-all-tools', key_env: 'COPILOT_PROVIDER_API_KEY', package: '@github/copilot', tested: [] },
   // aider reads a message file and exits; --yes-always answers its questions. Not on npm; untested.

@@ -1,12 +1,13 @@
 /**
- * The codex preset's part that needs no real CLI: its event stream read right (passing errors are
- * not failures), the home baton writes for it (its endpoint, offline, no retries), and a bad endpoint
- * refused before anything starts. test/agent-cli-codex.test.ts runs the real one.
+ * The codex and opencode presets' parts that need no real CLI: their event streams read right
+ * (codex's passing errors are no failures), what baton writes to point each at an endpoint (offline,
+ * codex without retries), and a bad endpoint refused before anything starts.
+ * test/agent-cli-codex.test.ts and test/agent-cli-opencode.test.ts run the real ones.
  */
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { readAgentOutput } from '../src/agents/executors/agent-output.js';
-import { codexHome } from '../src/agents/executors/codex-home.js';
+import { codexHome, opencodeHome } from '../src/agents/executors/agent-home.js';
 import { addTask, baton, git, makeProject } from './helpers/repo.js';
 
 const jsonl = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n');
@@ -34,7 +35,26 @@ describe('codex --json', () => {
   });
 });
 
-describe('the home baton writes for codex', () => {
+describe('opencode run --format json', () => {
+  it('the text of its last message is the answer; its steps\' tokens are summed; an error event is classified by its status', () => {
+    const step = (messageID: string, input: number) => ({ type: 'step_finish', part: { messageID, tokens: { input, output: 50, reasoning: 10, cache: { read: 100, write: 0 } }, cost: 0 } });
+    const said = jsonl([
+      { type: 'text', part: { messageID: 'm1', text: 'Writing the file.' } },
+      { type: 'tool_use', part: { tool: 'write', state: { status: 'completed' } } },
+      step('m1', 1000),
+      { type: 'text', part: { messageID: 'm2', text: '## Outcome' } },
+      { type: 'text', part: { messageID: 'm2', text: 'success' } },
+      step('m2', 1200),
+    ]);
+    expect(readAgentOutput('opencode-json', said, '', 0, 'qwen3-coder-plus')).toEqual({
+      text: '## Outcome\nsuccess', usage: { model: 'qwen3-coder-plus', promptTokens: 2400, completionTokens: 120, calls: 2 },
+    });
+    const denied = jsonl([{ type: 'error', error: { name: 'APIError', data: { message: 'Incorrect API key provided', statusCode: 401 } } }]);
+    expect(readAgentOutput('opencode-json', denied, '', 1).error).toEqual({ kind: 'auth', message: 'Incorrect API key provided' });
+  });
+});
+
+describe('what baton writes to point codex and opencode at an endpoint', () => {
   const model = { model: 'gpt-5.5', api_key_env: 'MY_KEY' };
 
   it('is none without an endpoint: codex runs as its user set it up (their login, their ~/.codex)', () => {
@@ -44,14 +64,26 @@ describe('the home baton writes for codex', () => {
 
   it('points codex at the role\'s endpoint over the Responses API, key from the named variable, offline, without retries', () => {
     const home = codexHome({ role: 'implementer', model: { ...model, model: 'my "model"\\1', base_url: 'http://127.0.0.1:8000/v1' }, env: { OPENAI_BASE_URL: 'http://elsewhere/v1', MY_KEY: 'k' } })!;
-    expect(home).toMatchObject({ variable: 'CODEX_HOME', keyEnv: 'MY_KEY', model: 'my "model"\\1' });
-    const toml = home.files['config.toml']!;
+    expect(home).toMatchObject({ env: { CODEX_HOME: '{home}' }, keyEnv: 'MY_KEY', model: 'my "model"\\1' });
+    const toml = home.files!['config.toml']!;
     expect(parse(toml)).toMatchObject({
       model: 'my "model"\\1', model_provider: 'baton', approval_policy: 'never', sandbox_mode: 'workspace-write',
       model_providers: { baton: { base_url: 'http://127.0.0.1:8000/v1', env_key: 'MY_KEY', wire_api: 'responses', request_max_retries: 0, stream_max_retries: 0 } },
       analytics: { enabled: false }, features: { plugins: false },
     });
     expect(toml).not.toContain('"k"');
+  });
+
+  it('opencode: its config inline, the provider through @ai-sdk/openai-compatible, the key left to opencode to read, no registry lookup', () => {
+    expect(opencodeHome({ role: 'implementer', model, env: { MY_KEY: 'k' } })).toBeUndefined();
+    const home = opencodeHome({ role: 'implementer', model: { ...model, model: 'qwen3-coder-plus' }, env: { OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1', MY_KEY: 'k' } })!;
+    expect(home).toMatchObject({ keyEnv: 'MY_KEY', model: 'qwen3-coder-plus', env: { OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1' } });
+    expect(JSON.parse(home.env.OPENCODE_CONFIG_CONTENT!)).toMatchObject({
+      model: 'baton/qwen3-coder-plus',
+      provider: { baton: { npm: '@ai-sdk/openai-compatible', options: { baseURL: 'http://127.0.0.1:8000/v1', apiKey: '{env:MY_KEY}' }, models: { 'qwen3-coder-plus': {} } } },
+    });
+    expect(home.env.OPENCODE_CONFIG_CONTENT).not.toContain('"k"');
+    expect(() => opencodeHome({ role: 'implementer', model, env: { OPENAI_BASE_URL: 'http://x/v1' } })).toThrow(/the agent \(opencode\) needs `MY_KEY`/);
   });
 
   it('refuses what it cannot write: a base URL that is not http(s), a key variable that is unset or no name', () => {
