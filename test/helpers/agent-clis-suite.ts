@@ -40,16 +40,20 @@ export function conformance(name: string): void {
       if (name === 'gemini') expect(cost.total.unpriced).toBe(1);
     });
 
-    it('`baton auto --parallel 2`: two tasks, each a real edit in its own worktree, both merged, both paid for', () => {
-      const r = runWith(name, {}, { files: ['a.txt', 'b.txt'], args: ['--parallel', '2', '--no-review'] });
-      expect(r.stdout).toContain('2 attempts: 2 success (2 merged)');
-      expect(r.code).toBe(0);
-      expect(read(r.dir, 'a.txt')).toBe('hello\n');
-      expect(read(r.dir, 'b.txt')).toBe('hello\n');
-      expect(git(r.dir, ['status', '--porcelain'])).toBe('');
-      const cost = costJson(r.dir) as unknown as { byTask: { key: string; promptTokens: number }[] };
-      expect(cost.byTask.filter((t) => t.promptTokens > 0)).toHaveLength(2);
-    });
+    // opencode spends about 5 s of CPU a run (its start): two more would double its file's time, over
+    // the suite's budget; `auto` is baton's own, walked here with the other CLIs.
+    if (name !== 'opencode') {
+      it('`baton auto --parallel 2`: two tasks, each a real edit in its own worktree, both merged, both paid for', () => {
+        const r = runWith(name, {}, { files: ['a.txt', 'b.txt'], args: ['--parallel', '2', '--no-review'] });
+        expect(r.stdout).toContain('2 attempts: 2 success (2 merged)');
+        expect(r.code).toBe(0);
+        expect(read(r.dir, 'a.txt')).toBe('hello\n');
+        expect(read(r.dir, 'b.txt')).toBe('hello\n');
+        expect(git(r.dir, ['status', '--porcelain'])).toBe('');
+        const cost = costJson(r.dir) as unknown as { byTask: { key: string; promptTokens: number }[] };
+        expect(cost.byTask.filter((t) => t.promptTokens > 0)).toHaveLength(2);
+      });
+    }
 
     it('stops on refused credentials (401) with the CLI\'s words and the variable to set, counting no attempt', () => {
       const r = runWith(name, { MODEL_FAIL: '401' });
