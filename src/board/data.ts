@@ -18,6 +18,7 @@ import { waitText } from '../core/overlap.js';
 import { splitFrontMatter } from '../workspace/frontmatter.js';
 import { yaml } from '../workspace/yaml.js';
 import { pendingPromptPath } from '../prompt/pending.js';
+import { changesRequested } from '../memory/change-requests.js';
 
 export interface BoardTask extends Task {
   ready: boolean;
@@ -27,6 +28,8 @@ export interface BoardTask extends Task {
   worktree?: string;
   /** Ready, but its predicted files overlap a task at work: `waits for T-x: both touch f` (as `baton next`). */
   waits?: string;
+  /** A person asked for changes on its branch's work that the branch has not answered yet. */
+  changesRequested?: boolean;
 }
 
 export interface Board {
@@ -64,6 +67,7 @@ export async function readBoard(project: Project): Promise<Board> {
       if (w) t.waits = waitText(w);
     }
   }
+  for (const t of ordered) if (t.flight && changesRequested(project, t.id, t.flight.branch)) t.changesRequested = true;
   return {
     tasks: ordered,
     byId: new Map(ordered.map((t) => [t.id, t])),

@@ -28,6 +28,7 @@
 import type { MemoryEntry } from '../memory/entry.js';
 import { standings, type Standing } from '../memory/attempts.js';
 import type { Task } from '../core/task.js';
+import { CHANGES_REQUESTED } from '../memory/change-requests.js';
 
 export type Group = 'instruction' | 'redo' | 'dependency' | 'upstream' | 'own' | 'related' | 'lesson';
 
@@ -163,7 +164,8 @@ export function selectMemory(input: SelectInput): Item[] {
   };
 
   // This task's own history. The attempt `baton start` just opened is this one, not an earlier one.
-  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage');
+  // A person's requests for changes have a section of their own (prompt/review-comments.ts).
+  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage' && !(e.kind === 'review' && e.ref === CHANGES_REQUESTED));
   if (own.at(-1)?.kind === 'attempt') own.pop();
   const lastResult = latestResult(own);
   const lastCheck = own.filter((e) => e.kind === 'check').at(-1);

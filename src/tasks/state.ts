@@ -9,14 +9,17 @@ import { isReady, waitingOn } from '../core/graph.js';
 import { STATUSES, type Status, type TaskHead } from '../core/task.js';
 import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from './in-flight.js';
+import { changesRequested } from '../memory/change-requests.js';
 
 /**
  * The status to show for a task whose file says `here` and whose unmerged
  * branch says `there`. Finished on a branch but not merged: its code is not on
  * this branch yet, so dependents are not ready here; it awaits review (merge).
+ * A task cancelled here stays cancelled.
  */
 export function shownStatus(here: Status, there: Status | undefined): Status {
-  if (there === undefined) return here;
+  // Cancelled here is a person's decision (`baton review-task --cancel`): whatever the branch says, it is off.
+  if (there === undefined || here === 'cancelled') return here;
   return there === 'done' ? 'review' : there;
 }
 
@@ -37,7 +40,9 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
   const tasks = local.map((t): Stated<T> => {
     const f = over.get(t.id);
     if (!f) return t;
-    const status = shownStatus(t.status, f.status);
+    let status = shownStatus(t.status, f.status);
+    // Finished there, but a person asked for changes (`baton review-task --request-changes`): open again, as the base says.
+    if (status === 'review' && changesRequested(project, t.id, f.branch)) status = t.status;
     return { ...t, status, branch: f.branch, ...(status !== t.status ? { statusHere: t.status } : {}) };
   });
   return { tasks, flights };
