@@ -7,7 +7,7 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { readAgentOutput } from '../src/agents/executors/agent-output.js';
-import { codexHome, opencodeHome } from '../src/agents/executors/agent-home.js';
+import { codexHome, copilotHome, opencodeHome } from '../src/agents/executors/agent-home.js';
 import { addTask, baton, git, makeProject } from './helpers/repo.js';
 
 const jsonl = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n');
@@ -54,7 +54,22 @@ describe('opencode run --format json', () => {
   });
 });
 
-describe('what baton writes to point codex and opencode at an endpoint', () => {
+describe('copilot --output-format json', () => {
+  it('its last message that asks for no tool is the answer; a session.error is classified by its type and status', () => {
+    const said = jsonl([
+      { type: 'assistant.message', data: { content: '', toolRequests: [{ name: 'create' }] } },
+      { type: 'assistant.message', data: { content: 'Wrote greeting.txt.', toolRequests: [] } },
+      { type: 'result', exitCode: 0, usage: { premiumRequests: 0 } },
+    ]);
+    expect(readAgentOutput('copilot-json', said, '', 0)).toEqual({ text: 'Wrote greeting.txt.' });
+    const limited = jsonl([{ type: 'session.error', data: { errorType: 'rate_limit', message: 'Too many requests, retry in 1h', statusCode: 429 } }]);
+    expect(readAgentOutput('copilot-json', limited, '', 1).error?.kind).toBe('limit');
+    const denied = jsonl([{ type: 'session.error', data: { errorType: 'authentication', message: 'Authentication failed with provider' } }]);
+    expect(readAgentOutput('copilot-json', denied, '', 1).error?.kind).toBe('auth');
+  });
+});
+
+describe('what baton writes to point codex, opencode and copilot at an endpoint', () => {
   const model = { model: 'gpt-5.5', api_key_env: 'MY_KEY' };
 
   it('is none without an endpoint: codex runs as its user set it up (their login, their ~/.codex)', () => {
@@ -84,6 +99,15 @@ describe('what baton writes to point codex and opencode at an endpoint', () => {
     });
     expect(home.env.OPENCODE_CONFIG_CONTENT).not.toContain('"k"');
     expect(() => opencodeHome({ role: 'implementer', model, env: { OPENAI_BASE_URL: 'http://x/v1' } })).toThrow(/the agent \(opencode\) needs `MY_KEY`/);
+  });
+
+  it('copilot: offline, its provider variables, the key passed on in its environment only', () => {
+    expect(copilotHome({ role: 'implementer', model, env: { MY_KEY: 'k' } })).toBeUndefined();
+    const home = copilotHome({ role: 'implementer', model: { ...model, base_url: 'https://models.example/v1' }, env: { MY_KEY: 'k' } })!;
+    expect(home).toEqual({
+      env: { COPILOT_OFFLINE: 'true', COPILOT_AUTO_UPDATE: 'false', COPILOT_PROVIDER_BASE_URL: 'https://models.example/v1', COPILOT_PROVIDER_API_KEY: 'k', COPILOT_MODEL: 'gpt-5.5' },
+      keyEnv: 'MY_KEY', model: 'gpt-5.5',
+    });
   });
 
   it('refuses what it cannot write: a base URL that is not http(s), a key variable that is unset or no name', () => {

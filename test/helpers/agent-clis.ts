@@ -38,10 +38,12 @@ const CLI_ENV: Record<string, Record<string, string>> = {
   codex: { OPENAI_API_KEY: 'sk-test' },
   // The same for opencode (its config, inline); the server answers its title request too.
   opencode: { OPENAI_API_KEY: 'sk-test' },
+  // And copilot (its BYOK variables, offline).
+  copilot: { OPENAI_API_KEY: 'sk-test' },
 };
 
 /** The model the role names, where the CLI is told it by baton (codex offers its edit tool only for models it knows). */
-const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5', opencode: 'qwen3-coder-plus' };
+const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5', opencode: 'qwen3-coder-plus', copilot: 'qwen3-coder-plus' };
 
 /** Files each CLI reads from its HOME: gemini's choice of API-key auth, telemetry and usage statistics off. */
 const CLI_HOME: Record<string, Record<string, string>> = {

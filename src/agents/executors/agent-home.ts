@@ -2,7 +2,7 @@
  * Where an agent CLI finds its endpoint, when baton is given one: the task
  * role's `base_url` under `models:`, or `OPENAI_BASE_URL`. Some CLIs ignore
  * that variable (codex reads `config.toml` in `CODEX_HOME`, opencode its own
- * JSON config), so baton writes what each reads, in the worktree's git dir or
+ * JSON config, copilot variables of its own), so baton writes what each reads, in the worktree's git dir or
  * its environment, and never the user's own settings (~/.codex,
  * ~/.config/opencode). Without an endpoint a CLI runs as its user set it up
  * (their login, their model). Pure: settings in, files and variables out; the
@@ -101,6 +101,27 @@ export function opencodeHome(s: AgentSettings): AgentHome | undefined {
     },
     keyEnv: e.keyEnv,
     model,
+  };
+}
+
+/**
+ * copilot: its own variables for a provider of your own (BYOK) over Chat Completions, and its
+ * offline mode (no GitHub login, telemetry, web tools or update). It takes the key's value, not a
+ * variable's name: baton passes it on in the agent's environment only, never into a file.
+ */
+export function copilotHome(s: AgentSettings): AgentHome | undefined {
+  const e = endpointOf('copilot', s);
+  if (!e) return undefined;
+  return {
+    env: {
+      COPILOT_OFFLINE: 'true',
+      COPILOT_AUTO_UPDATE: 'false',
+      COPILOT_PROVIDER_BASE_URL: e.url,
+      COPILOT_PROVIDER_API_KEY: s.env[e.keyEnv]!,
+      ...(e.model ? { COPILOT_MODEL: e.model } : {}),
+    },
+    keyEnv: e.keyEnv,
+    ...(e.model ? { model: e.model } : {}),
   };
 }
 

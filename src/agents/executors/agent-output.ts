@@ -5,9 +5,9 @@
  * writes its error JSON to stderr, claude sets `is_error` with exit 1. Pure:
  * text in, data out; untrusted, so every field is checked before use.
  */
-export type OutputFormat = 'claude-json' | 'qwen-json' | 'gemini-json' | 'codex-jsonl' | 'opencode-json';
+export type OutputFormat = 'claude-json' | 'qwen-json' | 'gemini-json' | 'codex-jsonl' | 'opencode-json' | 'copilot-json';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['claude-json', 'qwen-json', 'gemini-json', 'codex-jsonl', 'opencode-json'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['claude-json', 'qwen-json', 'gemini-json', 'codex-jsonl', 'opencode-json', 'copilot-json'];
 
 export type AgentErrorKind = 'auth' | 'limit' | 'error';
 
@@ -28,7 +28,8 @@ export function readAgentOutput(format: OutputFormat, stdout: string, stderr: st
     : format === 'qwen-json' ? qwen(stdout)
     : format === 'gemini-json' ? gemini(stdout, stderr)
     : format === 'codex-jsonl' ? codex(stdout, model)
-    : opencode(stdout, model);
+    : format === 'opencode-json' ? opencode(stdout, model)
+    : copilot(stdout);
   // No JSON at all and a non-zero exit: the words on stderr may still say what it was.
   if (!parsed.error && exitCode !== 0 && exitCode !== null) {
     const kind = classify(undefined, stderr);
@@ -197,6 +198,26 @@ function opencode(stdout: string, model = 'opencode'): AgentOutput {
   }
   if (texts.length) out.text = texts.join('\n');
   if (prompt || completion) out.usage = { model, promptTokens: prompt, completionTokens: completion, calls, ...(cost ? { costUsd: cost } : {}) };
+  return out;
+}
+
+/**
+ * copilot --output-format json: one event a line; its last `assistant.message` that asks for no
+ * tool is the answer, a `session.error` (`errorType` authentication / rate_limit, `statusCode`) its
+ * failure. Its JSON has no tokens: its spend is not counted.
+ */
+function copilot(stdout: string): AgentOutput {
+  const out: AgentOutput = {};
+  for (const e of parseJsonish(stdout).filter(isObj)) {
+    const data = isObj(e.data) ? e.data : {};
+    const asks = Array.isArray(data.toolRequests) && data.toolRequests.length > 0;
+    if (e.type === 'assistant.message' && !asks && typeof data.content === 'string') out.text = data.content;
+    if (e.type === 'session.error') {
+      const message = str(data.message) ?? str(data.errorType) ?? 'error';
+      const status = data.statusCode ?? (data.errorType === 'authentication' ? 401 : data.errorType === 'rate_limit' ? 429 : undefined);
+      out.error = { kind: classify(status, message), message: cut(message) };
+    }
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@
  * that baton reads (agent-output.ts). docs/executors.md explains each choice.
  */
 import type { OutputFormat } from './agent-output.js';
-import { codexHome, opencodeHome, type AgentHome, type AgentSettings } from './agent-home.js';
+import { codexHome, copilotHome, opencodeHome, type AgentHome, type AgentSettings } from './agent-home.js';
 
 export interface CommandSpec {
   command: string;
@@ -57,8 +57,12 @@ export const PRESETS: Record<string, Preset> = {
     command: 'opencode run --format json "$(cat {prompt_file})"',
     output: 'opencode-json', key_env: 'OPENAI_API_KEY', package: 'opencode-ai', tested: ['1.18.33'], home: opencodeHome,
   },
-  // copilot has no edits-only mode: --allow-all-tools, in the worktree. Untested here.
-  copilot: { command: 'copilot -p "$(cat {prompt_file})" --allow-all-tools', key_env: 'COPILOT_PROVIDER_API_KEY', package: '@github/copilot', tested: [] },
+  // The prompt as -p's argument; --allow-tool=write approves file edits (inside its working
+  // directory: it checks paths), not commands; nobody is there to answer its questions.
+  copilot: {
+    command: 'copilot -p "$(cat {prompt_file})" --output-format json --allow-tool=write --no-ask-user',
+    output: 'copilot-json', key_env: 'COPILOT_GITHUB_TOKEN', package: '@github/copilot', tested: ['1.0.102'], home: copilotHome,
+  },
   // aider reads a message file and exits; --yes-always answers its questions. Not on npm; untested.
   aider: { command: 'aider --yes-always --message-file {prompt_file}', tested: [] },
 };
