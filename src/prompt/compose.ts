@@ -32,6 +32,7 @@ import { routingFiles } from './lesson-reach.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
+import { answersSection } from './answers.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -128,7 +129,7 @@ function taskSection(task: Task, condensed = false): string {
   return `**${task.title}** (${meta})\n\n${body}`.trim();
 }
 
-const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes';
+const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes\n## Questions';
 
 interface Inputs {
   view: View;
@@ -234,6 +235,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     files: task.files.map((f) => filesLine(f, project.root, own)).join('\n'),
     checks: task.checks.length ? `\`\`\`sh\n${task.checks.join('\n')}\n\`\`\`` : '',
     depends: task.depends_on.map((id) => titled(id, byId)).join(', '),
+    answers: answersSection(memory.get(task.id) ?? []),
     review_comments: reviewCommentsSection(openChangeRequests(workMemory(project, branch, task.id), baseMemory(project, task.id))),
   };
   const codePaths = [...task.files, ...ownFiles, ...task.depends_on.flatMap((id) => depFiles.get(id) ?? [])];
