@@ -13,7 +13,7 @@ import { startChatServer, modelEnv, type ChatServer } from './helpers/chat-serve
 import { BUG_FILE, BUG_WORDS, DECISION_SYMBOL, doneId, lessonHistory, openId } from './helpers/lesson-history.js';
 import { baton, batonAsync, git, ok, read, repoState, write } from './helpers/repo.js';
 
-interface LessonJson { id: string; status: string; kind: string; text: string; files: string[]; symbols: string[]; phases: string[]; tasks: string[]; reaches: string[] }
+interface LessonJson { id: string; status: string; kind: string; text: string; files: string[]; symbols: string[]; phases: string[]; tasks: string[]; reaches: string[]; firing: number; strategy: string | null }
 const lessons = (dir: string, ...args: string[]) => JSON.parse(ok(dir, ['lessons', '--json', ...args])) as { lessons: LessonJson[]; added?: string[] };
 const section = (prompt: string) => /## Lessons from earlier tasks\n([\s\S]*?)(?=\n## )/.exec(prompt)?.[1] ?? '';
 const ids = (...keys: string[]) => keys.map(openId).sort();
@@ -161,6 +161,7 @@ describe('lessons over a scripted 60-task history', () => {
     expect(p.ui).not.toContain('WHY-MONEY');
     expect(p.ui).toContain('CONS-MONEY'); // a constraint binds every task
     // Changed once for it: the count starts again, and the next review is not told it keeps firing.
+    expect(lessons(dir).lessons.find((l) => l.id === bug.id)).toMatchObject({ firing: 0, strategy: expect.stringContaining(`${out.id} `) });
     expect(ok(dir, ['review', '--prompt'])).toMatch(/# Lessons that keep firing[^\n]*\n\n- none/);
   });
 });

@@ -21,6 +21,7 @@ export default defineCommand({
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     const { lessonViews, updateLessons } = await import('../memory/lessons-file.js');
+    const { firingTasks } = await import('../memory/lessons.js');
     const fadeAfter = project.config.lessons_fade_after;
     let update: Awaited<ReturnType<typeof updateLessons>> | undefined;
     let committed: { result: PlanCommit; subject: string } | undefined;
@@ -41,6 +42,7 @@ export default defineCommand({
         lessons: lessons.map((l) => ({
           id: l.id, status: l.status, faded: l.faded, kind: l.kind, text: l.text, files: l.files, symbols: l.symbols, phases: l.phases,
           checks: l.checks, tasks: l.tasks, evidence: l.evidence, seen: l.seen || null, reaches: reach.get(l.id) ?? [],
+          firing: firingTasks(l).length, strategy: l.strategy ?? null,
         })),
       });
     }
@@ -57,6 +59,7 @@ export default defineCommand({
       const where = [...l.files.map((f) => `\`${f}\``), ...l.symbols.map((s) => `\`${s}\``), ...l.checks.map((c) => `check \`${c}\``), ...l.phases.map((p) => `phase ${p}`)].join(', ');
       const state = l.status === 'retired' ? ' (retired)' : l.faded ? ' (faded)' : '';
       lines.push(`${l.id}${state}  [${l.kind}]${where ? `  ${where}` : ''}`, `  ${l.text.split('\n').join('\n  ')}`, `  evidence: ${l.tasks.join(', ') || 'none'}${l.seen ? `, last seen ${l.seen}` : ''}`);
+      if (l.strategy) lines.push(`  plan changed: ${l.strategy}`);
       if (!l.faded) lines.push(`  reaches: ${reach.get(l.id)?.join(', ') || 'no open task'}`);
     }
     out(lines.join('\n').replace(/\n+$/, ''));
