@@ -200,17 +200,21 @@ function recurringAnchors(problems: readonly Problem[]): { key: string; hits: nu
 /** Recurring anchors grouped into bug classes: an anchor joins the class that holds at least half of its problems. */
 function problemFindings(problems: readonly Problem[]): Finding[] {
   const classes: { anchors: string[]; hits: Set<number> }[] = [];
+  // Which classes hold each problem: the overlap of an anchor with every class in one pass over its problems.
+  const holders = new Map<number, number[]>();
   for (const a of recurringAnchors(problems)) {
-    let best: (typeof classes)[number] | undefined;
+    const count = new Map<number, number>();
+    for (const i of a.hits) for (const c of holders.get(i) ?? []) count.set(c, (count.get(c) ?? 0) + 1);
+    let best = -1;
     let overlap = 0;
-    for (const c of classes) {
-      const n = a.hits.filter((i) => c.hits.has(i)).length;
-      if (n > overlap) [best, overlap] = [c, n];
+    for (const [c, n] of count) if (n > overlap || (n === overlap && c < best)) [best, overlap] = [c, n];
+    const target = best !== -1 && overlap * 2 >= a.hits.length ? best : classes.push({ anchors: [], hits: new Set() }) - 1;
+    classes[target]!.anchors.push(a.key);
+    for (const i of a.hits) {
+      if (classes[target]!.hits.has(i)) continue;
+      classes[target]!.hits.add(i);
+      push(holders, i, target);
     }
-    if (best && overlap * 2 >= a.hits.length) {
-      best.anchors.push(a.key);
-      for (const i of a.hits) best.hits.add(i);
-    } else classes.push({ anchors: [a.key], hits: new Set(a.hits) });
   }
   const out: Finding[] = [];
   for (const c of classes) {
