@@ -30,6 +30,8 @@ export interface Config {
   max_plan_tasks: number;
   /** Tasks finished with no new evidence after which a lesson stops reaching prompts (default in memory/lessons.ts). */
   lessons_fade_after?: number;
+  /** Tasks a lesson is seen in (since the plan last changed for it) after which the review is told it keeps firing (default in memory/lessons.ts). */
+  lessons_strategy_after?: number;
   models: Record<string, ModelConfig>;
   executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
   prices: Record<string, { input: number; output: number }>;
@@ -138,6 +140,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
   if (raw.lessons_fade_after !== undefined && raw.lessons_fade_after !== null) {
     if (typeof raw.lessons_fade_after !== 'number' || !Number.isInteger(raw.lessons_fade_after) || raw.lessons_fade_after < 1) fail('lessons_fade_after', 'a whole number of tasks (1 or more)');
     config.lessons_fade_after = raw.lessons_fade_after as number;
+  }
+  if (raw.lessons_strategy_after !== undefined && raw.lessons_strategy_after !== null) {
+    if (typeof raw.lessons_strategy_after !== 'number' || !Number.isInteger(raw.lessons_strategy_after) || raw.lessons_strategy_after < 2) fail('lessons_strategy_after', 'a whole number of tasks (2 or more)');
+    config.lessons_strategy_after = raw.lessons_strategy_after as number;
   }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');
