@@ -7,6 +7,7 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAgentOutput } from '../src/agents/executors/agent-output.js';
+import { limitResetAt } from '../src/agents/executors/limit-reset.js';
 import { addTask, baton, git, makeProject, read, tempDir, write } from './helpers/repo.js';
 
 describe('reading what an agent CLI said', () => {
@@ -51,6 +52,38 @@ describe('reading what an agent CLI said', () => {
   it('garbage, or nothing: no text, no error, no usage; a non-zero exit with a 429 on stderr is a limit', () => {
     expect(readAgentOutput('claude-json', 'not json {', '', 0)).toEqual({});
     expect(readAgentOutput('codex-jsonl', '', 'ERROR: exceeded retry limit, last status: 429 Too Many Requests', 1).error?.kind).toBe('limit');
+  });
+});
+
+describe('when a limit ends, read from the agent\'s words', () => {
+  const now = new Date('2026-12-06T13:20:00Z');
+  const at = (text: string) => limitResetAt(text, now)?.toISOString();
+
+  it('each provider\'s way of naming the reset; nothing believable is no time (a backoff instead)', () => {
+    // Claude's usage limits: a clock time in a named zone (the next one), or Unix seconds.
+    expect(at("You've hit your 5-hour limit ∙ resets 3pm (UTC)")).toBe('2026-12-06T15:00:00.000Z');
+    expect(at('5-hour limit reached · resets 3:30pm (Europe/Paris)')).toBe('2026-12-06T14:30:00.000Z');
+    expect(at('limit reached ∙ resets 9am (UTC)')).toBe('2026-12-07T09:00:00.000Z');
+    expect(at('Claude AI usage limit reached|1796572800')).toBe('2026-12-06T16:00:00.000Z');
+    // Gemini's RetryInfo and its text; qwen's quota text; a plain Retry-After.
+    const body = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' }] } });
+    expect(at(body)).toBe('2026-12-06T13:20:37.000Z');
+    expect(at('Quota exceeded. Please retry in 7200s.')).toBe('2026-12-06T15:20:00.000Z');
+    expect(at('Quota exceeded for this API key; it will reset at 2026-12-07T01:00:00Z')).toBe('2026-12-07T01:00:00.000Z');
+    expect(at('429 Too Many Requests. Retry-After: 120')).toBe('2026-12-06T13:22:00.000Z');
+    expect(at('Rate limit reached, try again in 20 minutes')).toBe('2026-12-06T13:40:00.000Z');
+    // No time, a time past, one absurdly far, an unknown zone: none.
+    expect(at('Rate limit reached: usage limit, try again later')).toBeUndefined();
+    expect(at('resets at 2026-12-01T00:00:00Z')).toBeUndefined();
+    expect(at('retry in 99999999s')).toBeUndefined();
+    expect(at('resets 3pm (Mars/Olympus)')).toBeUndefined();
+  });
+
+  it('reaches the error read from each CLI\'s output', () => {
+    const claude = JSON.stringify({ type: 'result', is_error: true, api_error_status: 429, result: 'API Error: Request rejected (429) · 5-hour limit reached ∙ resets 3pm (UTC)' });
+    expect(readAgentOutput('claude-json', claude, '', 1, now).error?.resetAt?.toISOString()).toBe('2026-12-06T15:00:00.000Z');
+    const gemini = `    at async main (file:///x.js:1:1)\n{\n  "error": {\n    "type": "Error",\n    "message": "Quota exceeded. Please retry in 60s.\\nSuggested retry after 60s.",\n    "code": 429\n  }\n}`;
+    expect(readAgentOutput('gemini-json', '', gemini, 173, now).error).toMatchObject({ kind: 'limit', resetAt: new Date('2026-12-06T13:21:00Z') });
   });
 });
 

@@ -59,6 +59,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     detached: true, // its own process group: killing -pid reaches what it spawned
     stdio: [usesFile ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: {
+      ...cliDefaults(spec, dir, { ...process.env, ...input.env }),
       ...process.env,
       ...input.env,
       BATON_TASK: input.task.id,
@@ -133,7 +134,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     const { kind } = said.error;
     const message = stripAnsi(said.error.message);
     result.failure = `the agent reported an error${exit.code ? ` and exited with ${exit.code}` : ''}: ${message}`;
-    if (kind !== 'error') result.stop = { kind, message, ...(spec.key_env ? { variable: spec.key_env } : {}) };
+    if (kind !== 'error') result.stop = { kind, message, ...(spec.key_env ? { variable: spec.key_env } : {}), ...(said.error.resetAt ? { until: said.error.resetAt } : {}) };
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {
@@ -141,6 +142,18 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     result.failure = `the agent exited with ${exit.code ?? exit.signal}${tail ? `:\n${tail}` : ''}`;
   }
   return result;
+}
+
+/** The preset's own variables and settings file (give up fast on a limit), each unless the environment has it. */
+function cliDefaults(spec: CommandSpec, dir: string, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = { ...spec.env };
+  const file = spec.defaults_file;
+  if (file && !env[file.variable]) {
+    const path = join(dir, `defaults-${file.variable.toLowerCase()}.json`);
+    writeFileAtomic(path, `${JSON.stringify(file.settings, null, 2)}\n`);
+    out[file.variable] = path;
+  }
+  return out;
 }
 
 function closedOrGrace(stream: NodeJS.ReadableStream & { closed?: boolean }, ms: number): Promise<void> {
