@@ -124,3 +124,21 @@ describe('an `executors:` entry with an `output` baton cannot read', () => {
     expect(git(dir, ['branch', '--list', 'task/*'])).toBe('');
   });
 });
+
+describe('how many agents of one executor run at once', () => {
+  it('`executors.<name>.max_concurrent` and `--max-concurrent-per-executor` refuse a bad value, naming it, before anything starts', () => {
+    const dir = makeProject();
+    addTask(dir, 'Anything');
+    write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')}\nexecutors:\n  claude:\n    max_concurrent: 0\n`);
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'plan']);
+    const bad = baton(dir, ['auto']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/\.agents\/config\.yaml:\d+.*`executors\.claude\.max_concurrent` must be a whole number \(1 or more\), got 0/s);
+    const flag = baton(dir, ['auto', '--max-concurrent-per-executor', '0']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--max-concurrent-per-executor');
+    expect(git(dir, ['branch', '--list', 'task/*'])).toBe('');
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
+  });
+});
