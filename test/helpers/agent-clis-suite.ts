@@ -86,12 +86,13 @@ export function conformance(name: string): void {
       expect(git(wt, ['status', '--porcelain'])).toBe('');
     });
 
-    it('a 429 naming its reset pauses that executor until then, costing no attempt, while `auto` goes on with another (in parallel, one of each executor at a time): merged and paid for; an exit 0 with no change fails; `status` and `next` say until when', () => {
+    it('a 429 naming its reset pauses that executor until then, costing no attempt, while `auto` goes on with another (in parallel, at most one of the limited executor at a time): merged and paid for; an exit 0 with no change fails; `status` and `next` say until when', () => {
       const other = `${name}-b`;
       const preset = PRESETS[name]!;
       const reset = resetFor(name);
       const before = Date.now();
-      // The cap two ways: the flag (claude), each executor's own `max_concurrent` (the others).
+      // The cap two ways: the flag, for every executor (claude); one executor's own `max_concurrent` (the
+      // others, whose second executor then runs its two tasks at once).
       const byFlag = name === 'claude';
       // The idle agent says nothing (claude), or only words (qwen and gemini take an empty answer for an error and retry it).
       const idle = name === 'claude' ? '' : 'I found nothing to change.';
@@ -100,7 +101,7 @@ export function conformance(name: string): void {
       }, {
         files: ['a.txt', `b.txt@${other}`, 'c.txt', `d.txt@${other}`],
         args: ['--parallel', '3', '--no-review', '--max-attempts', '1', ...(byFlag ? ['--max-concurrent-per-executor', '1'] : [])],
-        config: `executors:\n  ${other}:\n    command: ${JSON.stringify(preset.command)}\n    output: ${preset.output}\n${byFlag ? '' : `    max_concurrent: 1\n  ${name}:\n    max_concurrent: 1\n`}`,
+        config: `executors:\n  ${other}:\n    command: ${JSON.stringify(preset.command)}\n    output: ${preset.output}\n${byFlag ? '' : `  ${name}:\n    max_concurrent: 1\n`}`,
       });
       const [a, b, c, d] = r.ids;
       const until = new RegExp(`^Executor ${name} is paused until (\\S+)\\.$`, 'm').exec(r.stdout)?.[1];
