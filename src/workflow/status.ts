@@ -25,6 +25,8 @@ export interface TaskSummary {
   branch?: string;
   /** This checkout's status, when the shown one comes from the branch. */
   statusHere?: Status;
+  /** Why a blocked task is blocked, when baton knows (`waiting for an answer`). */
+  reason?: string;
   /** A ready task whose predicted files overlap a task at work (or one to take before it): `baton auto` starts it after that one. */
   waitsFor?: { id: string; files: string[]; why: string };
   /** Its executor hit a rate or usage limit: `baton auto` leaves it until then (ISO). */
@@ -48,6 +50,7 @@ export function summary(t: Stated<TaskHead>): TaskSummary {
   return {
     id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on,
     ...(t.branch ? { branch: t.branch } : {}), ...(t.statusHere ? { statusHere: t.statusHere } : {}),
+    ...(t.reason ? { reason: t.reason } : {}),
   };
 }
 
