@@ -64,6 +64,10 @@ describe('when a limit ends, read from the agent\'s words', () => {
     expect(at("You've hit your 5-hour limit ∙ resets 3pm (UTC)")).toBe('2026-12-06T15:00:00.000Z');
     expect(at('5-hour limit reached · resets 3:30pm (Europe/Paris)')).toBe('2026-12-06T14:30:00.000Z');
     expect(at('limit reached ∙ resets 9am (UTC)')).toBe('2026-12-07T09:00:00.000Z');
+    // codex, in the process's own zone: the next 3:05 PM there.
+    const local = new Date(2026, 11, 6, 15, 5);
+    const next = local > now ? local : new Date(2026, 11, 7, 15, 5);
+    expect(at('You\'ve hit your usage limit. Try again at 3:05 PM.')).toBe(next.toISOString());
     expect(at('Claude AI usage limit reached|1796572800')).toBe('2026-12-06T16:00:00.000Z');
     // Gemini's RetryInfo and its text; qwen's quota text; a plain Retry-After.
     const body = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' }] } });

@@ -98,7 +98,11 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress')), byId),
     inProgress: withPauses(project, inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary), byId),
     blocked,
-    inFlight: flights,
+    // A branch that says done, but a person asked for changes: open again, as every list says.
+    inFlight: flights.map((f) => {
+      const shown = byId.get(f.id)?.status;
+      return f.status === 'done' && shown && shown !== 'review' && shown !== 'done' ? { ...f, status: shown } : f;
+    }),
     recent: recentMemory(project, opts.recent ?? 5),
   };
 }

@@ -32,6 +32,9 @@ if (!NETNS) console.warn('agent-clis: no network namespace here (not root, or no
 const CLI_ENV = ENV_OF as Record<string, Record<string, string>>;
 const CLI_HOME = HOME_OF as Record<string, Record<string, string>>;
 
+/** The model the role names, where the CLI is told it by baton (codex offers its edit tool only for models it knows). */
+const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5', opencode: 'qwen3-coder-plus', copilot: 'qwen3-coder-plus' };
+
 export interface Request { url: string; about?: string }
 export interface Run { code: number; stdout: string; stderr: string; wt: string; id: string; ids: string[]; dir: string; requests: Request[]; env: NodeJS.ProcessEnv }
 
@@ -71,9 +74,11 @@ interface SetUp { dir: string; ids: string[]; env: NodeJS.ProcessEnv; argv: stri
 function setUp(name: string, server: Record<string, string>, auto?: Plan): SetUp {
   const dir = makeProject({ hooks: true });
   const config = join(dir, '.agents', 'config.yaml');
-  // qwen's JSON has tokens and no cost: priced from the table (here, config's `prices:`).
+  // qwen's and codex's JSON have tokens and no cost: priced from the table (here, config's `prices:`).
+  const model = CLI_MODEL[name];
   writeFileSync(config, `${readFileSync(config, 'utf8').replace('executor: api', `executor: ${name}`)
-    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n${auto?.config ?? ''}`);
+    .replace(/^( {2}implementer:\n {4}model: ).*$/m, `$1${model ?? 'gpt-5-mini'}`)
+    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n  gpt-5.5:\n    input: 1\n    output: 5\n${auto?.config ?? ''}`);
   const ids = auto
     ? auto.files.map((spec) => {
       const [f, role] = spec.split('@');

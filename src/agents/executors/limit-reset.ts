@@ -2,7 +2,8 @@
  * When a rate or usage limit an agent CLI hit ends, read from its own words:
  * the CLIs pass the provider's text through, not its headers. Each provider
  * names the reset its own way: Claude "5-hour limit reached ∙ resets 3pm
- * (Europe/Paris)" or "usage limit reached|1765033200", Gemini a RetryInfo
+ * (Europe/Paris)" or "usage limit reached|1765033200", codex "try again at
+ * 3:05 PM", Gemini a RetryInfo
  * `retryDelay: "37s"` or "Please retry in 37.5s", others "Retry-After: 60",
  * "try again in 20 minutes" or a timestamp. Pure: text and now in, a time out.
  */
@@ -43,9 +44,9 @@ function delay(text: string, now: Date): Date | undefined {
   return Number.isFinite(ms) ? new Date(now.getTime() + Math.ceil(ms)) : undefined;
 }
 
-/** `resets 3pm`, `resets at 3:30 pm (Europe/Paris)`, `resets at 15:00 UTC`: the next such time, in that zone (else local). */
+/** `resets 3pm`, `resets at 3:30 pm (Europe/Paris)`, `resets at 15:00 UTC`, codex's `try again at 3:05 PM`: the next such time, in that zone (else local). */
 function clockTime(text: string, now: Date): Date | undefined {
-  const m = /\bresets?\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:\(([A-Za-z_]+(?:\/[A-Za-z_+-]+)*)\)|\b(UTC|GMT)\b)?/i.exec(text);
+  const m = /\b(?:resets?|try again)\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:\(([A-Za-z_]+(?:\/[A-Za-z_+-]+)*)\)|\b(UTC|GMT)\b)?/i.exec(text);
   if (!m || (!m[2] && !m[3])) return undefined;
   let hour = Number(m[1]);
   const minute = Number(m[2] ?? 0);
