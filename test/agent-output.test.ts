@@ -85,9 +85,9 @@ describe('when a limit ends, read from the agent\'s words', () => {
 
   it('reaches the error read from each CLI\'s output', () => {
     const claude = JSON.stringify({ type: 'result', is_error: true, api_error_status: 429, result: 'API Error: Request rejected (429) · 5-hour limit reached ∙ resets 3pm (UTC)' });
-    expect(readAgentOutput('claude-json', claude, '', 1, now).error?.resetAt?.toISOString()).toBe('2026-12-06T15:00:00.000Z');
+    expect(readAgentOutput('claude-json', claude, '', 1, undefined, now).error?.resetAt?.toISOString()).toBe('2026-12-06T15:00:00.000Z');
     const gemini = `    at async main (file:///x.js:1:1)\n{\n  "error": {\n    "type": "Error",\n    "message": "Quota exceeded. Please retry in 60s.\\nSuggested retry after 60s.",\n    "code": 429\n  }\n}`;
-    expect(readAgentOutput('gemini-json', '', gemini, 173, now).error).toMatchObject({ kind: 'limit', resetAt: new Date('2026-12-06T13:21:00Z') });
+    expect(readAgentOutput('gemini-json', '', gemini, 173, undefined, now).error).toMatchObject({ kind: 'limit', resetAt: new Date('2026-12-06T13:21:00Z') });
   });
 });
 
