@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PRESETS } from '../../src/agents/executors/presets.js';
-import { CLI_ENV as ENV_OF, CLI_HOME as HOME_OF } from '../fixtures/agent-cli-env.mjs';
+import { CLI_ENV as ENV_OF, CLI_HOME as HOME_OF, CLI_MODEL as MODEL_OF } from '../fixtures/agent-cli-env.mjs';
 import { addTask, BIN, git, GIT_ENV, makeProject, tempDir, write } from './repo.js';
 
 const SERVER = join(import.meta.dirname, '..', 'fixtures', 'model-server.mjs');
@@ -28,12 +28,11 @@ export function binDir(name: string): string {
 const NETNS = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' }).status === 0;
 if (!NETNS) console.warn('agent-clis: no network namespace here (not root, or no unshare); running with telemetry off instead');
 
-/** Per CLI: its variables and the files it reads from its HOME (shared with the bench). */
+/** Per CLI: its variables, the files it reads from its HOME, the model it is told (shared with the bench). */
 const CLI_ENV = ENV_OF as Record<string, Record<string, string>>;
 const CLI_HOME = HOME_OF as Record<string, Record<string, string>>;
 
-/** The model the role names, where the CLI is told it by baton (codex offers its edit tool only for models it knows). */
-const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5', opencode: 'qwen3-coder-plus', copilot: 'qwen3-coder-plus' };
+const CLI_MODEL = MODEL_OF as Record<string, string>;
 
 export interface Request { url: string; about?: string }
 export interface Run { code: number; stdout: string; stderr: string; wt: string; id: string; ids: string[]; dir: string; requests: Request[]; env: NodeJS.ProcessEnv }
