@@ -123,7 +123,7 @@ function figures(project, ids, baton) {
     rows.push({ budget, recall: found / must, distractors: leaked / dist, maxRatio, over, same, depKept, found, must, leaked, dist });
     for (const c of categories) byCategory[c].push({ budget, ...cat[c], recall: cat[c].found / (cat[c].must || 1), distractors: cat[c].leaked / (cat[c].dist || 1) });
   }
-  return { rows, misses };
+  return { rows, misses, categories, byCategory };
 }
 
 function measure(project) {
@@ -135,14 +135,14 @@ function measure(project) {
     for (const [k, title] of Object.entries(project.TITLES)) ids[k] = list.find((t) => t.title === title)?.id;
   } else project.build(ctx);
 
-  const { rows, misses } = figures(project, ids, baton);
+  const { rows, misses, categories, byCategory } = figures(project, ids, baton);
   if (FOLD) {
     // Compaction must lose nothing a prompt needs: every done task folded, then the same figures again.
     const size = () => git('ls-files', '.agents/memory').split('\n').filter(Boolean).reduce((n, p) => n + statSync(join(dir, p)).size, 0);
     const bytesBefore = size();
     const folded = JSON.parse(baton('memory', 'compact', '--older-than', '0', '--json'));
     const after = figures(project, ids, baton);
-    const same = JSON.stringify(after.rows) === JSON.stringify(rows);
+    const same = JSON.stringify([after.rows, after.byCategory]) === JSON.stringify([rows, byCategory]);
     console.log(`\n${project.name}: \`memory compact --older-than 0\` folded ${folded.folded.length} done tasks (${folded.skipped.length} skipped); .agents/memory ${bytesBefore} → ${size()} bytes; figures after folding: ${same ? 'unchanged' : 'CHANGED'}`);
     if (!same) {
       console.log(`after folding:\n${after.rows.map((r) => JSON.stringify(r)).join('\n')}\n${after.misses.join('\n')}`);
