@@ -25,6 +25,8 @@ import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 import { waitText } from '../core/overlap.js';
 import { OverlapCheck } from './auto-overlap.js';
 import { TrialMerges } from './trial-merge.js';
+import { MergeQueue, type QueueVerdict } from './auto-merge-queue.js';
+import { rejectionLine } from './merge-queue-reject.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -67,6 +69,8 @@ export interface AutoSummary {
   reviews: string[];
   /** Tasks not done, and why. */
   left: { id: string; title: string; why: string }[];
+  /** The merge queue: batches verified, tasks it sent back to their agents (a retry each). */
+  queue: { batches: number; retries: number };
 }
 
 export async function runAuto(project: Project, opts: AutoOptions): Promise<AutoSummary> {
@@ -120,10 +124,16 @@ class AutoRun {
   private reviewDue = false;
   private reviewOn: boolean;
   private reviewing?: Promise<void>;
+  private readonly queue: MergeQueue;
+  /** Tasks the remote runner's queue sent back (the local queue counts its own). */
+  private remoteRetries = 0;
+  private remoteBatches = 0;
 
   constructor(private readonly project: Project, private readonly opts: AutoOptions) {
     this.reviewOn = opts.review;
     this.trials = new TrialMerges(project);
+    // Verified on the base tip first, so `done --merge`'s own check run is not repeated.
+    this.queue = new MergeQueue(project, (fn) => this.main.run(fn), (task) => mergeTask(project, task.id, true), this.abort.signal);
   }
 
   async run(): Promise<AutoSummary> {
@@ -165,13 +175,15 @@ class AutoRun {
       if (timer) clearTimeout(timer);
       clearInterval(trialTimer);
       opts.signal?.removeEventListener('abort', onSignal);
+      this.queue.close();
       await remote?.releaseAll();
       // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
       if (remote) await this.main.run(() => remote.publishBase());
     }
     // A task held back for an overlap says so, unless this run said something later about it.
     const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
-    return { stop: this.stop ?? (left.length ? (this.paused.size ? 'paused' : 'nothing-ready') : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
+    const queue = { batches: this.queue.batches + this.remoteBatches, retries: this.queue.retries + this.remoteRetries };
+    return { stop: this.stop ?? (left.length ? (this.paused.size ? 'paused' : 'nothing-ready') : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left, queue };
   }
 
   private halt(why: StopReason): void {
@@ -253,20 +265,34 @@ class AutoRun {
   /** Finished on its branch before an interruption, never merged: merge it now. */
   private async mergeEarlier(c: Candidate): Promise<void> {
     const { display } = this.opts;
-    display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
+    display.task(c.task.id, c.task.title, 'merging', 'finished earlier; in the merge queue');
     try {
-      await this.main.run(() => this.merge(c.task, false));
-      display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
+      const v = await this.merge(c.task);
+      if (v.merged) {
+        display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
+        return;
+      }
+      await this.opts.remote?.release(c.task);
+      if (v.rejected && v.sentBack) display.task(c.task.id, c.task.title, 'failed', rejectionLine(v.rejected));
+      else this.settle(c.task, 'failed', `merge failed: ${v.rejected ? rejectionLine(v.rejected) : v.error}`);
     } catch (error) {
       await this.opts.remote?.release(c.task);
       this.settle(c.task, 'failed', `merge failed: ${firstLine(error)}`);
     }
   }
 
-  /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
-  private merge(task: Task, judged = true): Promise<void> {
+  /**
+   * Into the base through the merge queue: verified on the base tip (with
+   * whatever else finished meanwhile), merged only if its checks pass there;
+   * through the shared remote, verified on the remote's base before the atomic push.
+   */
+  private async merge(task: Task): Promise<QueueVerdict> {
     const { remote } = this.opts;
-    return remote ? remote.finish(task) : mergeTask(this.project, task.id, judged);
+    if (!remote) return this.queue.submit(task);
+    const v = await this.main.run(() => remote.finish(task));
+    this.remoteBatches++;
+    if (!v.merged && v.rejected && v.sentBack) this.remoteRetries++;
+    return v;
   }
 
   private async attempt(task: Task): Promise<void> {
@@ -325,11 +351,18 @@ class AutoRun {
     let outcome: Outcome = r.outcome;
     let reason = r.reason;
     let merged = false;
+    /** The queue sent it back to its agent: a retry, not a person's problem (until --max-attempts). */
+    let sentBack = false;
     if (outcome === 'success' && this.opts.merge) {
-      display.task(task.id, task.title, 'merging');
+      display.task(task.id, task.title, 'merging', 'in the merge queue');
       try {
-        await this.main.run(() => this.merge(task));
-        merged = true;
+        const v = await this.merge(task);
+        merged = v.merged;
+        if (!v.merged) {
+          outcome = 'failure';
+          sentBack = v.rejected !== undefined && v.sentBack;
+          reason = v.rejected ? rejectionLine(v.rejected) : `merge into ${this.project.config.base_branch} failed: ${v.error}`;
+        }
       } catch (error) {
         outcome = 'failure';
         reason = `merge into ${this.project.config.base_branch} failed: ${firstLine(error)}`;
@@ -346,10 +379,11 @@ class AutoRun {
     else if (pullRequest) this.settle(task, 'done', `done on \`${r.branch}\`: pull request ${pullRequest}`);
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
     else if (outcome === 'partial') this.settle(task, 'partial', `${reason ?? 'partial'}; accept it with \`baton done ${task.id} --merge\``);
-    else if (r.outcome === 'success') this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);
+    else if (r.outcome === 'success' && !sentBack) this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);
     else display.task(task.id, task.title, 'failed', `${reason}${r.claimed === 'success' ? ' (the agent claimed success)' : ''}`);
     this.sinceReview++;
-    if (outcome !== 'success') this.reviewDue = true;
+    // A task the queue sent back is its agent's to fix: no review for it.
+    if (outcome !== 'success' && !sentBack) this.reviewDue = true;
     if (this.opts.reviewEvery > 0 && this.sinceReview >= this.opts.reviewEvery) this.reviewDue = true;
   }
 
