@@ -380,7 +380,7 @@ class AutoRun {
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
     else if (outcome === 'partial') this.settle(task, 'partial', `${reason ?? 'partial'}; accept it with \`baton done ${task.id} --merge\``);
     else if (r.outcome === 'success' && !sentBack) this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);
-    else display.task(task.id, task.title, 'failed', `${reason}${r.claimed === 'success' ? ' (the agent claimed success)' : ''}`);
+    else display.task(task.id, task.title, 'failed', `${reason}${r.claimed === 'success' && r.outcome !== 'success' ? ' (the agent claimed success)' : ''}`);
     this.sinceReview++;
     // A task the queue sent back is its agent's to fix: no review for it.
     if (outcome !== 'success' && !sentBack) this.reviewDue = true;
