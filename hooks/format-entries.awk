@@ -159,7 +159,7 @@ function file_lines(stat,    L, k, i, a, path, out, count, more) {
 # baton's own bookkeeping commit (Start, Log, Done, Plan, ...): a `Baton-Commit:`
 # trailer and nothing but baton's files (`.agents/`, and what init writes beside
 # it: AGENTS.md, .gitattributes, the agents' pointer files, husky's tracked
-# hooks; isBatonPath in src/git/history.ts). Not news:
+# hooks, the agent hosts' baton commands; isBatonPath in src/git/history.ts). Not news:
 # it gets no entry. A trailer on a commit that touches anything else does not hide it.
 function baton_own(body, stat,    L, k, i, a, own, path) {
   if (body !~ /(^|\n)Baton-Commit: [a-z]/) return 0
@@ -169,7 +169,8 @@ function baton_own(body, stat,    L, k, i, a, own, path) {
     if (L[i] !~ /^[0-9-]+\t[0-9-]+\t/) continue
     split(L[i], a, "\t")
     path = substr(L[i], length(a[1]) + length(a[2]) + 3)
-    if (index(path, ".agents/") != 1 && path !~ /^(AGENTS\.md|\.gitattributes|CLAUDE\.md|GEMINI\.md|\.cursor\/rules\/baton\.mdc|\.github\/copilot-instructions\.md|\.husky\/[a-z-]+)$/) return 0
+    if (index(path, ".agents/") != 1 && path !~ /^(AGENTS\.md|\.gitattributes|CLAUDE\.md|GEMINI\.md|\.cursor\/rules\/baton\.mdc|\.github\/copilot-instructions\.md|\.husky\/[a-z-]+)$/ &&
+        path !~ /^(\.claude\/commands\/baton-[a-z]+\.md|\.gemini\/commands\/baton\/[a-z]+\.toml|\.github\/prompts\/baton-[a-z]+\.prompt\.md|\.cursor\/commands\/baton-[a-z]+\.md)$/) return 0
     own = 1
   }
   return own

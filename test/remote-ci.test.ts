@@ -49,21 +49,25 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
     const file = join(work, '.github/workflows/baton.yml');
     const checked = validate(file);
     expect(checked.errors).toEqual([]);
-    expect(checked.jobs).toEqual([{ id: 'plan', needs: [] }, { id: 'run', needs: ['plan'] }, { id: 'review', needs: ['plan', 'run'] }]);
+    expect(checked.jobs).toEqual([
+      { id: 'plan', needs: [] }, { id: 'run', needs: ['plan'] }, { id: 'publish', needs: ['plan', 'run'] },
+      { id: 'review', needs: ['plan', 'publish'] }, { id: 'next', needs: ['plan', 'publish'] },
+    ]);
     const wf = parse(readFileSync(file, 'utf8'));
-    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(['max_parallel', 'max_tasks', 'budget_usd']);
+    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(['max_parallel', 'max_tasks', 'budget_usd', 'merge', 'rounds']);
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
     expect(wf.jobs.run.strategy.matrix.task).toBe('${{ fromJSON(needs.plan.outputs.tasks) }}');
     expect(wf.jobs.run.strategy['max-parallel']).toContain('inputs.max_parallel');
     const runStep = wf.jobs.run.steps.find((s: { run?: string }) => s.run?.startsWith('baton run'));
-    expect(runStep.run).toBe('baton run "${{ matrix.task }}" --remote origin');
+    // No claim from the run job: its token cannot push (the plan job skips claimed tasks; runs are serialised).
+    expect(runStep.run).toBe('baton run "${{ matrix.task }}"');
     // Every job installs the published package, whose command is `baton`, at the version that wrote the workflow.
     const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
-    for (const job of ['plan', 'run', 'review']) {
+    for (const job of ['plan', 'run', 'publish', 'review', 'next']) {
       expect(wf.jobs[job].steps.find((s: { name?: string }) => s.name === 'Install baton').run).toBe(`npm install --global @baton-dev/baton@${version}`);
     }
     expect(runStep.env.OPENAI_API_KEY).toBe('${{ secrets.OPENAI_API_KEY }}');
-    expect(wf.jobs.run.steps.some((s: { run?: string }) => s.run === 'baton pr "${{ matrix.task }}" --create')).toBe(true);
+    expect(wf.jobs.publish.steps.some((s: { run?: string }) => s.run?.includes('baton ci publish'))).toBe(true);
     expect(wf.jobs.review.steps.some((s: { run?: string }) => s.run === 'baton review')).toBe(true);
 
     // Someone claims A from another clone; a third sees who has it and cannot take it.
@@ -90,7 +94,7 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
       writeFileSync(output, '');
       const r = spawnSync('bash', ['-e', '-c', step.run], {
         cwd: work, encoding: 'utf8',
-        env: { ...process.env, ...GIT_ENV, PATH: `${batonOnPath()}:${process.env.PATH}`, GITHUB_OUTPUT: output, MAX_TASKS: '8', BUDGET_USD: budget },
+        env: { ...process.env, ...GIT_ENV, PATH: `${batonOnPath()}:${process.env.PATH}`, GITHUB_OUTPUT: output, RUNNER_TEMP: tempDir(), MAX_TASKS: '8', BUDGET_USD: budget },
       });
       expect(r.status, r.stderr).toBe(0);
       return { out: readFileSync(output, 'utf8'), log: r.stdout };
@@ -103,7 +107,7 @@ describe('runners in CI: claims for one task, and the GitHub Actions workflow', 
     expect(spent.log).toContain('Budget reached: $2.50 of $2');
     git(work, ['checkout', '--', '.agents/memory']);
 
-    // The matrix job's command: B is claimed while it runs, its branch pushed, the claim released.
+    // `run --remote` (a runner elsewhere, e.g. `baton auto --remote`): B is claimed while it runs, its branch pushed, the claim released.
     const run = baton(work, ['run', b, '--remote', 'origin'], { env: { ...p.env, BATON_RUNNER: 'ci-1' } });
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const branch = git(remote, ['for-each-ref', '--format=%(refname:short)', `refs/heads/task/${b}-*`]).trim();

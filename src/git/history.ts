@@ -21,9 +21,12 @@ export const BATON_COMMIT_TRAILER = 'Baton-Commit';
 /** Files `baton init` writes beside `.agents/`: the agents' pointer files and husky's tracked hooks (baton_own in format-entries.awk names the same). */
 const INIT_FILES = new Set(['AGENTS.md', '.gitattributes', 'CLAUDE.md', 'GEMINI.md', '.cursor/rules/baton.mdc', '.github/copilot-instructions.md']);
 
+/** The agent hosts' baton commands `baton init --agents` writes (src/workflow/agent-hosts.ts). */
+const HOST_COMMAND_FILE = /^(\.claude\/commands\/baton-[a-z]+\.md|\.gemini\/commands\/baton\/[a-z]+\.toml|\.github\/prompts\/baton-[a-z]+\.prompt\.md|\.cursor\/commands\/baton-[a-z]+\.md)$/;
+
 /** The files baton's own commits may touch: `.agents/`, and what `baton init` writes beside it. */
 export function isBatonPath(path: string): boolean {
-  return path.startsWith('.agents/') || INIT_FILES.has(path) || /^\.husky\/[a-z-]+$/.test(path);
+  return path.startsWith('.agents/') || INIT_FILES.has(path) || /^\.husky\/[a-z-]+$/.test(path) || HOST_COMMAND_FILE.test(path);
 }
 
 const TRAILER_TASK_RE = /^T-[0-9a-f]+$/;

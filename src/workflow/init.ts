@@ -11,7 +11,7 @@ import { commonGitDirOf, currentBranch } from '../git/gitdir.js';
 import { branchExists } from '../git/task-branch.js';
 import { requireRepo } from '../workspace/context.js';
 import { PLAN_ATTRIBUTE } from '../git-hooks/merge-driver.js';
-import { agentPointerFiles, parseAgents } from './init-agents.js';
+import { parseAgents, planAgentFiles } from './init-agents.js';
 
 export const ATTRIBUTES_LINE = `${AGENTS.memory}/*.md merge=union`;
 /** baton's files are LF in every checkout (a clone with `core.autocrlf=true` too); one saved with CRLF is still read. */
@@ -75,6 +75,10 @@ export interface InitResult {
   baseBranch?: { name: string; from: 'current branch' | 'origin/HEAD' | 'default' };
   /** `worktree_setup` proposed from the lock file found (only when config.yaml was written). */
   worktreeSetup?: DependencySetup;
+  /** Agent host files left alone (already there and not baton's, or changed since), and why. */
+  agentFilesKept?: { path: string; why: string }[];
+  /** What to know about the agent hosts beyond the files (Codex's prompts). */
+  agentNotes?: string[];
 }
 
 /**
@@ -161,11 +165,15 @@ export function initProject(cwd: string, opts: { agents?: readonly string[] } = 
     files.set(agentsMd, nextAgents);
     (agentsText ? updated : created).push('AGENTS.md');
   }
-  for (const [path, content] of agentPointerFiles(root, agents)) {
-    (existsSync(path) ? updated : created).push(path.slice(root.length + 1));
+  const hosts = planAgentFiles(root, agents, files);
+  for (const [path, content] of hosts.writes) {
+    if (!files.has(path)) (existsSync(path) ? updated : created).push(path.slice(root.length + 1));
     files.set(path, content);
   }
   for (const [path, content] of files) writeFileAtomic(path, content);
   mkdirSync(paths.memory, { recursive: true });
-  return { root, created, updated, baseBranch, ...(setup ? { worktreeSetup: setup } : {}) };
+  return {
+    root, created, updated, baseBranch, ...(setup ? { worktreeSetup: setup } : {}),
+    ...(hosts.kept.length ? { agentFilesKept: hosts.kept } : {}), ...(hosts.notes.length ? { agentNotes: hosts.notes } : {}),
+  };
 }
