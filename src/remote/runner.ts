@@ -18,7 +18,7 @@ import { push, refSha, type NetworkOptions } from './git-remote.js';
 import type { RemoteSettings } from './settings.js';
 import { finisher, type Finisher } from './merge.js';
 import { queueRef, seenQueueRef } from './queue-refs.js';
-import { verifyBatch } from '../workflow/merge-queue.js';
+import { verifyBatch, type QueueEntry } from '../workflow/merge-queue.js';
 import { sendBack } from '../workflow/merge-queue-reject.js';
 import type { QueueVerdict } from '../workflow/auto-merge-queue.js';
 import { fetchShared, followBase, followTaskBranches } from './sync.js';
@@ -142,7 +142,7 @@ export class RemoteRunner {
    * local merge, take the new base, verify and merge again. A conflict or a
    * check that fails on the merge sends the task back to its agent.
    */
-  async finish(task: Task, steps: Finisher = finisher(this.project, task)): Promise<QueueVerdict> {
+  async finish(task: Task, checkedOnBranch = false, steps: Finisher = finisher(this.project, task)): Promise<QueueVerdict> {
     const h = await this.stopRenewing(task.id);
     if (h.lost.signal.aborted) throw this.lost(task);
     const { remote } = this.settings;
@@ -151,7 +151,7 @@ export class RemoteRunner {
     await this.pushBranch(task);
     const entry = await this.enqueue(task, branch);
     try {
-      return await this.publish(task, steps, h, branch, entry);
+      return await this.publish(task, steps, h, { task, branch, checkedOnBranch }, entry);
     } catch (error) {
       // Not merged (a lost claim, a plan change refused, an unreachable remote): the entry leaves the queue with it.
       await this.dequeue(task, entry);
@@ -159,7 +159,7 @@ export class RemoteRunner {
     }
   }
 
-  private async publish(task: Task, steps: Finisher, h: Held, branch: string, entry: string | undefined): Promise<QueueVerdict> {
+  private async publish(task: Task, steps: Finisher, h: Held, queued: QueueEntry, entry: string | undefined): Promise<QueueVerdict> {
     const { remote } = this.settings;
     const base = this.project.config.base_branch;
     let closed = false;
@@ -173,7 +173,7 @@ export class RemoteRunner {
       h.claim = renewed.claim;
       await this.sync();
       const before = refSha(this.project.root, `refs/heads/${base}`);
-      const verdict = await verifyBatch(this.project, before!, [{ task, branch }], { signal: this.signal });
+      const verdict = await verifyBatch(this.project, before!, [queued], { signal: this.signal });
       const rejected = verdict.rejected[0];
       if (rejected) {
         const sentBack = await sendBack(this.project, rejected, loadTasksStrict(this.project.root));

@@ -58,10 +58,10 @@ export class MergeQueue {
     return this.state.batches;
   }
 
-  /** Queue a finished task; resolves once its batch is verified (and, if it passed, merged). */
-  submit(task: Task): Promise<QueueVerdict> {
+  /** Queue a finished task (`checked`: its checks just passed on its branch tip); resolves once its batch is verified (and, if it passed, merged). */
+  submit(task: Task, checked = false): Promise<QueueVerdict> {
     return new Promise<QueueVerdict>((settle, fail) => {
-      this.pending.push({ entry: { task, branch: taskBranchName(this.project, task) }, since: new Date().toISOString(), settle, fail });
+      this.pending.push({ entry: { task, branch: taskBranchName(this.project, task), checkedOnBranch: checked }, since: new Date().toISOString(), settle, fail });
       this.save();
       void this.locked(() => this.drain());
     });

@@ -286,10 +286,10 @@ class AutoRun {
    * whatever else finished meanwhile), merged only if its checks pass there;
    * through the shared remote, verified on the remote's base before the atomic push.
    */
-  private async merge(task: Task): Promise<QueueVerdict> {
+  private async merge(task: Task, checked = false): Promise<QueueVerdict> {
     const { remote } = this.opts;
-    if (!remote) return this.queue.submit(task);
-    const v = await this.main.run(() => remote.finish(task));
+    if (!remote) return this.queue.submit(task, checked);
+    const v = await this.main.run(() => remote.finish(task, checked));
     this.remoteBatches++;
     if (!v.merged && v.rejected && v.sentBack) this.remoteRetries++;
     return v;
@@ -356,7 +356,8 @@ class AutoRun {
     if (outcome === 'success' && this.opts.merge) {
       display.task(task.id, task.title, 'merging', 'in the merge queue');
       try {
-        const v = await this.merge(task);
+        // This attempt's checks passed on the branch tip (an attempt with checks succeeds only so).
+        const v = await this.merge(task, r.checks.length > 0);
         merged = v.merged;
         if (!v.merged) {
           outcome = 'failure';

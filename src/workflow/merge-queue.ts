@@ -24,6 +24,8 @@ export interface QueueEntry {
   task: Task;
   /** The task branch (its tip is what is verified). */
   branch: string;
+  /** Its checks (the base's) just passed on this branch tip, in the task's worktree. */
+  checkedOnBranch?: boolean;
 }
 
 export interface Rejection {
@@ -64,6 +66,12 @@ const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
  * that holds the accepted ones and passed, and each rejection with its why.
  */
 export async function verifyBatch(project: Project, baseSha: string, entries: readonly QueueEntry[], opts: VerifyOptions = {}): Promise<BatchVerdict> {
+  // One entry that already holds the base tip, its checks just passed on it: the merge's tree is the
+  // branch's own (outside baton's files), verified already; no scratch worktree is needed.
+  const only = entries.length === 1 ? entries[0]! : undefined;
+  if (only?.checkedOnBranch && gitRun(project.root, ['merge-base', '--is-ancestor', baseSha, only.branch]).code === 0) {
+    return { tip: baseSha, accepted: [only], rejected: [], runs: 0 };
+  }
   const scratch = new Scratch(project, baseSha);
   try {
     const verdict: BatchVerdict = { tip: baseSha, accepted: [], rejected: [], runs: 0 };

@@ -18,7 +18,7 @@ export interface SharedRemote {
   /** Best effort: never rejects (a failure is noted). */
   pushBranch(task: Task): Promise<void>;
   /** Through the shared merge queue into the base: verified on the remote's base tip, then one atomic push that also releases the claim. */
-  finish(task: Task): Promise<QueueVerdict>;
+  finish(task: Task, checkedOnBranch?: boolean): Promise<QueueVerdict>;
   release(task: Task): Promise<void>;
   releaseAll(): Promise<void>;
   othersAtWork(skip: (id: string) => boolean): boolean;
