@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, BIN, git, GIT_ENV } from './helpers/repo.js';
+import { baton, BIN, git, GIT_ENV, tempDir } from './helpers/repo.js';
 import { makeAgentProject } from './fixtures/agent-project.js';
 // Shared with `npm run bench` (its 20-task run): the planted overlaps and the invariants.
 import { checkInvariants, writeOverlapPlan } from '../scripts/overlap-plan.mjs';
@@ -56,5 +57,38 @@ describe('baton auto: the merge queue', () => {
     expect(status.mergeQueue.recent.find((v) => v.id === retried && v.verdict === 'conflict')).toMatchObject({ with: [other], files: ['src/greet.js'] });
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
     expect(git(p.dir, ['worktree', 'list']).split('\n').filter((l) => l.includes('baton-queue-'))).toEqual([]);
+  });
+
+  it('through a shared remote: the runner that merges second finds the conflict on the remote base, and the task goes back to an agent', async () => {
+    const p = makeAgentProject({ extraConfig: 'remote:\n  lease_s: 30\n  poll_s: 0.5\n' });
+    const env = { ...process.env, ...GIT_ENV, ...p.env };
+    const { script, pairs } = writeOverlapPlan(p.dir, { bin: BIN, kinds: ['same-function'], rendezvous: true, env });
+    p.setScript(script);
+    const ids = pairs[0].ids as string[];
+    const remote = join(tempDir(), 'shared.git');
+    git(p.dir, ['clone', '-q', '--bare', p.dir, remote]);
+
+    // Two runners, each in its own clone: each takes one of the pair, and their agents wait for each other.
+    const outs = await Promise.all([1, 2].map((n) => {
+      const dir = join(tempDir(), 'clone');
+      git(remote, ['clone', '-q', remote, dir]);
+      const child = spawn(process.execPath, [BIN, 'auto', '--remote', 'origin', '--no-review'], { cwd: dir, env: { ...env, BATON_RUNNER: `runner-${n}` } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      return new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => resolve({ code, out })));
+    }));
+    for (const o of outs) expect(o.code, o.out).toBe(0);
+    const all = outs.map((o) => o.out).join('\n');
+    expect(all).toMatch(/merge queue: conflicts with T-[0-9a-f]+ in src\/greet\.js; sent back to its agent/);
+    expect(all).toMatch(/1 task sent back to its agent/);
+
+    // On the shared base: both merged once, each merge's checks pass replayed; no queue entry or claim is left.
+    expect(checkInvariants(remote, { ids, env })).toEqual({ merges: 2, notOnce: [], failed: [] });
+    expect(git(remote, ['show', 'main:src/greet.js'])).toContain("'Hello, dear ' + name.toUpperCase()");
+    expect(git(remote, ['for-each-ref', 'refs/baton/queue/', 'refs/baton/claims/'])).toBe('');
+    // The retry's prompt (whichever runner took it) said what it conflicts with.
+    const retried = ids.find((id) => { try { readFileSync(join(p.state, `prompt-${id}-2.md`)); return true; } catch { return false; } })!;
+    expect(readFileSync(join(p.state, `prompt-${retried}-2.md`), 'utf8')).toContain(`which took ${ids.find((id) => id !== retried)}`);
   });
 });
