@@ -76,6 +76,8 @@ export async function verifyBatch(project: Project, baseSha: string, entries: re
   try {
     const verdict: BatchVerdict = { tip: baseSha, accepted: [], rejected: [], runs: 0 };
     verdict.tip = await tryEntries(project, scratch, baseSha, [...entries], verdict, opts);
+    // Checks cut short by Ctrl-C failed for no fault of the agents: nobody is sent back, nothing merged.
+    if (opts.signal?.aborted) throw new BatonError('the merge queue was interrupted before its checks finished', { hint: 'Run `baton auto` again: finished tasks are queued again from their branches.' });
     return verdict;
   } finally {
     scratch.remove();
@@ -133,7 +135,15 @@ class Scratch {
     }
     // The checks may need the project's dependencies, as in a task's worktree.
     const setup = project.config.worktree_setup.trim();
-    if (setup) spawnSync('sh', ['-c', setup], { cwd: this.dir, env: checkEnv(), stdio: 'ignore' });
+    if (!setup) return;
+    const ran = spawnSync('sh', ['-c', setup], { cwd: this.dir, env: checkEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (ran.status === 0) return;
+    // Not the agents' fault: nobody is sent back for it.
+    this.remove();
+    throw new BatonError(`the merge queue's scratch worktree could not be set up: \`${setup}\` exited ${ran.status ?? 'by signal'}`, {
+      file: AGENTS.config,
+      hint: `Fix \`worktree_setup\` (it runs in every task's worktree and in the queue's).${ran.stderr ? `\n  ${ran.stderr.trim().split('\n').slice(-3).join('\n  ')}` : ''}`,
+    });
   }
 
   reset(sha: string): void {
