@@ -145,8 +145,6 @@ export class RemoteRunner {
   async finish(task: Task, checkedOnBranch = false, steps: Finisher = finisher(this.project, task)): Promise<QueueVerdict> {
     const h = await this.stopRenewing(task.id);
     if (h.lost.signal.aborted) throw this.lost(task);
-    const { remote } = this.settings;
-    const base = this.project.config.base_branch;
     const branch = taskBranchName(this.project, task);
     await this.pushBranch(task);
     const entry = await this.enqueue(task, branch);
