@@ -100,6 +100,7 @@ export async function benchQueueRemote(count, { sleepMs = 3000 } = {}) {
     runs.push(spawnAuto(['--remote', 'origin'], join(parent, 'clone'), { ...p.env, BATON_RUNNER: `runner-${n}` }));
   }
   const outs = await Promise.all(runs);
+  if (process.env.BENCH_DEBUG) outs.forEach((o, i) => writeFileSync(join(process.env.BENCH_DEBUG, `runner-${i + 1}.txt`), o));
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   // Whoever ran a task, the invariants hold on the shared base; the last runner to stop saw the plan done.
   const v = verdict(remote, p.ids, outs, outs.find((o) => o.includes('The plan is done.')) ?? outs.join('\n'));

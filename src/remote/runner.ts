@@ -146,7 +146,6 @@ export class RemoteRunner {
     const h = await this.stopRenewing(task.id);
     if (h.lost.signal.aborted) throw this.lost(task);
     const branch = taskBranchName(this.project, task);
-    await this.pushBranch(task);
     const entry = await this.enqueue(task, branch);
     try {
       return await this.publish(task, steps, h, { task, branch, checkedOnBranch }, entry);
@@ -180,7 +179,6 @@ export class RemoteRunner {
       }
       if (!closed) {
         await steps.close();
-        await this.pushBranch(task);
         closed = true;
       }
       steps.merge();
@@ -190,6 +188,8 @@ export class RemoteRunner {
         { src: head, dst: `refs/heads/${base}`, expect: refSha(this.project.root, `refs/remotes/${remote}/${base}`) ?? '' },
         { src: '', dst: claimRef(task.id), expect: h.claim.sha },
         ...(entry ? [{ src: '', dst: queueRef(task.id), expect: entry }] : []),
+        // The closed branch goes with the merge that holds it (force: a rewrite by the hooks is the runner's own).
+        { src: `+refs/heads/${queued.branch}`, dst: `refs/heads/${queued.branch}` },
       ], { atomic: true }, this.net());
       if (r.ok) {
         this.held.delete(task.id);
@@ -211,14 +211,20 @@ export class RemoteRunner {
     });
   }
 
-  /** Enter the shared queue: create `refs/baton/queue/<id>` at the branch tip (or replace a stale entry of this task, read at the last sync). */
+  /**
+   * Enter the shared queue: create `refs/baton/queue/<id>` at the branch tip (or replace a stale
+   * entry of this task, read at the last sync), in the same push as the branch itself.
+   */
   private async enqueue(task: Task, branch: string): Promise<string | undefined> {
     const tip = refSha(this.project.root, `refs/heads/${branch}`);
     if (!tip) return undefined;
     const stale = refSha(this.project.root, seenQueueRef(this.settings.remote, task.id)) ?? '';
-    const r = await push(this.project.root, this.settings.remote, [{ src: tip, dst: queueRef(task.id), expect: stale }], {}, this.net())
-      .catch(() => undefined);
+    const r = await push(this.project.root, this.settings.remote, [
+      { src: `refs/heads/${branch}`, dst: `refs/heads/${branch}` },
+      { src: tip, dst: queueRef(task.id), expect: stale },
+    ], { atomic: true }, this.net()).catch(() => undefined);
     if (r?.ok) return tip;
+    await this.pushBranch(task);
     this.note(`${task.id}: could not enter the shared merge queue (${r?.detail ?? 'remote unreachable'}); verified and merged without an entry`);
     return undefined;
   }
