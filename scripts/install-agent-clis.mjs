@@ -6,7 +6,7 @@
  * A folder already holding the CLI is kept. Run after `npm run build` (.ci/run does).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,8 +16,14 @@ export function agentClisDir(env = process.env) {
   return env.BATON_AGENT_CLIS_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'baton-agent-clis');
 }
 
+/**
+ * Other planners whose real CLIs make the inputs of `baton import`'s tests (test/import-planners.test.ts),
+ * pinned like the agent CLIs (scripts/planner-clis.json), into the same cache.
+ */
+const PLANNERS = JSON.parse(readFileSync(new URL('./planner-clis.json', import.meta.url), 'utf8'));
+
 let failed = 0;
-for (const [name, preset] of Object.entries(PRESETS)) {
+for (const [name, preset] of [...Object.entries(PRESETS), ...Object.entries(PLANNERS)]) {
   if (!preset.package || !preset.tested.length) continue;
   const version = preset.tested[0];
   const dir = join(agentClisDir(), `${preset.package.replace('/', '+')}@${version}`);

@@ -39,5 +39,8 @@ export function executorFor(config: Config, task: Pick<Task, 'role'>, choice: Ex
       hint: `Use one of ${OUTPUT_FORMATS.map((f) => `\`${f}\``).join(', ')}, or leave it out to read the agent's output as plain text.`,
     });
   }
-  return commandExecutor(name, { ...spec, output: output as OutputFormat | undefined, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) });
+  // Only a preset writes a home for its CLI: an `executors:` entry is the user's command as written.
+  const home = config.executors[name] ? undefined : PRESETS[name]?.home;
+  const settings = { role, ...(model ? { model } : {}) };
+  return commandExecutor(name, { ...spec, home, output: output as OutputFormat | undefined, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) }, settings);
 }

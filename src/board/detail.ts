@@ -13,6 +13,9 @@ import { isBookkeeping, taskBranchName, taskState } from '../tasks/checkout.js';
 import { readMemory } from '../memory/file.js';
 import type { Board, BoardTask } from './data.js';
 import { lastPrompt, readReviews } from './data.js';
+import { branchDiff, type BranchDiff } from '../git/diff.js';
+import { AGENTS } from '../workspace/paths.js';
+import { baseMemory, openChangeRequests } from '../memory/change-requests.js';
 
 export interface TaskDetail {
   task: BoardTask;
@@ -30,6 +33,10 @@ export interface TaskDetail {
   prompt?: string;
   cost: CostLine;
   reviews: string[];
+  /** The unmerged branch's changes against the base, per file. */
+  diff?: BranchDiff;
+  /** A person's requests for changes that the branch has not answered yet. */
+  requests: MemoryEntry[];
 }
 
 export function taskDetail(project: Project, board: Board, task: BoardTask): TaskDetail {
@@ -51,6 +58,14 @@ export function taskDetail(project: Project, board: Board, task: BoardTask): Tas
   } else {
     memory = readMemory(project.root, task.id).entries;
   }
+  // Reviews by a person are written on the base: shown beside the branch's own memory.
+  const onBase = onBranch ? baseMemory(project, task.id) : memory;
+  const requests = openChangeRequests(memory, onBase);
+  if (onBranch) {
+    const seen = new Set(memory.map((e) => `${e.time} ${e.kind} ${e.ref ?? ''}`));
+    memory = [...memory, ...onBase.filter((e) => e.kind === 'review' && !seen.has(`${e.time} ${e.kind} ${e.ref ?? ''}`))];
+  }
+  const diff = onBranch ? branchDiff(project.root, project.config.base_branch, branch, AGENTS.dir) : undefined;
   const dirs = task.worktree ? [task.worktree] : [];
   const reviews = readReviews(project)
     .filter((r) => r.text.includes(task.id))
@@ -59,5 +74,7 @@ export function taskDetail(project: Project, board: Board, task: BoardTask): Tas
     task, there, branch, from, onBranch, here: safeBranch(project.root) === branch, memory, unrecorded, reviews,
     prompt: lastPrompt(project, task.id, dirs),
     cost: summarizeUsage(memory).total,
+    requests,
+    ...(diff ? { diff } : {}),
   };
 }

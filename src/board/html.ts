@@ -15,9 +15,11 @@ export function esc(text: string): string {
 export interface PageOptions {
   title: string;
   /** Which nav link is the current page. */
-  current: 'board' | 'reviews' | 'cost' | 'task';
+  current: 'board' | 'reviews' | 'cost' | 'task' | 'inbox';
   /** Served live: adds the small script that swaps `<main>` when the repository changes. */
   live: boolean;
+  /** One more inline script for a live page (the review's line comments). */
+  script?: string;
 }
 
 const STYLE = `
@@ -37,7 +39,7 @@ pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:
 .card.ready{border-left-color:var(--ready);box-shadow:0 0 0 1px var(--ready) inset}.card.in-progress{border-left-color:var(--prog)}.card.review{border-left-color:var(--review)}
 .card.done{border-left-color:var(--done);opacity:.8}.card.blocked{border-left-color:var(--blocked)}.card.cancelled{border-left-color:var(--cancelled);opacity:.6}
 .badge{display:inline-block;font-size:11px;padding:0 6px;border-radius:10px;border:1px solid var(--line);background:#fff;margin:2px 4px 0 0}
-.badge.ready{border-color:var(--ready);color:var(--ready)}.badge.branch{border-color:var(--review);color:var(--review)}
+.badge.ready{border-color:var(--ready);color:var(--ready)}.badge.requested{border-color:var(--blocked);color:var(--blocked)}.badge.branch{border-color:var(--review);color:var(--review)}
 .phases{display:grid;grid-template-columns:max-content 1fr max-content;gap:4px 12px;align-items:center;max-width:700px}
 .bar{height:8px;background:var(--bg);border:1px solid var(--line);border-radius:4px;overflow:hidden}.bar i{display:block;height:100%;background:var(--done)}
 table{border-collapse:collapse}td,th{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}th{color:var(--muted);font-weight:600}
@@ -55,15 +57,35 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .md h4{margin:12px 0 4px;font-size:14px}.md ul{margin:4px 0;padding-left:22px}.md p{margin:6px 0}
 .error{border:1px solid var(--blocked);background:#ffebe9;border-radius:6px;padding:10px}
 form.inline{display:inline-flex;gap:6px;align-items:center}textarea{width:100%;min-height:260px;font:12px ui-monospace,monospace}
+form.answer textarea{min-height:60px;font:14px system-ui,sans-serif;display:block;margin:6px 0}.questions.open>li,.inbox>li{border-left:3px solid var(--blocked);padding-left:8px;margin:0 0 10px;list-style:none}
+.review-grid{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:20px;align-items:start}.review-grid>aside{position:sticky;top:8px;max-height:calc(100vh - 16px);overflow:auto}
+@media (max-width:900px){.review-grid{grid-template-columns:1fr}}
+details.file{border:1px solid var(--line);border-radius:6px;margin:0 0 12px;overflow:hidden}details.file>summary{background:var(--bg);padding:6px 10px;cursor:pointer;border-bottom:1px solid var(--line)}
+table.diff{width:100%;border-collapse:collapse;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}table.diff td{border:0;padding:0 8px;vertical-align:top}
+table.diff td.ln{width:1%;min-width:44px;text-align:right;color:var(--muted);user-select:none;white-space:nowrap}table.diff td.code{white-space:pre-wrap;word-break:break-all}
+table.diff tr.add td{background:#e6ffec}table.diff tr.add td.ln{background:#ccffd8}table.diff tr.del td{background:#ffebe9}table.diff tr.del td.ln{background:#ffd7d5}
+table.diff tr.hunk td{background:#ddf4ff;color:var(--muted);padding:2px 8px}.mark{display:inline-block;width:1.2em;color:var(--muted)}
+.add-comment{visibility:hidden;border:0;background:#0969da;color:#fff;border-radius:4px;font:bold 11px system-ui;padding:0 5px;margin-right:4px;cursor:pointer}tr:hover .add-comment{visibility:visible}
+tr.comment td,tr.composer td{background:#fff;padding:4px 8px}.note{border:1px solid var(--line);border-left:3px solid var(--review);border-radius:6px;padding:6px 10px;font:13px/1.45 system-ui,sans-serif;max-width:760px;background:#fff}
+.note textarea{min-height:60px;font:13px system-ui,sans-serif}tr.draft .note{border-left-color:var(--prog)}.plus{color:var(--done)}.minus{color:var(--blocked)}
+.file-list{columns:2;font-size:12px;margin:0 0 10px}.capped{border:1px solid var(--prog);background:#fff8c5;border-radius:6px;padding:6px 10px}
+.requested-note{border:1px solid var(--review);background:#fbefff;border-radius:6px;padding:6px 10px}
+.review-form{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:var(--bg);margin:16px 0}.review-form h2{margin-top:0}.review-form label{display:block;margin:6px 0}
+.review-form textarea{min-height:60px;font:13px system-ui,sans-serif;display:block;margin-top:4px}.buttons button{margin-right:8px;padding:5px 12px;border-radius:6px;border:1px solid var(--line);font-weight:600;cursor:pointer}
+.buttons .request{background:#fff;color:var(--blocked)}.buttons .approve{background:var(--done);color:#fff;border-color:var(--done)}.buttons .cancel{background:#fff;color:var(--muted)}
 `;
 
 /**
  * Live updates without a framework: on each server-sent event, fetch this
- * same URL and swap in its `<main>`; the page itself never reloads.
+ * same URL and swap in its `<main>`; the page itself never reloads. While a
+ * person is in one of its forms (an answer half typed), the swap waits until
+ * they leave it.
  */
 const CLIENT = `(()=>{const live=document.getElementById('live');const es=new EventSource('/events');let busy=false,again=false;
-async function swap(){if(busy){again=true;return}busy=true;try{const r=await fetch(location.href,{cache:'no-store'});const d=new DOMParser().parseFromString(await r.text(),'text/html');const m=d.querySelector('main');if(m){const open=[...document.querySelectorAll('details[open][id]')].map(e=>e.id);document.querySelector('main').replaceWith(m);for(const id of open){const e=document.getElementById(id);if(e)e.open=true}document.title=d.title;live.textContent='live · updated '+new Date().toLocaleTimeString()}}catch(e){live.textContent='live · update failed'}busy=false;if(again){again=false;swap()}}
-es.onopen=()=>{live.textContent='live'};es.onmessage=swap;es.onerror=()=>{live.textContent='reconnecting…'}})();`;
+async function swap(){if(busy){again=true;return}if(document.querySelector('.draft')||[...document.querySelectorAll('#review-form textarea')].some(t=>t.value.trim())){live.textContent='live · update held while you write a review';return}busy=true;try{const r=await fetch(location.href,{cache:'no-store'});const d=new DOMParser().parseFromString(await r.text(),'text/html');const m=d.querySelector('main');if(m){const open=[...document.querySelectorAll('details[open][id]')].map(e=>e.id);document.querySelector('main').replaceWith(m);for(const id of open){const e=document.getElementById(id);if(e)e.open=true}document.title=d.title;live.textContent='live · updated '+new Date().toLocaleTimeString()}}catch(e){live.textContent='live · update failed'}busy=false;if(again){again=false;swap()}}
+const held=()=>{const a=document.activeElement;return!!(a&&a.closest&&a.closest('main form'))};let waiting=false;
+document.addEventListener('focusout',()=>setTimeout(()=>{if(waiting&&!held()){waiting=false;swap()}},0));
+es.onopen=()=>{live.textContent='live'};es.onmessage=()=>{if(held())waiting=true;else swap()};es.onerror=()=>{live.textContent='reconnecting…'}})();`;
 
 /** Static pages load nothing at all: no script, no other host (the live server sends its own header). */
 const STATIC_CSP = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`;
@@ -74,8 +96,8 @@ export function page(opts: PageOptions, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 ${opts.live ? '' : STATIC_CSP}<title>${esc(opts.title)} · baton board</title><style>${STYLE}</style></head>
-<body><header><b>baton board</b>${nav('board', 'index.html', 'Plan')}${nav('reviews', 'reviews.html', 'Reviews')}${nav('cost', 'cost.html', 'Cost')}<span id="live">${opts.live ? 'connecting…' : 'static export'}</span></header>
-<main>${body}</main>${opts.live ? `<script>${CLIENT}</script>` : ''}</body></html>
+<body><header><b>baton board</b>${nav('board', 'index.html', 'Plan')}${nav('reviews', 'reviews.html', 'Reviews')}${nav('cost', 'cost.html', 'Cost')}${nav('inbox', 'inbox.html', 'Inbox')}<span id="live">${opts.live ? 'connecting…' : 'static export'}</span></header>
+<main>${body}</main>${opts.live ? `<script>${CLIENT}</script>${opts.script ? `<script>${opts.script}</script>` : ''}` : ''}</body></html>
 `;
 }
 

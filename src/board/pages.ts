@@ -10,6 +10,8 @@ import type { Board, BoardTask, Review } from './data.js';
 import type { TaskDetail } from './detail.js';
 import { graphSvg } from './graph-svg.js';
 import { esc, markdown, page } from './html.js';
+import { eventList, inboxNotice, taskQuestions } from './questions-html.js';
+import { changesSection, requestsNote, reviewForm, REVIEW_CLIENT } from './review.js';
 
 export interface RenderOptions {
   live: boolean;
@@ -22,9 +24,11 @@ export const taskHref = (id: string) => `${id}.html`;
 function card(t: BoardTask): string {
   const badges = [
     t.ready ? '<span class="badge ready">ready</span>' : '',
+    t.reason ? `<span class="badge reason">${esc(t.reason)}</span>` : '',
     t.waits ? `<span class="badge" title="${esc(t.waits)}">${esc(t.waits.replace(/:.*$/, ''))}</span>` : '',
     t.flight ? `<span class="badge branch" title="unmerged task branch">on ${esc(t.flight.branch)}</span>` : '',
     t.worktree ? `<span class="badge" title="${esc(t.worktree)}">worktree</span>` : '',
+    t.changesRequested ? '<span class="badge requested">changes requested</span>' : '',
   ].join('');
   return `<a class="card ${t.ready ? 'ready' : esc(t.status)}" href="${esc(taskHref(t.id))}" data-id="${esc(t.id)}"><span class="id">${esc(t.id)}${t.phase ? ` · ${esc(t.phase)}` : ''}</span><br>${esc(t.title)}${badges ? `<br>${badges}` : ''}</a>`;
 }
@@ -54,12 +58,14 @@ export function renderIndex(board: Board, opts: RenderOptions): string {
     `<tr><td><a href="${esc(taskHref(t.id))}">${esc(t.id)}</a></td><td>${esc(t.title)}</td><td>${esc(t.flight?.branch ?? t.branch ?? '')}</td><td>${esc(t.flight ? (t.flight.status === 'done' ? 'done there, not merged' : t.flight.status) : t.status)}</td><td>${esc(t.worktree ?? '')}</td></tr>`);
   const body = [
     `<h1>Plan</h1><p id="headline">${esc(headline(board.tasks))}</p>`,
+    inboxNotice(board.questions),
     total ? phases(board) : '<p>No tasks yet. Add one with <code>baton task add "title"</code>.</p>',
     `<h2>Tasks by status</h2><div class="cols">${columns}</div>`,
     flights.length
       ? `<h2>Work in flight</h2><table id="in-flight"><tr><th>task</th><th>title</th><th>branch</th><th>status there</th><th>worktree</th></tr>${flightRows.join('')}</table>`
       : '',
     `<h2>Dependency graph</h2><p class="muted">Arrows point from a dependency to the task that needs it; ready tasks have a green border. Click a task to open it.</p><div class="graph" id="graph">${graphSvg(board.tasks, taskHref)}</div>`,
+    eventList(board.events),
     board.recent.length ? `<h2>Recent memory</h2><p class="muted">Newest first.</p><ul class="timeline">${[...board.recent].reverse().map((e) => entry(e, true)).join('')}</ul>` : '',
   ].join('\n');
   return page({ title: 'Plan', current: 'board', live: opts.live }, body);
@@ -96,7 +102,7 @@ export function renderTask(d: TaskDetail, opts: RenderOptions & { fileText?: str
   const t = d.task;
   const there = d.there;
   const facts = [
-    ['status', `${esc(t.status)}${t.ready ? ' <span class="badge ready">ready</span>' : ''}${t.flight ? ` <span class="badge branch">${esc(t.flight.status)} on its branch, not merged</span>` : ''}`],
+    ['status', `${esc(t.status)}${t.ready ? ' <span class="badge ready">ready</span>' : ''}${t.flight ? ` <span class="badge branch">${esc(t.flight.status)} on its branch, not merged</span>` : ''}${d.requests.length ? ' <span class="badge requested">changes requested</span>' : ''}`],
     ['branch', d.onBranch ? `<code>${esc(d.branch)}</code>${t.worktree ? ` in worktree <code>${esc(t.worktree)}</code>` : ''}` : t.branch ? `<code>${esc(t.branch)}</code> <span class="muted">(${d.here ? 'checked out here' : 'merged, or not created yet'})</span>` : '<span class="muted">none yet</span>'],
     ['phase', esc(t.phase ?? '')],
     ['depends on', t.depends_on.map((id) => `<a href="${esc(taskHref(id))}">${esc(id)}</a>`).join(', ') || '<span class="muted">nothing</span>'],
@@ -108,17 +114,25 @@ export function renderTask(d: TaskDetail, opts: RenderOptions & { fileText?: str
   const timeline = [...d.memory].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const pending = d.unrecorded.map((c) =>
     `<li class="k-commit"><span class="muted">${esc(c.time)}</span> <span class="kind">commit</span> <code>${esc(c.sha)}</code> <span class="muted">(on the branch, not in memory yet)</span><div>${esc(c.subject)}</div>${c.files.length ? `<ul class="files">${c.files.map((f) => `<li><code>${esc(f.path)}</code> <span class="muted">+${esc(f.added)} −${esc(f.deleted)}</span></li>`).join('')}</ul>` : ''}</li>`);
+  const memory = [
+    `<h2>Memory</h2><p class="muted">Read from <code>${esc(d.from)}</code>.</p>`,
+    timeline.length || pending.length ? `<ul class="timeline" id="timeline">${timeline.map((e) => entry(e)).join('')}${pending.join('')}</ul>` : '<p class="muted">No memory yet.</p>',
+  ].join('\n');
+  const changes = changesSection(d, !!opts.csrf);
+  const form = opts.csrf ? reviewForm(d, opts.csrf) : '';
   const body = [
     `<h1><span class="muted">${esc(t.id)}</span> ${esc(there.title)}</h1>`,
     `<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`,
+    requestsNote(d),
     opts.csrf ? `<p>${statusForm(d, opts.csrf)}</p>` : '',
+    taskQuestions(t.id, d.memory, opts.csrf),
     `<h2>Task</h2>${markdown(there.body)}`,
     opts.csrf && opts.fileText !== undefined ? editForm(d, opts.fileText, opts.csrf) : '',
-    `<h2>Memory</h2><p class="muted">Read from <code>${esc(d.from)}</code>.</p>`,
-    timeline.length || pending.length ? `<ul class="timeline" id="timeline">${timeline.map((e) => entry(e)).join('')}${pending.join('')}</ul>` : '<p class="muted">No memory yet.</p>',
+    // The diff with the memory timeline beside it: what was changed, and how it came about.
+    changes ? `<div class="review-grid"><div>${changes}${form}</div><aside>${memory}</aside></div>` : `${form}${memory}`,
     `<h2>Last prompt</h2>${d.prompt ? `<details id="prompt"><summary>${d.prompt.length} characters</summary><pre>${esc(d.prompt)}</pre></details>` : '<p class="muted">None issued yet (<code>baton prompt ' + esc(t.id) + '</code>).</p>'}`,
   ].join('\n');
-  return page({ title: `${t.id} ${there.title}`, current: 'task', live: opts.live }, body);
+  return page({ title: `${t.id} ${there.title}`, current: 'task', live: opts.live, ...(form ? { script: REVIEW_CLIENT } : {}) }, body);
 }
 
 /** A review's front matter as a line of facts, task ids linked: `time` · `filed` T-1, T-2 · … (empty lists left out). */

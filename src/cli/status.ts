@@ -64,7 +64,7 @@ export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): stri
   if (r.blocked.length) {
     lines.push('', paint('bold', `Blocked or waiting (${r.blocked.length}):`));
     for (const t of r.blocked.slice(0, 20)) {
-      lines.push(`  ${t.id}  ${t.title}  ${t.status === 'blocked' ? paint('red', '[blocked]') : `waits on ${t.waiting_on.join(', ')}`}`);
+      lines.push(`  ${t.id}  ${t.title}  ${t.status === 'blocked' ? `${paint('red', '[blocked]')}${t.reason ? ` ${t.reason}: \`baton answer ${t.id} "…"\`` : ''}` : `waits on ${t.waiting_on.join(', ')}`}`);
     }
     if (r.blocked.length > 20) lines.push(`  … and ${r.blocked.length - 20} more`);
   }

@@ -1,5 +1,5 @@
 /**
- * Tools that write: task_add, task_set, start, log, done, review_import, plan_import.
+ * Tools that write: task_add, task_set, start, log, done, review_import, plan_import, review_task.
  * Domain modules are imported on the first call, not at start: the server answers `initialize` sooner.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -172,6 +172,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
   });
 
   registerImportTools(server, ctx);
+  registerReviewTaskTool(server, ctx);
 }
 
 /** `baton done --json`'s `claim`: what became of the claim `start --remote` took. */
@@ -183,6 +184,37 @@ const claimShape = z.object({
   pushRefused: z.string().optional().describe('The claim was given back, but the remote refused the task branch'),
   error: z.string().optional().describe('The remote could not be reached: the claim ends with its lease'),
 });
+
+/** `review_task`: a person's review through their MCP client, as `baton review-task` and the board do it. */
+function registerReviewTaskTool(server: McpServer, ctx: ServerContext): void {
+  defineTool(server, ctx, 'review_task', {
+    title: 'Review a task\'s work',
+    description: 'Record a person\'s review of one task\'s work on its branch. `request-changes` reopens the task with the comments (each on a FILE:LINE of the branch) as the reason: its next prompt starts with them and `baton auto` runs it again. `approve` merges it into the base (its checks run first, as `done` with merge). `cancel` cancels it. Each writes a `review` entry to the task\'s memory on the base branch and commits it. Call it only for a decision the person made; run it on the base branch.',
+    input: {
+      id,
+      action: z.enum(['request-changes', 'approve', 'cancel']),
+      comments: z.array(z.object({
+        file: z.string().min(1).describe('Path in the repository, as the diff names it'),
+        line: z.number().int().positive().describe('Line number on the task branch (the diff\'s right-hand side)'),
+        text: z.string().min(1),
+      })).optional().describe('Comments on lines'),
+      message: z.string().optional().describe('A comment on the whole change'),
+    },
+    output: {
+      id: z.string(), action: z.string(), status: z.string(), entry: z.string().describe('The memory entry written'),
+      commit: z.string().optional(),
+      merged: z.object({ into: z.string(), commit: z.string() }).optional(),
+    },
+    writes: true,
+    idempotent: false,
+  }, async (a) => {
+    const { reviewTask } = await import('../workflow/review-task.js');
+    const p = await project(ctx);
+    const comments = (a.comments ?? []).map((c) => ({ path: c.file.replace(/^\.\//, ''), line: c.line, text: c.text }));
+    const r = await reviewTask(p, a.id, { action: a.action, comments, message: a.message, via: 'MCP' });
+    return { data: { ...r, ...(r.merged ? { merged: { into: r.merged.into, commit: r.merged.commit } } : {}) } };
+  });
+}
 
 const answer = z.string().min(1).describe('The whole answer, as written (JSON or markdown)');
 

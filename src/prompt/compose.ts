@@ -23,12 +23,15 @@ import {
   dependencySection, instructionsSection, lessonsSection, memorySection, omittedSection, redoSection, titled, type View,
 } from './render-memory.js';
 import { REPORT_FORMAT } from './report.js';
+import { reviewCommentsSection } from './review-comments.js';
+import { baseMemory, openChangeRequests, workMemory } from '../memory/change-requests.js';
 import { followedBy, furtherUp, lessonItems, selectMemory } from './select.js';
 import { lessonViews } from '../memory/lessons-file.js';
 import { lessonApplies } from '../memory/lessons.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
+import { answersSection } from './answers.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -125,7 +128,7 @@ function taskSection(task: Task, condensed = false): string {
   return `**${task.title}** (${meta})\n\n${body}`.trim();
 }
 
-const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes';
+const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes\n## Questions';
 
 interface Inputs {
   view: View;
@@ -150,6 +153,7 @@ function render(template: Template, inputs: Inputs, state: FitState, budget: num
     lessons: lessonsSection(view, kept, style),
     omitted: omittedSection(state.omitted, view, budget),
     code,
+    review_comments: values.review_comments!,
   }));
 }
 
@@ -229,6 +233,8 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     files: task.files.map((f) => filesLine(f, project.root, own)).join('\n'),
     checks: task.checks.length ? `\`\`\`sh\n${task.checks.join('\n')}\n\`\`\`` : '',
     depends: task.depends_on.map((id) => titled(id, byId)).join(', '),
+    answers: answersSection(memory.get(task.id) ?? []),
+    review_comments: reviewCommentsSection(openChangeRequests(workMemory(project, branch, task.id), baseMemory(project, task.id))),
   };
   const codePaths = [...task.files, ...ownFiles, ...task.depends_on.flatMap((id) => depFiles.get(id) ?? [])];
   return { view, plan, values, codePaths };

@@ -7,8 +7,10 @@ import type { MemoryEntry } from '../memory/entry.js';
 import type { Task } from '../core/task.js';
 import { batonMessage, branchExists, changedTrackedFiles, commitPaths, gitRun, showFile, unmergedBranches } from '../git/task-branch.js';
 import { parseUsageEntry } from '../memory/usage.js';
+import { openChangeRequests } from '../memory/change-requests.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../memory/file.js';
+import { openQuestions } from '../memory/questions.js';
 import { rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
 import type { Display } from './auto-events.js';
@@ -56,6 +58,10 @@ export interface BranchState {
   failures: number;
   /** The outcome of the last result logged on the branch. */
   last?: string;
+  /** The agent asked, and a person has not answered yet: `auto` leaves it until they do. */
+  waitsForAnswer?: boolean;
+  /** A person answered after the last result: the next attempt has something new to go on. */
+  answeredSince?: boolean;
 }
 
 export function branchState(project: Project, task: Task): BranchState {
@@ -64,17 +70,24 @@ export function branchState(project: Project, task: Task): BranchState {
   const text = showFile(project.root, branch, task.path);
   const status = text === undefined ? undefined : parseTaskText(text, task.path).task?.status;
   const memText = showFile(project.root, branch, rel(project.root, project.paths.memoryFile(task.id)));
-  const results = memText === undefined ? [] : parseMemory(memText, task.id).entries.filter((e) => e.kind === 'result');
+  const onBranch = memText === undefined ? [] : parseMemory(memText, task.id).entries;
+  const results = onBranch.filter((e) => e.kind === 'result');
   const last = results.at(-1)?.ref;
+  const here = readMemory(project.root, task.id).entries;
+  const lastAnswer = onBranch.filter((e) => e.kind === 'answer').at(-1);
   // Partial work (no checks to prove it) that a later review accepted counts as finished.
-  const accepted = last === 'partial' && readMemory(project.root, task.id).entries.some(
+  const accepted = last === 'partial' && here.some(
     (e) => e.kind === 'review' && e.body.includes(ACCEPTED_BY) && e.time >= results.at(-1)!.time,
   );
+  // A person asked for changes (`baton review-task --request-changes`) that the branch has not answered: work to redo.
+  const changesAsked = openChangeRequests(onBranch, here).length > 0;
   return {
     // A merged branch of a task the base calls open again (a review reopened it) is no finished work.
-    doneOnBranch: (status === 'done' || (status === 'review' && last === 'success') || accepted) && !isMerged(project, branch),
+    doneOnBranch: (status === 'done' || (status === 'review' && last === 'success') || accepted) && !changesAsked && !isMerged(project, branch),
     failures: results.filter((e) => e.ref === 'failure').length,
     last,
+    ...(openQuestions(onBranch).length ? { waitsForAnswer: true } : {}),
+    ...(lastAnswer && lastAnswer.time >= (results.at(-1)?.time ?? '') ? { answeredSince: true } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ import { OverlapCheck } from './auto-overlap.js';
 import { TrialMerges } from './trial-merge.js';
 import { MergeQueue, type QueueVerdict } from './auto-merge-queue.js';
 import { rejectionLine } from './merge-queue-reject.js';
+import { WAITING_FOR_ANSWER } from '../memory/questions.js';
+import { emitEvent } from './notify.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -83,11 +85,14 @@ export async function runAuto(project: Project, opts: AutoOptions): Promise<Auto
     if (t.status !== 'done' && t.status !== 'cancelled') executorFor(project.config, t, { name: opts.run.executor }).preflight?.(opts.run.env ?? process.env);
   }
   const release = acquireRunLock(project);
+  let summary: AutoSummary;
   try {
-    return await new AutoRun(project, opts).run();
+    summary = await new AutoRun(project, opts).run();
   } finally {
     release();
   }
+  await emitEvent(project, { event: 'run-finished', text: runText(summary) });
+  return summary;
 }
 
 /** Serializes work in the main checkout (merges, reviews and their commits). */
@@ -376,6 +381,11 @@ class AutoRun {
       ? await openPullRequest(this.project, task, remote.settings.remote, (line) => display.note(line))
       : undefined;
     this.results.push({ id: task.id, title: task.title, outcome, merged, reason, ...(pullRequest ? { pullRequest } : {}) });
+    if (r.asked) {
+      // Not settled: once a person answers (`baton answer`, the board), this run takes it again.
+      display.task(task.id, task.title, 'waiting', `${WAITING_FOR_ANSWER}: \`baton answer ${task.id} "…"\``);
+      return;
+    }
     if (merged) display.task(task.id, task.title, 'merged');
     else if (pullRequest) this.settle(task, 'done', `done on \`${r.branch}\`: pull request ${pullRequest}`);
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
@@ -408,6 +418,13 @@ class AutoRun {
 
 /** How often running branches are looked at for new commits to trial-merge (one `for-each-ref`; merges only on change). */
 const TRIAL_MERGE_MS = 1000;
+
+/** The run in a line or two, for the `run-finished` event: why it stopped, what came of it, what is left and why. */
+function runText(s: AutoSummary): string {
+  const count = (o: string) => s.results.filter((r) => r.outcome === o).length;
+  const left = s.left.slice(0, 5).map((l) => `${l.id} (${l.why})`).join(', ');
+  return `Stopped: ${s.stop}. ${s.results.length} attempts: ${count('success')} success, ${count('partial')} partial, ${count('failure')} failure.${left ? ` Left: ${left}${s.left.length > 5 ? ` and ${s.left.length - 5} more` : ''}.` : ''}`;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

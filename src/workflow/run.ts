@@ -14,6 +14,8 @@ import { executorFor } from '../agents/implementer.js';
 import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/types.js';
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
+import { readMemory } from '../memory/file.js';
+import { openQuestions } from '../memory/questions.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
@@ -67,6 +69,8 @@ export interface AttemptResult {
   paused?: boolean;
   timedOut: boolean;
   costUsd: number;
+  /** Questions the agent asked in its report: the task waits for a person's answer (`baton answer`). */
+  asked?: number;
 }
 
 const DEFAULT_CHECK_TIMEOUT_S = 600;
@@ -146,13 +150,16 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   // The prompt the agent saw, kept with the task (committed with the log below).
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
-  const verdict = decide(judged, result, report, checks, interrupted);
+  // Asked during the attempt through baton itself (`log --question`, MCP `ask`) rather than in the report: the same wait.
+  const askedMidRun = openQuestions(readMemory(dir, task.id).entries).filter((q) => q.time >= isoNow(new Date(startedMs))).length;
+  const verdict = decide(judged, result, report, checks, interrupted, askedMidRun);
   const entries = [...memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings), ...unnamedFilesNote(wp, here)];
   await recordAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
     report,
     entries,
+    waiting: askedMidRun > 0,
   });
   return {
     id: task.id,
@@ -166,6 +173,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     interrupted,
     timedOut: result.timedOut === true,
     costUsd: result.costUsd ?? 0,
+    ...(verdict.asked ? { asked: verdict.asked } : {}),
   };
 }
 
@@ -294,13 +302,18 @@ interface Verdict {
   reason?: string;
   /** The agent claimed success and the checks say otherwise. */
   falseClaim: boolean;
+  /** Questions it asked: no verdict on the work yet, the task waits for answers. */
+  asked?: number;
 }
 
 /** Checks decide. An honest agent's lesser outcome stands; a claim of success does not lift failing checks. */
-export function decide(task: Task, result: ExecuteResult, report: Report, checks: readonly CheckResult[], interrupted: boolean): Verdict {
+export function decide(task: Task, result: ExecuteResult, report: Report, checks: readonly CheckResult[], interrupted: boolean, askedMidRun = 0): Verdict {
   const failed = checks.filter((c) => !c.passed);
   if (interrupted) return { outcome: 'failure', reason: 'interrupted', falseClaim: false };
   if (result.failure) return { outcome: 'failure', reason: result.failure, falseClaim: false };
+  // An agent that stopped to ask has not failed: its attempt counts as partial, and the task waits for the answers.
+  const asked = report.questions.length + askedMidRun;
+  if (asked) return { outcome: 'partial', reason: `the agent asked ${asked === 1 ? 'a question' : `${asked} questions`}; waiting for an answer`, falseClaim: false, asked };
   if (failed.length) {
     return {
       outcome: 'failure',

@@ -24,6 +24,8 @@ export interface TaskSummary {
   branch?: string;
   /** This checkout's status, when the shown one comes from the branch. */
   statusHere?: Status;
+  /** Why a blocked task is blocked, when baton knows (`waiting for an answer`). */
+  reason?: string;
   /** A ready task whose predicted files overlap a task at work (or one to take before it): `baton auto` starts it after that one. */
   waitsFor?: { id: string; files: string[]; why: string };
 }
@@ -71,6 +73,7 @@ export function summary(t: Stated<TaskHead>): TaskSummary {
   return {
     id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on,
     ...(t.branch ? { branch: t.branch } : {}), ...(t.statusHere ? { statusHere: t.statusHere } : {}),
+    ...(t.reason ? { reason: t.reason } : {}),
   };
 }
 
@@ -118,7 +121,11 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     ready: withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress')),
     inProgress: inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary),
     blocked,
-    inFlight: flights,
+    // A branch that says done, but a person asked for changes: open again, as every list says.
+    inFlight: flights.map((f) => {
+      const shown = byId.get(f.id)?.status;
+      return f.status === 'done' && shown && shown !== 'review' && shown !== 'done' ? { ...f, status: shown } : f;
+    }),
     recent: recentMemory(project, opts.recent ?? 5),
     ...optional('mergeQueue', mergeQueueView(project.root)),
   };

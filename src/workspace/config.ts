@@ -33,6 +33,8 @@ export interface Config {
   models: Record<string, ModelConfig>;
   executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
   prices: Record<string, { input: number; output: number }>;
+  /** `notify.command`: a command of the user's run on events (question asked, task failed, …), the event as JSON on stdin. */
+  notify?: { command: string; timeout_s: number };
   /** Everything else in the file, kept for features that read it. */
   raw: Record<string, unknown>;
 }
@@ -158,12 +160,18 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
   if (raw.prices && typeof raw.prices === 'object') {
     config.prices = raw.prices as Config['prices'];
   }
+  if (raw.notify !== undefined && raw.notify !== null) {
+    const n = raw.notify as Record<string, unknown>;
+    if (typeof n !== 'object' || Array.isArray(n) || typeof n.command !== 'string' || !n.command.trim()) fail('notify', 'a map with a `command` (a shell command that reads the event as JSON on stdin)');
+    if (n.timeout_s !== undefined && (typeof n.timeout_s !== 'number' || !(n.timeout_s > 0))) fail('notify', 'a map whose `timeout_s` is a number of seconds above 0');
+    config.notify = { command: n.command as string, timeout_s: (n.timeout_s as number | undefined) ?? 10 };
+  }
   return config;
 }
 
 /** The parsed config of the last run, for as long as config.yaml's stat and baton's defaults are unchanged (stat-cache.ts). */
 interface ConfigCache { version: number; stat: number[]; defaults: string; config: Config }
-const CONFIG_CACHE_VERSION = 1;
+const CONFIG_CACHE_VERSION = 2;
 
 export function readConfig(root: string): Config {
   const path = agentsPaths(root).config;

@@ -34,7 +34,16 @@ const CLI_ENV: Record<string, Record<string, string>> = {
   },
   qwen: { OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'qwen3-coder-plus' },
   gemini: { GEMINI_API_KEY: 'test-key', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+  // baton writes codex's provider (CODEX_HOME) from OPENAI_BASE_URL, which the server sets.
+  codex: { OPENAI_API_KEY: 'sk-test' },
+  // The same for opencode (its config, inline); the server answers its title request too.
+  opencode: { OPENAI_API_KEY: 'sk-test' },
+  // And copilot (its BYOK variables, offline).
+  copilot: { OPENAI_API_KEY: 'sk-test' },
 };
+
+/** The model the role names, where the CLI is told it by baton (codex offers its edit tool only for models it knows). */
+const CLI_MODEL: Record<string, string> = { codex: 'gpt-5.5', opencode: 'qwen3-coder-plus', copilot: 'qwen3-coder-plus' };
 
 /** Files each CLI reads from its HOME: gemini's choice of API-key auth, telemetry and usage statistics off. */
 const CLI_HOME: Record<string, Record<string, string>> = {
@@ -50,9 +59,11 @@ export interface Run { code: number; stdout: string; stderr: string; wt: string;
 export function runWith(name: string, server: Record<string, string> = {}, auto?: { files: string[]; args: string[] }): Run {
   const dir = makeProject({ hooks: true });
   const config = join(dir, '.agents', 'config.yaml');
-  // qwen's JSON has tokens and no cost: priced from the table (here, config's `prices:`).
+  // qwen's and codex's JSON have tokens and no cost: priced from the table (here, config's `prices:`).
+  const model = CLI_MODEL[name];
   writeFileSync(config, `${readFileSync(config, 'utf8').replace('executor: api', `executor: ${name}`)
-    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n`);
+    .replace(/^( {2}implementer:\n {4}model: ).*$/m, `$1${model ?? 'gpt-5-mini'}`)
+    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n  gpt-5.5:\n    input: 1\n    output: 5\n`);
   const ids = auto ? auto.files.map((f) => addTask(dir, `Create the file ${f}`, '--check', `grep -q hello ${f}`)) : [addTask(dir, 'Add greeting', '--check', 'grep -q hello greeting.txt')];
   const id = ids[0]!;
   git(dir, ['add', '-A']);

@@ -6,6 +6,7 @@
  * that baton reads (agent-output.ts). docs/executors.md explains each choice.
  */
 import type { OutputFormat } from './agent-output.js';
+import { codexHome, copilotHome, opencodeHome, type AgentHome, type AgentSettings } from './agent-home.js';
 
 export interface CommandSpec {
   command: string;
@@ -15,6 +16,8 @@ export interface CommandSpec {
   output?: OutputFormat;
   /** The variable that holds its credentials, named when it answers 401. */
   key_env?: string;
+  /** A home folder baton writes for it (its endpoint, offline settings), or none: presets only. */
+  home?: (settings: AgentSettings) => AgentHome | undefined;
 }
 
 export interface Preset extends CommandSpec {
@@ -41,15 +44,25 @@ export const PRESETS: Record<string, Preset> = {
     command: 'gemini --approval-mode auto_edit --output-format json -p "Do the task described above."',
     output: 'gemini-json', key_env: 'GEMINI_API_KEY', package: '@google/gemini-cli', tested: ['0.61.0'],
   },
-  // `-` reads the prompt from stdin; workspace-write lets it edit the worktree only. Untested here.
+  // `-` reads the prompt from stdin (closed after it: codex waits on an open one); workspace-write
+  // lets it edit the worktree only. With an endpoint (`base_url`, OPENAI_BASE_URL) it gets a
+  // CODEX_HOME of baton's (codex-home.ts): codex reads its provider from there, not from the variable.
   codex: {
     command: 'codex exec --json --sandbox workspace-write -',
-    output: 'codex-jsonl', key_env: 'OPENAI_API_KEY', package: '@openai/codex', tested: [],
+    output: 'codex-jsonl', key_env: 'OPENAI_API_KEY', package: '@openai/codex', tested: ['0.171.0'], home: codexHome,
   },
-  // opencode hangs on an open stdin: the prompt goes as an argument, stdin stays empty. Untested here.
-  opencode: { command: 'opencode run --format json "$(cat {prompt_file})"', package: 'opencode-ai', tested: [] },
-  // copilot has no edits-only mode: --allow-all-tools, in the worktree. Untested here.
-  copilot: { command: 'copilot -p "$(cat {prompt_file})" --allow-all-tools', key_env: 'COPILOT_PROVIDER_API_KEY', package: '@github/copilot', tested: [] },
+  // opencode hangs on an open stdin: the prompt goes as an argument, stdin stays empty. Its config
+  // comes inline from baton when it has an endpoint (agent-home.ts); edits are allowed by default.
+  opencode: {
+    command: 'opencode run --format json "$(cat {prompt_file})"',
+    output: 'opencode-json', key_env: 'OPENAI_API_KEY', package: 'opencode-ai', tested: ['1.18.33'], home: opencodeHome,
+  },
+  // The prompt as -p's argument; --allow-tool=write approves file edits (inside its working
+  // directory: it checks paths), not commands; nobody is there to answer its questions.
+  copilot: {
+    command: 'copilot -p "$(cat {prompt_file})" --output-format json --allow-tool=write --no-ask-user',
+    output: 'copilot-json', key_env: 'COPILOT_GITHUB_TOKEN', package: '@github/copilot', tested: ['1.0.102'], home: copilotHome,
+  },
   // aider reads a message file and exits; --yes-always answers its questions. Not on npm; untested.
   aider: { command: 'aider --yes-always --message-file {prompt_file}', tested: [] },
 };
