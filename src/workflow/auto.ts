@@ -113,6 +113,8 @@ class AutoRun {
   /** Tasks whose agent is at work now (not merges of earlier work): what a candidate's files are checked against. */
   private readonly attempting = new Map<string, Task>();
   private readonly trials: TrialMerges;
+  /** Tasks whose agent finished, waiting in the merge queue. */
+  private readonly queued = new Set<string>();
   private trialing = false;
   private trialFailure?: string;
   private readonly waitShown = new Map<string, string>();
@@ -237,7 +239,8 @@ class AutoRun {
     if (this.trialing || this.stop || !this.attempting.size) return;
     this.trialing = true;
     try {
-      for (const c of await this.trials.check([...this.attempting.values()])) {
+      // A task in the merge queue has no agent at work to tell: the queue's verdict speaks for it.
+      for (const c of await this.trials.check([...this.attempting.values()].filter((t) => !this.queued.has(t.id)))) {
         const other = c.with ? `${c.with}` : `\`${this.project.config.base_branch}\``;
         this.opts.display.note(`trial merge: ${c.task} conflicts with ${other} in ${c.files.slice(0, 3).join(', ')}${c.files.length > 3 ? ` and ${c.files.length - 3} more` : ''}; noted in their memory`);
       }
@@ -306,6 +309,7 @@ class AutoRun {
       await this.attemptOnce(task);
     } finally {
       this.attempting.delete(task.id);
+      this.queued.delete(task.id);
     }
   }
 
@@ -360,6 +364,7 @@ class AutoRun {
     let sentBack = false;
     if (outcome === 'success' && this.opts.merge) {
       display.task(task.id, task.title, 'merging', 'in the merge queue');
+      this.queued.add(task.id);
       try {
         // This attempt's checks passed on the branch tip (an attempt with checks succeeds only so).
         const v = await this.merge(task, r.checks.length > 0);
