@@ -29,7 +29,10 @@ describe('codex --json', () => {
       { type: 'error', message: 'Reconnecting... 1/5 (unexpected status 500)' },
       { type: 'turn.failed', error: { message: 'You’ve hit your usage limit. Try again at 9:24 PM.' } },
     ]);
-    expect(readAgentOutput('codex-jsonl', limit, '', 1).error).toEqual({ kind: 'limit', message: 'You’ve hit your usage limit. Try again at 9:24 PM.' });
+    const limited = readAgentOutput('codex-jsonl', limit, '', 1).error;
+    expect(limited).toMatchObject({ kind: 'limit', message: 'You’ve hit your usage limit. Try again at 9:24 PM.' });
+    // The time it names ends the executor's pause (limit-reset.ts): the next 9:24 PM, local time.
+    expect([limited?.resetAt?.getHours(), limited?.resetAt?.getMinutes()]).toEqual([21, 24]);
     const denied = jsonl([{ type: 'error', message: 'unexpected status 401 Unauthorized: invalid key' }]);
     expect(readAgentOutput('codex-jsonl', denied, '', 1).error?.kind).toBe('auth');
   });

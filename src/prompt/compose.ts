@@ -27,7 +27,8 @@ import { reviewCommentsSection } from './review-comments.js';
 import { baseMemory, openChangeRequests, workMemory } from '../memory/change-requests.js';
 import { followedBy, furtherUp, lessonItems, selectMemory } from './select.js';
 import { lessonViews } from '../memory/lessons-file.js';
-import { lessonApplies } from '../memory/lessons.js';
+import { lessonApplies, lessonBody } from '../memory/lessons.js';
+import { routingFiles } from './lesson-reach.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
@@ -214,9 +215,10 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const selected = selectMemory({ task, tasks, memory, files });
   // Lessons: those not faded that name a file this task touches, a symbol its text names, or its phase.
   const history = [...memory].map(([id, entries]) => ({ id, entries }));
-  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, myFiles));
+  const routed = routingFiles(task, [...myFiles]);
+  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, routed));
   const view: View = {
-    task, byId, items: [...selected, ...lessonItems(lessons, selected.length)], depFiles,
+    task, byId, items: [...selected, ...lessonItems(lessons.map((l) => ({ ...l, text: lessonBody(l) })), selected.length)], depFiles,
     planInstructions: [...filedReasons(project.paths.reviews, task, byId), ...plan.instructions], ownCommits, ownFiles, branch,
   };
   const own = new Set(ownFiles);

@@ -24,6 +24,7 @@ import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { reportPath } from '../workspace/paths.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
+import { clearPause, pauseExecutor } from '../workspace/executor-pauses.js';
 import { beginAttempt, commitBatonFiles, recordAttempt, recordLostBranch, setAsideLostBranch } from './run-steps.js';
 import { gitRun } from '../git/task-branch.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -67,6 +68,8 @@ export interface AttemptResult {
   interrupted: boolean;
   /** The agent hit a rate or usage limit: no attempt counted, try again later (`interrupted` is set too). */
   paused?: boolean;
+  /** Until when its executor is paused (ISO): the time the agent named, or a backoff. */
+  pausedUntil?: string;
   timedOut: boolean;
   costUsd: number;
   /** Questions the agent asked in its report: the task waits for a person's answer (`baton answer`). */
@@ -136,6 +139,8 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     result.failure = `the agent (${executor.name}) exited 0 without changing anything or writing a report`;
   }
   if (result.stop && !fatal && !result.interrupted) return stopped(wp, here, executor.name, result, { dir, branch });
+  // It reached its model: a pause from an earlier limit is over, and its backoff starts over.
+  if (!result.stop && !result.interrupted && !result.timedOut) clearPause(project.root, executor.name);
 
   // What decides (the checks) comes from the base, never from the branch the agent worked on.
   const judged = taskAt(project.root, base, task);
@@ -186,7 +191,10 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
 async function stopped(wp: Project, task: Task, executor: string, result: ExecuteResult, where: { dir: string; branch: string }): Promise<AttemptResult> {
   const stop = result.stop!;
   const auth = stop.kind === 'auth';
-  const what = auth ? `its credentials were refused${stop.variable ? ` (set \`${stop.variable}\`)` : ''}` : 'it hit a rate or usage limit; try again later';
+  // Its tasks wait until the time it named, or a backoff; `auto` and `next` read the pause.
+  const pause = auth ? undefined : pauseExecutor(wp.root, executor, stop.message, stop.until);
+  const until = pause ? `until ${pause.until}${stop.until ? '' : ' (a backoff: the agent named no time)'}` : '';
+  const what = auth ? `its credentials were refused${stop.variable ? ` (set \`${stop.variable}\`)` : ''}` : `it hit a rate or usage limit; its tasks are paused ${until}`;
   const summary = `Stopped before any work: the agent (${executor}) said "${stop.message}": ${what}. No attempt counted.`;
   await recordAttempt(wp, task, { outcome: undefined, summary, report: parseReport(''), entries: [] });
   if (auth) {
@@ -195,8 +203,8 @@ async function stopped(wp: Project, task: Task, executor: string, result: Execut
     });
   }
   return {
-    id: task.id, title: task.title, outcome: 'failure', reason: `paused: the agent hit a rate or usage limit (${stop.message})`,
-    checks: [], dir: where.dir, branch: where.branch, interrupted: true, paused: true, timedOut: false, costUsd: result.costUsd ?? 0,
+    id: task.id, title: task.title, outcome: 'failure', reason: `paused ${until}: the agent (${executor}) hit a rate or usage limit (${stop.message})`,
+    checks: [], dir: where.dir, branch: where.branch, interrupted: true, paused: true, pausedUntil: pause!.until, timedOut: false, costUsd: result.costUsd ?? 0,
   };
 }
 

@@ -5,6 +5,8 @@
  * writes its error JSON to stderr, claude sets `is_error` with exit 1. Pure:
  * text in, data out; untrusted, so every field is checked before use.
  */
+import { limitResetAt } from './limit-reset.js';
+
 export type OutputFormat = 'claude-json' | 'qwen-json' | 'gemini-json' | 'codex-jsonl' | 'opencode-json' | 'copilot-json';
 
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['claude-json', 'qwen-json', 'gemini-json', 'codex-jsonl', 'opencode-json', 'copilot-json'];
@@ -14,8 +16,18 @@ export type AgentErrorKind = 'auth' | 'limit' | 'error';
 export interface AgentOutput {
   /** The agent's final answer, when it gave one. */
   text?: string;
-  error?: { kind: AgentErrorKind; message: string };
+  error?: {
+    kind: AgentErrorKind;
+    message: string;
+    /** A limit's end, when its words name one (limit-reset.ts). */
+    resetAt?: Date;
+  };
   usage?: { model: string; promptTokens: number; completionTokens: number; costUsd?: number; calls: number };
+}
+
+/** As parsed, with the error's whole text (a reset is often past the shortened message). */
+interface Parsed extends AgentOutput {
+  error?: NonNullable<AgentOutput['error']> & { raw?: string };
 }
 
 type Obj = Record<string, unknown>;
@@ -23,8 +35,8 @@ type Obj = Record<string, unknown>;
 const MAX_MESSAGE = 500;
 
 /** `model`: the one baton told the CLI to use, for a CLI whose JSON does not name it (codex). */
-export function readAgentOutput(format: OutputFormat, stdout: string, stderr: string, exitCode: number | null, model?: string): AgentOutput {
-  const parsed = format === 'claude-json' ? claude(stdout)
+export function readAgentOutput(format: OutputFormat, stdout: string, stderr: string, exitCode: number | null, model?: string, now = new Date()): AgentOutput {
+  const parsed: Parsed = format === 'claude-json' ? claude(stdout)
     : format === 'qwen-json' ? qwen(stdout)
     : format === 'gemini-json' ? gemini(stdout, stderr)
     : format === 'codex-jsonl' ? codex(stdout, model)
@@ -33,7 +45,14 @@ export function readAgentOutput(format: OutputFormat, stdout: string, stderr: st
   // No JSON at all and a non-zero exit: the words on stderr may still say what it was.
   if (!parsed.error && exitCode !== 0 && exitCode !== null) {
     const kind = classify(undefined, stderr);
-    if (kind !== 'error') parsed.error = { kind, message: lastLines(stderr) };
+    if (kind !== 'error') parsed.error = { kind, message: lastLines(stderr), raw: stderr };
+  }
+  const { error } = parsed;
+  if (error) {
+    // The whole error text, not the shortened message: a reset is often at its end (gemini's RetryInfo).
+    const resetAt = error.kind === 'limit' ? limitResetAt(error.raw ?? error.message, now) : undefined;
+    delete error.raw;
+    if (resetAt) error.resetAt = resetAt;
   }
   return parsed;
 }
@@ -48,12 +67,12 @@ export function classify(status: unknown, message: string): AgentErrorKind {
   return 'error';
 }
 
-function claude(stdout: string): AgentOutput {
+function claude(stdout: string): Parsed {
   const r = lastJson(stdout, (v) => isObj(v) && v.type === 'result');
   if (!r) return {};
-  const out: AgentOutput = {};
+  const out: Parsed = {};
   const text = str(r.result);
-  if (r.is_error === true) out.error = { kind: classify(r.api_error_status, text ?? ''), message: cut(text || str(r.subtype) || 'error') };
+  if (r.is_error === true) out.error = { kind: classify(r.api_error_status, text ?? ''), message: cut(text || str(r.subtype) || 'error'), raw: text };
   else if (text !== undefined) out.text = text;
   const models = isObj(r.modelUsage) ? Object.keys(r.modelUsage) : [];
   const u = isObj(r.usage) ? r.usage : {};
@@ -72,19 +91,19 @@ function claude(stdout: string): AgentOutput {
 }
 
 /** qwen writes an array of messages (or one a line); the last `result` holds the outcome. */
-function qwen(stdout: string): AgentOutput {
+function qwen(stdout: string): Parsed {
   const all = parseJsonish(stdout);
   const messages = all.flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isObj);
   const r = messages.filter((m) => m.type === 'result').at(-1);
   if (!r) return {};
-  const out: AgentOutput = {};
+  const out: Parsed = {};
   const text = str(r.result);
   const errorText = isObj(r.error) ? str(r.error.message) : undefined;
   // qwen may report a failed call as a success whose text is the API error.
   const apiError = text && /^\s*\[?API Error/i.test(text) ? text : undefined;
   if (r.is_error === true || errorText || apiError) {
     const message = errorText || apiError || text || 'error';
-    out.error = { kind: classify(undefined, message), message: cut(message) };
+    out.error = { kind: classify(undefined, message), message: cut(message), raw: message };
   } else if (text !== undefined) out.text = text;
   const init = messages.find((m) => m.type === 'system' && m.subtype === 'init');
   const statsModels = isObj(r.stats) && isObj(r.stats.models) ? Object.keys(r.stats.models) : [];
@@ -103,16 +122,16 @@ function qwen(stdout: string): AgentOutput {
 }
 
 /** gemini: `{response, stats, error}` on stdout, or its error JSON on stderr with exit 145 (401) / 173 (429). */
-function gemini(stdout: string, stderr: string): AgentOutput {
+function gemini(stdout: string, stderr: string): Parsed {
   const r = lastJson(stdout, (v) => isObj(v) && ('response' in v || 'error' in v)) ?? lastJson(stderr, (v) => isObj(v) && 'error' in v);
   if (!r) return {};
-  const out: AgentOutput = {};
+  const out: Parsed = {};
   if (isObj(r.error)) {
     // Its message is often the API's own error body, as JSON text.
     const raw = str(r.error.message) ?? 'error';
     const inner = tryJson(raw.trim());
     const message = isObj(inner) && isObj(inner.error) ? str(inner.error.message) ?? raw : raw;
-    out.error = { kind: classify(r.error.code, `${message} ${str(r.error.status) ?? ''}`), message: cut(message) };
+    out.error = { kind: classify(r.error.code, `${message} ${str(r.error.status) ?? ''}`), message: cut(message), raw };
   } else if (typeof r.response === 'string') out.text = r.response;
   const models = isObj(r.stats) && isObj(r.stats.models) ? r.stats.models : {};
   let prompt = 0;
@@ -134,9 +153,9 @@ function gemini(stdout: string, stderr: string): AgentOutput {
  * tokens (no model name: `model` is the one baton configured). Its `error` events include passing
  * ones ("Reconnecting... 2/5"): an error counts when its turn failed, or no turn completed after it.
  */
-function codex(stdout: string, model = 'codex'): AgentOutput {
+function codex(stdout: string, model = 'codex'): Parsed {
   const events = parseJsonish(stdout).filter(isObj);
-  const out: AgentOutput = {};
+  const out: Parsed = {};
   let prompt = 0;
   let completion = 0;
   let calls = 0;
@@ -157,7 +176,7 @@ function codex(stdout: string, model = 'codex'): AgentOutput {
     if (e.type === 'turn.failed') failed = (isObj(e.error) ? str(e.error.message) : undefined) ?? pending ?? 'the turn failed';
   }
   const failure = failed ?? pending;
-  if (failure) out.error = { kind: classify(undefined, failure), message: cut(failure) };
+  if (failure) out.error = { kind: classify(undefined, failure), message: cut(failure), raw: failure };
   if (prompt || completion) out.usage = { model, promptTokens: prompt, completionTokens: completion, calls };
   return out;
 }
@@ -168,7 +187,7 @@ function codex(stdout: string, model = 'codex'): AgentOutput {
  * config), an `error` event the API's words and status. Its JSON names no model either.
  */
 function opencode(stdout: string, model = 'opencode'): AgentOutput {
-  const out: AgentOutput = {};
+  const out: Parsed = {};
   let textOf: unknown;
   const texts: string[] = [];
   let prompt = 0;
@@ -207,7 +226,7 @@ function opencode(stdout: string, model = 'opencode'): AgentOutput {
  * failure. Its JSON has no tokens: its spend is not counted.
  */
 function copilot(stdout: string): AgentOutput {
-  const out: AgentOutput = {};
+  const out: Parsed = {};
   for (const e of parseJsonish(stdout).filter(isObj)) {
     const data = isObj(e.data) ? e.data : {};
     const asks = Array.isArray(data.toolRequests) && data.toolRequests.length > 0;

@@ -75,6 +75,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput, home?: 
     detached: true, // its own process group: killing -pid reaches what it spawned
     stdio: [usesFile ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: {
+      ...cliDefaults(spec, dir, { ...process.env, ...input.env }),
       ...process.env,
       ...input.env,
       ...(home ? homeEnv(dir, home) : {}),
@@ -151,7 +152,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput, home?: 
     const message = stripAnsi(said.error.message);
     result.failure = `the agent reported an error${exit.code ? ` and exited with ${exit.code}` : ''}: ${message}`;
     const variable = home?.keyEnv ?? spec.key_env;
-    if (kind !== 'error') result.stop = { kind, message, ...(variable ? { variable } : {}) };
+    if (kind !== 'error') result.stop = { kind, message, ...(variable ? { variable } : {}), ...(said.error.resetAt ? { until: said.error.resetAt } : {}) };
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {
@@ -159,6 +160,18 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput, home?: 
     result.failure = `the agent exited with ${exit.code ?? exit.signal}${tail ? `:\n${tail}` : ''}`;
   }
   return result;
+}
+
+/** The preset's own variables and settings file (give up fast on a limit), each unless the environment has it. */
+function cliDefaults(spec: CommandSpec, dir: string, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = { ...spec.env };
+  const file = spec.defaults_file;
+  if (file && !env[file.variable]) {
+    const path = join(dir, `defaults-${file.variable.toLowerCase()}.json`);
+    writeFileAtomic(path, `${JSON.stringify(file.settings, null, 2)}\n`);
+    out[file.variable] = path;
+  }
+  return out;
 }
 
 function closedOrGrace(stream: NodeJS.ReadableStream & { closed?: boolean }, ms: number): Promise<void> {

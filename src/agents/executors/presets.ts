@@ -16,6 +16,15 @@ export interface CommandSpec {
   output?: OutputFormat;
   /** The variable that holds its credentials, named when it answers 401. */
   key_env?: string;
+  /** How many of it `baton auto` runs at once (`executors.<name>.max_concurrent`); unset: as many as `--parallel`. */
+  max_concurrent?: number;
+  /** Variables it gets unless the environment sets them already. */
+  env?: Record<string, string>;
+  /**
+   * Settings of its lowest precedence (below the user's own): written as JSON in the worktree's
+   * git dir and named by `variable`, unless the environment names a file there already.
+   */
+  defaults_file?: { variable: string; settings: Record<string, unknown> };
   /** A home folder baton writes for it (its endpoint, offline settings), or none: presets only. */
   home?: (settings: AgentSettings) => AgentHome | undefined;
 }
@@ -33,16 +42,22 @@ export const PRESETS: Record<string, Preset> = {
   claude: {
     command: 'claude -p --output-format json --permission-mode acceptEdits',
     output: 'claude-json', key_env: 'ANTHROPIC_API_KEY', package: '@anthropic-ai/claude-code', tested: ['2.1.332'],
+    // Its default is 10 retries with backoff: over three minutes on a 429. baton pauses and comes back instead.
+    env: { CLAUDE_CODE_MAX_RETRIES: '2' },
   },
   // The text of -p is appended to the prompt on stdin; auto-edit approves edits, not commands.
   qwen: {
     command: 'qwen --approval-mode auto-edit --output-format json -p "Do the task described above."',
     output: 'qwen-json', key_env: 'OPENAI_API_KEY', package: '@qwen-code/qwen-code', tested: ['0.24.4'],
+    // By default it retries a 429 ten times, a minute apart and more.
+    defaults_file: { variable: 'QWEN_CODE_SYSTEM_DEFAULTS_PATH', settings: { model: { generationConfig: { maxRetries: 0 } } } },
   },
   // Same shape as qwen (qwen is a fork of it); auto_edit offers and approves its write tools.
   gemini: {
     command: 'gemini --approval-mode auto_edit --output-format json -p "Do the task described above."',
     output: 'gemini-json', key_env: 'GEMINI_API_KEY', package: '@google/gemini-cli', tested: ['0.61.0'],
+    // By default it makes 10 attempts, waiting out the API's `retryDelay` between them.
+    defaults_file: { variable: 'GEMINI_CLI_SYSTEM_DEFAULTS_PATH', settings: { general: { maxAttempts: 1 } } },
   },
   // `-` reads the prompt from stdin (closed after it: codex waits on an open one); workspace-write
   // lets it edit the worktree only. With an endpoint (`base_url`, OPENAI_BASE_URL) it gets a
