@@ -14,7 +14,7 @@ import { taskBranchName } from '../tasks/checkout.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import type { Project } from '../workspace/context.js';
-import { verifyBatch, type QueueEntry, type Rejection } from './merge-queue.js';
+import { Scratch, verifyBatch, type QueueEntry, type Rejection } from './merge-queue.js';
 import { sendBack } from './merge-queue-reject.js';
 import { queueStatePath, type QueueState } from './merge-queue-state.js';
 
@@ -37,6 +37,8 @@ export class MergeQueue {
   private pending: Pending[] = [];
   private verifying: Pending[] = [];
   private readonly state: QueueState;
+  /** Made at the first batch that needs one, kept for the run. */
+  private scratch?: Scratch;
 
   constructor(
     private readonly project: Project,
@@ -96,7 +98,7 @@ export class MergeQueue {
     // The base moved under the verification (a person's commit): what was verified is not what would be merged; again.
     do {
       tip = baseTip(project.root, base);
-      verdict = await verifyBatch(project, tip, entries, { signal: this.signal });
+      verdict = await verifyBatch(project, tip, entries, { signal: this.signal, scratch: () => (this.scratch ??= new Scratch(project, tip)) });
     } while (baseTip(project.root, base) !== tip);
     const tasks = loadTasksStrict(project.root);
     for (const r of verdict.rejected) {
@@ -139,6 +141,8 @@ export class MergeQueue {
 
   /** The run ended: nothing queued is left; the last verdicts stay for `status`. */
   close(): void {
+    this.scratch?.remove();
+    this.scratch = undefined;
     this.pending = [];
     this.verifying = [];
     this.state.pid = 0;

@@ -54,6 +54,8 @@ export interface BatchVerdict {
 export interface VerifyOptions {
   checkTimeoutMs?: number;
   signal?: AbortSignal;
+  /** A scratch worktree kept across batches (a run's queue), asked for only when one is needed: reset to each base instead of made anew. */
+  scratch?: () => Scratch;
 }
 
 const MAX_HUNK_LINES = 80;
@@ -72,7 +74,7 @@ export async function verifyBatch(project: Project, baseSha: string, entries: re
   if (only?.checkedOnBranch && gitRun(project.root, ['merge-base', '--is-ancestor', baseSha, only.branch]).code === 0) {
     return { tip: baseSha, accepted: [only], rejected: [], runs: 0 };
   }
-  const scratch = new Scratch(project, baseSha);
+  const scratch = opts.scratch ? opts.scratch() : new Scratch(project, baseSha);
   try {
     const verdict: BatchVerdict = { tip: baseSha, accepted: [], rejected: [], runs: 0 };
     verdict.tip = await tryEntries(project, scratch, baseSha, [...entries], verdict, opts);
@@ -80,7 +82,7 @@ export async function verifyBatch(project: Project, baseSha: string, entries: re
     if (opts.signal?.aborted) throw new BatonError('the merge queue was interrupted before its checks finished', { hint: 'Run `baton auto` again: finished tasks are queued again from their branches.' });
     return verdict;
   } finally {
-    scratch.remove();
+    if (!opts.scratch) scratch.remove();
   }
 }
 
@@ -122,8 +124,8 @@ async function firstFailure(dir: string, checks: readonly (readonly string[])[],
   return undefined;
 }
 
-/** A detached worktree of the base, outside the repository, gone afterwards. */
-class Scratch {
+/** A detached worktree of the base, outside the repository, removed when done with. */
+export class Scratch {
   readonly dir: string;
 
   constructor(private readonly project: Project, from: string) {
