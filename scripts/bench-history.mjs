@@ -63,7 +63,11 @@ const data = (s) => `data ${Buffer.byteLength(s)}\n${s}`;
 const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** A project with `commits` commits since `baton init`; returns the folder, the open task's id, and main's and the branch's tips. */
-export async function generateHistory(commits, scratch = tmpdir(), perTask = COMMITS_PER_TASK) {
+/**
+ * `extra.linked`: each task depends on the one before it, and logs a decision with its result
+ * (`DEC-<n>`); the open task also depends on the first, so its prompt carries the first task's decision.
+ */
+export async function generateHistory(commits, scratch = tmpdir(), perTask = COMMITS_PER_TASK, extra = {}) {
   const dir = realpathSync(mkdtempSync(join(scratch, `history-${commits}-`)));
   run('git', ['init', '-q', '-b', 'main'], dir);
   writeFileSync(join(dir, 'README.md'), '# bench\n');
@@ -82,7 +86,8 @@ export async function generateHistory(commits, scratch = tmpdir(), perTask = COM
     const branch = `task/${id}-work-${t}`;
     const last = made + perTask + 3 >= commits;
     const taskPath = `.agents/tasks/${id}-work-${t}.md`;
-    const taskText = (status) => `---\nid: ${id}\ntitle: Work ${t}\nstatus: ${status}\ndepends_on: []\nphase: Bench\ncreated: ${iso(clock)}\n${status === 'todo' ? '' : `branch: ${branch}\n`}---\n## Context\n\nGenerated task ${t}.\n\n## Requirements\n\n- Do ${t}.\n\n## Success criteria\n\n- [ ] ${t} works\n`;
+    const deps = !extra.linked || t === 0 ? [] : [...new Set([...(last ? ['T-10000'] : []), `T-${(0x10000 + t - 1).toString(16)}`])];
+    const taskText = (status) => `---\nid: ${id}\ntitle: Work ${t}\nstatus: ${status}\ndepends_on: [${deps.join(', ')}]\nphase: Bench\ncreated: ${iso(clock)}\n${status === 'todo' ? '' : `branch: ${branch}\n`}---\n## Context\n\nGenerated task ${t}.\n\n## Requirements\n\n- Do ${t}.\n\n## Success criteria\n\n- [ ] ${t} works\n`;
     let memory = `# Memory: ${id}\n\nAppend-only log of attempts, commits, results, bugs and decisions for this task.\n\n## ${iso(clock)} attempt\nAttempt 1 on branch \`${branch}\`.\n`;
     // The task is planned on main first (as `baton task add` would), then worked on its branch.
     clock += 60;
@@ -119,6 +124,7 @@ export async function generateHistory(commits, scratch = tmpdir(), perTask = COM
     clock += 60;
     mark++;
     memory += `\n${pending}\n## ${iso(clock)} result success\nWork ${t} done.\n`;
+    if (extra.linked) memory += `\n## ${iso(clock)} decision\nWork ${t} keeps its state in \`src/${id}.ts\` (DEC-${t}).\n`;
     await fi.write(`commit refs/heads/${branch}\nmark :${mark}\ncommitter bench <b@example.com> ${clock} +0000\n${data(`Done ${id}: Work ${t}\n\nTask: ${id}\n`)}from ${prev}\nM 100644 inline .agents/memory/${id}.md\n${data(memory)}M 100644 inline ${taskPath}\n${data(taskText('done'))}`);
     const closed = mark;
     clock += 60;

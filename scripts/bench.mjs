@@ -2,7 +2,8 @@
 // `npm run bench`: baton's speed as ratios against a baseline measured in the same run.
 // Figures: cold start, status/next/doctor/task show at 100/1,000/5,000 tasks, prompt at 1,000 tasks
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
-// a 1,000-task board, doctor and done --merge at 200/3,000/10,000 commits of history, the hooks' cost per commit against the same commits without hooks,
+// a 1,000-task board, doctor and done --merge at 200/3,000/10,000 commits of history,
+// prompt, status and .agents/ bytes per done task at 100 and 2,000 tasks before and after `memory compact`, the hooks' cost per commit against the same commits without hooks,
 // the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs),
 // the merge queue on 20 tasks with 6 planted overlaps, by 1 and 4 (local and remote), with its retries (scripts/bench-queue.mjs),
 // baton's own commits and .agents/ bytes per task on the demo (scripts/bench-bookkeeping.mjs),
@@ -234,6 +235,13 @@ async function main() {
     const { benchHistory } = await import(historyBench);
     print('');
     await benchHistory({ sizes: QUICK ? [200, 3000] : [200, 3000, 10000], runs: QUICK ? 1 : 3, scratch: SCRATCH, print });
+  }
+  const compactBench = join(ROOT, 'scripts', 'bench-compact.mjs');
+  if (existsSync(compactBench)) {
+    // Issue 24: prompt and status at 100 and 2,000 tasks (40,000 entries), `.agents/` bytes per done task, before and after compaction.
+    const { benchCompact } = await import(compactBench);
+    print('');
+    await benchCompact({ sizes: QUICK ? [100, 500] : [100, 2000], runs: QUICK ? 3 : 5, scratch: SCRATCH, print });
   }
   const bookkeepingBench = join(ROOT, 'scripts', 'bench-bookkeeping.mjs');
   if (existsSync(bookkeepingBench)) {

@@ -17,14 +17,14 @@
  * `lesson`, a fact that reaches a prompt as a lesson from recurring problems,
  * found by `baton lessons --update` with no model), held to the same targets.
  *
- *   node scripts/eval-context.mjs [--project shop|station] [--verbose] [--keep] [--reuse DIR]
+ *   node scripts/eval-context.mjs [--project shop|station] [--verbose] [--keep] [--reuse DIR] [--fold]
  *
  * BATON_EVAL_BIN=path/to/bin.js measures another build of baton on the same projects.
  * --keep leaves the projects in place; --reuse DIR measures a kept one again
  * without building it (with --project).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,9 @@ const VERBOSE = process.argv.includes('--verbose');
 const KEEP = process.argv.includes('--keep');
 const REUSE = arg('--reuse');
 const ONLY = arg('--project');
+// --fold: measure, fold every done task's memory (`baton memory compact --older-than 0`), measure again: the figures must not move.
+const FOLD = process.argv.includes('--fold');
+let foldChanged = false;
 const BUDGETS = [1000, 2000, 4000, 8000];
 const TARGETS_BY_BUDGET = { 1000: 0.6, 2000: 0.85, 4000: 0.95, 8000: 0.95 };
 const PROJECTS = [shop, station].filter((p) => !ONLY || p.name === ONLY);
@@ -94,15 +97,8 @@ function context(dir, project) {
   return { dir, git, baton, put, ids, rmSync, join, commitAll, add, commitFiles, logArgs, complete };
 }
 
-function measure(project) {
-  const dir = REUSE ? realpathSync(REUSE) : realpathSync(mkdtempSync(join(tmpdir(), `baton-eval-${project.name}-`)));
-  const ctx = context(dir, project);
-  const { ids, baton, git } = ctx;
-  if (REUSE) {
-    const list = JSON.parse(baton('task', 'list', '--json')).tasks;
-    for (const [k, title] of Object.entries(project.TITLES)) ids[k] = list.find((t) => t.title === title)?.id;
-  } else project.build(ctx);
-
+/** Recall, distractors, budget and determinism of every target's prompt at every budget. */
+function figures(project, ids, baton) {
   const rows = [];
   const misses = [];
   const categories = [...new Set(project.FACTS.map((f) => f.category).filter(Boolean))];
@@ -126,6 +122,32 @@ function measure(project) {
     }
     rows.push({ budget, recall: found / must, distractors: leaked / dist, maxRatio, over, same, depKept, found, must, leaked, dist });
     for (const c of categories) byCategory[c].push({ budget, ...cat[c], recall: cat[c].found / (cat[c].must || 1), distractors: cat[c].leaked / (cat[c].dist || 1) });
+  }
+  return { rows, misses, categories, byCategory };
+}
+
+function measure(project) {
+  const dir = REUSE ? realpathSync(REUSE) : realpathSync(mkdtempSync(join(tmpdir(), `baton-eval-${project.name}-`)));
+  const ctx = context(dir, project);
+  const { ids, baton, git } = ctx;
+  if (REUSE) {
+    const list = JSON.parse(baton('task', 'list', '--json')).tasks;
+    for (const [k, title] of Object.entries(project.TITLES)) ids[k] = list.find((t) => t.title === title)?.id;
+  } else project.build(ctx);
+
+  const { rows, misses, categories, byCategory } = figures(project, ids, baton);
+  if (FOLD) {
+    // Compaction must lose nothing a prompt needs: every done task folded, then the same figures again.
+    const size = () => git('ls-files', '.agents/memory').split('\n').filter(Boolean).reduce((n, p) => n + statSync(join(dir, p)).size, 0);
+    const bytesBefore = size();
+    const folded = JSON.parse(baton('memory', 'compact', '--older-than', '0', '--json'));
+    const after = figures(project, ids, baton);
+    const same = JSON.stringify([after.rows, after.byCategory]) === JSON.stringify([rows, byCategory]);
+    console.log(`\n${project.name}: \`memory compact --older-than 0\` folded ${folded.folded.length} done tasks (${folded.skipped.length} skipped); .agents/memory ${bytesBefore} → ${size()} bytes; figures after folding: ${same ? 'unchanged' : 'CHANGED'}`);
+    if (!same) {
+      console.log(`after folding:\n${after.rows.map((r) => JSON.stringify(r)).join('\n')}\n${after.misses.join('\n')}`);
+      foldChanged = true;
+    }
   }
   const clean = git('status', '--porcelain').trim() === '';
 
@@ -152,4 +174,4 @@ function measure(project) {
 
 let failed = false;
 for (const project of PROJECTS) failed = measure(project) || failed;
-process.exitCode = failed ? 1 : 0;
+process.exitCode = failed || foldChanged ? 1 : 0;

@@ -27,6 +27,8 @@ export default defineCommand({
     if (r.backfilled) lines.push(`Recorded ${r.backfilled} commit${r.backfilled === 1 ? '' : 's'} in memory from git history (no hooks had).`);
     for (const c of r.checks) lines.push(`Check \`${c.command}\`: ${c.passed ? 'passed' : 'failed'}.`);
     if (r.merged) lines.push(`Merged into ${r.merged.into} (commit ${r.merged.commit}).`);
+    if (r.folded?.error) lines.push(`Memory was not folded (\`memory_fold_after\`): ${r.folded.error}; \`baton memory compact\` does it later.`);
+    else if (r.folded) lines.push(`Folded the memory of ${r.folded.ids.join(', ')} (done more than ${project.config.memory_fold_after} tasks ago)${r.folded.commit ? ` (commit ${r.folded.commit})` : ''}.`);
     if (r.worktreePruned) lines.unshift(`The worktree ${r.worktreePruned} was gone (deleted by hand): git forgot it (\`git worktree prune\`), and the task was closed from this checkout.`);
     if (r.worktreeRemoved) lines.push(`Removed the worktree ${r.worktreeRemoved}.`);
     if (r.worktreeKept) lines.push(`Kept the worktree ${r.worktreeKept.dir}: ${r.worktreeKept.why}.`);

@@ -21,6 +21,13 @@ export async function catFiles(root: string, specs: string[]): Promise<Map<strin
   return runGit(root, { args: ['cat-file', '--batch'], input: specs.map((s) => `${s}\n`).join(''), parse: (o) => parseCatFiles(o.bytes, specs) });
 }
 
+/** Which of many `<rev>:<path>` name an object in this repository (`git cat-file --batch-check`, one call). */
+export function objectsPresent(root: string, specs: readonly string[]): Set<string> {
+  if (!specs.length) return new Set();
+  const answers = runGit(root, { args: ['cat-file', '--batch-check'], input: specs.map((s) => `${s}\n`).join(''), parse: (o) => o.stdout.split('\n') });
+  return new Set(specs.filter((_, i) => !/ (missing|ambiguous)$/.test(answers[i] ?? ' missing')));
+}
+
 /** Pure: `git cat-file --batch` output → text by spec (sizes count bytes). */
 export function parseCatFiles(buf: Buffer, specs: readonly string[]): Map<string, string> {
   const result = new Map<string, string>();

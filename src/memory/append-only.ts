@@ -12,6 +12,7 @@ import { AGENTS, stateDir } from '../workspace/paths.js';
 import { redact } from '../core/redact.js';
 import type { MemoryEntry } from './entry.js';
 import { withoutEntries } from './folds.js';
+import { FOLD_KIND } from './compact.js';
 import { parseMemory } from './file.js';
 import { insertEntries } from './restore.js';
 
@@ -29,10 +30,13 @@ export function keepAppendOnly(before: string, after: string, id: string): { tex
   const have = new Set(now.map(keyOf));
   // An entry baton redacted since (a key in it) is the same entry.
   const missing = old.filter((e) => !have.has(keyOf(e)) && !have.has(keyOf({ ...e, body: redact(e.body) })));
-  if (!missing.length) return { text: after, restored: [] };
   const was = new Set(old.map(keyOf));
+  // Folds are made on the base (`baton memory compact`), never on a task branch: one written there goes,
+  // or it would pass the entries it claims to hold for folded (memory/compact.ts).
+  const forged = now.filter((e) => e.kind === FOLD_KIND && !was.has(keyOf(e)));
+  if (!missing.length && !forged.length) return { text: after, restored: [] };
   const lostHeadings = new Set(missing.map(heading));
-  const changed = now.filter((e) => !was.has(keyOf(e)) && lostHeadings.has(heading(e)));
+  const changed = now.filter((e) => (!was.has(keyOf(e)) && lostHeadings.has(heading(e))) || forged.includes(e));
   const text = insertEntries(withoutEntries(after, changed, now), id, missing);
   return { text, restored: missing };
 }
@@ -62,7 +66,7 @@ export async function restoreRewrittenMemory(dir: string, base: string): Promise
     await withLock(join(stateDir(dir), `memory-${m[1]}.lock`), async () => {
       const after = existsSync(file) ? readFileSync(file, 'utf8') : '';
       const { text, restored } = keepAppendOnly(before, after, m[1]!);
-      if (!restored.length) return;
+      if (text === after) return;
       writeFileAtomic(file, text);
       out.push({ path, restored: restored.length });
     });

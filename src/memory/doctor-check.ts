@@ -12,6 +12,7 @@ import { taskCommitsOnBranch, taskOfBranch } from './attribution.js';
 import { shortSha } from '../workspace/package.js';
 import { pendingShas } from './queue.js';
 import { recordCheck } from './record-check.js';
+import { foldedShas } from './compact.js';
 
 /** Both of doctor's memory checks: the record in this checkout, and unmerged task branches. */
 export const memoryCheck: DoctorCheck = async (project, opts) => [...(await recordCheck(project, opts)), ...(await branchesCheck(project))];
@@ -58,9 +59,11 @@ export const branchesCheck: DoctorCheck = async (project, opts = {}) => {
     const text = wt
       ? existsSync(join(wt, file)) ? readFileSync(join(wt, file), 'utf8') : ''
       : ((await catFiles(root, [`${branch}:${file}`])).get(`${branch}:${file}`) ?? '');
-    const refs = new Set(parseMemory(text).entries.filter((e) => e.kind === 'commit' && e.ref).map((e) => e.ref!));
+    const entries = parseMemory(text).entries;
+    const refs = new Set(entries.filter((e) => e.kind === 'commit' && e.ref).map((e) => e.ref!));
+    const folded = foldedShas(entries);
     const missing = (await taskCommitsOnBranch(root, id, config.base_branch, branch)).filter(
-      (sha) => !refs.has(shortSha(sha)) && !pending.has(sha),
+      (sha) => !refs.has(shortSha(sha)) && !pending.has(sha) && !folded.some((f) => sha.startsWith(f)),
     );
     if (!missing.length) continue;
     const shown = missing.slice(0, 5).map(shortSha).join(', ') + (missing.length > 5 ? ', …' : '');

@@ -20,6 +20,7 @@
  *     and later attempts of a task) changed.
  * Thresholds are general, never tuned to a history.
  */
+import { FOLD_KIND, parseFold } from './compact.js';
 import { basename } from 'node:path';
 import { stripAnsi } from '../core/ansi.js';
 import type { MemoryEntry } from './entry.js';
@@ -151,6 +152,7 @@ function pathResolver(tasks: readonly HistoryTask[]): (file: string) => string {
   for (const t of tasks) {
     for (const e of t.entries) {
       if (e.kind === 'commit') commitFiles(e).forEach(know);
+      else if (e.kind === FOLD_KIND) parseFold(e)?.files.forEach(know); // a folded task's commits (memory/compact.ts)
       else if (e.kind === 'bug' || e.kind === 'check' || e.kind === 'decision') filesIn(e.body).forEach(know);
     }
   }

@@ -12,6 +12,8 @@ import { basename, dirname, resolve } from 'node:path';
 import type { MemoryEntry } from './entry.js';
 import { parseMemory } from './file.js';
 import { insertEntries } from './restore.js';
+import { coveredByFolds, FOLD_KIND } from './compact.js';
+import { withoutEntries } from './folds.js';
 import { withoutStrayTitles } from './titles.js';
 import { gitRun } from '../git/task-branch.js';
 import { LESSONS_FILE, mergeLessonsText } from './lessons.js';
@@ -29,7 +31,12 @@ export function entryKey(e: MemoryEntry): string {
 export function mergeMemoryText(base: string, ours: string, theirs: string, id: string, pick = false): string {
   const [b, o, t] = [base, ours, theirs].map(withoutStrayTitles) as [string, string, string];
   if (o.trim() === '' && !pick) return t;
-  const mine = parseMemory(o);
+  const theirsParsed = parseMemory(t);
+  // A fold made on their side (memory/compact.ts) holds entries of ours too: those go, the fold comes in below.
+  const o2 = withTheirFolds(o, theirsParsed.entries);
+  const mine = parseMemory(o2);
+  // An entry our folds took in does not come back from their side.
+  const covered = coveredByFolds(mine.entries) ?? (() => false);
   // Every entry of theirs we lack, even one the base held: in a rebase "ours" is older
   // than the base, and an entry it lacks was never deleted. Memory is append-only; a
   // stale commit entry that comes back goes on the next flush.
@@ -38,16 +45,30 @@ export function mergeMemoryText(base: string, ours: string, theirs: string, id: 
   // hooks, in the task its `Task:` trailer names).
   const known = new Set(mine.entries.map(entryKey));
   const inBase = pick ? new Set(parseMemory(b).entries.map(entryKey)) : new Set<string>();
-  const theirsParsed = parseMemory(t);
   const added: MemoryEntry[] = [];
   for (const e of theirsParsed.entries) {
     const key = entryKey(e);
-    if (known.has(key) || inBase.has(key) || (pick && e.kind === 'commit')) continue;
+    if (known.has(key) || inBase.has(key) || (pick && e.kind === 'commit') || covered(e)) continue;
     known.add(key);
     added.push(e);
   }
-  const text = withTheirPreamble(o, mine.preamble, theirsParsed.preamble, parseMemory(b).preamble);
+  const text = withTheirPreamble(o2, mine.preamble, theirsParsed.preamble, parseMemory(b).preamble);
   return added.length ? insertEntries(text, id, added) : text;
+}
+
+/**
+ * Pure: our text without the entries their side's folds took in that their
+ * side no longer holds (kept ones stay): what a fold made there means here.
+ */
+function withTheirFolds(ours: string, theirs: readonly MemoryEntry[]): string {
+  const folds = theirs.filter((e) => e.kind === FOLD_KIND);
+  if (!folds.length) return ours;
+  const mine = parseMemory(ours).entries;
+  const have = new Set(mine.map(entryKey));
+  if (folds.every((f) => have.has(entryKey(f)))) return ours;
+  const covered = coveredByFolds(theirs)!;
+  const there = new Set(theirs.map(entryKey));
+  return withoutEntries(ours, mine.filter((e) => covered(e) && !there.has(entryKey(e))), mine);
 }
 
 /**

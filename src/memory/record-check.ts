@@ -20,6 +20,8 @@ import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory, memoryHistory } from './restore.js';
 import { strayTitles } from './titles.js';
+import { FOLD_KIND, foldedShas, parseFold } from './compact.js';
+import { objectsPresent } from '../git/branches.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
 
 const key = (sha: string) => sha.slice(0, 7);
@@ -59,6 +61,7 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
   let unseen = 0;
   const history = memoryHistory(root);
   let elsewhere: Set<string> | undefined;
+  const links: { file: string; line?: number; spec: string; link: string }[] = [];
   for (const id of [...new Set([...ids, ...inHistory])].sort()) {
     const path = memoryPath(root, id);
     const file = fileOf(id);
@@ -73,8 +76,14 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
     if (kind === 'folder' || kind === 'dangling') continue; // doctor warns about it (brokenMemoryFiles)
     const text = kind === 'file' ? lfText(readFileSync(path, 'utf8')) : '';
     const entries = parseMemory(text, id).entries;
-    const present = new Set<string>();
+    // The commits a fold lists are recorded (memory/compact.ts).
+    const present = new Set<string>(foldedShas(entries).map(key));
     for (const e of entries) {
+      if (e.kind === FOLD_KIND) {
+        const fold = parseFold(e);
+        if (fold) links.push({ file, line: e.line, spec: `${fold.link}:${file}`, link: fold.link });
+        else problems.push({ file, line: e.line, severity: 'warning', message: 'a `fold` entry baton cannot read (its ref must be the commit that holds the full text)', hint: 'Restore it as `baton memory compact` wrote it: `git log -p -- ' + file + '`.' });
+      }
       if (e.kind !== 'commit' || !e.ref) continue;
       present.add(key(e.ref));
       if (!reachable.has(key(e.ref)) && !pending.has(key(e.ref))) {
@@ -116,6 +125,16 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
         message: `${lost.entry.kind} entry of ${lost.entry.time} deleted (line ${lost.line} in commit ${shortSha(lost.commit)})`, hint: REBUILD,
       });
     }
+  }
+  // A fold's link must hold the full text it stands for (a rewritten or truncated history may have lost it).
+  const found = cut ? undefined : objectsPresent(root, links.map((l) => l.spec));
+  for (const l of links) {
+    if (!found || found.has(l.spec)) continue;
+    problems.push({
+      file: l.file, line: l.line, severity: 'warning',
+      message: `the fold links to commit \`${l.link.slice(0, 12)}\`, which does not hold this file: the folded entries' full text is not reachable from it`,
+      hint: `Find a commit that still has the full text (\`git log --all -- ${l.file}\`) and put its SHA in the fold's heading.`,
+    });
   }
   if (unseen) {
     problems.push({

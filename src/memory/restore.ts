@@ -16,6 +16,7 @@ import { redact } from '../core/redact.js';
 import { formatEntry, type MemoryEntry } from './entry.js';
 import { withoutStrayTitles } from './titles.js';
 import { foldedEntries, withoutEntries } from './folds.js';
+import { coveredByFolds } from './compact.js';
 import { appendable, lfText, memoryFileKind, memoryHeader, memoryPath, memoryTextForWrite, parseMemory, writeMemoryText } from './file.js';
 
 export interface LostEntry {
@@ -77,8 +78,11 @@ export async function lostEntries(root: string, id: string, text?: string, histo
   const rel = AGENTS.memoryFile(id);
   // A title a line merge left inside an entry is not part of it, now or in an older version.
   const now = withoutStrayTitles(lfText(text ?? (memoryFileKind(path) === 'file' ? readFileSync(path, 'utf8') : '')));
-  const have = new Set(parseMemory(now).entries.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
-  const present = (e: MemoryEntry) => have.has(keyOf(e)) || have.has(keyOf({ ...e, body: redact(e.body) }));
+  const current = parseMemory(now).entries;
+  const have = new Set(current.map(keyOf).concat(parseMemory(redact(now)).entries.map(keyOf)));
+  // What a fold took out on purpose is not lost: its full text is at the commit the fold names.
+  const covered = coveredByFolds(current) ?? (() => false);
+  const present = (e: MemoryEntry) => covered(e) || have.has(keyOf(e)) || have.has(keyOf({ ...e, body: redact(e.body) }));
   const commits = [...new Set((history.get(rel) ?? []).filter((a) => !present(a.entry)).map((a) => a.commit))];
   if (!commits.length) return [];
   const texts = await catFiles(root, commits.map((c) => `${c}:${rel}`));

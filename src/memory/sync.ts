@@ -10,6 +10,7 @@ import { packageRoot, shortSha } from '../workspace/package.js';
 import { finalSha } from './queue.js';
 import { parseEntriesText, reconcileMemory } from './reconcile.js';
 import { withoutStrayTitles } from './titles.js';
+import { foldedShas } from './compact.js';
 
 export interface SyncOptions {
   /** Commits that must have an entry, oldest first. */
@@ -43,12 +44,16 @@ export async function syncCommitEntries(root: string, id: string, opts: SyncOpti
     const text = withoutStrayTitles(raw);
     if (text !== raw) result.replaced++;
     const refs = new Map<string, string | null>();
-    for (const entry of parseMemory(text).entries) {
+    const parsed = parseMemory(text).entries;
+    // A fold lists the commits whose entries it took in (memory/compact.ts): they are recorded.
+    const folded = foldedShas(parsed);
+    const inFold = (sha: string) => folded.some((f) => sha.startsWith(f));
+    for (const entry of parsed) {
       if (entry.kind !== 'commit' || !entry.ref || refs.has(entry.ref)) continue;
       refs.set(entry.ref, await currentShaOf(root, entry.ref, expected, rewrites, opts.validate ?? true, opts.keep));
     }
     const present = new Set([...refs.values()].filter((s): s is string => !!s));
-    const wanted = new Set(opts.expected.filter((s) => !present.has(s)));
+    const wanted = new Set(opts.expected.filter((s) => !present.has(s) && !inFold(s)));
     for (const [ref, sha] of refs) if (sha && (opts.regenerate || !sha.startsWith(ref))) wanted.add(sha);
     if (!wanted.size && ![...refs.values()].includes(null)) {
       if (text !== raw) writeMemoryText(path, text);

@@ -11,8 +11,9 @@ import type { MemoryEntry } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
 import type { Project } from '../workspace/context.js';
-import { commitEntryFiles, isBookkeeping, taskBranchName, taskCommits, taskMemory, touchedFiles } from '../tasks/checkout.js';
+import { isBookkeeping, taskBranchName, taskCommits, taskMemory, touchedFiles } from '../tasks/checkout.js';
 import { readMemory } from '../memory/file.js';
+import { memoryFiles } from '../memory/compact.js';
 import { readPlan } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { codeWithin, readCodeFiles } from './code.js';
@@ -31,7 +32,6 @@ import { lessonApplies, lessonBody } from '../memory/lessons.js';
 import { routingFiles } from './lesson-reach.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
-import { AGENTS, isUnder } from '../workspace/paths.js';
 import { answersSection } from './answers.js';
 
 export { nestHeadings } from './plan-context.js';
@@ -202,7 +202,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     // Tasks far from this one: their files from their memory's commit entries, without asking git.
     const touched = commits.has(t.id)
       ? touchedFiles(commits.get(t.id)!)
-      : (memory.get(t.id) ?? []).filter((e) => e.kind === 'commit').flatMap((e) => commitEntryFiles(e).map((f) => f.path)).filter((p) => !isUnder(p, AGENTS.dir));
+      : memoryFiles(memory.get(t.id) ?? []);
     files.set(t.id, [...new Set([...t.files, ...touched])]);
   }
   const ownCommits = commits.get(task.id) ?? [];

@@ -23,7 +23,7 @@
  * of a try that a later success of the same task superseded (memory/attempts.ts:
  * the decision that was the bug must not guide anyone); bugs found stay. What a
  * failed try logged, with nothing succeeding since, is marked as such.
- * Commits and usage are never included.
+ * Commits, usage and folds are never included.
  */
 import type { MemoryEntry } from '../memory/entry.js';
 import { questionPairs } from '../memory/questions.js';
@@ -166,9 +166,10 @@ export function selectMemory(input: SelectInput): Item[] {
 
   // This task's own history. The attempt `baton start` just opened is this one, not an earlier one.
   // A person's requests for changes have a section of their own (prompt/review-comments.ts), and so have
-  // questions with their answers (prompt/answers.ts): not twice.
+  // questions with their answers (prompt/answers.ts): not twice. A fold (memory/compact.ts) stands for
+  // commits and attempts: never an entry of the prompt.
   const answered = new Set(questionPairs(memory.get(task.id) ?? []).filter((p) => p.answer).flatMap((p) => [p.question, p.answer!]));
-  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage' && !(e.kind === 'review' && e.ref === CHANGES_REQUESTED) && !answered.has(e));
+  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage' && e.kind !== 'fold' && !(e.kind === 'review' && e.ref === CHANGES_REQUESTED) && !answered.has(e));
   if (own.at(-1)?.kind === 'attempt') own.pop();
   const lastResult = latestResult(own);
   const lastCheck = own.filter((e) => e.kind === 'check').at(-1);

@@ -10,6 +10,8 @@ import type { MemoryEntry } from '../memory/entry.js';
 import { slugify, type Task } from '../core/task.js';
 import { branchCommits, branchExists, listWorktrees, showFile, trailerCommits, type CommitRecord } from '../git/task-branch.js';
 import { parseMemory, readMemory } from '../memory/file.js';
+import { commitEntryFiles } from '../memory/commit-files.js';
+import { foldCommits } from '../memory/compact.js';
 import { rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { parseTaskText } from './task-files.js';
 import { safeBranch, type Project } from '../workspace/context.js';
@@ -47,14 +49,7 @@ export function taskMemory(project: Project, task: Task): MemoryEntry[] {
   return text === undefined ? local : parseMemory(text, task.id).entries;
 }
 
-/** `- path +12 -3` lines of a commit entry → files. */
-export function commitEntryFiles(entry: MemoryEntry): { path: string; added: string; deleted: string }[] {
-  return entry.body
-    .split('\n')
-    .map((l) => /^- (.+?) \+(\d+|-) -(\d+|-)\s*$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ path: m[1]!, added: m[2]!, deleted: m[3]! }));
-}
+export { commitEntryFiles } from '../memory/commit-files.js';
 
 /**
  * The task's commits: the `commit` entries of its memory (written by the
@@ -62,10 +57,10 @@ export function commitEntryFiles(entry: MemoryEntry): { path: string; added: str
  * `Task:` trailer and the branch's commits not on the base.
  */
 export function taskCommits(project: Project, task: Task, memory: MemoryEntry[] = taskMemory(project, task)): CommitRecord[] {
-  const fromMemory = memory.filter((e) => e.kind === 'commit' && e.ref);
-  if (fromMemory.length) {
-    return fromMemory.map((e) => ({ sha: e.ref!, subject: e.body.split('\n')[0] ?? '', time: e.time, files: commitEntryFiles(e) }));
-  }
+  // A folded task's commits are listed by its fold (memory/compact.ts), with the files they touched.
+  const fromMemory = memory.flatMap((e): CommitRecord[] => e.kind === 'fold' ? foldCommits(e)
+    : e.kind === 'commit' && e.ref ? [{ sha: e.ref, subject: e.body.split('\n')[0] ?? '', time: e.time, files: commitEntryFiles(e) }] : []);
+  if (fromMemory.length) return fromMemory;
   const seen = new Set<string>();
   const out: CommitRecord[] = [];
   const branch = taskBranchName(project, task);

@@ -12,6 +12,7 @@ import { memoryFileNames, readMemory } from '../memory/file.js';
 import type { Project } from '../workspace/context.js';
 import { localBranches } from '../git/task-branch.js';
 import { commitEntryFiles, taskBranchName, taskState } from './checkout.js';
+import { FOLD_KIND, parseFold } from '../memory/compact.js';
 
 export class Predictor {
   private lessonList?: Lesson[];
@@ -88,9 +89,12 @@ export class Predictor {
   }
 }
 
-/** Files of a memory's `commit` entries, in order, each once. */
+/** Files of a memory's `commit` entries (and of its folds), in order, each once. */
 export function memoryTouched(entries: readonly MemoryEntry[]): string[] {
   const out = new Set<string>();
-  for (const e of entries) if (e.kind === 'commit') for (const f of commitEntryFiles(e)) out.add(f.path);
+  for (const e of entries) {
+    if (e.kind === 'commit') for (const f of commitEntryFiles(e)) out.add(f.path);
+    else if (e.kind === FOLD_KIND) for (const f of parseFold(e)?.files ?? []) out.add(f);
+  }
   return [...out];
 }

@@ -64,6 +64,8 @@ export interface DoneResult {
   checkout?: string;
   /** Closed on the branch its work was done on (no task branch): nothing to merge. */
   inPlace?: boolean;
+  /** `memory_fold_after` set: the tasks this merge pushed past it, folded on the base (or why not). */
+  folded?: { ids: string[]; commit?: string; error?: string };
 }
 
 /**
@@ -459,8 +461,28 @@ export async function doneTask(project: Project, ref: string, options: DoneOptio
     throw withSwitchBack(error, switchBack, startedOn);
   }
   const result: DoneResult = { id: plan.task.id, branch, commit: closed.commit, backfilled: closed.backfilled, checks, worktreePruned: plan.prunedWorktree };
-  if (options.merge) mergeTask(project, plan, closed.task.title, result);
-  else switchBack(false);
+  if (options.merge) {
+    mergeTask(project, plan, closed.task.title, result);
+    result.folded = await foldAfterMerge(project, result.merged!.dir);
+  } else switchBack(false);
   result.checkout = safeBranch(project.root);
   return result;
+}
+
+/**
+ * With `memory_fold_after` set, each merge folds the memory of the tasks it
+ * pushed past that many finished tasks (usually one), in a commit of its own on
+ * the base: memory stays bounded with no step to remember. A fold that fails
+ * never fails the merge; it is said, and `baton memory compact` does it later.
+ */
+async function foldAfterMerge(project: Project, dir: string): Promise<DoneResult['folded']> {
+  const after = project.config.memory_fold_after;
+  if (!after) return undefined;
+  try {
+    const { compactMemory } = await import('./memory-compact.js');
+    const r = await compactMemory({ ...project, root: dir, paths: agentsPaths(dir) }, { olderThan: after });
+    return r.folded.length ? { ids: r.folded.map((f) => f.id), commit: r.committed?.commit } : undefined;
+  } catch (error) {
+    return { ids: [], error: error instanceof Error ? error.message : String(error) };
+  }
 }

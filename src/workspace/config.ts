@@ -32,6 +32,8 @@ export interface Config {
   lessons_fade_after?: number;
   /** Tasks a lesson is seen in (since the plan last changed for it) after which the review is told it keeps firing (default in memory/lessons.ts). */
   lessons_strategy_after?: number;
+  /** Memory of a task done this many finished tasks ago is folded (`baton memory compact`; automatic at `done` when set). */
+  memory_fold_after?: number;
   models: Record<string, ModelConfig>;
   executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string; max_concurrent?: number }>;
   prices: Record<string, { input: number; output: number }>;
@@ -145,6 +147,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
     if (typeof raw.lessons_strategy_after !== 'number' || !Number.isInteger(raw.lessons_strategy_after) || raw.lessons_strategy_after < 2) fail('lessons_strategy_after', 'a whole number of tasks (2 or more)');
     config.lessons_strategy_after = raw.lessons_strategy_after as number;
   }
+  if (raw.memory_fold_after !== undefined && raw.memory_fold_after !== null) {
+    if (typeof raw.memory_fold_after !== 'number' || !Number.isInteger(raw.memory_fold_after) || raw.memory_fold_after < 1) fail('memory_fold_after', 'a whole number of tasks (1 or more)');
+    config.memory_fold_after = raw.memory_fold_after as number;
+  }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');
     for (const [role, value] of Object.entries(raw.models as Record<string, unknown>)) {
@@ -189,7 +195,7 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
 
 /** The parsed config of the last run, for as long as config.yaml's stat and baton's defaults are unchanged (stat-cache.ts). */
 interface ConfigCache { version: number; stat: number[]; defaults: string; config: Config }
-const CONFIG_CACHE_VERSION = 2;
+const CONFIG_CACHE_VERSION = 3;
 
 export function readConfig(root: string): Config {
   const path = agentsPaths(root).config;
