@@ -6,13 +6,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeRepo, ok, tempDir, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, makeProject, ok, tempDir, write } from './helpers/repo.js';
 
+/** `baton init` with the hooks and one task with this check: made once per check, copied for each test. */
+const projects = new Map<string, () => { dir: string; id: string }>();
 function project(check: string): { dir: string; id: string } {
-  const dir = makeRepo();
-  ok(dir, ['init']);
-  const id = addTask(dir, 'Greet', '--check', check);
-  return { dir, id };
+  if (!projects.has(check)) {
+    projects.set(check, copied(() => {
+      const dir = makeProject({ hooks: true });
+      const id = addTask(dir, 'Greet', '--check', check);
+      return { dir, id };
+    }));
+  }
+  return projects.get(check)!();
 }
 
 function work(dir: string, file: string, message: string): void {
