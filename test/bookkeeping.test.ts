@@ -9,17 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { addTask, baton, copied, git, makeProject, ok, tempDir, write } from './helpers/repo.js';
 
 /** `baton init` with the hooks and one task with this check: made once per check, copied for each test. */
-const projects = new Map<string, () => { dir: string; id: string }>();
-function project(check: string): { dir: string; id: string } {
-  if (!projects.has(check)) {
-    projects.set(check, copied(() => {
-      const dir = makeProject({ hooks: true });
-      const id = addTask(dir, 'Greet', '--check', check);
-      return { dir, id };
-    }));
-  }
-  return projects.get(check)!();
-}
+const project = copied((check: string): { dir: string; id: string } => {
+  const dir = makeProject({ hooks: true });
+  const id = addTask(dir, 'Greet', '--check', check);
+  return { dir, id };
+});
 
 function work(dir: string, file: string, message: string): void {
   write(dir, file, `${message}\n`);

@@ -166,15 +166,17 @@ function copyRepo(src: string, builtAt = src): string {
 }
 
 /**
- * A set-up that several tests start from and then change: `build` runs once per test file, and
- * each call returns its result with `dir` a fresh copy of the repository it made (see `copyRepo`).
- * Only for set-ups whose other values do not name the folder.
+ * A set-up that several tests start from and then change: `build` runs once per test file (and
+ * per arguments), and each call returns its result with `dir` a fresh copy of the repository it
+ * made (see `copyRepo`). Only for set-ups whose other values do not name the folder.
  */
-export function copied<T extends { dir: string }>(build: () => T): () => T {
-  let made: T | undefined;
-  return () => {
-    made ??= build();
-    return { ...made, dir: copyRepo(made.dir) };
+export function copied<T extends { dir: string }, A extends unknown[] = []>(build: (...args: A) => T): (...args: A) => T {
+  const made = new Map<string, T>();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    if (!made.has(key)) made.set(key, build(...args));
+    const it = made.get(key)!;
+    return { ...it, dir: copyRepo(it.dir) };
   };
 }
 
