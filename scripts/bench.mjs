@@ -4,7 +4,8 @@
 // and 20,000 memory entries, `baton mcp` answering `initialize` against node plus the SDK import,
 // a 1,000-task board, doctor and done --merge at 200/3,000/10,000 commits of history, the hooks' cost per commit against the same commits without hooks,
 // the wall time of a 12-task plan run by 1, 2 and 4 runners sharing a git remote (scripts/bench-remote.mjs),
-// and baton's own commits and .agents/ bytes per task on the demo (scripts/bench-bookkeeping.mjs).
+// baton's own commits and .agents/ bytes per task on the demo (scripts/bench-bookkeeping.mjs),
+// and baton's overhead per task around each installed agent CLI (scripts/bench-agent-clis.mjs).
 // Ends with the targets, each met or missed. `--quick`: fewer runs and sizes; `--strict`: exit 1 on a miss.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -227,6 +228,13 @@ async function main() {
     const { benchBookkeeping, bookkeepingLines } = await import(bookkeepingBench);
     print('');
     for (const line of bookkeepingLines(benchBookkeeping(ENV))) print(line);
+  }
+  const agentsBench = join(ROOT, 'scripts', 'bench-agent-clis.mjs');
+  if (existsSync(agentsBench)) {
+    // Issue 22: baton's own time per task around each real agent CLI (a CLI not installed is skipped).
+    const { benchAgentClis } = await import(agentsBench);
+    print('');
+    await benchAgentClis({ bin: BIN, env: ENV, runs: QUICK ? 1 : 3, scratch: SCRATCH, print });
   }
   const mcpBench = join(ROOT, 'scripts', 'bench-mcp.mjs');
   if (existsSync(join(ROOT, 'dist', 'mcp', 'server.js')) && existsSync(mcpBench)) {

@@ -12,10 +12,14 @@
  *            prose, long entries, a chain five deep, a retried task whose
  *            first attempt's decision was the bug.
  * For each target task it asks for the prompt at 1k, 2k, 4k and 8k tokens and
- * prints recall, distractor rate, tokens against budget and determinism.
+ * prints recall, distractor rate, tokens against budget and determinism; then
+ * the same figures for each category of facts a project labels (`category`:
+ * `lesson`, a fact that reaches a prompt as a lesson from recurring problems,
+ * found by `baton lessons --update` with no model), held to the same targets.
  *
  *   node scripts/eval-context.mjs [--project shop|station] [--verbose] [--keep] [--reuse DIR]
  *
+ * BATON_EVAL_BIN=path/to/bin.js measures another build of baton on the same projects.
  * --keep leaves the projects in place; --reuse DIR measures a kept one again
  * without building it (with --project).
  */
@@ -27,7 +31,8 @@ import { fileURLToPath } from 'node:url';
 import * as shop from './eval-context/shop.mjs';
 import * as station from './eval-context/station.mjs';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+// BATON_EVAL_BIN: measure another build (the same projects against an older baton, for a before/after).
+const BIN = process.env.BATON_EVAL_BIN ? resolve(process.env.BATON_EVAL_BIN) : resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const VERBOSE = process.argv.includes('--verbose');
 const KEEP = process.argv.includes('--keep');
@@ -100,8 +105,11 @@ function measure(project) {
 
   const rows = [];
   const misses = [];
+  const categories = [...new Set(project.FACTS.map((f) => f.category).filter(Boolean))];
+  const byCategory = Object.fromEntries(categories.map((c) => [c, []]));
   for (const budget of BUDGETS) {
     let must = 0, found = 0, dist = 0, leaked = 0, over = 0, maxRatio = 0, same = true, depKept = true;
+    const cat = Object.fromEntries(categories.map((c) => [c, { must: 0, found: 0, dist: 0, leaked: 0 }]));
     for (const key of project.TARGETS) {
       const one = JSON.parse(baton('prompt', ids[key], '--budget', String(budget), '--json'));
       const two = JSON.parse(baton('prompt', ids[key], '--budget', String(budget), '--json'));
@@ -110,12 +118,14 @@ function measure(project) {
       maxRatio = Math.max(maxRatio, one.tokens / budget);
       for (const f of project.FACTS) {
         const has = one.text.includes(f.code);
-        if (f.must.includes(key)) { must++; if (has) found++; else misses.push(`${budget} ${key} missing ${f.code} (${f.where})`); }
-        if (f.distractor.includes(key)) { dist++; if (has) { leaked++; misses.push(`${budget} ${key} carries distractor ${f.code} (${f.where})`); } }
+        const c = f.category ? cat[f.category] : { must: 0, found: 0, dist: 0, leaked: 0 };
+        if (f.must.includes(key)) { must++; c.must++; if (has) { found++; c.found++; } else misses.push(`${budget} ${key} missing ${f.code} (${f.where})`); }
+        if (f.distractor.includes(key)) { dist++; c.dist++; if (has) { leaked++; c.leaked++; misses.push(`${budget} ${key} carries distractor ${f.code} (${f.where})`); } }
       }
       for (const code of project.DEP_RESULTS[key]) if (!one.text.includes(code)) depKept = false;
     }
     rows.push({ budget, recall: found / must, distractors: leaked / dist, maxRatio, over, same, depKept, found, must, leaked, dist });
+    for (const c of categories) byCategory[c].push({ budget, ...cat[c], recall: cat[c].found / (cat[c].must || 1), distractors: cat[c].leaked / (cat[c].dist || 1) });
   }
   const clean = git('status', '--porcelain').trim() === '';
 
@@ -126,11 +136,18 @@ function measure(project) {
   for (const r of rows) {
     console.log(`| ${r.budget} | ${pct(r.recall)} (${r.found}/${r.must}) | ${pct(r.distractors)} (${r.leaked}/${r.dist}) | ${pct(r.maxRatio)} | ${r.over} | ${r.depKept ? 'kept' : 'NOT kept'} | ${r.same ? 'yes' : 'NO'} |`);
   }
+  for (const c of categories) {
+    console.log(`\n${project.name}, ${c} facts only (${project.FACTS.filter((f) => f.category === c).length} labelled)\n`);
+    console.log('| budget | recall | distractors |');
+    console.log('| ---: | ---: | ---: |');
+    for (const r of byCategory[c]) console.log(`| ${r.budget} | ${pct(r.recall)} (${r.found}/${r.must}) | ${pct(r.distractors)} (${r.leaked}/${r.dist}) |`);
+  }
   console.log(`\nWorking tree after every prompt: ${clean ? 'clean' : 'NOT clean'}`);
   if (VERBOSE && misses.length) console.log(`\n${misses.join('\n')}`);
   if (KEEP || REUSE) console.log(`\nProject kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
-  return rows.some((r) => r.recall < TARGETS_BY_BUDGET[r.budget] || r.distractors > 0.05 || r.over || !r.same || !r.depKept) || !clean;
+  const short = (r) => r.recall < TARGETS_BY_BUDGET[r.budget] || r.distractors > 0.05;
+  return rows.some((r) => short(r) || r.over || !r.same || !r.depKept) || Object.values(byCategory).some((list) => list.some(short)) || !clean;
 }
 
 let failed = false;

@@ -7,6 +7,7 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAgentOutput } from '../src/agents/executors/agent-output.js';
+import { limitResetAt } from '../src/agents/executors/limit-reset.js';
 import { addTask, baton, git, makeProject, read, tempDir, write } from './helpers/repo.js';
 
 describe('reading what an agent CLI said', () => {
@@ -54,6 +55,42 @@ describe('reading what an agent CLI said', () => {
   });
 });
 
+describe('when a limit ends, read from the agent\'s words', () => {
+  const now = new Date('2026-12-06T13:20:00Z');
+  const at = (text: string) => limitResetAt(text, now)?.toISOString();
+
+  it('each provider\'s way of naming the reset; nothing believable is no time (a backoff instead)', () => {
+    // Claude's usage limits: a clock time in a named zone (the next one), or Unix seconds.
+    expect(at("You've hit your 5-hour limit ∙ resets 3pm (UTC)")).toBe('2026-12-06T15:00:00.000Z');
+    expect(at('5-hour limit reached · resets 3:30pm (Europe/Paris)')).toBe('2026-12-06T14:30:00.000Z');
+    expect(at('limit reached ∙ resets 9am (UTC)')).toBe('2026-12-07T09:00:00.000Z');
+    // codex, in the process's own zone: the next 3:05 PM there.
+    const local = new Date(2026, 11, 6, 15, 5);
+    const next = local > now ? local : new Date(2026, 11, 7, 15, 5);
+    expect(at('You\'ve hit your usage limit. Try again at 3:05 PM.')).toBe(next.toISOString());
+    expect(at('Claude AI usage limit reached|1796572800')).toBe('2026-12-06T16:00:00.000Z');
+    // Gemini's RetryInfo and its text; qwen's quota text; a plain Retry-After.
+    const body = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' }] } });
+    expect(at(body)).toBe('2026-12-06T13:20:37.000Z');
+    expect(at('Quota exceeded. Please retry in 7200s.')).toBe('2026-12-06T15:20:00.000Z');
+    expect(at('Quota exceeded for this API key; it will reset at 2026-12-07T01:00:00Z')).toBe('2026-12-07T01:00:00.000Z');
+    expect(at('429 Too Many Requests. Retry-After: 120')).toBe('2026-12-06T13:22:00.000Z');
+    expect(at('Rate limit reached, try again in 20 minutes')).toBe('2026-12-06T13:40:00.000Z');
+    // No time, a time past, one absurdly far, an unknown zone: none.
+    expect(at('Rate limit reached: usage limit, try again later')).toBeUndefined();
+    expect(at('resets at 2026-12-01T00:00:00Z')).toBeUndefined();
+    expect(at('retry in 99999999s')).toBeUndefined();
+    expect(at('resets 3pm (Mars/Olympus)')).toBeUndefined();
+  });
+
+  it('reaches the error read from each CLI\'s output', () => {
+    const claude = JSON.stringify({ type: 'result', is_error: true, api_error_status: 429, result: 'API Error: Request rejected (429) · 5-hour limit reached ∙ resets 3pm (UTC)' });
+    expect(readAgentOutput('claude-json', claude, '', 1, undefined, now).error?.resetAt?.toISOString()).toBe('2026-12-06T15:00:00.000Z');
+    const gemini = `    at async main (file:///x.js:1:1)\n{\n  "error": {\n    "type": "Error",\n    "message": "Quota exceeded. Please retry in 60s.\\nSuggested retry after 60s.",\n    "code": 429\n  }\n}`;
+    expect(readAgentOutput('gemini-json', '', gemini, 173, undefined, now).error).toMatchObject({ kind: 'limit', resetAt: new Date('2026-12-06T13:21:00Z') });
+  });
+});
+
 describe('baton executors check', () => {
   it('says per preset whether its CLI is installed, its version, and whether the tests cover that version', () => {
     const bin = tempDir('baton-bin-');
@@ -89,5 +126,23 @@ describe('an `executors:` entry with an `output` baton cannot read', () => {
     expect(r.stderr).toContain('.agents/config.yaml');
     expect(r.stderr).toContain('`claude-json`');
     expect(git(dir, ['branch', '--list', 'task/*'])).toBe('');
+  });
+});
+
+describe('how many agents of one executor run at once', () => {
+  it('`executors.<name>.max_concurrent` and `--max-concurrent-per-executor` refuse a bad value, naming it, before anything starts', () => {
+    const dir = makeProject();
+    addTask(dir, 'Anything');
+    write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')}\nexecutors:\n  claude:\n    max_concurrent: 0\n`);
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'plan']);
+    const bad = baton(dir, ['auto']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/\.agents\/config\.yaml:\d+.*`executors\.claude\.max_concurrent` must be a whole number \(1 or more\), got 0/s);
+    const flag = baton(dir, ['auto', '--max-concurrent-per-executor', '0']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--max-concurrent-per-executor');
+    expect(git(dir, ['branch', '--list', 'task/*'])).toBe('');
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
   });
 });

@@ -1,9 +1,8 @@
 /** The detection pass and the lessons file, as pure functions: what counts as recurring, and what a hand edit keeps. */
 import { describe, expect, it } from 'vitest';
 import type { MemoryEntry } from '../src/memory/entry.js';
-import {
-  applyLessonOps, errorSignature, findRecurring, isFaded, lessonApplies, mergeLessonsText, parseLessons, serializeLessons, type HistoryTask,
-} from '../src/memory/lessons.js';
+import { applyLessonOps, isFaded, lessonApplies, mergeLessonsText, parseLessons, serializeLessons } from '../src/memory/lessons.js';
+import { errorSignature, findRecurring, type HistoryTask } from '../src/memory/lessons-detect.js';
 
 let clock = 0;
 const at = () => `2026-11-22T10:${String(Math.floor(clock / 60)).padStart(2, '0')}:${String(clock++ % 60).padStart(2, '0')}Z`;
@@ -31,7 +30,25 @@ describe('findRecurring', () => {
     ]);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: 'error', tasks: ['T-aaa1', 'T-aaa2'] });
-    expect(out[0]!.text).toContain('a failure of `npm test`');
+    expect(out[0]!.text).toContain('`npm test` failed');
+    expect(out[0]!.checks).toEqual(['npm test']); // named nothing else: it reaches the tasks that run that check
+  });
+
+  it('one bug class worded differently in three tasks is one finding; pairs that share a file or a name, and a generic error, are none', () => {
+    const commit = e('commit', 'Add decoder\n\n- src/pipeline/decode.ts +40 -0', 'abc1234');
+    const out = findRecurring([
+      task('T-d0', commit),
+      task('T-d1', e('bug', 'Battery readings vanish: `decodeFrameHeader` reads the length at the wrong offset.')),
+      task('T-d2', e('bug', 'RangeError: Offset is outside the bounds of the DataView\n    at decodeFrameHeader (src/pipeline/decode.ts:41:18)')),
+      task('T-d3', e('bug', 'Solar logs come out empty for more than 16 channels; decode.ts trusts the header.')),
+      // Noise: a file two bugs name, a name two bugs name, the same generic error in two unrelated places.
+      task('T-n1', e('bug', 'Login accepts an expired token in src/api/auth.ts.'), e('bug', "TypeError: Cannot read properties of undefined (reading 'name') at src/ui/profile.ts:12")),
+      task('T-n2', e('bug', 'Cookie not refreshed (src/api/auth.ts).'), e('bug', 'Dates before 1970 break `parseDate`.')),
+      task('T-n3', e('bug', 'Offsets dropped by `parseDate`.'), e('bug', "TypeError: Cannot read properties of undefined (reading 'rows') at src/reports/export.ts:88")),
+    ]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ kind: 'hotspot', tasks: ['T-d1', 'T-d2', 'T-d3'], files: ['src/pipeline/decode.ts'], symbols: ['decodeFrameHeader'] });
+    for (const words of ['Battery readings vanish', 'RangeError: Offset', 'Solar logs come out empty']) expect(out[0]!.text).toContain(words);
   });
 
   it('a file that several retries changed is a lesson; first attempts do not count', () => {
@@ -54,6 +71,15 @@ describe('findRecurring', () => {
     ]);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ kind: 'contradiction', symbols: ['session store'], tasks: ['T-c2', 'T-c3'] });
+    // Plain words too: a short noun phrase before the verb, never a pronoun.
+    const plain = findRecurring([
+      task('T-p1', e('decision', 'Sessions are stored in Redis.'), e('decision', 'We use tabs.')),
+      task('T-p2', e('decision', 'Sessions are stored in Redis with a 30-day expiry.'), e('decision', 'We use spaces.')),
+      task('T-p3', e('decision', 'Sessions are stored in Postgres, not Redis.')),
+    ]);
+    expect(plain).toHaveLength(1);
+    expect(plain[0]).toMatchObject({ kind: 'contradiction', symbols: ['sessions'], tasks: ['T-p2', 'T-p3'] });
+    expect(lessonApplies({ ...parseLessons('## L-1\n\nx').lessons[0]!, symbols: ['sessions'] }, { title: 'Expire old sessions', body: '' }, new Set())).toBe(true);
   });
 });
 

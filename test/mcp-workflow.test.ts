@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTask, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir } from './helpers/repo.js';
 import { cloneForMcp, data, normalize, subjects, textOf, call, type Connection } from './mcp-util.js';
 
-const TOOLS = ['status', 'next', 'task_show', 'task_list', 'pr', 'task_add', 'task_set', 'prompt', 'start', 'log', 'done', 'memory_search', 'review_prompt', 'review_import', 'plan_import', 'review_task'];
+const TOOLS = ['status', 'next', 'task_show', 'task_list', 'pr', 'task_add', 'task_set', 'prompt', 'start', 'log', 'done', 'memory_search', 'review_prompt', 'review_import', 'plan_import', 'review_task', 'ask', 'inbox', 'answer'];
 
 describe('baton mcp: a whole task', () => {
   let viaMcp: string;

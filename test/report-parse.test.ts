@@ -16,7 +16,7 @@ describe('parseReport', () => {
     it(`reads ${name}`, () => {
       const text = readFileSync(join(FIXTURES, name), 'utf8');
       const expected = JSON.parse(readFileSync(join(FIXTURES, name.replace(/\.md$/, '.json')), 'utf8'));
-      expect(parseReport(text)).toEqual({ bugs: [], decisions: [], blockers: [], notes: [], summary: '', ...expected });
+      expect(parseReport(text)).toEqual({ bugs: [], decisions: [], blockers: [], notes: [], questions: [], summary: '', ...expected });
     });
   }
 
@@ -26,6 +26,9 @@ describe('parseReport', () => {
     expect(r.outcome).toBe('partial');
     expect(r.summary).toBe('What you did and what works now, in a few sentences.');
     expect(r.decisions).toEqual(['A design decision a later task must know, and why.']);
+    // The format's example question, echoed back, asks nothing: it must not block the task.
+    expect(r.questions).toEqual([]);
+    expect(parseReport(`${filled.replace(/## Questions\n.*$/s, '')}**Open questions:**\n- SQLite or Postgres?\n- none`).questions).toEqual(['SQLite or Postgres?']);
   });
 
   it('understands how models name outcomes, and refuses the unfilled choice', () => {

@@ -64,6 +64,20 @@ describe('baton review-task', () => {
     expect(git(p.dir, ['status', '--porcelain'])).toBe('');
   });
 
+  it('a task closed on its branch (`done` without --merge) and then sent back is listed as open, not as done on its branch', () => {
+    const dir = makeProject({ hooks: true });
+    const id = finishedOnBranch(dir, 'Greet the user');
+    git(dir, ['switch', '-q', git(dir, ['branch', '--list', 'task/*', '--format=%(refname:short)']).trim()]);
+    ok(dir, ['done', id]);
+    git(dir, ['switch', '-q', 'main']);
+    expect(ok(dir, ['status'])).toContain(`Done on unmerged branches (1):\n  ${id}`);
+    ok(dir, ['review-task', id, '--comment', 'greet.txt:1', 'Say Hi', '--request-changes']);
+    const status = ok(dir, ['status']);
+    expect(status).toMatch(new RegExp(`Ready \\(1\\):\\n  ${id}`));
+    expect(status).not.toContain('Done on unmerged branches');
+    expect((JSON.parse(ok(dir, ['status', '--json'])).inFlight as { id: string; status: string }[])).toEqual([expect.objectContaining({ id, status: 'todo' })]);
+  });
+
   it('through MCP: request changes, the prompt tool carries the comment; cancel', async () => {
     const p = { dir: makeProject({ hooks: true }) };
     const id = finishedOnBranch(p.dir, 'Greet the user');

@@ -5,8 +5,8 @@
  * FACTS, before any prompt was read.
  */
 export const name = 'shop';
-export const description = 'a web shop (14 tasks, short entries)';
-export const TARGETS = ['C', 'E', 'G', 'H', 'I', 'J', 'N'];
+export const description = 'a web shop (19 tasks, short entries, lessons from three later tasks)';
+export const TARGETS = ['C', 'E', 'G', 'H', 'I', 'J', 'N', 'O', 'P'];
 const ALL = TARGETS;
 const but = (...keys) => ALL.filter((k) => !keys.includes(k));
 
@@ -39,9 +39,15 @@ export const FACTS = [
   { code: 'INTL-CORAL', where: 'review plan change naming src/price.tsx (C\'s file)', must: ['C'], distractor: ['G', 'J', 'N'] },
   { code: 'FOLLOW-VIOLET', where: 'review follow-up reason for J', must: ['J'], distractor: but('J') },
   { code: 'REOPEN-OCHRE', where: 'review reopen reason for I', must: ['I'], distractor: but('I') },
+  // Lessons (`baton lessons --update` after Q, R, S): one bug class worded three ways, all about src/money.ts / `formatMoney`
+  // (O touches src/money.ts); a decision about `priceRounding` that S contradicts (P's text names `priceRounding`).
+  { code: 'LESSON-NAN-FIG', where: 'Q bug (names `formatMoney`)', must: ['O'], distractor: but('O'), category: 'lesson' },
+  { code: 'LESSON-CENTS-PLUM', where: 'R bug (a stack trace through formatMoney in src/money.ts)', must: ['O'], distractor: but('O'), category: 'lesson' },
+  { code: 'LESSON-MAIL-KIWI', where: 'S bug (names money.ts by its bare name)', must: ['O'], distractor: but('O'), category: 'lesson' },
+  { code: 'LESSON-EVEN-SHOP', where: 'S decision contradicting Q\'s about `priceRounding`', must: ['P'], distractor: but('P'), category: 'lesson' },
 ];
 // A direct dependency's result, by target: must be kept at every budget.
-export const DEP_RESULTS = { C: ['CUR-JADE'], E: ['PRICE-AMBER', 'TAX-GARNET'], H: ['TAX-GARNET'], I: ['PRICE-AMBER'], J: ['TAX-GARNET'], G: ['SESS-ONYX'], N: [] };
+export const DEP_RESULTS = { C: ['CUR-JADE'], E: ['PRICE-AMBER', 'TAX-GARNET'], H: ['TAX-GARNET'], I: ['PRICE-AMBER'], J: ['TAX-GARNET'], G: ['SESS-ONYX'], N: [], O: [], P: [] };
 
 const filler = (topic, i) => `${topic} detail ${i}: kept the function small, added a unit test for the edge case, and left the public signature unchanged so callers need no edit.`;
 
@@ -177,6 +183,30 @@ export function build({ baton, git, put, ids, rmSync, join, dir, add, commitAll,
   const filed = JSON.stringify(review).match(/"id":"(T-[0-9a-f]+)","title":"Refunds"/) ?? JSON.stringify(review).match(/(T-[0-9a-f]+)[^T]*Refunds/);
   ids.J = filed?.[1] ?? JSON.parse(baton('task', 'list', '--json')).tasks.find((t) => t.title === 'Refunds')?.id;
   if (!ids.J) throw new Error('the review did not file the follow-up');
+
+  // Later work: the same money bug three times, worded differently each time; a rounding decision reversed.
+  add('Q', 'Receipt printer', { phase: 'Ops', files: ['src/receipt.ts'] });
+  add('R', 'Wishlist', { phase: 'UI', files: ['src/wishlist.tsx'] });
+  add('S', 'Price alerts', { phase: 'Ops', files: ['src/alerts.ts'] });
+  add('O', 'Price rounding', { phase: 'Core', files: ['src/money.ts'], reqs: ['Round prices to the currency\'s minor unit.'] });
+  add('P', 'Gift cards', { phase: 'Billing', files: ['src/giftcard.ts'], context: 'Sell gift cards; balances are rounded with `priceRounding`.' });
+  commitAll('Plan more tasks');
+  complete('Q', { 'src/receipt.ts': 'export function receipt() {}\n' }, {
+    summary: 'Receipts print.',
+    bugs: ['Receipts show NaN totals when `formatMoney` is handed a price without cents (LESSON-NAN-FIG).'],
+    decisions: ['`priceRounding` is half-up.'],
+  });
+  complete('R', { 'src/wishlist.tsx': 'export function Wishlist() { return null; }\n' }, {
+    summary: 'Wishlists work.',
+    bugs: ["TypeError: Cannot read properties of undefined (reading 'cents') at formatMoney (src/money.ts:3:14) (LESSON-CENTS-PLUM)"],
+  });
+  complete('S', { 'src/alerts.ts': 'export function alerts() {}\n' }, {
+    summary: 'Price alerts go out.',
+    bugs: ['Alert e-mails say "undefined EUR": money.ts formats an amount that was never set (LESSON-MAIL-KIWI).'],
+    decisions: ['`priceRounding` is half-even for every currency, instead of half-up (LESSON-EVEN-SHOP).'],
+  });
+  baton('lessons', '--update');
+  commitAll('Lessons');
 }
 
-export const TITLES = { A: 'Money type', B: 'Currency table', C: 'Price display', D: 'Tax rules', E: 'Checkout total', F: 'Auth login', G: 'Auth logout', H: 'Invoice PDF', I: 'Reports page', J: 'Refunds', K: 'Search index', L: 'Cart cache', M: 'Email notifications', N: 'Docs site' };
+export const TITLES = { A: 'Money type', B: 'Currency table', C: 'Price display', D: 'Tax rules', E: 'Checkout total', F: 'Auth login', G: 'Auth logout', H: 'Invoice PDF', I: 'Reports page', J: 'Refunds', K: 'Search index', L: 'Cart cache', M: 'Email notifications', N: 'Docs site', O: 'Price rounding', P: 'Gift cards', Q: 'Receipt printer', R: 'Wishlist', S: 'Price alerts' };

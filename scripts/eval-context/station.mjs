@@ -9,11 +9,11 @@
  * Labels first, in FACTS: written before any prompt of this project was read.
  */
 export const name = 'station';
-export const description = 'a telemetry pipeline (11 tasks, long prose and entries, a 5-deep chain)';
+export const description = 'a telemetry pipeline (16 tasks, long prose and entries, a 5-deep chain, lessons from three later tasks)';
 export const domain = 'telemetry pipeline';
 
 // P1 → P2 → P3 → P4 → P5 (alerts); P2 → P6 (archive); P4 → P7 (dashboard); P4 → P10 (backfill) → P11 (report); P8, P9 unrelated.
-export const TARGETS = ['P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P11'];
+export const TARGETS = ['P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P11', 'P12', 'P13'];
 const ALL = TARGETS;
 const but = (...keys) => ALL.filter((k) => !keys.includes(k));
 
@@ -47,10 +47,20 @@ export const FACTS = [
   { code: 'LOG-PINO-CRANE', where: 'review decision, project-wide', must: ALL, distractor: [] },
   { code: 'DOWNSAMPLE-IBIS', where: 'review decision naming src/ui/charts.tsx (P7\'s file)', must: ['P7'], distractor: but('P7') },
   { code: 'ALERT-QUIET-HOURS-ASPEN', where: 'P5 own requirement', must: ['P5'], distractor: [] },
+  // Lessons (`baton lessons --update` after S1–S3): a decoder bug worded three ways (one names the function, one the function
+  // and its file in a stack trace, one the file by its bare name); P12 changes src/pipeline/decode.ts. A decision about
+  // `heartbeatInterval` that S3 reverses; P13's requirement names `heartbeatInterval`.
+  { code: 'LESSON-OFFSET-HAZEL', where: 'S1 bug, in a long entry', must: ['P12'], distractor: but('P12'), category: 'lesson' },
+  { code: 'LESSON-RANGE-ALDER', where: 'S2 bug (a stack trace)', must: ['P12'], distractor: but('P12'), category: 'lesson' },
+  { code: 'LESSON-CHANNELS-ROWAN', where: 'S3 bug (bare file name)', must: ['P12'], distractor: but('P12'), category: 'lesson' },
+  // Then a review rewords the heartbeat lesson and adds one for a phase.
+  { code: 'LESSON-HEARTBEAT-LARCH', where: 'S3 decision reversing S1\'s, in the lesson the review reworded', must: [], distractor: ALL, category: 'lesson' },
+  { code: 'LESSON-REWORD-CEDAR', where: 'the review\'s rewording of the heartbeat lesson', must: ['P13'], distractor: but('P13'), category: 'lesson' },
+  { code: 'LESSON-PHASE-POPLAR', where: 'a lesson the review added for the Aggregation phase', must: ['P4', 'P5', 'P11'], distractor: but('P4', 'P5', 'P11'), category: 'lesson' },
 ];
 export const DEP_RESULTS = {
   P3: ['normaliseReadingQuilt'], P4: ['REGISTRY-JOIN-OTTER'], P5: ['ROLLUP-TABLE-LYNX'], P6: ['normaliseReadingQuilt'],
-  P7: ['ROLLUP-TABLE-LYNX'], P8: [], P11: ['BACKFILL-DONE-DOVE'],
+  P7: ['ROLLUP-TABLE-LYNX'], P8: [], P11: ['BACKFILL-DONE-DOVE'], P12: [], P13: [],
 };
 
 const ramble = (topic, n) => Array.from({ length: n }, (_, i) =>
@@ -183,11 +193,47 @@ export function build({ baton, git, put, ids, rmSync, join, add, commitAll, comm
   baton('review', '--import', 'review-answer.json', '--json');
   rmSync(join(dirOf(git), 'review-answer.json'), { force: true });
   commitAll('Review R-001');
+
+  // Later: station housekeeping tasks hit the same decoder bug, each describing it its own way; a heartbeat decision is reversed.
+  add('S1', 'Battery telemetry', { phase: 'Firmware', files: ['src/firmware/battery.ts'] });
+  add('S2', 'Modem watchdog', { phase: 'Firmware', files: ['src/firmware/watchdog.ts'] });
+  add('S3', 'Solar charge log', { phase: 'Firmware', files: ['src/firmware/solar.ts'] });
+  add('P12', 'Frame format v4', { phase: 'Ingest', files: ['src/pipeline/decode.ts'], reqs: ['Decode v4 frames, which carry up to 64 channels.'] });
+  add('P13', 'Silent station alarm', { phase: 'Display', files: ['src/ui/silent.tsx'], reqs: ['Flag a station as silent after three missed `heartbeatInterval` periods.'] });
+  commitAll('Plan housekeeping');
+  complete('S1', { 'src/firmware/battery.ts': 'export function battery() {}\n' }, {
+    summary: 'Battery voltage is reported every hour.',
+    bugs: [`Battery readings vanish for stations on firmware 2.1 because \`decodeFrameHeader\` reads the length byte one position too late (LESSON-OFFSET-HAZEL). ${ramble('firmware versions', 1)}`],
+    decisions: ['`heartbeatInterval` is 60 seconds.'],
+  });
+  complete('S2', { 'src/firmware/watchdog.ts': 'export function watchdog() {}\n' }, {
+    summary: 'The modem is power-cycled after ten minutes without a link.',
+    bugs: ['RangeError: Offset is outside the bounds of the DataView at decodeFrameHeader (src/pipeline/decode.ts:41:18) (LESSON-RANGE-ALDER)'],
+  });
+  complete('S3', { 'src/firmware/solar.ts': 'export function solar() {}\n' }, {
+    summary: 'Solar charge current is logged per hour.',
+    bugs: ['Solar logs come out empty whenever a frame carries more than 16 channels: decode.ts trusts the channel count in the header (LESSON-CHANNELS-ROWAN).'],
+    decisions: ['`heartbeatInterval` is 300 seconds instead of 60, to save battery on cloudy weeks (LESSON-HEARTBEAT-LARCH).'],
+  });
+  baton('lessons', '--update');
+  commitAll('Lessons');
+  const heartbeat = JSON.parse(baton('lessons', '--json')).lessons.find((l) => l.kind === 'contradiction');
+  if (!heartbeat) throw new Error('no lesson was found for the reversed heartbeat decision');
+  put('lesson-review.json', JSON.stringify({
+    summary: 'Heartbeats settled; aggregation keeps double-counting on replays.',
+    lessons: [
+      { action: 'reword', id: heartbeat.id, text: 'Stations send a heartbeat every 300 seconds; count a station silent only after that (LESSON-REWORD-CEDAR).' },
+      { action: 'add', text: 'Aggregation must be idempotent per station, channel and hour: replays overwrite (LESSON-PHASE-POPLAR).', phases: ['Aggregation'] },
+    ],
+  }));
+  baton('review', '--import', 'lesson-review.json');
+  rmSync(join(dirOf(git), 'lesson-review.json'), { force: true });
+  commitAll('Review R-002');
 }
 
 const dirOf = (git) => git('rev-parse', '--show-toplevel').trim();
 
 export const TITLES = {
   P1: 'Sensor packet decoder', P2: 'Unit normalisation', P3: 'Station registry join', P4: 'Hourly rollups', P5: 'Alert rules',
-  P6: 'Archive to object storage', P7: 'Dashboard charts', P8: 'Operator sign-in', P9: 'Firmware OTA', P10: 'Backfill tool', P11: 'Backfill report',
+  P6: 'Archive to object storage', P7: 'Dashboard charts', P8: 'Operator sign-in', P9: 'Firmware OTA', P10: 'Backfill tool', P11: 'Backfill report', P12: 'Frame format v4', P13: 'Silent station alarm', S1: 'Battery telemetry', S2: 'Modem watchdog', S3: 'Solar charge log',
 };

@@ -24,8 +24,11 @@ export function executorFor(config: Config, task: Pick<Task, 'role'>, choice: Ex
   const model = config.models[role] ?? (config.executors[role] ? undefined : config.models.implementer);
   const name = choice.name ?? (model ? model.executor : role) ?? 'api';
   if (name === 'api') return apiExecutor(config, config.models[role] ? role : 'implementer');
-  const spec = config.executors[name] ?? PRESETS[name];
-  if (!spec || typeof spec.command !== 'string' || !spec.command.trim()) {
+  // An `executors:` entry named like a preset without a command of its own changes that preset's
+  // settings (timeout_s, max_concurrent) and keeps the rest; with a command it stands alone.
+  const own = config.executors[name];
+  const spec = (own?.command ? own : { ...PRESETS[name], ...own }) as Partial<(typeof PRESETS)[string]>;
+  if (typeof spec.command !== 'string' || !spec.command.trim()) {
     const known = ['api', ...Object.keys(PRESETS), ...Object.keys(config.executors)].map((n) => `\`${n}\``).join(', ');
     throw new BatonError(`unknown executor \`${name}\`${config.executors[name] ? ' (its `command` is missing)' : ''}`, {
       file: AGENTS.config,
@@ -39,5 +42,15 @@ export function executorFor(config: Config, task: Pick<Task, 'role'>, choice: Ex
       hint: `Use one of ${OUTPUT_FORMATS.map((f) => `\`${f}\``).join(', ')}, or leave it out to read the agent's output as plain text.`,
     });
   }
-  return commandExecutor(name, { ...spec, output: output as OutputFormat | undefined, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) });
+  // Only a preset writes a home for its CLI: an `executors:` entry with its own command is the user's command as written.
+  const home = own?.command ? undefined : PRESETS[name]?.home;
+  const settings = { role, ...(model ? { model } : {}) };
+  return commandExecutor(name, { ...spec, command: spec.command, home, output: output as OutputFormat | undefined, ...(choice.timeoutS ? { timeout_s: choice.timeoutS } : {}) }, settings);
+}
+
+/** How many agents of `executor` may work at once: its `max_concurrent`, and `--max-concurrent-per-executor`, the lower. */
+export function maxConcurrent(config: Config, executor: string, flag?: number): number | undefined {
+  const own = config.executors[executor]?.max_concurrent;
+  const caps = [own, flag].filter((n): n is number => typeof n === 'number');
+  return caps.length ? Math.min(...caps) : undefined;
 }

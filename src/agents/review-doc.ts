@@ -5,7 +5,8 @@ import type { TaskChange } from '../tasks/change.js';
 import { renderTaskFile } from '../tasks/task-files.js';
 import type { Flag, ReviewInput } from './review-gather.js';
 import type { ReviewAnswer } from './review-schema.js';
-import type { Finding, LessonChanges, LessonOp } from '../memory/lessons.js';
+import type { Lesson, LessonChanges, LessonOp } from '../memory/lessons.js';
+import type { Finding } from '../memory/lessons-detect.js';
 
 export interface ReviewChange {
   id: string;
@@ -24,6 +25,8 @@ export interface ReviewChange {
   writes: TaskChange;
   /** The lessons file after the detection pass and the reviewer's changes; re-applied to the file as it is when written. */
   lessons: LessonChanges & { findings: Finding[]; ops: LessonOp[] };
+  /** Plan changes for lessons that kept firing: the tasks added and the constraints changed, and why. */
+  strategy: { lesson: Lesson; fired: string[]; reason: string; tasks: Task[]; constraints: { text: string; replaces?: string }[] }[];
   /** Memory entries to append once the files are written. */
   memory: { target: string; entries: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[] }[];
 }
@@ -83,7 +86,7 @@ ${list(c.accepted.map((r) => `- ${r.task.id} ${r.task.title}: ${r.reason}`))}
 ## Decisions
 
 ${list(c.decisions.map((d) => `- ${d}`))}
-${lessonsText(c)}${c.planChanges.length ? `\n## Plan changes\n\n${c.planChanges.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
+${lessonsText(c)}${strategyText(c)}${c.planChanges.length ? `\n## Plan changes\n\n${c.planChanges.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
 }
 
 /** The words `baton auto` looks for in a task's memory to merge partial work a review accepted. */
@@ -115,6 +118,17 @@ function touched(input: ReviewInput): string {
   const byTask = new Map<string, number>();
   for (const e of input.entries) byTask.set(e.task ?? 'project', (byTask.get(e.task ?? 'project') ?? 0) + 1);
   return byTask.size ? `- new entries by task: ${[...byTask].map(([t, n]) => `${t} (${n})`).join(', ')}\n` : '';
+}
+
+/** `## Strategy`: the plan changes made because a lesson kept firing. */
+function strategyText(c: ReviewChange): string {
+  if (!c.strategy.length) return '';
+  const lines = c.strategy.flatMap((s) => [
+    `- lesson ${s.lesson.id} kept firing (${s.fired.length} tasks: ${s.fired.join(', ')}): ${s.reason}`,
+    ...s.tasks.map((t) => `  - added ${t.id} ${t.title}`),
+    ...s.constraints.map((x) => `  - ${x.replaces ? `changed the constraint "${x.replaces}" to` : 'added the constraint'} "${x.text.trim()}"`),
+  ]);
+  return `\n## Strategy\n\n${lines.join('\n')}\n`;
 }
 
 /** `## Lessons`: what the review added to, reworded in and retired from `.agents/memory/lessons.md`. */

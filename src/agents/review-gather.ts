@@ -18,7 +18,8 @@ import { readPlan } from '../tasks/plan.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { summarizeUsage, type CostReport } from '../memory/usage.js';
 import { readLessons } from '../memory/lessons-file.js';
-import { findRecurring, type Finding, type HistoryTask, type LessonsFile } from '../memory/lessons.js';
+import { DEFAULT_STRATEGY_AFTER, type LessonsFile } from '../memory/lessons.js';
+import { findRecurring, type Finding, type HistoryTask } from '../memory/lessons-detect.js';
 import { AGENTS } from '../workspace/paths.js';
 
 export interface ReviewRecord {
@@ -52,6 +53,8 @@ export interface ReviewInput {
   /** The lessons file as it stands, and the recurring problems found in all memory (memory/lessons.ts). */
   lessons: LessonsFile;
   findings: Finding[];
+  /** `lessons_strategy_after`: a lesson seen in this many tasks since the plan last changed for it keeps firing. */
+  strategyAfter: number;
 }
 
 export const REVIEW_FILE_RE = /^R-(\d+)\.md$/;
@@ -94,6 +97,7 @@ export function gatherReview(project: Project): ReviewInput {
     superseded: supersededEntries(all),
     lessons: readLessons(project.root),
     findings: findRecurring(historyByTask(all)),
+    strategyAfter: project.config.lessons_strategy_after ?? DEFAULT_STRATEGY_AFTER,
   };
 }
 

@@ -55,8 +55,33 @@ export const REVIEW_SCHEMA: JsonSchema = {
         },
       },
     },
+    strategy: {
+      type: 'array',
+      description: 'Plan changes for lessons that keep firing (see "Lessons that keep firing"): `lesson` (its id), `reason`, and `tasks` to add (plan task fields, e.g. "Introduce a Money type") and/or `constraints` to add to plan.md\'s Constraints (`text`, with `replaces` = the words of a constraint it replaces).',
+      items: {
+        type: 'object',
+        required: ['lesson', 'reason'],
+        properties: {
+          lesson: { type: 'string' },
+          reason: { type: 'string' },
+          tasks: { type: 'array', items: TASK_SCHEMA },
+          constraints: {
+            type: 'array',
+            items: { type: 'object', required: ['text'], properties: { text: { type: 'string' }, replaces: { type: 'string' } } },
+          },
+        },
+      },
+    },
   },
 };
+
+/** A plan change for a lesson that keeps firing. */
+export interface StrategyAnswer {
+  lesson: string;
+  reason: string;
+  tasks?: TaskAnswer[];
+  constraints?: { text: string; replaces?: string }[];
+}
 
 export interface FollowUpAnswer extends TaskAnswer {
   follows?: string;
@@ -74,6 +99,7 @@ export interface ReviewAnswer {
   unsupported_claims?: { task: string; claim: string; evidence?: string }[];
   plan_changes?: string[];
   lessons?: LessonOp[];
+  strategy?: StrategyAnswer[];
 }
 
 export const REVIEW_ALIASES: Record<string, string> = {
@@ -100,4 +126,6 @@ export const REVIEW_ALIASES: Record<string, string> = {
   lesson: 'lessons',
   lesson_id: 'id',
   paths: 'files',
+  strategy_changes: 'strategy',
+  plan_strategy: 'strategy',
 };

@@ -33,7 +33,10 @@ import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
 import { renderReview, reviewMemory, type ReviewChange } from './review-doc.js';
 import { REVIEW_ALIASES, REVIEW_SCHEMA, type ReviewAnswer } from './review-schema.js';
 import { resolveTaskAnswers } from './task-answers.js';
-import { applyLessonOps, pendingLessons, type Lesson } from '../memory/lessons.js';
+import { applyLessonOps, firingTasks, mergeFindings, pendingLessons, type Lesson, type LessonOp } from '../memory/lessons.js';
+import { readPlan } from '../tasks/plan.js';
+import { findSection } from '../tasks/markdown.js';
+import type { StrategyAnswer } from './review-schema.js';
 import type { TaskAnswer } from './plan-schema.js';
 
 export type { ReviewChange } from './review-doc.js';
@@ -49,6 +52,7 @@ Decide:
 - decisions: project-level decisions to record;
 - plan_changes: amendments to the plan's constraints or architecture, as sentences;
 - lessons: changes to the lessons later tasks are given (see "Recurring problems" and "Lessons"): \`add\` a lesson (text, files/symbols/phases it applies to), \`reword\` one (id, text) so an implementer can act on it, \`retire\` one that no longer holds (id, reason). Recurring problems baton found become lessons as worded unless you change them.
+- strategy: for a lesson that keeps firing (see "Lessons that keep firing"), change the plan so the problem cannot come back, instead of repeating the lesson: \`lesson\` (its id), \`reason\`, and \`tasks\` to add (e.g. "Introduce a Money type", same fields as plan tasks) and/or \`constraints\` for plan.md's Constraints (\`text\`; \`replaces\`: the words of a constraint it replaces). The prompts of the tasks the lesson reaches will say why.
 File nothing you cannot justify from what you read. Empty lists are fine.
 
 Answer with ONE JSON object that matches this JSON Schema, and nothing else:
@@ -90,10 +94,14 @@ export function reviewMessages(input: ReviewInput): ChatMessage[] {
 /** The recurring problems found with no model (new ones with the id they will get) and the lessons kept. */
 function lessonParts(input: ReviewInput): string[] {
   const fresh = pendingLessons(input.lessons, input.findings);
-  const where = (l: Lesson) => [...l.files, ...l.symbols, ...l.phases.map((p) => `phase ${p}`)].map((x) => `\`${x}\``).join(', ');
+  const where = (l: Lesson) => [...l.files, ...l.symbols, ...l.checks.map((c) => `check ${c}`), ...l.phases.map((p) => `phase ${p}`)].map((x) => `\`${x}\``).join(', ');
   const show = (l: Lesson) => `- ${l.id} [${l.kind}${l.status === 'retired' ? ', retired' : ''}]${where(l) ? ` (${where(l)})` : ''}: ${cut(l.text, 600).split('\n').join(' ')}${l.tasks.length ? ` Evidence: ${l.tasks.join(', ')}.` : ''}`;
   const kept = input.lessons.lessons.filter((l) => l.status === 'active');
+  const firing = mergeFindings(input.lessons, input.findings).file.lessons
+    .filter((l) => l.status === 'active' && firingTasks(l).length >= input.strategyAfter);
   return [
+    '', `# Lessons that keep firing (seen in ${input.strategyAfter} or more tasks since the plan last changed for them: consider \`strategy\`)`, '',
+    firing.length ? firing.slice(0, 20).map((l) => `${show(l)} Fired in ${firingTasks(l).length} tasks.${l.strategy ? ` The plan already changed for it: ${l.strategy}.` : ''}`).join('\n') : '- none',
     '', '# Recurring problems baton found in memory (new; they become lessons unless you reword or retire them)', '',
     fresh.length ? fresh.slice(0, 40).map(show).join('\n') : '- none new',
     '', '# Lessons kept (routed into the prompts of tasks touching their files, symbols or phases)', '',
@@ -113,7 +121,12 @@ function cut(text: string, max: number): string {
  */
 function parseReview(text: string): ReturnType<typeof parseAnswer> {
   const found = parseAnswer(text, REVIEW_SCHEMA, REVIEW_ALIASES);
-  if (!found.ok || !Array.isArray((found.value as { lessons?: unknown }).lessons)) return found;
+  if (!found.ok) return found;
+  for (const s of Array.isArray((found.value as { strategy?: unknown }).strategy) ? (found.value as { strategy: unknown[] }).strategy : []) {
+    const c = (s as { constraints?: unknown } | null)?.constraints;
+    if (Array.isArray(c)) (s as { constraints: unknown[] }).constraints = c.map((x) => (typeof x === 'string' ? { text: x } : x));
+  }
+  if (!Array.isArray((found.value as { lessons?: unknown }).lessons)) return found;
   for (const op of (found.value as { lessons: unknown[] }).lessons) {
     if (!op || typeof op !== 'object') continue;
     const o = op as Record<string, unknown>;
@@ -177,7 +190,15 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   const followUps = answer.follow_ups ?? [];
   for (const f of followUps) if (f.follows) find(f.follows, `follow-up "${f.title}"`);
 
-  const answered = [...followUps, ...splits.flatMap((s) => s.into)];
+  let lessons;
+  try {
+    lessons = applyLessonOps(input.lessons, input.findings, answer.lessons ?? [], { review: input.id, time });
+  } catch (error) {
+    throw new BatonError((error as Error).message, { hint: 'Name lessons by the ids listed in the prompt; `add` needs `text` and the files, symbols or phases it applies to.' });
+  }
+  const strategy = checkStrategy(answer.strategy ?? [], lessons.file.lessons, readPlan(project.root));
+
+  const answered = [...followUps, ...splits.flatMap((s) => s.into), ...strategy.flatMap((s) => s.answer.tasks ?? [])];
   const set = resolveTaskAnswers(project.root, existing, answered, new Date(time), seededHex(JSON.stringify(answered), idSalt(project.root)));
   const byKey = new Map(set.created.map((c) => [c.key, c.task]));
   const edits = new TaskEdits(project.root, set.created, set.amended);
@@ -201,26 +222,94 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
     const task = byKey.get(f.key ?? '');
     return task && !f.id ? [{ key: f.key!, task, follows: f.follows ? find(f.follows, 'follows').id : undefined, reason: f.reason }] : [];
   });
+  const strategyResult = strategy.map((s) => ({
+    lesson: s.lesson, fired: firingTasks(s.lesson), reason: s.answer.reason.trim(), constraints: s.answer.constraints ?? [],
+    tasks: (s.answer.tasks ?? []).map((t) => byKey.get(t.key ?? '')).filter((t): t is Task => !!t),
+  }));
+  for (const s of strategyResult) {
+    // The new task's prompt says why it exists: the lesson and the review (a review's filing reason reaches the task it filed).
+    for (const task of s.tasks) filed.push({ key: task.id, task, follows: undefined, reason: `lesson ${s.lesson.id} kept firing (${s.fired.length} tasks: ${s.fired.join(', ')}), so ${input.id} changed the plan: ${s.reason}` });
+  }
   const flags = mergeFlags(input.flags, answer.unsupported_claims ?? [], byId);
   const planChanges = answer.plan_changes ?? [];
   // Notes go under `## Review notes`; plan.md (and its table) is written even without them.
   writes.plan = { notes: planChanges.map((c) => `- ${input.id}: ${c.trim()}`) };
+  const constraints = constraintsAfter(readPlan(project.root), strategyResult, input.id);
+  if (constraints !== undefined) writes.plan.sections = [['Constraints', constraints]];
 
-  let lessons;
-  try {
-    lessons = applyLessonOps(input.lessons, input.findings, answer.lessons ?? [], { review: input.id, time });
-  } catch (error) {
-    throw new BatonError((error as Error).message, { hint: 'Name lessons by the ids listed in the prompt; `add` needs `text` and the files, symbols or phases it applies to.' });
-  }
+  // Each lesson the plan changed for records the change: the prompts of the tasks it reaches say why.
+  const marks: LessonOp[] = strategyResult.map((s) => ({ action: 'strategy', id: s.lesson.id, text: strategyNote(s) }));
+  const ops = [...(answer.lessons ?? []), ...marks];
+  if (marks.length) lessons = applyLessonOps(input.lessons, input.findings, ops, { review: input.id, time });
   const change: ReviewChange = {
     id: input.id, time, path: join(project.paths.reviews, `${input.id}.md`), text: '',
     filed, reopened: reopen, accepted, split: splitResult, flags, decisions: answer.decisions ?? [], planChanges, writes, memory: [],
-    lessons: { findings: input.findings, ops: answer.lessons ?? [], ...lessons },
+    lessons: { findings: input.findings, ops, ...lessons }, strategy: strategyResult,
   };
   change.text = renderReview(input, answer, change);
   writes.added = [{ path: change.path, text: change.text }];
   change.memory = reviewMemory(input, answer, change);
   return change;
+}
+
+interface CheckedStrategy {
+  answer: StrategyAnswer;
+  lesson: Lesson;
+}
+
+/**
+ * The strategy changes an answer asks for, checked: each names a lesson that
+ * is kept and active, gives a reason, and changes something (tasks to add or
+ * constraints); a constraint it replaces is one plan.md's Constraints say.
+ * A refusal names the change (`strategy[1]`).
+ */
+function checkStrategy(answers: readonly StrategyAnswer[], lessons: readonly Lesson[], plan: string): CheckedStrategy[] {
+  const current = findSection(plan, ['Constraints'])?.content ?? '';
+  return answers.map((a, i) => {
+    const where = `strategy[${i}]`;
+    const lesson = lessons.find((l) => l.id === a.lesson?.trim());
+    const hint = 'Name a lesson by its id from "Lessons that keep firing"; give `tasks` to add or `constraints` to change. Nothing was written.';
+    if (!lesson) throw new BatonError(`${where} names \`${a.lesson ?? ''}\`, which is not a lesson (known: ${lessons.map((l) => l.id).join(', ') || 'none'})`, { hint });
+    if (lesson.status !== 'active') throw new BatonError(`${where} names \`${lesson.id}\`, which is retired`, { hint });
+    if (!a.reason?.trim()) throw new BatonError(`${where} (\`${lesson.id}\`) gives no \`reason\``, { hint });
+    if (!a.tasks?.length && !a.constraints?.length) throw new BatonError(`${where} (\`${lesson.id}\`) changes nothing: it has no \`tasks\` and no \`constraints\``, { hint });
+    a.constraints?.forEach((c, j) => {
+      if (!c.text?.trim()) throw new BatonError(`${where}.constraints[${j}] has no \`text\``, { hint });
+      if (c.replaces?.trim() && !current.includes(c.replaces.trim())) {
+        throw new BatonError(`${where}.constraints[${j}] replaces "${c.replaces.trim()}", which plan.md's Constraints do not say`, { hint: 'Quote the constraint as plan.md words it, or leave out `replaces` to add one. Nothing was written.' });
+      }
+    });
+    return { answer: a, lesson };
+  });
+}
+
+/** The Constraints section after the strategy changes (each says which review and lesson), or undefined when none changes it. */
+function constraintsAfter(plan: string, strategy: readonly { lesson: Lesson; constraints: { text: string; replaces?: string }[] }[], review: string): string | undefined {
+  if (!strategy.some((s) => s.constraints.length)) return undefined;
+  let content = (findSection(plan, ['Constraints'])?.content ?? '').trim();
+  for (const s of strategy) {
+    for (const c of s.constraints) {
+      const line = `- ${c.text.trim().replace(/^[-*]\s+/, '').replace(/\s+/g, ' ')} (${review}, because lesson ${s.lesson.id} kept firing)`;
+      const old = c.replaces?.trim();
+      if (old) {
+        const lines = content.split('\n');
+        const at = lines.findIndex((l) => l.includes(old));
+        lines[at] = line;
+        content = lines.join('\n');
+      } else content = content ? `${content}\n${line}` : line;
+    }
+  }
+  return content;
+}
+
+/** The plan change as the lesson records it: what was added or changed, and why. */
+function strategyNote(s: { reason: string; tasks: readonly Task[]; constraints: readonly { text: string; replaces?: string }[] }): string {
+  const parts = [
+    // A prompt shows a task id with its title: the id alone reads well in both places.
+    ...s.tasks.map((t) => `added the task ${t.id}`),
+    ...s.constraints.map((c) => `${c.replaces ? 'changed' : 'added'} the constraint "${c.text.trim()}"`),
+  ];
+  return `${parts.join('; ')}. Why: ${s.reason}`.replace(/\s+/g, ' ');
 }
 
 /**
@@ -281,16 +370,45 @@ export function draftReviewFromText(project: Project, text: string, source: stri
       hint: 'Paste the model\'s whole answer (a JSON object, or markdown with ## Summary and ## Follow-ups sections); nothing was written.',
     });
   }
-  return explain(() => prepareReview(project, gatherReview(project), read.value), source);
+  return explain(() => prepareReview(project, gatherReview(project), read.value), source, text);
 }
 
-function explain<T>(fn: () => T, source: string): T {
+function explain<T>(fn: () => T, source: string, text?: string): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof BatonError && !error.file) throw new BatonError(`the review from ${source} was rejected: ${error.message}`, { hint: `${error.hint ?? ''} Nothing was written.`.trim() });
+    if (error instanceof BatonError && !error.file) {
+      const line = text === undefined ? undefined : answerLine(text, error.message);
+      throw new BatonError(`the review from ${source} was rejected: ${error.message}`, {
+        hint: `${error.hint ?? ''} Nothing was written.`.trim(), ...(line ? { file: source, line } : {}),
+      });
+    }
     throw error;
   }
+}
+
+/**
+ * The line of a pasted answer that a refusal is about: the first line naming
+ * the id it names (`` `L-3f2a01` ``, `` `T-7f3a` ``), else, for `lessons[2]`
+ * or `strategy[0]`, that item's line (its `"action"`/`"lesson"` key, or its `###` heading).
+ */
+export function answerLine(text: string, message: string): number | undefined {
+  const lines = text.split('\n');
+  const id = /`((?:L|T)-[0-9a-z-]+)`/.exec(message)?.[1];
+  if (id) {
+    const at = lines.findIndex((l) => new RegExp(`(^|[^\\w-])${id}($|[^\\w-])`).test(l));
+    if (at !== -1) return at + 1;
+  }
+  const item = /^(lessons|strategy)\[(\d+)\]/.exec(message);
+  if (!item) return undefined;
+  const start = lines.findIndex((l) => new RegExp(`^\\s*("${item[1]}"\\s*:|#+\\s*${item[1]}\\b)`, 'i').test(l));
+  if (start === -1) return undefined;
+  const key = item[1] === 'lessons' ? 'action' : 'lesson';
+  let n = Number(item[2]);
+  for (let i = start + 1; i < lines.length; i++) {
+    if (new RegExp(`"${key}"\\s*:|^###\\s`).test(lines[i]!) && n-- === 0) return i + 1;
+  }
+  return start + 1;
 }
 
 /** The API path: ask the reviewer model, repair bad answers with it; returns the change and what it cost. */

@@ -18,6 +18,8 @@ import { waitText } from '../core/overlap.js';
 import { splitFrontMatter } from '../workspace/frontmatter.js';
 import { yaml } from '../workspace/yaml.js';
 import { pendingPromptPath } from '../prompt/pending.js';
+import { inboxOf, type InboxItem } from '../workflow/questions.js';
+import { readEvents, type BatonEvent } from '../workflow/notify.js';
 import { changesRequested } from '../memory/change-requests.js';
 
 export interface BoardTask extends Task {
@@ -26,6 +28,8 @@ export interface BoardTask extends Task {
   flight?: InFlight;
   /** Folder of the worktree that has its branch checked out (not the main checkout). */
   worktree?: string;
+  /** Why it is blocked, when baton knows (`waiting for an answer`). */
+  reason?: string;
   /** Ready, but its predicted files overlap a task at work: `waits for T-x: both touch f` (as `baton next`). */
   waits?: string;
   /** A person asked for changes on its branch's work that the branch has not answered yet. */
@@ -40,6 +44,10 @@ export interface Board {
   /** Unmerged task branches that exist, whether or not their task file changed there. */
   branches: Set<string>;
   recent: MemoryEntry[];
+  /** Questions agents asked that wait for an answer (the inbox), oldest first. */
+  questions: InboxItem[];
+  /** The newest events (question asked, task failed, ready for review, run finished), newest first. */
+  events: BatonEvent[];
 }
 
 export async function readBoard(project: Project): Promise<Board> {
@@ -74,6 +82,8 @@ export async function readBoard(project: Project): Promise<Board> {
     flights,
     branches,
     recent: recentMemory(project, 8),
+    questions: inboxOf(project, tasks),
+    events: readEvents(project.root, 10),
   };
 }
 

@@ -15,7 +15,7 @@ export function esc(text: string): string {
 export interface PageOptions {
   title: string;
   /** Which nav link is the current page. */
-  current: 'board' | 'reviews' | 'cost' | 'task';
+  current: 'board' | 'reviews' | 'cost' | 'task' | 'inbox';
   /** Served live: adds the small script that swaps `<main>` when the repository changes. */
   live: boolean;
   /** One more inline script for a live page (the review's line comments). */
@@ -57,6 +57,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .md h4{margin:12px 0 4px;font-size:14px}.md ul{margin:4px 0;padding-left:22px}.md p{margin:6px 0}
 .error{border:1px solid var(--blocked);background:#ffebe9;border-radius:6px;padding:10px}
 form.inline{display:inline-flex;gap:6px;align-items:center}textarea{width:100%;min-height:260px;font:12px ui-monospace,monospace}
+form.answer textarea{min-height:60px;font:14px system-ui,sans-serif;display:block;margin:6px 0}.questions.open>li,.inbox>li{border-left:3px solid var(--blocked);padding-left:8px;margin:0 0 10px;list-style:none}
 .review-grid{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:20px;align-items:start}.review-grid>aside{position:sticky;top:8px;max-height:calc(100vh - 16px);overflow:auto}
 @media (max-width:900px){.review-grid{grid-template-columns:1fr}}
 details.file{border:1px solid var(--line);border-radius:6px;margin:0 0 12px;overflow:hidden}details.file>summary{background:var(--bg);padding:6px 10px;cursor:pointer;border-bottom:1px solid var(--line)}
@@ -76,11 +77,15 @@ tr.comment td,tr.composer td{background:#fff;padding:4px 8px}.note{border:1px so
 
 /**
  * Live updates without a framework: on each server-sent event, fetch this
- * same URL and swap in its `<main>`; the page itself never reloads.
+ * same URL and swap in its `<main>`; the page itself never reloads. While a
+ * person is in one of its forms (an answer half typed), the swap waits until
+ * they leave it.
  */
 const CLIENT = `(()=>{const live=document.getElementById('live');const es=new EventSource('/events');let busy=false,again=false;
 async function swap(){if(busy){again=true;return}if(document.querySelector('.draft')||[...document.querySelectorAll('#review-form textarea')].some(t=>t.value.trim())){live.textContent='live · update held while you write a review';return}busy=true;try{const r=await fetch(location.href,{cache:'no-store'});const d=new DOMParser().parseFromString(await r.text(),'text/html');const m=d.querySelector('main');if(m){const open=[...document.querySelectorAll('details[open][id]')].map(e=>e.id);document.querySelector('main').replaceWith(m);for(const id of open){const e=document.getElementById(id);if(e)e.open=true}document.title=d.title;live.textContent='live · updated '+new Date().toLocaleTimeString()}}catch(e){live.textContent='live · update failed'}busy=false;if(again){again=false;swap()}}
-es.onopen=()=>{live.textContent='live'};es.onmessage=swap;es.onerror=()=>{live.textContent='reconnecting…'}})();`;
+const held=()=>{const a=document.activeElement;return!!(a&&a.closest&&a.closest('main form'))};let waiting=false;
+document.addEventListener('focusout',()=>setTimeout(()=>{if(waiting&&!held()){waiting=false;swap()}},0));
+es.onopen=()=>{live.textContent='live'};es.onmessage=()=>{if(held())waiting=true;else swap()};es.onerror=()=>{live.textContent='reconnecting…'}})();`;
 
 /** Static pages load nothing at all: no script, no other host (the live server sends its own header). */
 const STATIC_CSP = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`;
@@ -91,7 +96,7 @@ export function page(opts: PageOptions, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 ${opts.live ? '' : STATIC_CSP}<title>${esc(opts.title)} · baton board</title><style>${STYLE}</style></head>
-<body><header><b>baton board</b>${nav('board', 'index.html', 'Plan')}${nav('reviews', 'reviews.html', 'Reviews')}${nav('cost', 'cost.html', 'Cost')}<span id="live">${opts.live ? 'connecting…' : 'static export'}</span></header>
+<body><header><b>baton board</b>${nav('board', 'index.html', 'Plan')}${nav('reviews', 'reviews.html', 'Reviews')}${nav('cost', 'cost.html', 'Cost')}${nav('inbox', 'inbox.html', 'Inbox')}<span id="live">${opts.live ? 'connecting…' : 'static export'}</span></header>
 <main>${body}</main>${opts.live ? `<script>${CLIENT}</script>${opts.script ? `<script>${opts.script}</script>` : ''}` : ''}</body></html>
 `;
 }

@@ -10,6 +10,7 @@ import type { Board, BoardTask, Review } from './data.js';
 import type { TaskDetail } from './detail.js';
 import { graphSvg } from './graph-svg.js';
 import { esc, markdown, page } from './html.js';
+import { eventList, inboxNotice, taskQuestions } from './questions-html.js';
 import { changesSection, requestsNote, reviewForm, REVIEW_CLIENT } from './review.js';
 
 export interface RenderOptions {
@@ -23,6 +24,7 @@ export const taskHref = (id: string) => `${id}.html`;
 function card(t: BoardTask): string {
   const badges = [
     t.ready ? '<span class="badge ready">ready</span>' : '',
+    t.reason ? `<span class="badge reason">${esc(t.reason)}</span>` : '',
     t.waits ? `<span class="badge" title="${esc(t.waits)}">${esc(t.waits.replace(/:.*$/, ''))}</span>` : '',
     t.flight ? `<span class="badge branch" title="unmerged task branch">on ${esc(t.flight.branch)}</span>` : '',
     t.worktree ? `<span class="badge" title="${esc(t.worktree)}">worktree</span>` : '',
@@ -56,12 +58,14 @@ export function renderIndex(board: Board, opts: RenderOptions): string {
     `<tr><td><a href="${esc(taskHref(t.id))}">${esc(t.id)}</a></td><td>${esc(t.title)}</td><td>${esc(t.flight?.branch ?? t.branch ?? '')}</td><td>${esc(t.flight ? (t.flight.status === 'done' ? 'done there, not merged' : t.flight.status) : t.status)}</td><td>${esc(t.worktree ?? '')}</td></tr>`);
   const body = [
     `<h1>Plan</h1><p id="headline">${esc(headline(board.tasks))}</p>`,
+    inboxNotice(board.questions),
     total ? phases(board) : '<p>No tasks yet. Add one with <code>baton task add "title"</code>.</p>',
     `<h2>Tasks by status</h2><div class="cols">${columns}</div>`,
     flights.length
       ? `<h2>Work in flight</h2><table id="in-flight"><tr><th>task</th><th>title</th><th>branch</th><th>status there</th><th>worktree</th></tr>${flightRows.join('')}</table>`
       : '',
     `<h2>Dependency graph</h2><p class="muted">Arrows point from a dependency to the task that needs it; ready tasks have a green border. Click a task to open it.</p><div class="graph" id="graph">${graphSvg(board.tasks, taskHref)}</div>`,
+    eventList(board.events),
     board.recent.length ? `<h2>Recent memory</h2><p class="muted">Newest first.</p><ul class="timeline">${[...board.recent].reverse().map((e) => entry(e, true)).join('')}</ul>` : '',
   ].join('\n');
   return page({ title: 'Plan', current: 'board', live: opts.live }, body);
@@ -121,6 +125,7 @@ export function renderTask(d: TaskDetail, opts: RenderOptions & { fileText?: str
     `<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`,
     requestsNote(d),
     opts.csrf ? `<p>${statusForm(d, opts.csrf)}</p>` : '',
+    taskQuestions(t.id, d.memory, opts.csrf),
     `<h2>Task</h2>${markdown(there.body)}`,
     opts.csrf && opts.fileText !== undefined ? editForm(d, opts.fileText, opts.csrf) : '',
     // The diff with the memory timeline beside it: what was changed, and how it came about.

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatonError } from '../core/errors.js';
 import type { Project } from '../workspace/context.js';
 import { renderError, type RenderOptions } from './pages.js';
-import { boardReview, boardWrite, typedReview } from './write.js';
+import { boardAnswer, boardReview, boardWrite, typedReview } from './write.js';
 
 export function send(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
@@ -60,14 +60,16 @@ const { project, csrf, origin, render } = ctx;
   }
   const form = new URLSearchParams(await readBody(req));
   if (!sameToken(form.get('csrf'), csrf)) return send(res, 403, renderError('missing or wrong form token: reload the page and try again', render));
-  const m = /^\/(T-[0-9a-f]+)\/(status|edit|review)$/.exec(path);
+  const m = /^\/(T-[0-9a-f]+)\/(status|edit|review|answer)$/.exec(path);
   if (!m) return send(res, 404, renderError(`nothing to change at \`${path}\``, render));
   try {
     if (m[2] === 'review') await boardReview(project, m[1]!, form);
+    else if (m[2] === 'answer') await boardAnswer(project, m[1]!, form);
     else boardWrite(project, m[1]!, m[2] as 'status' | 'edit', form);
   } catch (error) {
-    // Keep what the person typed: an edit or a review refused is shown back, not lost.
-    const kept = m[2] === 'edit' ? `\n\nYour text was not saved; here it is:\n\n${form.get('text') ?? ''}` : m[2] === 'review' ? typedReview(form) : '';
+    // Keep what the person typed: an edit, a review or an answer refused is shown back, not lost.
+    const typed = m[2] === 'edit' ? form.get('text') : m[2] === 'answer' ? form.get('answer') : null;
+    const kept = typed !== null ? `\n\nYour text was not saved; here it is:\n\n${typed ?? ''}` : m[2] === 'review' ? typedReview(form) : '';
     if (error instanceof BatonError) return send(res, 400, renderError(error.format() + kept, render));
     throw error;
   }

@@ -13,6 +13,7 @@ import { readAllMemory } from '../memory/file.js';
 import { costPoints } from './cost-chart.js';
 import { readBoard, readReviews, type Board } from './data.js';
 import { taskDetail } from './detail.js';
+import { renderInbox } from './questions-html.js';
 import { renderCost, renderError, renderIndex, renderReviews, renderTask, type RenderOptions } from './pages.js';
 
 export interface Rendered {
@@ -22,7 +23,7 @@ export interface Rendered {
 
 /** Every page name of the board as it is now. */
 export function pageNames(board: Board): string[] {
-  return ['index.html', ...board.tasks.map((t) => `${t.id}.html`), 'reviews.html', 'cost.html'];
+  return ['index.html', ...board.tasks.map((t) => `${t.id}.html`), 'reviews.html', 'cost.html', 'inbox.html'];
 }
 
 export function renderCostPage(project: Project, opts: RenderOptions): string {
@@ -36,7 +37,11 @@ export async function renderPage(project: Project, name: string, opts: RenderOpt
     if (name === 'reviews.html') return { status: 200, html: renderReviews(readReviews(project), opts) };
     if (name === 'cost.html') return { status: 200, html: renderCostPage(project, opts) };
     const id = /^(T-[0-9a-f]+)\.html$/.exec(name)?.[1];
-    if (name !== 'index.html' && !(id && TASK_ID_RE.test(id))) return undefined;
+    if (name !== 'index.html' && name !== 'inbox.html' && !(id && TASK_ID_RE.test(id))) return undefined;
+    if (name === 'inbox.html') {
+      const b = board ?? (await readBoard(project));
+      return { status: 200, html: renderInbox(b.questions, b.events, opts) };
+    }
     const b = board ?? (await readBoard(project));
     if (name === 'index.html') return { status: 200, html: renderIndex(b, opts) };
     const task = b.byId.get(id!);

@@ -52,6 +52,8 @@ export function watchProject(project: Project, onChange: () => void, delayMs = 1
   // packed-refs and HEAD live beside the index and objects: only their names count.
   const refFiles = (name: string) => name === 'HEAD' || name === 'packed-refs';
   add(common, false, refFiles);
+  // The events notify.command hears (workflow/notify.ts): the board shows them as they come.
+  add(join(common, 'baton'), false, (name) => name === 'events.jsonl');
   const own = gitDirOf(project.root);
   if (own !== common) add(own, false, refFiles);
   followWorktrees();

@@ -9,6 +9,7 @@ import { resolveTask } from '../core/ids.js';
 import type { Project } from '../workspace/context.js';
 import { replaceTaskText, setTask } from '../tasks/write.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { answerTask } from '../workflow/questions.js';
 import { parseWhere, reviewTask, type LineComment, type ReviewAction } from '../workflow/review-task.js';
 
 export function boardWrite(project: Project, id: string, action: 'status' | 'edit', form: URLSearchParams): void {
@@ -56,4 +57,9 @@ export function typedReview(form: URLSearchParams): string {
     form.get('message')?.trim() ? `Message: ${form.get('message')!.trim()}` : '',
   ].filter(Boolean);
   return parts.length ? `\n\nNothing was saved; what you wrote:\n\n${parts.join('\n')}` : '';
+}
+
+/** An answer typed on the board: `baton answer`'s use case (recorded where the task's branch is, the task unblocked). */
+export async function boardAnswer(project: Project, id: string, form: URLSearchParams): Promise<void> {
+  await answerTask(project, id, form.get('answer') ?? '', { forProject: form.get('for_project') === '1' });
 }

@@ -22,6 +22,7 @@ export default defineCommand({
   describe: 'The whole loop: run the ready tasks (in parallel worktrees), check, merge, review, take follow-ups, until done or a limit (--json: a summary at the end, progress on stderr)',
   options: {
     parallel: { alias: 'p', type: 'number', default: 1, min: 1, describe: 'Tasks run at once, each in its own worktree' },
+    'max-concurrent-per-executor': { type: 'number', min: 1, describe: 'Agents of one executor (one CLI) at work at once (config: executors.<name>.max_concurrent)' },
     merge: { type: 'boolean', default: true, describe: 'Merge successful tasks into the base (--no-merge: leave them for pull requests)' },
     'review-every': { type: 'number', default: 3, min: 0, describe: 'Central Agent review after this many results (and after any failure); 0: only after failures' },
     review: { type: 'boolean', default: true, describe: 'Run reviews at all (--no-review: never)' },
@@ -65,6 +66,7 @@ export default defineCommand({
         maxAttempts: argv['max-attempts'],
         budgetUsd: argv['budget-usd'],
         timeLimitMs,
+        maxPerExecutor: argv['max-concurrent-per-executor'],
         run: { executor: argv.executor, timeoutS: argv.timeout, checkTimeoutS: argv['check-timeout'] },
         signal: controller.signal,
         display,
@@ -96,7 +98,7 @@ const STOPS: Record<AutoSummary['stop'], string> = {
   budget: 'Stopped: --budget-usd reached.',
   time: 'Stopped: --time-limit reached; `baton auto` resumes.',
   interrupted: 'Interrupted; `baton auto` resumes where this stopped.',
-  paused: 'Paused: an agent hit a rate or usage limit (no attempt counted); run `baton auto` again later.',
+  paused: 'Paused: an agent hit a rate or usage limit (no attempt counted); run `baton auto` again after the time below.',
 };
 
 export function renderSummary(s: AutoSummary): string {
@@ -104,6 +106,7 @@ export function renderSummary(s: AutoSummary): string {
   const lines = [
     '',
     STOPS[s.stop],
+    ...Object.entries(s.pausedUntil).map(([name, until]) => `Executor ${name} is paused until ${until}.`),
     `${s.results.length} attempt${s.results.length === 1 ? '' : 's'}: ${count('success')} success (${s.results.filter((r) => r.merged).length} merged), ` +
       `${count('partial')} partial, ${count('failure')} failure${count('interrupted') ? `, ${count('interrupted')} interrupted` : ''}` +
       `${s.reviews.length ? `; reviews ${s.reviews.join(', ')}` : ''}; model cost $${s.spentUsd.toFixed(4)}.`,

@@ -21,6 +21,7 @@ export default defineCommand({
   handler: async (argv) => {
     const project = openProject(cwdOf(argv));
     const { lessonViews, updateLessons } = await import('../memory/lessons-file.js');
+    const { firingTasks } = await import('../memory/lessons.js');
     const fadeAfter = project.config.lessons_fade_after;
     let update: Awaited<ReturnType<typeof updateLessons>> | undefined;
     let committed: { result: PlanCommit; subject: string } | undefined;
@@ -32,12 +33,16 @@ export default defineCommand({
       if (!argv.dryRun) committed = { result: await commitWritten(before, subject, { commit: argv.commit }), subject };
     }
     const lessons = lessonViews(project.root, fadeAfter).filter((l) => argv.all || !l.faded);
+    const { lessonReach } = await import('../prompt/lesson-reach.js');
+    const { loadTasks } = await import('../tasks/task-files.js');
+    const reach = lessonReach(project.root, loadTasks(project.root).tasks, lessons);
     if (argv.json) {
       return json({
         ...(update ? { added: update.added.map((l) => l.id), updated: update.updated.map((l) => l.id), written: !argv.dryRun, commit: committed?.result.commit ?? null } : {}),
         lessons: lessons.map((l) => ({
           id: l.id, status: l.status, faded: l.faded, kind: l.kind, text: l.text, files: l.files, symbols: l.symbols, phases: l.phases,
-          tasks: l.tasks, evidence: l.evidence, seen: l.seen || null,
+          checks: l.checks, tasks: l.tasks, evidence: l.evidence, seen: l.seen || null, reaches: reach.get(l.id) ?? [],
+          firing: firingTasks(l).length, strategy: l.strategy ?? null,
         })),
       });
     }
@@ -51,9 +56,11 @@ export default defineCommand({
     }
     if (!lessons.length) lines.push(argv.all ? 'No lessons yet. `baton lessons --update` finds recurring problems in memory.' : 'No lessons reach prompts. `baton lessons --update` finds recurring problems; `--all` shows retired and faded ones.');
     for (const l of lessons) {
-      const where = [...l.files.map((f) => `\`${f}\``), ...l.symbols.map((s) => `\`${s}\``), ...l.phases.map((p) => `phase ${p}`)].join(', ');
+      const where = [...l.files.map((f) => `\`${f}\``), ...l.symbols.map((s) => `\`${s}\``), ...l.checks.map((c) => `check \`${c}\``), ...l.phases.map((p) => `phase ${p}`)].join(', ');
       const state = l.status === 'retired' ? ' (retired)' : l.faded ? ' (faded)' : '';
       lines.push(`${l.id}${state}  [${l.kind}]${where ? `  ${where}` : ''}`, `  ${l.text.split('\n').join('\n  ')}`, `  evidence: ${l.tasks.join(', ') || 'none'}${l.seen ? `, last seen ${l.seen}` : ''}`);
+      if (l.strategy) lines.push(`  plan changed: ${l.strategy}`);
+      if (!l.faded) lines.push(`  reaches: ${reach.get(l.id)?.join(', ') || 'no open task'}`);
     }
     out(lines.join('\n').replace(/\n+$/, ''));
     if (committed) printPlanCommit(committed.result, committed.subject);

@@ -27,6 +27,7 @@ export default defineCommand({
     decision: { type: 'array', string: true, describe: 'A decision a later task must know (repeatable)' },
     blocker: { type: 'array', string: true, describe: 'What stops the task (repeatable; sets it blocked)' },
     note: { type: 'array', string: true, describe: 'Anything else (repeatable)' },
+    question: { type: 'array', string: true, describe: 'A question only a person can answer (repeatable; blocks the task until `baton answer`)' },
     from: { type: 'string', nargs: 1, describe: 'Read the report an agent wrote (`-` for stdin); with no option at all, `log` reads the report saved where the prompt said, in the git dir' },
     done: { type: 'boolean', default: false, describe: 'With success: mark the task done instead of review' },
     commit: { type: 'boolean', default: true, describe: 'Commit the record on the task branch (--no-commit: write it, do not commit)' },
@@ -35,6 +36,7 @@ export default defineCommand({
     ['$0 log 7f3a --outcome success -m "Login works" --decision "Sessions live in Redis"', 'record an attempt by hand'],
     ['$0 log 7f3a', 'read the report the agent saved where the prompt said (in the git dir)'],
     ['$0 log 7f3a --from -', 'read the report from stdin'],
+    ['$0 log 7f3a --question "SQLite or Postgres?"', 'ask a person; the task waits for `baton answer`'],
   ],
   handler: async (argv) => {
     const cwd = cwdOf(argv);
@@ -45,6 +47,7 @@ export default defineCommand({
       decisions: argv.decision,
       blockers: argv.blocker,
       notes: argv.note,
+      questions: argv.question,
     };
     const project = openProject(cwd);
     // The report file the prompt names: read when `--from` has no value, or when nothing else is given.

@@ -31,6 +31,8 @@ const COMMANDS: Record<string, Loader> = {
   prompt: () => import('./prompt.js'),
   start: () => import('./start.js'),
   log: () => import('./log.js'),
+  inbox: () => import('./inbox.js'),
+  answer: () => import('./answer.js'),
   done: () => import('./done.js'),
   pr: () => import('./pr.js'),
   plan: () => import('./plan.js'),
@@ -82,7 +84,7 @@ const NO_HOOK_REFRESH = new Set(['hooks', 'merge-driver', 'init', 'doctor']);
  * Commands that commit anyway: after a merge baton did not make, they first commit plan.md's
  * rebuilt task table (src/workflow/plan-after-merge.ts). Reading commands never commit.
  */
-const COMMITTING = new Set(['start', 'log', 'done', 'sync', 'plan', 'review', 'review-task', 'run', 'auto']);
+const COMMITTING = new Set(['start', 'log', 'answer', 'done', 'sync', 'plan', 'review', 'review-task', 'run', 'auto']);
 const COMMITTING_TASK = new Set(['add', 'edit', 'set']);
 
 /** Commands that may call a model: they read keys from a `.env` at the repository root. */

@@ -35,6 +35,7 @@ export default defineCommand({
 
 /** Who works on it, with --remote: a live claim, or work in progress that nobody holds (free to continue). */
 function note(t: TaskSummary & { claimed_by?: string; claim_expires?: string }): string {
+  if (t.paused) return `  (${t.paused.executor} paused until ${t.paused.until}: a rate or usage limit)`;
   if (t.waitsFor) return `  (${t.waitsFor.why})`;
   if (t.claimed_by) return `  (claimed by ${t.claimed_by} until ${t.claim_expires})`;
   return t.status === 'in-progress' && t.branch ? `  (in progress on ${t.branch}, unclaimed: free to continue)` : '';

@@ -69,6 +69,7 @@ function report(r: ReviewResult, asJson: boolean, committed?: { result: PlanComm
         found: c.lessons.detected.map((l) => l.id), added: c.lessons.added.map((l) => l.id),
         reworded: c.lessons.reworded.map((l) => l.id), retired: c.lessons.retired.map((l) => l.id),
       },
+      strategy: c.strategy.map((s) => ({ lesson: s.lesson.id, fired: s.fired, reason: s.reason, tasks: s.tasks.map((t) => t.id), constraints: s.constraints })),
       usage: r.usage ?? null,
       commit: committed?.result.commit ?? null,
     });
@@ -85,6 +86,7 @@ function report(r: ReviewResult, asJson: boolean, committed?: { result: PlanComm
   for (const l of c.lessons.added) lines.push(`• lesson added ${l.id}: ${l.text.split('\n')[0]}`);
   for (const l of c.lessons.reworded) lines.push(`• lesson reworded ${l.id}: ${l.text.split('\n')[0]}`);
   for (const l of c.lessons.retired) lines.push(`• lesson retired ${l.id}`);
+  for (const s of c.strategy) lines.push(`• plan changed for lesson ${s.lesson.id} (kept firing in ${s.fired.length} tasks): ${s.reason}`);
   if (r.usage) lines.push(usageText(r.usage));
   if (!r.written) lines.push('Dry run: nothing was written.');
   out(lines.join('\n'));

@@ -1,6 +1,6 @@
 import { openProject, type Project } from '../workspace/context.js';
 import { loadTaskHeadsStrict, loadTasksStrict } from '../tasks/task-files.js';
-import { statusReport, type StatusReport } from '../workflow/status.js';
+import { statusReport, type StatusReport, type TaskSummary } from '../workflow/status.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
 import { painter, type Paint } from './render/colour.js';
@@ -50,11 +50,12 @@ export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): stri
   const flight = new Map(r.inFlight.map((f) => [f.id, f]));
   const mark = (id: string) => (flight.has(id) ? `  (on ${flight.get(id)!.branch}, not merged)` : '');
   lines.push('', paint('bold', `Ready (${r.ready.length}):`));
-  for (const t of r.ready.slice(0, 20)) lines.push(`  ${t.id}  ${t.title}${t.waitsFor ? paint('dim', `  (${t.waitsFor.why})`) : ''}`);
+  const paused = (t: TaskSummary) => (t.paused ? paint('yellow', `  (${t.paused.executor} paused until ${t.paused.until}: a rate or usage limit)`) : '');
+  for (const t of r.ready.slice(0, 20)) lines.push(`  ${t.id}  ${t.title}${t.waitsFor ? paint('dim', `  (${t.waitsFor.why})`) : ''}${paused(t)}`);
   if (r.ready.length > 20) lines.push(`  … and ${r.ready.length - 20} more (baton next)`);
   if (r.inProgress.length) {
     lines.push('', paint('bold', `In progress (${r.inProgress.length}):`));
-    for (const t of r.inProgress) lines.push(`  ${t.id}  ${t.title}  [${t.status}]${mark(t.id)}`);
+    for (const t of r.inProgress) lines.push(`  ${t.id}  ${t.title}  [${t.status}]${mark(t.id)}${paused(t)}`);
   }
   const finished = r.inFlight.filter((f) => f.status === 'done');
   if (finished.length) {
@@ -64,7 +65,7 @@ export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): stri
   if (r.blocked.length) {
     lines.push('', paint('bold', `Blocked or waiting (${r.blocked.length}):`));
     for (const t of r.blocked.slice(0, 20)) {
-      lines.push(`  ${t.id}  ${t.title}  ${t.status === 'blocked' ? paint('red', '[blocked]') : `waits on ${t.waiting_on.join(', ')}`}`);
+      lines.push(`  ${t.id}  ${t.title}  ${t.status === 'blocked' ? `${paint('red', '[blocked]')}${t.reason ? ` ${t.reason}: \`baton answer ${t.id} "…"\`` : ''}` : `waits on ${t.waiting_on.join(', ')}`}`);
     }
     if (r.blocked.length > 20) lines.push(`  … and ${r.blocked.length - 20} more`);
   }

@@ -78,7 +78,7 @@ const add = defineCommand({
 function renderTask(t: Stated<ShownTask>): string {
   const meta = [
     `${t.id}  ${t.title}`,
-    `status:     ${t.status}`,
+    `status:     ${t.status}${t.reason ? ` (${t.reason}: \`baton answer ${t.id} "…"\`)` : ''}`,
     t.phase ? `phase:      ${t.phase}` : '',
     t.depends_on.length ? `depends on: ${t.depends_on.join(', ')}` : '',
     t.statusHere ? `here:       ${t.statusHere} (this checkout's file; the status above is on its branch)` : '',
@@ -122,7 +122,7 @@ const listCmd = defineCommand({
     if (argv.json) return json({ tasks });
     if (!tasks.length) return out('No tasks match.');
     const paint = painter();
-    const rows = tasks.map((t) => [t.id, t.status, t.phase ?? '', t.title, t.depends_on.length ? `← ${t.depends_on.join(', ')}` : '']);
+    const rows = tasks.map((t) => [t.id, t.status, t.phase ?? '', t.title, [t.depends_on.length ? `← ${t.depends_on.join(', ')}` : '', t.reason ? `(${t.reason})` : ''].filter(Boolean).join(' ')]);
     out(table(rows, (column, cell, padded) => {
       const style = column === 1 ? STATUS_STYLE[cell] : undefined;
       return style ? paint(style, padded) : padded;

@@ -12,6 +12,7 @@ export const taskSummary = {
   dependsOn: z.array(z.string()).describe('Ids of the tasks it waits on'),
   branch: z.string().optional().describe('Set when the status comes from an unmerged task branch'),
   statusHere: status.optional().describe('This checkout\'s status, when the one shown comes from the task\'s unmerged branch'),
+  reason: z.string().optional().describe('Why a blocked task is blocked, when baton knows: `waiting for an answer` (see `inbox`)'),
   waitsFor: z.object({ id: z.string(), files: z.array(z.string()), why: z.string() }).optional()
     .describe('Ready, but its predicted files overlap this task at work (or ready before it): started after it'),
 };

@@ -9,9 +9,11 @@ import { BoundedStdioTransport } from './stdio.js';
 import { serverContext } from './tool-kit.js';
 import { registerReadTools } from './tools-read.js';
 import { registerWriteTools } from './tools-write.js';
+import { registerQuestionTools } from './tools-questions.js';
 
 const INSTRUCTIONS = `baton keeps a project's plan, tasks and memory as files under .agents/, and runs each task on its own git branch.
 To do a task: \`next\` (what is ready) → \`start\` (its branch) → \`prompt\` (the brief; work from it, commit in the folder \`start\` returned) → \`log\` (outcome, summary, bugs, decisions) → \`done\`.
+When only a person can decide, \`ask\` and stop; \`inbox\` and \`answer\` are for the person's side.
 \`status\` shows where the plan stands; \`memory_search\` what earlier attempts found. Errors name the file and line and say how to fix them; a call that fails writes nothing.`;
 
 export function createServer(cwd: string, version: string): { server: McpServer; watch: () => () => void } {
@@ -19,6 +21,7 @@ export function createServer(cwd: string, version: string): { server: McpServer;
   const server = new McpServer({ name: 'baton', version }, { instructions: INSTRUCTIONS });
   registerReadTools(server, ctx);
   registerWriteTools(server, ctx);
+  registerQuestionTools(server, ctx);
   registerResources(server, ctx);
   registerPrompts(server, ctx);
   return { server, watch: resourceNotifications(server, ctx).start };

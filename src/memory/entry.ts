@@ -1,6 +1,6 @@
 /** Memory entries: the model and the heading format. Pure. */
 
-export const ENTRY_KINDS = ['commit', 'attempt', 'result', 'bug', 'decision', 'blocker', 'note', 'review', 'usage', 'check'] as const;
+export const ENTRY_KINDS = ['commit', 'attempt', 'result', 'bug', 'decision', 'blocker', 'note', 'review', 'usage', 'check', 'question', 'answer'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 export const OUTCOMES = ['success', 'partial', 'failure'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

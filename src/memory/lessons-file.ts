@@ -6,10 +6,8 @@ import { withLock, writeFileAtomic } from '../workspace/atomic.js';
 import { agentsPaths, stateDir } from '../workspace/paths.js';
 import type { MemoryEntry } from './entry.js';
 import { readAllMemory } from './file.js';
-import {
-  DEFAULT_FADE_AFTER, findRecurring, isFaded, LESSONS_FILE, mergeFindings, parseLessons, serializeLessons,
-  type Finding, type HistoryTask, type Lesson, type LessonsFile,
-} from './lessons.js';
+import { DEFAULT_FADE_AFTER, isFaded, LESSONS_FILE, mergeFindings, parseLessons, serializeLessons, type Lesson, type LessonsFile } from './lessons.js';
+import { findRecurring, type Finding, type HistoryTask } from './lessons-detect.js';
 
 export const LESSONS_SHOWN = `.agents/memory/${LESSONS_FILE}`;
 

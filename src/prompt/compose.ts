@@ -27,10 +27,12 @@ import { reviewCommentsSection } from './review-comments.js';
 import { baseMemory, openChangeRequests, workMemory } from '../memory/change-requests.js';
 import { followedBy, furtherUp, lessonItems, selectMemory } from './select.js';
 import { lessonViews } from '../memory/lessons-file.js';
-import { lessonApplies } from '../memory/lessons.js';
+import { lessonApplies, lessonBody } from '../memory/lessons.js';
+import { routingFiles } from './lesson-reach.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
+import { answersSection } from './answers.js';
 
 export { nestHeadings } from './plan-context.js';
 export const TASK_TEMPLATE = 'task-prompt.md';
@@ -127,7 +129,7 @@ function taskSection(task: Task, condensed = false): string {
   return `**${task.title}** (${meta})\n\n${body}`.trim();
 }
 
-const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes';
+const TERSE_REPORT = '## Outcome\nsuccess | partial | failure\n## Summary\n## Decisions\n## Bugs\n## Blockers\n## Notes\n## Questions';
 
 interface Inputs {
   view: View;
@@ -213,9 +215,10 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const selected = selectMemory({ task, tasks, memory, files });
   // Lessons: those not faded that name a file this task touches, a symbol its text names, or its phase.
   const history = [...memory].map(([id, entries]) => ({ id, entries }));
-  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, myFiles));
+  const routed = routingFiles(task, [...myFiles]);
+  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, routed));
   const view: View = {
-    task, byId, items: [...selected, ...lessonItems(lessons, selected.length)], depFiles,
+    task, byId, items: [...selected, ...lessonItems(lessons.map((l) => ({ ...l, text: lessonBody(l) })), selected.length)], depFiles,
     planInstructions: [...filedReasons(project.paths.reviews, task, byId), ...plan.instructions], ownCommits, ownFiles, branch,
   };
   const own = new Set(ownFiles);
@@ -232,6 +235,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
     files: task.files.map((f) => filesLine(f, project.root, own)).join('\n'),
     checks: task.checks.length ? `\`\`\`sh\n${task.checks.join('\n')}\n\`\`\`` : '',
     depends: task.depends_on.map((id) => titled(id, byId)).join(', '),
+    answers: answersSection(memory.get(task.id) ?? []),
     review_comments: reviewCommentsSection(openChangeRequests(workMemory(project, branch, task.id), baseMemory(project, task.id))),
   };
   const codePaths = [...task.files, ...ownFiles, ...task.depends_on.flatMap((id) => depFiles.get(id) ?? [])];

@@ -14,9 +14,14 @@ export interface Report {
   decisions: string[];
   blockers: string[];
   notes: string[];
+  /** Questions only a person can answer: the task waits for the answers (`baton answer`). */
+  questions: string[];
 }
 
-type Field = 'outcome' | 'summary' | 'bugs' | 'decisions' | 'blockers' | 'notes';
+type Field = 'outcome' | 'summary' | 'bugs' | 'decisions' | 'blockers' | 'notes' | 'questions';
+
+/** The format's example question: echoed back verbatim, it asks nothing (and must not block the task). */
+const QUESTION_EXAMPLE = 'A question only a person can answer, if you cannot go on without it (the task waits for the answer).';
 
 /** What the prompt asks for; `parseReport` reads it back. */
 export const REPORT_FORMAT = `## Outcome
@@ -35,7 +40,10 @@ What you did and what works now, in a few sentences.
 - What stops the task from being finished, if anything.
 
 ## Notes
-- Anything else the next person should know.`;
+- Anything else the next person should know.
+
+## Questions
+- ${QUESTION_EXAMPLE}`;
 
 const LABELS: [RegExp, Field][] = [
   [/^(outcome|result|status|final status|task status)$/, 'outcome'],
@@ -44,6 +52,7 @@ const LABELS: [RegExp, Field][] = [
   [/^(bugs?|bugs found|issues found|known bugs|known issues|issues)$/, 'bugs'],
   [/^(blockers?|blocked by|blocking issues?)$/, 'blockers'],
   [/^(notes?|other notes|follow[- ]?ups?|additional notes|remarks)$/, 'notes'],
+  [/^(questions?|open questions?|questions for (the )?(user|person|human|maintainers?))$/, 'questions'],
 ];
 
 function fieldOf(label: string): Field | undefined {
@@ -56,7 +65,7 @@ function fieldOf(label: string): Field | undefined {
   return LABELS.find(([re]) => re.test(clean))?.[1];
 }
 
-const NONE_RE = /^(none|n\/a|na|nothing|no|-|—|none so far|not applicable|no blockers|no bugs|no decisions|no notes)\.?$/i;
+const NONE_RE = /^(none|n\/a|na|nothing|no|-|—|none so far|not applicable|no blockers|no bugs|no decisions|no notes|no questions)\.?$/i;
 
 /** `Succeeded`, `**PARTIAL**`, `failure (tests fail)` → an outcome. */
 export function outcomeOf(text: string): Outcome | undefined {
@@ -173,7 +182,7 @@ function paragraph(block: Block): string {
 export function parseReport(text: string): Report {
   const all = text.replace(/\r\n?/g, '\n').split('\n');
   const lines = fencedReport(all) ?? all;
-  const report: Report = { summary: '', bugs: [], decisions: [], blockers: [], notes: [] };
+  const report: Report = { summary: '', bugs: [], decisions: [], blockers: [], notes: [], questions: [] };
   for (const block of splitBlocks(lines)) {
     if (block.field === 'outcome') {
       const candidate = outcomeOf(block.inline || block.lines.find((l) => l.trim()) || '');
@@ -183,7 +192,7 @@ export function parseReport(text: string): Report {
       if (s && !NONE_RE.test(s)) report.summary = s;
     } else {
       // A repeated section (the model echoed the format, then filled it in): the later one wins.
-      const items = listItems(block);
+      const items = listItems(block).filter((i) => block.field !== 'questions' || i !== QUESTION_EXAMPLE);
       if (items.length || !report[block.field].length) report[block.field] = items;
     }
   }

@@ -26,6 +26,7 @@
  * Commits and usage are never included.
  */
 import type { MemoryEntry } from '../memory/entry.js';
+import { questionPairs } from '../memory/questions.js';
 import { standings, type Standing } from '../memory/attempts.js';
 import type { Task } from '../core/task.js';
 import { CHANGES_REQUESTED } from '../memory/change-requests.js';
@@ -164,8 +165,10 @@ export function selectMemory(input: SelectInput): Item[] {
   };
 
   // This task's own history. The attempt `baton start` just opened is this one, not an earlier one.
-  // A person's requests for changes have a section of their own (prompt/review-comments.ts).
-  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage' && !(e.kind === 'review' && e.ref === CHANGES_REQUESTED));
+  // A person's requests for changes have a section of their own (prompt/review-comments.ts), and so have
+  // questions with their answers (prompt/answers.ts): not twice.
+  const answered = new Set(questionPairs(memory.get(task.id) ?? []).filter((p) => p.answer).flatMap((p) => [p.question, p.answer!]));
+  const own = (memory.get(task.id) ?? []).filter((e) => e.kind !== 'commit' && e.kind !== 'usage' && !(e.kind === 'review' && e.ref === CHANGES_REQUESTED) && !answered.has(e));
   if (own.at(-1)?.kind === 'attempt') own.pop();
   const lastResult = latestResult(own);
   const lastCheck = own.filter((e) => e.kind === 'check').at(-1);

@@ -9,6 +9,8 @@ import { isReady, waitingOn } from '../core/graph.js';
 import { STATUSES, type Status, type TaskHead } from '../core/task.js';
 import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from './in-flight.js';
+import { openQuestions, WAITING_FOR_ANSWER } from '../memory/questions.js';
+import { taskState } from './checkout.js';
 import { changesRequested } from '../memory/change-requests.js';
 
 /**
@@ -29,13 +31,15 @@ export type Stated<T extends TaskHead> = T & {
   branch?: string;
   /** This checkout's status, when it differs from the shown one. */
   statusHere?: Status;
+  /** Why a blocked task is blocked, when baton knows: `waiting for an answer` (an agent's open question). */
+  reason?: string;
 };
 
 /** Tasks with the work on unmerged task branches laid over them (`branches: false`: this checkout only). */
 export async function statedTasks<T extends TaskHead>(project: Project, local: T[], opts: { branches?: boolean } = {}): Promise<{ tasks: Stated<T>[]; flights: InFlight[] }> {
-  if (opts.branches === false) return { tasks: local, flights: [] };
+  if (opts.branches === false) return { tasks: withReasons(project, local), flights: [] };
   const flights = await inFlight(project, local);
-  if (!flights.length) return { tasks: local, flights };
+  if (!flights.length) return { tasks: withReasons(project, local), flights };
   const over = new Map(flights.map((f) => [f.id, f]));
   const tasks = local.map((t): Stated<T> => {
     const f = over.get(t.id);
@@ -45,7 +49,19 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
     if (status === 'review' && changesRequested(project, t.id, f.branch)) status = t.status;
     return { ...t, status, branch: f.branch, ...(status !== t.status ? { statusHere: t.status } : {}) };
   });
-  return { tasks, flights };
+  return { tasks: withReasons(project, tasks), flights };
+}
+
+/**
+ * Blocked tasks with an open question say so. Only blocked ones are read (their
+ * memory where their branch is), so the cost follows what waits, not the plan's size.
+ */
+function withReasons<T extends TaskHead>(project: Project, tasks: Stated<T>[]): Stated<T>[] {
+  return tasks.map((t) => {
+    if (t.status !== 'blocked') return t;
+    const memory = taskState(project, t as unknown as Parameters<typeof taskState>[1]).memory;
+    return openQuestions(memory).length ? { ...t, reason: WAITING_FOR_ANSWER } : t;
+  });
 }
 
 /** One task's state among the (already stated) tasks: the same answer the lists give. */
@@ -56,6 +72,8 @@ export interface TaskState {
   waitingOn: string[];
   branch?: string;
   statusHere?: Status;
+  /** Why it is blocked, when baton knows (`waiting for an answer`). */
+  reason?: string;
 }
 
 export function stateIn<T extends Stated<TaskHead>>(task: T, byId: ReadonlyMap<string, TaskHead>): TaskState {
@@ -64,6 +82,7 @@ export function stateIn<T extends Stated<TaskHead>>(task: T, byId: ReadonlyMap<s
     ready: isReady(task, byId),
     waitingOn: task.status === 'todo' ? waitingOn(task, byId) : [],
     ...(task.branch && task.statusHere ? { branch: task.branch, statusHere: task.statusHere } : {}),
+    ...(task.reason ? { reason: task.reason } : {}),
   };
 }
 

@@ -4,6 +4,8 @@ import type { Task } from '../core/task.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
 import { branchState, openFollowUps, type BranchState } from './auto-steps.js';
 import type { Project } from '../workspace/context.js';
+import { openQuestions, WAITING_FOR_ANSWER } from '../memory/questions.js';
+import { readMemory } from '../memory/file.js';
 
 export interface Candidate {
   task: Task;
@@ -30,8 +32,9 @@ export function candidates(project: Project, merge: boolean, skip: (id: string) 
 /** Why a ready task is not taken now; undefined when it is. */
 function waitReason(project: Project, task: Task, tasks: readonly Task[], state: BranchState, merge: boolean): string | undefined {
   if (state.doneOnBranch && !merge) return 'done on its branch, not merged';
+  if (state.waitsForAnswer) return `${WAITING_FOR_ANSWER}: \`baton answer ${task.id} "…"\``;
   // Nothing can verify a task without checks, so running it again would not either: a review or a person accepts it.
-  if (state.last === 'partial' && !task.checks.length && !state.doneOnBranch) return `partial and no checks: accept it with \`baton done ${task.id} --merge\``;
+  if (state.last === 'partial' && !task.checks.length && !state.doneOnBranch && !state.answeredSince) return `partial and no checks: accept it with \`baton done ${task.id} --merge\``;
   // A failed task that a review filed fixes for is retried once they are done.
   const fixes = state.failures ? openFollowUps(project, task, tasks) : [];
   if (fixes.length) return `waits on its follow-up${fixes.length > 1 ? 's' : ''} ${fixes.join(', ')}`;
@@ -47,9 +50,14 @@ export function leftOver(project: Project, said: ReadonlyMap<string, string>, me
     .map((t) => {
       const waits = t.depends_on.filter((d) => byId.get(d)?.status !== 'done');
       const why = said.get(t.id)
-        ?? (t.status === 'blocked' ? 'blocked' : waits.length ? `waits on ${waits.join(', ')}` : undefined)
+        ?? (t.status === 'blocked' ? blockedWhy(project, t) : waits.length ? `waits on ${waits.join(', ')}` : undefined)
         ?? waitReason(project, t, tasks, branchState(project, t), merge)
         ?? 'not started';
       return { id: t.id, title: t.title, why };
     });
+}
+
+/** A task blocked here (asked with `baton log --question` before any branch): waiting for an answer, or just blocked. */
+function blockedWhy(project: Project, task: Task): string {
+  return openQuestions(readMemory(project.root, task.id).entries).length ? `${WAITING_FOR_ANSWER}: \`baton answer ${task.id} "…"\`` : 'blocked';
 }

@@ -10,6 +10,7 @@ import { parseUsageEntry } from '../memory/usage.js';
 import { openChangeRequests } from '../memory/change-requests.js';
 import { ACCEPTED_BY } from '../agents/review-doc.js';
 import { parseMemory, readMemory } from '../memory/file.js';
+import { openQuestions } from '../memory/questions.js';
 import { rel, AGENTS, isUnder } from '../workspace/paths.js';
 import { loadTasksStrict, parseTaskText } from '../tasks/task-files.js';
 import type { Display } from './auto-events.js';
@@ -57,6 +58,10 @@ export interface BranchState {
   failures: number;
   /** The outcome of the last result logged on the branch. */
   last?: string;
+  /** The agent asked, and a person has not answered yet: `auto` leaves it until they do. */
+  waitsForAnswer?: boolean;
+  /** A person answered after the last result: the next attempt has something new to go on. */
+  answeredSince?: boolean;
 }
 
 export function branchState(project: Project, task: Task): BranchState {
@@ -69,6 +74,7 @@ export function branchState(project: Project, task: Task): BranchState {
   const results = onBranch.filter((e) => e.kind === 'result');
   const last = results.at(-1)?.ref;
   const here = readMemory(project.root, task.id).entries;
+  const lastAnswer = onBranch.filter((e) => e.kind === 'answer').at(-1);
   // Partial work (no checks to prove it) that a later review accepted counts as finished.
   const accepted = last === 'partial' && here.some(
     (e) => e.kind === 'review' && e.body.includes(ACCEPTED_BY) && e.time >= results.at(-1)!.time,
@@ -80,6 +86,8 @@ export function branchState(project: Project, task: Task): BranchState {
     doneOnBranch: (status === 'done' || (status === 'review' && last === 'success') || accepted) && !changesAsked && !isMerged(project, branch),
     failures: results.filter((e) => e.ref === 'failure').length,
     last,
+    ...(openQuestions(onBranch).length ? { waitsForAnswer: true } : {}),
+    ...(lastAnswer && lastAnswer.time >= (results.at(-1)?.time ?? '') ? { answeredSince: true } : {}),
   };
 }
 

@@ -10,7 +10,8 @@
  * and worktree (its committed work kept, with the memory of what happened);
  * a task finished on its branch but not merged is merged.
  */
-import { executorFor } from '../agents/implementer.js';
+import { executorFor, maxConcurrent } from '../agents/implementer.js';
+import { activePauses } from '../workspace/executor-pauses.js';
 import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import type { Outcome } from '../memory/entry.js';
@@ -25,6 +26,8 @@ import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 import { waitText } from '../core/overlap.js';
 import { OverlapCheck } from './auto-overlap.js';
 import { TrialMerges } from './trial-merge.js';
+import { WAITING_FOR_ANSWER } from '../memory/questions.js';
+import { emitEvent } from './notify.js';
 
 export interface AutoOptions {
   parallel: number;
@@ -37,6 +40,8 @@ export interface AutoOptions {
   maxAttempts: number;
   budgetUsd?: number;
   timeLimitMs?: number;
+  /** Most agents of one executor at work at once (`--max-concurrent-per-executor`); `executors.<name>.max_concurrent` too. */
+  maxPerExecutor?: number;
   run: Omit<RunOptions, 'signal' | 'onPhase'>;
   /** Ctrl-C. */
   signal?: AbortSignal;
@@ -67,6 +72,8 @@ export interface AutoSummary {
   reviews: string[];
   /** Tasks not done, and why. */
   left: { id: string; title: string; why: string }[];
+  /** Executors paused by a rate or usage limit when the run ended: until when (ISO). */
+  pausedUntil: Record<string, string>;
 }
 
 export async function runAuto(project: Project, opts: AutoOptions): Promise<AutoSummary> {
@@ -79,11 +86,14 @@ export async function runAuto(project: Project, opts: AutoOptions): Promise<Auto
     if (t.status !== 'done' && t.status !== 'cancelled') executorFor(project.config, t, { name: opts.run.executor }).preflight?.(opts.run.env ?? process.env);
   }
   const release = acquireRunLock(project);
+  let summary: AutoSummary;
   try {
-    return await new AutoRun(project, opts).run();
+    summary = await new AutoRun(project, opts).run();
   } finally {
     release();
   }
+  await emitEvent(project, { event: 'run-finished', text: runText(summary) });
+  return summary;
 }
 
 /** Serializes work in the main checkout (merges, reviews and their commits). */
@@ -112,8 +122,10 @@ class AutoRun {
   /** Tasks this run will not take again, and why. */
   private readonly settled = new Map<string, string>();
   private stop?: StopReason;
-  /** Executors that hit a rate or usage limit: their tasks wait for the next `baton auto`, others go on. */
-  private readonly paused = new Map<string, string>();
+  /** Executors that hit a rate or usage limit, and until when (ms): their tasks wait, others go on. */
+  private readonly paused = new Map<string, number>();
+  /** The executor of each task whose agent is at work: what `max_concurrent` counts. */
+  private readonly executorOf = new Map<string, string>();
   private spent = 0;
   private launched = 0;
   private sinceReview = 0;
@@ -133,6 +145,7 @@ class AutoRun {
       if (t.status !== 'done' && t.status !== 'cancelled') opts.display.task(t.id, t.title, 'waiting');
     }
     this.spent = spentUsd(project);
+    for (const [name, p] of activePauses(project.root)) this.paused.set(name, Date.parse(p.until));
     const onSignal = () => this.halt('interrupted');
     if (opts.signal?.aborted) onSignal();
     opts.signal?.addEventListener('abort', onSignal);
@@ -159,7 +172,12 @@ class AutoRun {
           if (remote.othersAtWork(skip)) idle = 0;
           else if (++idle > IDLE_POLLS) break;
         } else idle = 0;
-        await Promise.race(waiting ? [...pending, sleep(remote.settings.pollMs)] : pending);
+        // A pause that ends while others work lets its tasks start then.
+        const wake = this.nextPauseEnd();
+        const timers: NodeJS.Timeout[] = [];
+        const after = (ms: number) => new Promise<void>((r) => timers.push(setTimeout(r, ms)));
+        await Promise.race([...pending, ...(waiting ? [after(remote.settings.pollMs)] : []), ...(wake !== undefined ? [after(wake)] : [])]);
+        for (const t of timers) clearTimeout(t);
       }
     } finally {
       if (timer) clearTimeout(timer);
@@ -171,7 +189,26 @@ class AutoRun {
     }
     // A task held back for an overlap says so, unless this run said something later about it.
     const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
-    return { stop: this.stop ?? (left.length ? (this.paused.size ? 'paused' : 'nothing-ready') : 'done'), results: this.results, spentUsd: this.spent, reviews: this.reviews, left };
+    const now = Date.now();
+    const pausedUntil = Object.fromEntries([...this.paused].filter(([, at]) => at > now).map(([name, at]) => [name, isoSeconds(at)]));
+    const stop = this.stop ?? (left.length ? (Object.keys(pausedUntil).length ? 'paused' : 'nothing-ready') : 'done');
+    return { stop, results: this.results, spentUsd: this.spent, reviews: this.reviews, left, pausedUntil };
+  }
+
+  /** Its executor's name; an unknown one (a follow-up's role) fails its attempt with the config's own error, not the run. */
+  private executorName(task: Task): string {
+    try {
+      return executorFor(this.project.config, task, { name: this.opts.run.executor }).name;
+    } catch {
+      return '';
+    }
+  }
+
+  /** Milliseconds until the first pause ends, when one does and agents are at work meanwhile. */
+  private nextPauseEnd(): number | undefined {
+    const now = Date.now();
+    const ends = [...this.paused.values()].filter((at) => at > now);
+    return ends.length && this.running.size ? Math.min(...ends) - now + 50 : undefined;
   }
 
   private halt(why: StopReason): void {
@@ -190,10 +227,16 @@ class AutoRun {
         this.track(c.task, this.mergeEarlier(c));
         continue;
       }
-      const executor = this.paused.size ? executorFor(this.project.config, c.task, { name: this.opts.run.executor }).name : '';
-      if (this.paused.has(executor)) {
-        this.settled.set(c.task.id, this.paused.get(executor)!);
-        this.opts.display.task(c.task.id, c.task.title, 'interrupted', this.paused.get(executor));
+      const executor = this.executorName(c.task);
+      const pausedTill = this.paused.get(executor);
+      if (pausedTill !== undefined && pausedTill > Date.now()) {
+        this.showWait(c.task, `${executor} is paused until ${isoSeconds(pausedTill)} (a rate or usage limit; no attempt counted)`);
+        continue;
+      }
+      const cap = maxConcurrent(this.project.config, executor, this.opts.maxPerExecutor);
+      const atWork = [...this.executorOf.values()].filter((e) => e === executor).length;
+      if (cap !== undefined && atWork >= cap) {
+        this.showWait(c.task, `${atWork} ${executor} agent${atWork > 1 ? 's' : ''} at work (at most ${cap} at once)`);
         continue;
       }
       if (c.state.failures >= this.opts.maxAttempts) {
@@ -211,6 +254,7 @@ class AutoRun {
       this.launched++;
       overlaps.started(c.task);
       this.waitShown.delete(c.task.id);
+      this.executorOf.set(c.task.id, executor);
       this.track(c.task, this.attempt(c.task));
     }
   }
@@ -275,6 +319,7 @@ class AutoRun {
       await this.attemptOnce(task);
     } finally {
       this.attempting.delete(task.id);
+      this.executorOf.delete(task.id);
     }
   }
 
@@ -306,12 +351,12 @@ class AutoRun {
     this.spent += r.costUsd;
     if (r.interrupted) {
       await remote?.release(task);
-      const why = r.paused ? `${r.reason}; resume with \`baton auto\` later` : 'resume with `baton auto`';
+      const why = r.paused ? r.reason! : 'resume with `baton auto`';
       display.task(task.id, task.title, 'interrupted', why);
       if (r.paused) {
-        // No attempt counted, and no more of this executor's tasks in this run.
-        this.paused.set(executorFor(this.project.config, task, { name: this.opts.run.executor }).name, why);
-        this.settled.set(task.id, why);
+        // No attempt counted; this executor's tasks wait until then (this run takes them again if it is still going).
+        this.paused.set(this.executorName(task), Date.parse(r.pausedUntil!));
+        this.waitShown.set(task.id, why);
       }
       this.results.push({ id: task.id, title: task.title, outcome: 'interrupted', merged: false });
       return;
@@ -342,6 +387,11 @@ class AutoRun {
       ? await openPullRequest(this.project, task, remote.settings.remote, (line) => display.note(line))
       : undefined;
     this.results.push({ id: task.id, title: task.title, outcome, merged, reason, ...(pullRequest ? { pullRequest } : {}) });
+    if (r.asked) {
+      // Not settled: once a person answers (`baton answer`, the board), this run takes it again.
+      display.task(task.id, task.title, 'waiting', `${WAITING_FOR_ANSWER}: \`baton answer ${task.id} "…"\``);
+      return;
+    }
     if (merged) display.task(task.id, task.title, 'merged');
     else if (pullRequest) this.settle(task, 'done', `done on \`${r.branch}\`: pull request ${pullRequest}`);
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
@@ -374,8 +424,16 @@ class AutoRun {
 /** How often running branches are looked at for new commits to trial-merge (one `for-each-ref`; merges only on change). */
 const TRIAL_MERGE_MS = 1000;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** `2026-12-06T15:00:00Z`. */
+function isoSeconds(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The run in a line or two, for the `run-finished` event: why it stopped, what came of it, what is left and why. */
+function runText(s: AutoSummary): string {
+  const count = (o: string) => s.results.filter((r) => r.outcome === o).length;
+  const left = s.left.slice(0, 5).map((l) => `${l.id} (${l.why})`).join(', ');
+  return `Stopped: ${s.stop}. ${s.results.length} attempts: ${count('success')} success, ${count('partial')} partial, ${count('failure')} failure.${left ? ` Left: ${left}${s.left.length > 5 ? ` and ${s.left.length - 5} more` : ''}.` : ''}`;
 }
 
 function firstLine(error: unknown): string {

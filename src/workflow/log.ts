@@ -23,6 +23,8 @@ import { checkoutOf, taskBranchName } from '../tasks/checkout.js';
 import { updateTask } from '../tasks/write.js';
 import { keepFiles, runUndo, type UndoList } from './undo-steps.js';
 import { adoptPendingPrompt } from '../prompt/pending.js';
+import { untrustedText } from '../memory/questions.js';
+import { notifyLogged } from './notify.js';
 
 export interface LogInput {
   outcome?: Outcome;
@@ -31,6 +33,12 @@ export interface LogInput {
   decisions?: string[];
   blockers?: string[];
   notes?: string[];
+  /** Questions only a person can answer: the task is blocked until they are answered (`baton answer`). */
+  questions?: string[];
+  /** Answers to the task's open questions (`baton answer`): a blocked task waiting for them is open again. */
+  answers?: string[];
+  /** Questions already in memory (the agent asked with `baton log --question` or MCP `ask` mid-run) wait for answers: the task stays blocked. */
+  waiting?: boolean;
   /** With a success: close the task (`done`) instead of sending it to `review`. */
   done?: boolean;
   /** Commit the task file and memory on the task branch (default true). */
@@ -56,6 +64,7 @@ export function reportToLog(report: Report): LogInput {
     decisions: report.decisions,
     blockers: report.blockers,
     notes: report.notes,
+    questions: report.questions,
   };
 }
 
@@ -71,6 +80,7 @@ export function logInputWithReport(flags: LogInput, reportText: string, source: 
     decisions: [...(fromReport.decisions ?? []), ...(flags.decisions ?? [])],
     blockers: [...(fromReport.blockers ?? []), ...(flags.blockers ?? [])],
     notes: [...(fromReport.notes ?? []), ...(flags.notes ?? [])],
+    questions: [...(fromReport.questions ?? []), ...(flags.questions ?? [])],
   };
 }
 
@@ -86,7 +96,7 @@ export function reportMissingOutcome(source: string): BatonError {
  * undefined when something is given. Nothing given and nothing saved: an error saying where it looked.
  */
 export function savedReport(root: string, ref: string, given: LogInput): string | undefined {
-  const any = given.outcome || given.summary || [given.bugs, given.decisions, given.blockers, given.notes].some((l) => l?.length);
+  const any = given.outcome || given.summary || [given.bugs, given.decisions, given.blockers, given.notes, given.questions, given.answers].some((l) => l?.length);
   if (any) return undefined;
   const id = resolveTask(loadTasksStrict(root), ref).id;
   const path = reportPath(root, id);
@@ -96,9 +106,13 @@ export function savedReport(root: string, ref: string, given: LogInput): string 
   });
 }
 
-/** The status a logged outcome leads to; undefined: leave it as it is. */
-export function statusAfter(input: LogInput): Status | undefined {
-  if (input.outcome === 'failure' || (input.blockers?.length ?? 0) > 0) return 'blocked';
+/**
+ * The status a logged outcome leads to; undefined: leave it as it is. A
+ * question blocks the task; answers open a task that was blocked (`now`) again.
+ */
+export function statusAfter(input: LogInput, now?: Status): Status | undefined {
+  if (input.outcome === 'failure' || (input.blockers?.length ?? 0) > 0 || (input.questions?.length ?? 0) > 0 || input.waiting) return 'blocked';
+  if (!input.outcome && input.answers?.length) return now === 'blocked' ? 'todo' : undefined;
   if (input.outcome === 'success') return input.done ? 'done' : 'review';
   if (input.outcome === 'partial') return 'in-progress';
   return undefined;
@@ -115,6 +129,9 @@ function entriesOf(input: LogInput, time: string): Pick<MemoryEntry, 'time' | 'k
   add('bug', input.bugs);
   add('blocker', input.blockers);
   add('note', input.notes);
+  // Asked and answered by agents and people: bounded, one entry each whatever lines they hold.
+  for (const q of input.questions ?? []) if (q.trim()) out.push({ time, kind: 'question', body: untrustedText(q, 'question') });
+  for (const a of input.answers ?? []) if (a.trim()) out.push({ time, kind: 'answer', body: untrustedText(a, 'answer') });
   return out;
 }
 
@@ -126,7 +143,7 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   const entries = entriesOf(input, isoNow());
   if (!entries.length) {
     throw new BatonError(`nothing to log for \`${task.id}\``, {
-      hint: 'Give `--outcome success|partial|failure` with `--summary "…"`, or `--bug`, `--decision`, `--blocker`, `--note`, or `--from FILE` (`-` for stdin); with none of these, `baton log <id>` reads the report saved where the prompt said.',
+      hint: 'Give `--outcome success|partial|failure` with `--summary "…"`, or `--bug`, `--decision`, `--blocker`, `--note`, `--question`, or `--from FILE` (`-` for stdin); with none of these, `baton log <id>` reads the report saved where the prompt said.',
     });
   }
   const branch = taskBranchName(project, task);
@@ -141,10 +158,10 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
   const here: Project = { ...project, root: dir, paths: agentsPaths(dir) };
   // One at a time per checkout: git has one index, and parallel logs that commit would trip on its lock
   // after writing their notes. A failure takes the notes back, so a retry never writes them twice.
-  return withCheckoutLock(dir, 'commit', async (): Promise<LogResult> => {
+  const logged = await withCheckoutLock(dir, 'commit', async (): Promise<LogResult> => {
     await flushHookQueue(dir);
     const there = resolveTask(loadTasksStrict(dir), task.id);
-    const next = statusAfter(input);
+    const next = statusAfter(input, there.status);
     const undo: UndoList = [];
     keepFiles(dir, [...ownPaths(here, there), AGENTS.plan], undo);
     try {
@@ -169,4 +186,7 @@ export async function logTask(project: Project, ref: string, input: LogInput): P
       });
     }
   });
+  // Outside the lock: a slow notify command holds up no other log.
+  await notifyLogged(project, task, input, logged);
+  return logged;
 }

@@ -13,6 +13,7 @@ import { onPath } from '../workspace/on-path.js';
 import { checkboxes, findSection } from '../tasks/markdown.js';
 import { gitRun, type CommitRecord } from '../git/task-branch.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
+import { linkedIssue } from '../tasks/github-link.js';
 import type { Project } from '../workspace/context.js';
 import { isBookkeeping, taskBranchName, taskCommits, taskState } from '../tasks/checkout.js';
 import { gitSaid } from '../git/run.js';
@@ -103,6 +104,9 @@ export function draftPullRequest(project: Project, ref: string): PullRequestDraf
     parts.push(`## Checks\n\n${lines.join('\n')}`);
   }
   const attempts = memory.filter((e) => e.kind === 'attempt').length;
+  // Linked by `baton sync github`: GitHub closes the issue when this pull request merges.
+  const issue = linkedIssue(project.root, local.path);
+  if (issue) parts.push(`Closes #${issue}`);
   parts.push(`---\nTask \`${task.id}\` on \`${branch}\`${attempts > 1 ? ` after ${attempts} attempts` : ''}. Its full memory: \`.agents/memory/${task.id}.md\`.`);
   // A pull request is public: the title is redacted like the body (a key pasted into a title is still a key).
   return { id: task.id, title: redact(`${task.title} (${task.id})`), body: capBody(redact(`${parts.join('\n\n')}\n`), task.id), branch, base: project.config.base_branch };

@@ -103,6 +103,8 @@ export interface AttemptLog {
   report: Report;
   /** Entries that come before the result: checks, a false claim, the agent's report. */
   entries: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>[];
+  /** The agent asked during the attempt (`baton log --question`, MCP `ask`): the task waits for the answers. */
+  waiting?: boolean;
 }
 
 /** `baton log` with the verdict (checks decide) and the agent's bugs, decisions and notes; committed on the branch. */
@@ -115,6 +117,8 @@ export async function logAttempt(project: Project, task: Task, log: AttemptLog):
     summary: log.summary,
     // An interrupted attempt is no verdict on the task: no blockers that would mark it blocked.
     blockers: log.outcome ? fromReport.blockers : [],
+    questions: log.outcome ? fromReport.questions : [],
+    waiting: !!log.outcome && log.waiting,
     commit: true,
   });
 }

@@ -14,6 +14,8 @@ import { executorFor } from '../agents/implementer.js';
 import type { ExecuteInput, ExecuteResult, Executor } from '../agents/executors/types.js';
 import { commitAll, discardUncommitted, isDirty, untrackedFiles } from '../git/worktree-state.js';
 import { parseReport, type Report } from '../prompt/report.js';
+import { readMemory } from '../memory/file.js';
+import { openQuestions } from '../memory/questions.js';
 import { writeFileAtomic } from '../workspace/atomic.js';
 import { AGENTS } from '../workspace/paths.js';
 import { loadTasksStrict } from '../tasks/task-files.js';
@@ -22,6 +24,7 @@ import { checkEntryBody, runChecks, type CheckResult } from './checks.js';
 import { openProject, type Project } from '../workspace/context.js';
 import { reportPath } from '../workspace/paths.js';
 import { acquirePidLock } from '../workspace/pid-lock.js';
+import { clearPause, pauseExecutor } from '../workspace/executor-pauses.js';
 import { beginAttempt, commitBatonFiles, recordAttempt, recordLostBranch, setAsideLostBranch } from './run-steps.js';
 import { gitRun } from '../git/task-branch.js';
 import { flushHookQueue } from './flush-queue.js';
@@ -65,8 +68,12 @@ export interface AttemptResult {
   interrupted: boolean;
   /** The agent hit a rate or usage limit: no attempt counted, try again later (`interrupted` is set too). */
   paused?: boolean;
+  /** Until when its executor is paused (ISO): the time the agent named, or a backoff. */
+  pausedUntil?: string;
   timedOut: boolean;
   costUsd: number;
+  /** Questions the agent asked in its report: the task waits for a person's answer (`baton answer`). */
+  asked?: number;
 }
 
 const DEFAULT_CHECK_TIMEOUT_S = 600;
@@ -132,6 +139,8 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     result.failure = `the agent (${executor.name}) exited 0 without changing anything or writing a report`;
   }
   if (result.stop && !fatal && !result.interrupted) return stopped(wp, here, executor.name, result, { dir, branch });
+  // It reached its model: a pause from an earlier limit is over, and its backoff starts over.
+  if (!result.stop && !result.interrupted && !result.timedOut) clearPause(project.root, executor.name);
 
   // What decides (the checks) comes from the base, never from the branch the agent worked on.
   const judged = taskAt(project.root, base, task);
@@ -146,13 +155,16 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
   // The prompt the agent saw, kept with the task (committed with the log below).
   writeFileAtomic(join(wp.paths.prompts, `${task.id}.md`), prompt.text);
   const report = parseReport(result.report);
-  const verdict = decide(judged, result, report, checks, interrupted);
+  // Asked during the attempt through baton itself (`log --question`, MCP `ask`) rather than in the report: the same wait.
+  const askedMidRun = openQuestions(readMemory(dir, task.id).entries).filter((q) => q.time >= isoNow(new Date(startedMs))).length;
+  const verdict = decide(judged, result, report, checks, interrupted, askedMidRun);
   const entries = [...memoryEntries(executor.name, result, report, checks, verdict, interrupted, findings), ...unnamedFilesNote(wp, here)];
   await recordAttempt(wp, here, {
     outcome: interrupted ? undefined : verdict.outcome,
     summary: verdictSummary(report, verdict, interrupted),
     report,
     entries,
+    waiting: askedMidRun > 0,
   });
   return {
     id: task.id,
@@ -166,6 +178,7 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
     interrupted,
     timedOut: result.timedOut === true,
     costUsd: result.costUsd ?? 0,
+    ...(verdict.asked ? { asked: verdict.asked } : {}),
   };
 }
 
@@ -178,7 +191,10 @@ async function attempt(project: Project, task: Task, executor: Executor, opts: R
 async function stopped(wp: Project, task: Task, executor: string, result: ExecuteResult, where: { dir: string; branch: string }): Promise<AttemptResult> {
   const stop = result.stop!;
   const auth = stop.kind === 'auth';
-  const what = auth ? `its credentials were refused${stop.variable ? ` (set \`${stop.variable}\`)` : ''}` : 'it hit a rate or usage limit; try again later';
+  // Its tasks wait until the time it named, or a backoff; `auto` and `next` read the pause.
+  const pause = auth ? undefined : pauseExecutor(wp.root, executor, stop.message, stop.until);
+  const until = pause ? `until ${pause.until}${stop.until ? '' : ' (a backoff: the agent named no time)'}` : '';
+  const what = auth ? `its credentials were refused${stop.variable ? ` (set \`${stop.variable}\`)` : ''}` : `it hit a rate or usage limit; its tasks are paused ${until}`;
   const summary = `Stopped before any work: the agent (${executor}) said "${stop.message}": ${what}. No attempt counted.`;
   await recordAttempt(wp, task, { outcome: undefined, summary, report: parseReport(''), entries: [] });
   if (auth) {
@@ -187,8 +203,8 @@ async function stopped(wp: Project, task: Task, executor: string, result: Execut
     });
   }
   return {
-    id: task.id, title: task.title, outcome: 'failure', reason: `paused: the agent hit a rate or usage limit (${stop.message})`,
-    checks: [], dir: where.dir, branch: where.branch, interrupted: true, paused: true, timedOut: false, costUsd: result.costUsd ?? 0,
+    id: task.id, title: task.title, outcome: 'failure', reason: `paused ${until}: the agent (${executor}) hit a rate or usage limit (${stop.message})`,
+    checks: [], dir: where.dir, branch: where.branch, interrupted: true, paused: true, pausedUntil: pause!.until, timedOut: false, costUsd: result.costUsd ?? 0,
   };
 }
 
@@ -294,13 +310,18 @@ interface Verdict {
   reason?: string;
   /** The agent claimed success and the checks say otherwise. */
   falseClaim: boolean;
+  /** Questions it asked: no verdict on the work yet, the task waits for answers. */
+  asked?: number;
 }
 
 /** Checks decide. An honest agent's lesser outcome stands; a claim of success does not lift failing checks. */
-export function decide(task: Task, result: ExecuteResult, report: Report, checks: readonly CheckResult[], interrupted: boolean): Verdict {
+export function decide(task: Task, result: ExecuteResult, report: Report, checks: readonly CheckResult[], interrupted: boolean, askedMidRun = 0): Verdict {
   const failed = checks.filter((c) => !c.passed);
   if (interrupted) return { outcome: 'failure', reason: 'interrupted', falseClaim: false };
   if (result.failure) return { outcome: 'failure', reason: result.failure, falseClaim: false };
+  // An agent that stopped to ask has not failed: its attempt counts as partial, and the task waits for the answers.
+  const asked = report.questions.length + askedMidRun;
+  if (asked) return { outcome: 'partial', reason: `the agent asked ${asked === 1 ? 'a question' : `${asked} questions`}; waiting for an answer`, falseClaim: false, asked };
   if (failed.length) {
     return {
       outcome: 'failure',

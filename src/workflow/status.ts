@@ -12,6 +12,8 @@ import { headline, statedTasks, type Stated } from '../tasks/state.js';
 import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
 import { Predictor } from '../tasks/predicted-files.js';
 import { waitText } from '../core/overlap.js';
+import { executorFor } from '../agents/implementer.js';
+import { activePauses } from '../workspace/executor-pauses.js';
 
 export interface TaskSummary {
   id: string;
@@ -23,8 +25,12 @@ export interface TaskSummary {
   branch?: string;
   /** This checkout's status, when the shown one comes from the branch. */
   statusHere?: Status;
+  /** Why a blocked task is blocked, when baton knows (`waiting for an answer`). */
+  reason?: string;
   /** A ready task whose predicted files overlap a task at work (or one to take before it): `baton auto` starts it after that one. */
   waitsFor?: { id: string; files: string[]; why: string };
+  /** Its executor hit a rate or usage limit: `baton auto` leaves it until then (ISO). */
+  paused?: { executor: string; until: string };
 }
 
 export interface StatusReport {
@@ -44,6 +50,7 @@ export function summary(t: Stated<TaskHead>): TaskSummary {
   return {
     id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on,
     ...(t.branch ? { branch: t.branch } : {}), ...(t.statusHere ? { statusHere: t.statusHere } : {}),
+    ...(t.reason ? { reason: t.reason } : {}),
   };
 }
 
@@ -88,10 +95,14 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     headline: headline(tasks),
     counts,
     phases: [...phases.values()],
-    ready: withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress')),
-    inProgress: inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary),
+    ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress')), byId),
+    inProgress: withPauses(project, inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary), byId),
     blocked,
-    inFlight: flights,
+    // A branch that says done, but a person asked for changes: open again, as every list says.
+    inFlight: flights.map((f) => {
+      const shown = byId.get(f.id)?.status;
+      return f.status === 'done' && shown && shown !== 'review' && shown !== 'done' ? { ...f, status: shown } : f;
+    }),
     recent: recentMemory(project, opts.recent ?? 5),
   };
 }
@@ -110,7 +121,24 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
 
 export async function nextReport(project: Project): Promise<TaskSummary[]> {
   const { tasks } = await effectiveHeads(project, true);
-  return withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'));
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return withPauses(project, withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress')), byId);
+}
+
+/** Tasks whose executor is paused by a rate or usage limit, marked with until when. */
+function withPauses<T extends TaskSummary>(project: Project, list: T[], byId: ReadonlyMap<string, TaskHead>): T[] {
+  const pauses = activePauses(project.root);
+  if (!pauses.size) return list;
+  return list.map((t) => {
+    let executor: string;
+    try {
+      executor = executorFor(project.config, byId.get(t.id) ?? {}).name;
+    } catch {
+      return t; // an unknown executor: `doctor` and `run` say so
+    }
+    const p = pauses.get(executor);
+    return p ? { ...t, paused: { executor, until: p.until } } : t;
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ export interface TaskListFilter {
   phase?: string;
 }
 
-export async function listTasks(project: Project, filter: TaskListFilter = {}): Promise<TaskHead[]> {
+export async function listTasks(project: Project, filter: TaskListFilter = {}): Promise<(TaskHead & { reason?: string })[]> {
   // The state every view shows: work on unmerged task branches laid over this checkout's files.
   const { statedTasks } = await import('../tasks/state.js');
   let tasks = topoOrder((await statedTasks(project, loadTaskHeadsStrict(project.root))).tasks);

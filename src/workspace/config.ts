@@ -30,9 +30,13 @@ export interface Config {
   max_plan_tasks: number;
   /** Tasks finished with no new evidence after which a lesson stops reaching prompts (default in memory/lessons.ts). */
   lessons_fade_after?: number;
+  /** Tasks a lesson is seen in (since the plan last changed for it) after which the review is told it keeps firing (default in memory/lessons.ts). */
+  lessons_strategy_after?: number;
   models: Record<string, ModelConfig>;
-  executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string }>;
+  executors: Record<string, { command: string; timeout_s?: number; output?: string; key_env?: string; max_concurrent?: number }>;
   prices: Record<string, { input: number; output: number }>;
+  /** `notify.command`: a command of the user's run on events (question asked, task failed, …), the event as JSON on stdin. */
+  notify?: { command: string; timeout_s: number };
   /** Everything else in the file, kept for features that read it. */
   raw: Record<string, unknown>;
 }
@@ -137,6 +141,10 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
     if (typeof raw.lessons_fade_after !== 'number' || !Number.isInteger(raw.lessons_fade_after) || raw.lessons_fade_after < 1) fail('lessons_fade_after', 'a whole number of tasks (1 or more)');
     config.lessons_fade_after = raw.lessons_fade_after as number;
   }
+  if (raw.lessons_strategy_after !== undefined && raw.lessons_strategy_after !== null) {
+    if (typeof raw.lessons_strategy_after !== 'number' || !Number.isInteger(raw.lessons_strategy_after) || raw.lessons_strategy_after < 2) fail('lessons_strategy_after', 'a whole number of tasks (2 or more)');
+    config.lessons_strategy_after = raw.lessons_strategy_after as number;
+  }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');
     for (const [role, value] of Object.entries(raw.models as Record<string, unknown>)) {
@@ -152,18 +160,36 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
       config.models[role] = merged;
     }
   }
-  if (raw.executors && typeof raw.executors === 'object') {
+  if (raw.executors !== undefined && raw.executors !== null) {
+    if (typeof raw.executors !== 'object' || Array.isArray(raw.executors)) fail('executors', 'a map of name → settings');
+    for (const [name, value] of Object.entries(raw.executors as Record<string, unknown>)) {
+      const v = (value ?? {}) as Record<string, unknown>;
+      const bad = (key: string, expected: string): never => {
+        throw new BatonError(`\`executors.${name}.${key}\` must be ${expected}, got ${JSON.stringify(v[key])}`, {
+          file, line: lineOf('executors'), hint: `Fix \`executors.${name}.${key}\` or delete the line to use the default.`,
+        });
+      };
+      if (typeof value !== 'object' || Array.isArray(value)) bad('', 'a map of settings');
+      if (v.max_concurrent !== undefined && (typeof v.max_concurrent !== 'number' || !Number.isInteger(v.max_concurrent) || v.max_concurrent < 1)) bad('max_concurrent', 'a whole number (1 or more)');
+      if (v.timeout_s !== undefined && (typeof v.timeout_s !== 'number' || !(v.timeout_s > 0))) bad('timeout_s', 'a number of seconds (more than 0)');
+    }
     config.executors = raw.executors as Config['executors'];
   }
   if (raw.prices && typeof raw.prices === 'object') {
     config.prices = raw.prices as Config['prices'];
+  }
+  if (raw.notify !== undefined && raw.notify !== null) {
+    const n = raw.notify as Record<string, unknown>;
+    if (typeof n !== 'object' || Array.isArray(n) || typeof n.command !== 'string' || !n.command.trim()) fail('notify', 'a map with a `command` (a shell command that reads the event as JSON on stdin)');
+    if (n.timeout_s !== undefined && (typeof n.timeout_s !== 'number' || !(n.timeout_s > 0))) fail('notify', 'a map whose `timeout_s` is a number of seconds above 0');
+    config.notify = { command: n.command as string, timeout_s: (n.timeout_s as number | undefined) ?? 10 };
   }
   return config;
 }
 
 /** The parsed config of the last run, for as long as config.yaml's stat and baton's defaults are unchanged (stat-cache.ts). */
 interface ConfigCache { version: number; stat: number[]; defaults: string; config: Config }
-const CONFIG_CACHE_VERSION = 1;
+const CONFIG_CACHE_VERSION = 2;
 
 export function readConfig(root: string): Config {
   const path = agentsPaths(root).config;

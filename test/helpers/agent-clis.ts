@@ -6,11 +6,13 @@
  * telemetry switch off. Locally, with no cache and no `CI`, these tests are skipped (and say so);
  * in CI a missing CLI fails them.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PRESETS } from '../../src/agents/executors/presets.js';
+import { CLI_ENV as ENV_OF, CLI_HOME as HOME_OF, CLI_MODEL as MODEL_OF } from '../fixtures/agent-cli-env.mjs';
 import { addTask, BIN, git, GIT_ENV, makeProject, tempDir, write } from './repo.js';
 
 const SERVER = join(import.meta.dirname, '..', 'fixtures', 'model-server.mjs');
@@ -26,35 +28,62 @@ export function binDir(name: string): string {
 const NETNS = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' }).status === 0;
 if (!NETNS) console.warn('agent-clis: no network namespace here (not root, or no unshare); running with telemetry off instead');
 
-/** Per CLI: a fake key, its model, and every switch that stops it calling home or retrying. */
-const CLI_ENV: Record<string, Record<string, string>> = {
-  claude: {
-    ANTHROPIC_API_KEY: 'sk-ant-test', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_MAX_RETRIES: '0',
-  },
-  qwen: { OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'qwen3-coder-plus' },
-  gemini: { GEMINI_API_KEY: 'test-key', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
-};
+/** Per CLI: its variables, the files it reads from its HOME, the model it is told (shared with the bench). */
+const CLI_ENV = ENV_OF as Record<string, Record<string, string>>;
+const CLI_HOME = HOME_OF as Record<string, Record<string, string>>;
 
-/** Files each CLI reads from its HOME: gemini's choice of API-key auth, telemetry and usage statistics off. */
-const CLI_HOME: Record<string, Record<string, string>> = {
-  gemini: {
-    '.gemini/settings.json': JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } }, privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false } }),
-  },
-  qwen: { '.qwen/settings.json': JSON.stringify({ privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false } }) },
-};
+const CLI_MODEL = MODEL_OF as Record<string, string>;
 
-export interface Run { code: number; stdout: string; stderr: string; wt: string; id: string; dir: string; requests: { url: string }[] }
+export interface Request { url: string; about?: string }
+export interface Run { code: number; stdout: string; stderr: string; wt: string; id: string; ids: string[]; dir: string; requests: Request[]; env: NodeJS.ProcessEnv }
 
-/** `baton run` of a one-task plan whose implementer is the preset `name`, against the scripted server. */
-export function runWith(name: string, server: Record<string, string> = {}, auto?: { files: string[]; args: string[] }): Run {
+export interface Plan {
+  /** One task per file ("Create the file NAME"); `NAME@role` gives it that role (an executor's name). */
+  files: string[];
+  args: string[];
+  /** Lines added to config.yaml. */
+  config?: string;
+}
+
+/** `baton run` of a one-task plan whose implementer is the preset `name`, against the scripted server; with `auto`, `baton auto` of that plan. */
+export function runWith(name: string, server: Record<string, string> = {}, auto?: Plan): Run {
+  const s = setUp(name, server, auto);
+  const r = spawnSync(s.argv[0]!, s.argv.slice(1), { cwd: s.dir, env: s.env, encoding: 'utf8' });
+  return finish(s, r.status ?? 1, r.stdout, r.stderr);
+}
+
+/** The same, started: for a test that signals it mid-run. */
+export interface Started { child: ChildProcess; ids: string[]; log: string; env: NodeJS.ProcessEnv; output: () => string; exited: () => boolean; done: Promise<Run> }
+
+export function startWith(name: string, server: Record<string, string>, auto: Plan): Started {
+  const s = setUp(name, server, auto);
+  const child = spawn(s.argv[0]!, s.argv.slice(1), { cwd: s.dir, env: s.env });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve(finish(s, code ?? (signal ? 128 : 1), stdout, stderr))));
+  return { child, ids: s.ids, log: s.log, env: s.env, output: () => stdout + stderr, exited: () => exited, done };
+}
+
+interface SetUp { dir: string; ids: string[]; env: NodeJS.ProcessEnv; argv: string[]; log: string }
+
+function setUp(name: string, server: Record<string, string>, auto?: Plan): SetUp {
   const dir = makeProject({ hooks: true });
   const config = join(dir, '.agents', 'config.yaml');
-  // qwen's JSON has tokens and no cost: priced from the table (here, config's `prices:`).
+  // qwen's and codex's JSON have tokens and no cost: priced from the table (here, config's `prices:`).
+  const model = CLI_MODEL[name];
   writeFileSync(config, `${readFileSync(config, 'utf8').replace('executor: api', `executor: ${name}`)
-    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n`);
-  const ids = auto ? auto.files.map((f) => addTask(dir, `Create the file ${f}`, '--check', `grep -q hello ${f}`)) : [addTask(dir, 'Add greeting', '--check', 'grep -q hello greeting.txt')];
-  const id = ids[0]!;
+    .replace(/^( {2}implementer:\n {4}model: ).*$/m, `$1${model ?? 'gpt-5-mini'}`)
+    .replace(/^worktree_dir: .*$/m, `worktree_dir: ../${dir.split('/').pop()}-worktrees`)}\nprices:\n  qwen3-coder-plus:\n    input: 1\n    output: 5\n  gpt-5.5:\n    input: 1\n    output: 5\n${auto?.config ?? ''}`);
+  const ids = auto
+    ? auto.files.map((spec) => {
+      const [f, role] = spec.split('@');
+      return addTask(dir, `Create the file ${f}`, '--check', `grep -q hello ${f}`, ...(role ? ['--role', role] : []));
+    })
+    : [addTask(dir, 'Add greeting', '--check', 'grep -q hello greeting.txt')];
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', `Plan, with ${name}`]);
   const home = tempDir('baton-cli-home-');
@@ -64,14 +93,47 @@ export function runWith(name: string, server: Record<string, string> = {}, auto?
     ...process.env, ...GIT_ENV, ...CLI_ENV[name], ...server,
     HOME: home, MODEL_LOG: log, MODEL_FINAL_TEXT: server.MODEL_FINAL_TEXT ?? REPORT,
     PATH: `${binDir(name)}:${process.env.PATH}`,
+    // Everything this run starts carries it: what `leftovers` looks for.
+    [MARK_VAR]: randomBytes(8).toString('hex'),
   };
-  const inner = [process.execPath, SERVER, '--', process.execPath, BIN, ...(auto ? ['auto', ...auto.args] : ['run', id])];
-  const r = NETNS
-    ? spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner], { cwd: dir, env, encoding: 'utf8' })
-    : spawnSync(inner[0]!, inner.slice(1), { cwd: dir, env, encoding: 'utf8' });
-  const wt = /worktree (\S+)\.$/m.exec(r.stdout)?.[1] ?? join(`${dir}-worktrees`, readdirName(`${dir}-worktrees`));
-  const requests = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { url: string }) : [];
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, wt, id, dir, requests };
+  const inner = [process.execPath, SERVER, '--', process.execPath, BIN, ...(auto ? ['auto', ...auto.args] : ['run', ids[0]!])];
+  // `unshare` and the shell exec the server: signalling the child signals the server, which passes it on to baton.
+  const argv = NETNS ? ['unshare', '-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
+  return { dir, ids, env, argv, log };
+}
+
+function finish(s: SetUp, code: number, stdout: string, stderr: string): Run {
+  const wt = /worktree (\S+)\.$/m.exec(stdout)?.[1] ?? join(`${s.dir}-worktrees`, readdirName(`${s.dir}-worktrees`));
+  return { code, stdout, stderr, wt, id: s.ids[0]!, ids: s.ids, dir: s.dir, requests: requestsIn(s.log), env: s.env };
+}
+
+export function requestsIn(log: string): Request[] {
+  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Request) : [];
+}
+
+const MARK_VAR = 'BATON_TEST_RUN_MARK';
+
+/**
+ * Processes still alive whose environment or command line carries this run's mark (none, after a
+ * clean end): `pid BATON_TASK=<its task, if any> command line`.
+ */
+export function leftovers(run: { env: NodeJS.ProcessEnv }): string[] {
+  const mark = `${MARK_VAR}=${run.env[MARK_VAR]}`;
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/^\S+ \(.*\) [ZX] /.test(stat)) continue; // a zombie runs nothing
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const vars = environ.split('\0');
+      const task = vars.find((v) => v.startsWith('BATON_TASK=')) ?? '';
+      if (vars.includes(mark) || cmdline.includes(mark)) found.push(`${pid} ${task} ${cmdline.replaceAll('\0', ' ').slice(0, 120)}`);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
 }
 
 export function readdirName(parent: string): string {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../workspace/atomic.js';
 import type { ExecuteInput, ExecuteResult, Executor } from './types.js';
 import { DEFAULT_TIMEOUT_S, type CommandSpec } from './presets.js';
+import type { AgentHome, AgentSettings } from './agent-home.js';
 import { readAgentOutput } from './agent-output.js';
 import { costOf } from '../../llm/prices.js';
 import { stateDir } from '../../workspace/paths.js';
@@ -34,11 +35,26 @@ export function runFilesDir(cwd: string): string {
   return dir;
 }
 
-export function commandExecutor(name: string, spec: CommandSpec): Executor {
-  return { name, execute: (input) => runCommand(spec, input) };
+/** `settings`: the task role's `models:` entry, for a preset that points its CLI at that endpoint. */
+export function commandExecutor(name: string, spec: CommandSpec, settings: Omit<AgentSettings, 'env'> = { role: 'implementer' }): Executor {
+  const homeOf = (env: Record<string, string | undefined>) => spec.home?.({ ...settings, env });
+  return {
+    name,
+    // A bad endpoint or a missing key is said before anything is written.
+    ...(spec.home ? { preflight: (env: Record<string, string | undefined>) => void homeOf(env) } : {}),
+    execute: (input) => runCommand(spec, input, homeOf({ ...process.env, ...input.env })),
+  };
 }
 
-export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promise<ExecuteResult> {
+/** Writes the CLI's files under the run's state dir; its variables, `{home}` being that folder. */
+function homeEnv(dir: string, home: AgentHome): Record<string, string> {
+  const path = home.dir ? join(dir, home.dir) : dir;
+  if (home.dir) mkdirSync(path, { recursive: true });
+  for (const [file, text] of Object.entries(home.files ?? {})) writeFileAtomic(join(path, file), text);
+  return Object.fromEntries(Object.entries(home.env).map(([k, v]) => [k, v.replaceAll('{home}', path)]));
+}
+
+export async function runCommand(spec: CommandSpec, input: ExecuteInput, home?: AgentHome): Promise<ExecuteResult> {
   const dir = runFilesDir(input.cwd);
   const promptFile = join(dir, `prompt-${input.task.id}.md`);
   const reportFile = join(dir, `report-${input.task.id}.md`);
@@ -59,8 +75,10 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     detached: true, // its own process group: killing -pid reaches what it spawned
     stdio: [usesFile ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: {
+      ...cliDefaults(spec, dir, { ...process.env, ...input.env }),
       ...process.env,
       ...input.env,
+      ...(home ? homeEnv(dir, home) : {}),
       BATON_TASK: input.task.id,
       BATON_PROMPT_FILE: promptFile,
       BATON_REPORT_FILE: reportFile,
@@ -112,7 +130,7 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
   forgetAgent(dir);
   await new Promise<void>((resolve) => log.end(resolve));
 
-  const said = spec.output ? readAgentOutput(spec.output, stdout, stderr, exit.code) : undefined;
+  const said = spec.output ? readAgentOutput(spec.output, stdout, stderr, exit.code, home?.model) : undefined;
   // A CLI that speaks JSON: its final text is the report, not the JSON around it. What the agent
   // printed is plain text from here on: a coloured report still parses, and no escape reaches memory.
   const report = stripAnsi(existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : said ? said.text ?? '' : stdout);
@@ -133,7 +151,8 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     const { kind } = said.error;
     const message = stripAnsi(said.error.message);
     result.failure = `the agent reported an error${exit.code ? ` and exited with ${exit.code}` : ''}: ${message}`;
-    if (kind !== 'error') result.stop = { kind, message, ...(spec.key_env ? { variable: spec.key_env } : {}) };
+    const variable = home?.keyEnv ?? spec.key_env;
+    if (kind !== 'error') result.stop = { kind, message, ...(variable ? { variable } : {}), ...(said.error.resetAt ? { until: said.error.resetAt } : {}) };
   } else if (exit.error) {
     result.failure = `could not start \`${spec.command}\`: ${exit.error.message}`;
   } else if (exit.code !== 0) {
@@ -141,6 +160,18 @@ export async function runCommand(spec: CommandSpec, input: ExecuteInput): Promis
     result.failure = `the agent exited with ${exit.code ?? exit.signal}${tail ? `:\n${tail}` : ''}`;
   }
   return result;
+}
+
+/** The preset's own variables and settings file (give up fast on a limit), each unless the environment has it. */
+function cliDefaults(spec: CommandSpec, dir: string, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = { ...spec.env };
+  const file = spec.defaults_file;
+  if (file && !env[file.variable]) {
+    const path = join(dir, `defaults-${file.variable.toLowerCase()}.json`);
+    writeFileAtomic(path, `${JSON.stringify(file.settings, null, 2)}\n`);
+    out[file.variable] = path;
+  }
+  return out;
 }
 
 function closedOrGrace(stream: NodeJS.ReadableStream & { closed?: boolean }, ms: number): Promise<void> {

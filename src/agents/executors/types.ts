@@ -38,7 +38,13 @@ export interface ExecuteResult {
    * The agent could not work at all and no attempt should count: its credentials were refused
    * (`auth`: the run stops, naming `variable`) or it hit a rate or usage limit (`limit`: the task pauses).
    */
-  stop?: { kind: 'auth' | 'limit'; message: string; variable?: string };
+  stop?: {
+    kind: 'auth' | 'limit';
+    message: string;
+    variable?: string;
+    /** When the limit ends, if the agent's words said. */
+    until?: Date;
+  };
 }
 
 export interface Executor {
