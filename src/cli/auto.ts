@@ -111,6 +111,9 @@ export function renderSummary(s: AutoSummary): string {
       `${count('partial')} partial, ${count('failure')} failure${count('interrupted') ? `, ${count('interrupted')} interrupted` : ''}` +
       `${s.reviews.length ? `; reviews ${s.reviews.join(', ')}` : ''}; model cost $${s.spentUsd.toFixed(4)}.`,
   ];
+  if (s.queue.batches) {
+    lines.push(`Merge queue: ${s.queue.batches} batch${s.queue.batches === 1 ? '' : 'es'} verified on the base tip; ${s.queue.retries} task${s.queue.retries === 1 ? '' : 's'} sent back to ${s.queue.retries === 1 ? 'its agent' : 'their agents'} (conflict or a check failing after the merge).`);
+  }
   if (s.left.length) {
     lines.push('', 'Not done:');
     for (const t of s.left.slice(0, 20)) lines.push(`  ${t.id}  ${t.title}  — ${t.why}`);

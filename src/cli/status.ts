@@ -69,6 +69,12 @@ export function renderStatus(r: StatusReport, paint: Paint = (_s, t) => t): stri
     }
     if (r.blocked.length > 20) lines.push(`  … and ${r.blocked.length - 20} more`);
   }
+  const q = r.mergeQueue;
+  if (q?.running || q?.entries.length) {
+    lines.push('', paint('bold', `Merge queue (${q.entries.length}):`));
+    for (const e of q.entries) lines.push(`  ${e.id}  ${e.state} since ${e.since}`);
+    lines.push(paint('dim', `  ${q.batches} batch${q.batches === 1 ? '' : 'es'} so far; ${q.retries} sent back to their agents`));
+  }
   if (r.recent.length) {
     lines.push('', paint('bold', 'Recent memory:'));
     for (const e of r.recent) {

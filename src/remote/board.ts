@@ -14,6 +14,7 @@ import { effectiveTasks, summary, withWaits, type TaskSummary } from '../workflo
 import { isExpired } from './claims.js';
 import { shownStatus } from '../tasks/state.js';
 import { fetchShared } from './sync.js';
+import { readSeenQueue } from './queue-refs.js';
 
 export interface BoardClaim {
   id: string;
@@ -34,6 +35,8 @@ export interface Board {
   remote: string;
   claims: BoardClaim[];
   branches: BoardBranch[];
+  /** The shared merge queue (`refs/baton/queue/*`), oldest first: tasks being verified and merged by their runner. */
+  queue: { id: string; sha: string; runner?: string }[];
 }
 
 export async function remoteBoard(project: Project, remote: string, tasks: readonly Task[]): Promise<Board> {
@@ -55,7 +58,8 @@ export async function remoteBoard(project: Project, remote: string, tasks: reado
     const there = text === undefined ? undefined : parseTaskText(text, byId.get(b.id)!.path).task;
     if (there && there.status !== byId.get(b.id)!.status) branches.push({ id: b.id, branch: b.branch, status: there.status });
   });
-  return { remote, claims, branches };
+  const queue = readSeenQueue(project.root, remote).map((q) => ({ ...q, ...(claims.find((c) => c.id === q.id) ? { runner: claims.find((c) => c.id === q.id)!.runner } : {}) }));
+  return { remote, claims, branches, queue };
 }
 
 /** A live claim on `id`, if any. */
@@ -113,5 +117,6 @@ export function renderBoard(board: Board, titles: ReadonlyMap<string, string>): 
     lines.push(`  ${c.id}  ${titles.get(c.id) ?? ''}  claimed by ${c.runner} ${c.expired ? `(lease ended ${c.expires}; another runner may take it over)` : `until ${c.expires}`}`);
   }
   for (const b of board.branches) lines.push(`  ${b.id}  ${titles.get(b.id) ?? ''}  ${b.status} on ${board.remote}/${b.branch}`);
+  for (const q of board.queue) lines.push(`  ${q.id}  ${titles.get(q.id) ?? ''}  in the merge queue${q.runner ? ` (${q.runner} verifies it)` : ''}`);
   return lines;
 }

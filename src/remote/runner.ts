@@ -17,6 +17,10 @@ import { claimRef, fetchClaims, isExpired, releaseClaim, renewClaim, tryClaim, t
 import { push, refSha, type NetworkOptions } from './git-remote.js';
 import type { RemoteSettings } from './settings.js';
 import { finisher, type Finisher } from './merge.js';
+import { queueRef, seenQueueRef } from './queue-refs.js';
+import { verifyBatch, type QueueEntry } from '../workflow/merge-queue.js';
+import { sendBack } from '../workflow/merge-queue-reject.js';
+import type { QueueVerdict } from '../workflow/auto-merge-queue.js';
 import { fetchShared, followBase, followTaskBranches } from './sync.js';
 
 interface Held {
@@ -129,17 +133,33 @@ export class RemoteRunner {
   }
 
   /**
-   * Merge into the base and publish: one atomic push of the base and the
-   * claim's deletion, conditional on the claim. On a lost race for the base,
-   * undo the local merge, take the new base, merge again.
+   * The shared merge queue: the task enters it (`refs/baton/queue/<id>`, a
+   * create-only push like a claim), is verified on the remote's base tip in a
+   * scratch worktree (its checks run on the merge), and is published with one
+   * atomic push: the base moved forward by that merge, the claim and the queue
+   * entry deleted, all or none, and only if the claim is still ours and the
+   * base is still the one verified. On a lost race for the base, undo the
+   * local merge, take the new base, verify and merge again. A conflict or a
+   * check that fails on the merge sends the task back to its agent.
    */
-  async finish(task: Task, steps: Finisher = finisher(this.project, task)): Promise<void> {
+  async finish(task: Task, checkedOnBranch = false, steps: Finisher = finisher(this.project, task)): Promise<QueueVerdict> {
     const h = await this.stopRenewing(task.id);
     if (h.lost.signal.aborted) throw this.lost(task);
+    const branch = taskBranchName(this.project, task);
+    const entry = await this.enqueue(task, branch);
+    try {
+      return await this.publish(task, steps, h, { task, branch, checkedOnBranch }, entry);
+    } catch (error) {
+      // Not merged (a lost claim, a plan change refused, an unreachable remote): the entry leaves the queue with it.
+      await this.dequeue(task, entry);
+      throw error;
+    }
+  }
+
+  private async publish(task: Task, steps: Finisher, h: Held, queued: QueueEntry, entry: string | undefined): Promise<QueueVerdict> {
     const { remote } = this.settings;
     const base = this.project.config.base_branch;
-    await steps.close();
-    await this.pushBranch(task);
+    let closed = false;
     for (let i = 0; i < MAX_PUSH_TRIES; i++) {
       // A whole lease for this try: the merge runs git synchronously, and no timer renews meanwhile.
       const renewed = await renewClaim(this.project.root, remote, h.claim, iso(Date.now() + this.settings.leaseMs), this.net());
@@ -150,16 +170,31 @@ export class RemoteRunner {
       h.claim = renewed.claim;
       await this.sync();
       const before = refSha(this.project.root, `refs/heads/${base}`);
+      const verdict = await verifyBatch(this.project, before!, [queued], { signal: this.signal });
+      const rejected = verdict.rejected[0];
+      if (rejected) {
+        const sentBack = await sendBack(this.project, rejected, loadTasksStrict(this.project.root));
+        await this.dequeue(task, entry);
+        return { merged: false, rejected, sentBack };
+      }
+      if (!closed) {
+        await steps.close();
+        closed = true;
+      }
       steps.merge();
       const head = refSha(this.project.root, `refs/heads/${base}`)!;
       const r = await push(this.project.root, remote, [
-        { src: head, dst: `refs/heads/${base}` },
+        // Only onto the base that was verified: another runner's merge in between means verifying again.
+        { src: head, dst: `refs/heads/${base}`, expect: refSha(this.project.root, `refs/remotes/${remote}/${base}`) ?? '' },
         { src: '', dst: claimRef(task.id), expect: h.claim.sha },
+        ...(entry ? [{ src: '', dst: queueRef(task.id), expect: entry }] : []),
+        // The closed branch goes with the merge that holds it (force: a rewrite by the hooks is the runner's own).
+        { src: `+refs/heads/${queued.branch}`, dst: `refs/heads/${queued.branch}` },
       ], { atomic: true }, this.net());
       if (r.ok) {
         this.held.delete(task.id);
         steps.cleanUp();
-        return;
+        return { merged: true };
       }
       // Undo the unpublished merge: the next try merges on top of what won the race.
       if (before) gitRun(this.project.root, ['reset', '--hard', '--quiet', before]);
@@ -174,6 +209,29 @@ export class RemoteRunner {
     throw new BatonError(`could not push \`${base}\` to \`${remote}\` after ${MAX_PUSH_TRIES} tries: other runners kept moving it`, {
       hint: `The work is on the task branch; \`baton auto --remote ${remote}\` merges it on its next run.`,
     });
+  }
+
+  /**
+   * Enter the shared queue: create `refs/baton/queue/<id>` at the branch tip (or replace a stale
+   * entry of this task, read at the last sync), in the same push as the branch itself.
+   */
+  private async enqueue(task: Task, branch: string): Promise<string | undefined> {
+    const tip = refSha(this.project.root, `refs/heads/${branch}`);
+    if (!tip) return undefined;
+    const stale = refSha(this.project.root, seenQueueRef(this.settings.remote, task.id)) ?? '';
+    const r = await push(this.project.root, this.settings.remote, [
+      { src: `refs/heads/${branch}`, dst: `refs/heads/${branch}` },
+      { src: tip, dst: queueRef(task.id), expect: stale },
+    ], { atomic: true }, this.net()).catch(() => undefined);
+    if (r?.ok) return tip;
+    await this.pushBranch(task);
+    this.note(`${task.id}: could not enter the shared merge queue (${r?.detail ?? 'remote unreachable'}); verified and merged without an entry`);
+    return undefined;
+  }
+
+  private async dequeue(task: Task, entry: string | undefined): Promise<void> {
+    if (!entry) return;
+    await push(this.project.root, this.settings.remote, [{ src: '', dst: queueRef(task.id), expect: entry }], {}, this.net(true)).catch(() => undefined);
   }
 
   private lost(task: Task): BatonError {

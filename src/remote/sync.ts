@@ -9,6 +9,7 @@ import { BatonError } from '../core/errors.js';
 import { gitRun, listWorktrees } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';
 import { fetchClaims, type Claim } from './claims.js';
+import { queueRefspec } from './queue-refs.js';
 import { isAncestorRef, refSha, type NetworkOptions } from './git-remote.js';
 import { stallMsOf } from './settings.js';
 import { gitSaid } from '../git/run.js';
@@ -22,6 +23,7 @@ export async function fetchShared(project: Project, remote: string, opts: { bran
   const { base_branch: base, branch_prefix: prefix } = project.config;
   const specs = [`+refs/heads/${base}:${remoteBranchRef(remote, base)}`];
   if (opts.branches !== false) specs.push(`+refs/heads/${prefix}*:${remoteBranchRef(remote, prefix)}*`);
+  specs.push(queueRefspec(remote));
   return fetchClaims(project.root, remote, specs, opts.net ?? { stallMs: stallMsOf(project.config) });
 }
 

@@ -26,6 +26,8 @@ import { runAttempt, type AttemptResult, type RunOptions } from './run.js';
 import { waitText } from '../core/overlap.js';
 import { OverlapCheck } from './auto-overlap.js';
 import { TrialMerges } from './trial-merge.js';
+import { MergeQueue, type QueueVerdict } from './auto-merge-queue.js';
+import { rejectionLine } from './merge-queue-reject.js';
 import { WAITING_FOR_ANSWER } from '../memory/questions.js';
 import { emitEvent } from './notify.js';
 
@@ -72,6 +74,8 @@ export interface AutoSummary {
   reviews: string[];
   /** Tasks not done, and why. */
   left: { id: string; title: string; why: string }[];
+  /** The merge queue: batches verified, tasks it sent back to their agents (a retry each). */
+  queue: { batches: number; retries: number };
   /** Executors paused by a rate or usage limit when the run ended: until when (ISO). */
   pausedUntil: Record<string, string>;
 }
@@ -114,6 +118,8 @@ class AutoRun {
   /** Tasks whose agent is at work now (not merges of earlier work): what a candidate's files are checked against. */
   private readonly attempting = new Map<string, Task>();
   private readonly trials: TrialMerges;
+  /** Tasks whose agent finished, waiting in the merge queue. */
+  private readonly queued = new Set<string>();
   private trialing = false;
   private trialFailure?: string;
   private readonly waitShown = new Map<string, string>();
@@ -132,10 +138,16 @@ class AutoRun {
   private reviewDue = false;
   private reviewOn: boolean;
   private reviewing?: Promise<void>;
+  private readonly queue: MergeQueue;
+  /** Tasks the remote runner's queue sent back (the local queue counts its own). */
+  private remoteRetries = 0;
+  private remoteBatches = 0;
 
   constructor(private readonly project: Project, private readonly opts: AutoOptions) {
     this.reviewOn = opts.review;
     this.trials = new TrialMerges(project);
+    // Verified on the base tip first, so `done --merge`'s own check run is not repeated.
+    this.queue = new MergeQueue(project, (fn) => this.main.run(fn), (task) => mergeTask(project, task.id, true), this.abort.signal);
   }
 
   async run(): Promise<AutoSummary> {
@@ -183,6 +195,7 @@ class AutoRun {
       if (timer) clearTimeout(timer);
       clearInterval(trialTimer);
       opts.signal?.removeEventListener('abort', onSignal);
+      this.queue.close();
       await remote?.releaseAll();
       // What this runner committed on the base without a merge (a review, the plan's own changes) goes out too.
       if (remote) await this.main.run(() => remote.publishBase());
@@ -192,7 +205,8 @@ class AutoRun {
     const now = Date.now();
     const pausedUntil = Object.fromEntries([...this.paused].filter(([, at]) => at > now).map(([name, at]) => [name, isoSeconds(at)]));
     const stop = this.stop ?? (left.length ? (Object.keys(pausedUntil).length ? 'paused' : 'nothing-ready') : 'done');
-    return { stop, results: this.results, spentUsd: this.spent, reviews: this.reviews, left, pausedUntil };
+    const queue = { batches: this.queue.batches + this.remoteBatches, retries: this.queue.retries + this.remoteRetries };
+    return { stop, results: this.results, spentUsd: this.spent, reviews: this.reviews, left, pausedUntil, queue };
   }
 
   /** Its executor's name; an unknown one (a follow-up's role) fails its attempt with the config's own error, not the run. */
@@ -264,7 +278,8 @@ class AutoRun {
     if (this.trialing || this.stop || !this.attempting.size) return;
     this.trialing = true;
     try {
-      for (const c of await this.trials.check([...this.attempting.values()])) {
+      // A task in the merge queue has no agent at work to tell: the queue's verdict speaks for it.
+      for (const c of await this.trials.check([...this.attempting.values()].filter((t) => !this.queued.has(t.id)))) {
         const other = c.with ? `${c.with}` : `\`${this.project.config.base_branch}\``;
         this.opts.display.note(`trial merge: ${c.task} conflicts with ${other} in ${c.files.slice(0, 3).join(', ')}${c.files.length > 3 ? ` and ${c.files.length - 3} more` : ''}; noted in their memory`);
       }
@@ -297,20 +312,34 @@ class AutoRun {
   /** Finished on its branch before an interruption, never merged: merge it now. */
   private async mergeEarlier(c: Candidate): Promise<void> {
     const { display } = this.opts;
-    display.task(c.task.id, c.task.title, 'merging', 'finished earlier');
+    display.task(c.task.id, c.task.title, 'merging', 'finished earlier; in the merge queue');
     try {
-      await this.main.run(() => this.merge(c.task, false));
-      display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
+      const v = await this.merge(c.task);
+      if (v.merged) {
+        display.task(c.task.id, c.task.title, 'merged', 'finished earlier');
+        return;
+      }
+      await this.opts.remote?.release(c.task);
+      if (v.rejected && v.sentBack) display.task(c.task.id, c.task.title, 'failed', rejectionLine(v.rejected));
+      else this.settle(c.task, 'failed', `merge failed: ${v.rejected ? rejectionLine(v.rejected) : v.error}`);
     } catch (error) {
       await this.opts.remote?.release(c.task);
       this.settle(c.task, 'failed', `merge failed: ${firstLine(error)}`);
     }
   }
 
-  /** Into the base: here, or through the shared remote (an atomic push that also releases the claim). */
-  private merge(task: Task, judged = true): Promise<void> {
+  /**
+   * Into the base through the merge queue: verified on the base tip (with
+   * whatever else finished meanwhile), merged only if its checks pass there;
+   * through the shared remote, verified on the remote's base before the atomic push.
+   */
+  private async merge(task: Task, checked = false): Promise<QueueVerdict> {
     const { remote } = this.opts;
-    return remote ? remote.finish(task) : mergeTask(this.project, task.id, judged);
+    if (!remote) return this.queue.submit(task, checked);
+    const v = await this.main.run(() => remote.finish(task, checked));
+    this.remoteBatches++;
+    if (!v.merged && v.rejected && v.sentBack) this.remoteRetries++;
+    return v;
   }
 
   private async attempt(task: Task): Promise<void> {
@@ -319,6 +348,7 @@ class AutoRun {
       await this.attemptOnce(task);
     } finally {
       this.attempting.delete(task.id);
+      this.queued.delete(task.id);
       this.executorOf.delete(task.id);
     }
   }
@@ -370,11 +400,20 @@ class AutoRun {
     let outcome: Outcome = r.outcome;
     let reason = r.reason;
     let merged = false;
+    /** The queue sent it back to its agent: a retry, not a person's problem (until --max-attempts). */
+    let sentBack = false;
     if (outcome === 'success' && this.opts.merge) {
-      display.task(task.id, task.title, 'merging');
+      display.task(task.id, task.title, 'merging', 'in the merge queue');
+      this.queued.add(task.id);
       try {
-        await this.main.run(() => this.merge(task));
-        merged = true;
+        // This attempt's checks passed on the branch tip (an attempt with checks succeeds only so).
+        const v = await this.merge(task, r.checks.length > 0);
+        merged = v.merged;
+        if (!v.merged) {
+          outcome = 'failure';
+          sentBack = v.rejected !== undefined && v.sentBack;
+          reason = v.rejected ? rejectionLine(v.rejected) : `merge into ${this.project.config.base_branch} failed: ${v.error}`;
+        }
       } catch (error) {
         outcome = 'failure';
         reason = `merge into ${this.project.config.base_branch} failed: ${firstLine(error)}`;
@@ -396,10 +435,11 @@ class AutoRun {
     else if (pullRequest) this.settle(task, 'done', `done on \`${r.branch}\`: pull request ${pullRequest}`);
     else if (outcome === 'success') this.settle(task, 'done', `done on \`${r.branch}\`, not merged (--no-merge): open a pull request or run \`baton done ${task.id} --merge\``);
     else if (outcome === 'partial') this.settle(task, 'partial', `${reason ?? 'partial'}; accept it with \`baton done ${task.id} --merge\``);
-    else if (r.outcome === 'success') this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);
-    else display.task(task.id, task.title, 'failed', `${reason}${r.claimed === 'success' ? ' (the agent claimed success)' : ''}`);
+    else if (r.outcome === 'success' && !sentBack) this.settle(task, 'failed', `${reason}; the work is on \`${r.branch}\``);
+    else display.task(task.id, task.title, 'failed', `${reason}${r.claimed === 'success' && r.outcome !== 'success' ? ' (the agent claimed success)' : ''}`);
     this.sinceReview++;
-    if (outcome !== 'success') this.reviewDue = true;
+    // A task the queue sent back is its agent's to fix: no review for it.
+    if (outcome !== 'success' && !sentBack) this.reviewDue = true;
     if (this.opts.reviewEvery > 0 && this.sinceReview >= this.opts.reviewEvery) this.reviewDue = true;
   }
 

@@ -4,6 +4,7 @@
  * does not depend on the remote feature built on top of it.
  */
 import type { Task } from '../core/task.js';
+import type { QueueVerdict } from './auto-merge-queue.js';
 
 export interface SharedRemote {
   /** `remote`: the git remote's name (pull requests are pushed there). */
@@ -16,8 +17,8 @@ export interface SharedRemote {
   lostSignal(id: string): AbortSignal;
   /** Best effort: never rejects (a failure is noted). */
   pushBranch(task: Task): Promise<void>;
-  /** Into the shared base (an atomic push that also releases the claim). */
-  finish(task: Task): Promise<void>;
+  /** Through the shared merge queue into the base: verified on the remote's base tip, then one atomic push that also releases the claim. */
+  finish(task: Task, checkedOnBranch?: boolean): Promise<QueueVerdict>;
   release(task: Task): Promise<void>;
   releaseAll(): Promise<void>;
   othersAtWork(skip: (id: string) => boolean): boolean;

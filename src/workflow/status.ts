@@ -12,6 +12,7 @@ import { headline, statedTasks, type Stated } from '../tasks/state.js';
 import { commitEntryFiles, isBookkeeping } from '../tasks/checkout.js';
 import { Predictor } from '../tasks/predicted-files.js';
 import { waitText } from '../core/overlap.js';
+import { readQueueState, type QueueState } from './merge-queue-state.js';
 import { executorFor } from '../agents/implementer.js';
 import { activePauses } from '../workspace/executor-pauses.js';
 
@@ -44,6 +45,32 @@ export interface StatusReport {
   blocked: (TaskSummary & { waiting_on: string[] })[];
   inFlight: InFlight[];
   recent: MemoryEntry[];
+  /** `baton auto`'s merge queue in this clone: what waits or is being verified, the last verdicts (absent: no run has had one). */
+  mergeQueue?: MergeQueueView;
+}
+
+export interface MergeQueueView {
+  /** A `baton auto` holds it now. */
+  running: boolean;
+  entries: QueueState['entries'];
+  recent: QueueState['recent'];
+  batches: number;
+  retries: number;
+}
+
+function mergeQueueView(root: string): MergeQueueView | undefined {
+  const state = readQueueState(root);
+  if (!state) return undefined;
+  return { running: state.pid > 0 && pidAlive(state.pid), entries: state.entries, recent: state.recent, batches: state.batches, retries: state.retries };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function summary(t: Stated<TaskHead>): TaskSummary {
@@ -104,7 +131,12 @@ export async function statusReport(project: Project, opts: { recent?: number; br
       return f.status === 'done' && shown && shown !== 'review' && shown !== 'done' ? { ...f, status: shown } : f;
     }),
     recent: recentMemory(project, opts.recent ?? 5),
+    ...optional('mergeQueue', mergeQueueView(project.root)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The newest entries across memory files, reading only the most recently changed files. */
