@@ -6,14 +6,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeRepo, ok, tempDir, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, makeProject, ok, tempDir, write } from './helpers/repo.js';
 
-function project(check: string): { dir: string; id: string } {
-  const dir = makeRepo();
-  ok(dir, ['init']);
+/** `baton init` with the hooks and one task with this check: made once per check, copied for each test. */
+const project = copied((check: string): { dir: string; id: string } => {
+  const dir = makeProject({ hooks: true });
   const id = addTask(dir, 'Greet', '--check', check);
   return { dir, id };
-}
+});
 
 function work(dir: string, file: string, message: string): void {
   write(dir, file, `${message}\n`);

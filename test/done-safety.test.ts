@@ -6,17 +6,20 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, ok, read, repoState, taskFile, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, makeProject, ok, read, repoState, taskFile, write } from './helpers/repo.js';
 
 const state = repoState;
 
-function planned(...args: string[]): { dir: string; id: string } {
+function plan(...args: string[]): { dir: string; id: string } {
   const dir = makeProject();
   const id = addTask(dir, 'Write notes', ...args);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-qm', 'plan']);
   return { dir, id };
 }
+
+/** `plan()`, made once and copied for each test that starts from it. */
+const planned = copied(() => plan());
 
 /** Start in a worktree, commit work there, log a success; returns the worktree's path. */
 function workedInWorktree(dir: string, id: string): string {
@@ -91,7 +94,7 @@ describe('done refuses what is not finished', () => {
 
   it('a failed check is written to memory: its failing lines, redacted', () => {
     const check = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "ok $i passing"; done; echo "FAIL notes: expected 2 got 3 (OPENAI_API_KEY=sk-proj-""abcdefghijklmnopqrstuvwxyz123456)"; exit 1';
-    const { dir, id } = planned('--check', check);
+    const { dir, id } = plan('--check', check);
     ok(dir, ['start', id]);
     write(dir, 'notes.md', '# Notes\n');
     git(dir, ['add', 'notes.md']);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baton, git, GIT_ENV, makeRepo, ok, read } from './helpers/repo.js';
+import { baton, git, GIT_ENV, makeProject, ok, read } from './helpers/repo.js';
 
 /** `git fast-import` of `count` commits on `branch`, each writing the whole `memory(i)` into `path`. */
 function importCommits(dir: string, branch: string, path: string, count: number, memory: (i: number) => string, task: string): void {
@@ -27,8 +27,7 @@ const stamp = (i: number) => new Date((1_780_000_000 + i * 60) * 1000).toISOStri
 describe('long histories', () => {
   // Heavy by necessity: the versions must pass 256 MiB in all (what made doctor fail); vitest's 60 s default is no bound for it on a busy machine.
   it('270 versions of a 1 MiB memory file (270 MiB in all): doctor names the entry deleted, done --merge restores it', { timeout: 900_000 }, () => {
-    const dir = makeRepo();
-    ok(dir, ['init', '--no-hooks']);
+    const dir = makeProject();
     const id = JSON.parse(ok(dir, ['task', 'add', 'Long work', '--json'])).id as string;
     git(dir, ['add', '-A']);
     git(dir, ['commit', '-q', '-m', 'Plan']);
@@ -59,8 +58,7 @@ describe('long histories', () => {
   });
 
   it('done --merge whose closing commit a hook refuses: the checkout is back where it was, clean, and the hook is named', () => {
-    const dir = makeRepo();
-    ok(dir, ['init', '--no-hooks']);
+    const dir = makeProject();
     const id = JSON.parse(ok(dir, ['task', 'add', 'Refused close', '--json'])).id as string;
     git(dir, ['add', '-A']);
     git(dir, ['commit', '-q', '-m', 'Plan']);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, GIT_ENV, makeProject, ok, read, taskFile, tempDir, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, GIT_ENV, makeProject, ok, read, taskFile, tempDir, write } from './helpers/repo.js';
 
 /** A stand-in for a coding agent: it reads only its prompt, works on the branch the prompt names, commits, reports. */
 const AGENT = `
@@ -49,7 +49,7 @@ function runAgent(dir: string, promptFile: string, reportFile: string): void {
   if (r.status !== 0) throw new Error(`agent failed: ${r.stderr}`);
 }
 
-function seed(hooks = false): { dir: string; a: string; b: string; c: string } {
+function plan(hooks: boolean): { dir: string; a: string; b: string; c: string } {
   const dir = makeProject({ hooks });
   write(dir, '.agents/plan.md', read(dir, '.agents/plan.md')
     .replace('What this project is for, in a few sentences.', 'A small user service.')
@@ -62,6 +62,10 @@ function seed(hooks = false): { dir: string; a: string; b: string; c: string } {
   git(dir, ['commit', '-q', '-m', 'Plan three tasks']);
   return { dir, a, b, c };
 }
+
+/** The three tasks planned once (without the hooks) and copied for each test; with the hooks, planned anew. */
+const seedCopy = copied(() => plan(false));
+const seed = (hooks = false) => (hooks ? plan(true) : seedCopy());
 
 describe('the task loop by hand', () => {
   it('walks prompt → start → agent → log --from → done --merge → dependent prompt → pr', () => {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, makeProject, ok, read, snapshotFiles, taskFile, tempDir, write } from './helpers/repo.js';
 
 /** Everything a refusal must leave alone. */
 function state(dir: string) {
@@ -17,14 +17,15 @@ function state(dir: string) {
   };
 }
 
-function planned(): { dir: string; a: string; b: string } {
+/** Two tasks, the second waiting on the first, committed: planned once, copied for each test. */
+const planned = copied((): { dir: string; a: string; b: string } => {
   const dir = makeProject();
   const a = addTask(dir, 'Readme intro', '--check', 'grep -q Intro README.md');
   const b = addTask(dir, 'Readme usage', '-d', a);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-qm', 'plan']);
   return { dir, a, b };
-}
+});
 
 describe('refusals leave everything as it was', () => {
   it('an unknown id, for every loop command', () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GOOD_PLAN } from './helpers/model-answers.js';
-import { addTask, baton, git, makeRepo, ok, read, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, makeRepo, ok, read, write } from './helpers/repo.js';
 
 const status = (dir: string) => git(dir, ['status', '--porcelain']);
 const subject = (dir: string, rev = 'HEAD') => git(dir, ['log', '-1', '--format=%s', rev]).trim();
@@ -15,7 +15,7 @@ const filesOf = (dir: string, rev = 'HEAD') => git(dir, ['show', '--name-only', 
 const count = (dir: string) => Number(git(dir, ['rev-list', '--count', 'HEAD']).trim());
 
 /** A repository with history of its own, a file the person staged, and `baton init` done. */
-function initialised(...initArgs: string[]): string {
+function initialise(...initArgs: string[]): { dir: string } {
   const dir = makeRepo();
   for (const n of [1, 2, 3]) {
     write(dir, 'lib.js', `export const n = ${n};\n`);
@@ -25,8 +25,12 @@ function initialised(...initArgs: string[]): string {
   write(dir, 'wip.txt', 'half done\n');
   git(dir, ['add', 'wip.txt']);
   ok(dir, ['init', ...initArgs]);
-  return dir;
+  return { dir };
 }
+
+/** `initialise`, once per file for each set of arguments, copied for each test. */
+const initialisedCopy = copied(initialise);
+const initialised = (...initArgs: string[]): string => initialisedCopy(...initArgs).dir;
 
 describe('commands that change the plan commit what they wrote', () => {
   it('init, task add, task set and task edit: one commit each, the tree clean, the staged file still staged and not committed', () => {

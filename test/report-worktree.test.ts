@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addTask, baton, git, makeProject, ok, read, tempDir, write } from './helpers/repo.js';
+import { addTask, baton, copied, git, makeProject, ok, read, tempDir, write } from './helpers/repo.js';
 import { connect, data } from './mcp-util.js';
 
 const REPORT = '## Outcome\nsuccess\n## Summary\nNotes written in notes.md.\n## Decisions\n- Notes are plain markdown.\n## Bugs\n- none\n';
@@ -19,12 +19,13 @@ function commitPlan(dir: string, message: string): void {
   if (git(dir, ['status', '--porcelain'])) git(dir, ['commit', '-qm', message]);
 }
 
-function planned(): { dir: string; id: string } {
+/** One task, committed: planned once, copied for each test. */
+const planned = copied((): { dir: string; id: string } => {
   const dir = makeProject();
   const id = addTask(dir, 'Write notes');
   commitPlan(dir, 'plan');
   return { dir, id };
-}
+});
 
 /** Start in a worktree and commit work there; returns the worktree's path (read from `start --json`). */
 function startedInWorktree(dir: string, id: string): string {

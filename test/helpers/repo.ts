@@ -3,10 +3,11 @@
  * Run `npm run build` first (`npm test` does).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, realpathSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(PROJECT_ROOT, 'dist', 'bin.js');
@@ -94,9 +95,89 @@ export function ok(cwd: string, args: string[], opts: { env?: Record<string, str
 
 /** A repo with `baton init` done (hooks off unless asked) and committed (init commits its own files). */
 export function makeProject(opts: { hooks?: boolean } = {}): string {
+  const template = projectTemplate(opts.hooks === true);
+  if (template) return copyProject(template);
   const dir = makeRepo();
   ok(dir, ['init', ...(opts.hooks ? [] : ['--no-hooks'])]);
   return dir;
+}
+
+/**
+ * The first `makeProject` of a run (per built CLI and hooks choice) runs `baton init` as before
+ * and keeps a copy; later ones copy it, which is what `init` would write again byte for byte
+ * (same files, same commit: fixed identity, no path of the repository in them) at the cost of a
+ * file copy instead of a CLI run. The only path a copy must change is the repository's own, which
+ * the hooks' manifest in the git dir names (`.git/baton/hooks.json`): see `copyProject`.
+ */
+function projectTemplate(hooks: boolean): string | undefined {
+  const root = templatesRoot();
+  if (!root) return undefined;
+  const bin = statSync(BIN);
+  const path = join(root, `${hooks ? 'hooks' : 'no-hooks'}-${bin.size}-${Math.round(bin.mtimeMs)}`);
+  if (existsSync(path)) return path;
+  const built = makeRepo();
+  ok(built, ['init', ...(hooks ? [] : ['--no-hooks'])]);
+  const staging = mkdtempSync(`${path}.tmp-`);
+  cpSync(built, join(staging, 'repo'), { recursive: true, preserveTimestamps: true });
+  writeFileSync(join(staging, 'built-at'), built);
+  // Workers that build one at the same time: the first rename wins, the others use it.
+  try {
+    renameSync(staging, path);
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return path;
+}
+
+function templatesRoot(): string | undefined {
+  try {
+    return inject('batonTemplates');
+  } catch {
+    return undefined; // not under vitest's run (no global setup): every project runs `baton init`
+  }
+}
+
+function copyProject(template: string): string {
+  return copyRepo(join(template, 'repo'), readFileSync(join(template, 'built-at'), 'utf8'));
+}
+
+/**
+ * A copy of the repository `src` in a new temp folder, as git and baton would see the original:
+ * `builtAt` (the folder it was made in, if `src` is a copy itself) becomes the new folder in the
+ * files of the git dir that name it (the hooks' manifest). Worktrees name their folders in many
+ * places; a repository with one is refused.
+ */
+function copyRepo(src: string, builtAt = src): string {
+  if (existsSync(join(src, '.git', 'worktrees'))) throw new Error(`copyRepo: ${src} has worktrees; set them up in each test`);
+  const dir = tempDir();
+  cpSync(src, dir, { recursive: true, preserveTimestamps: true });
+  const baton = join(dir, '.git', 'baton');
+  const files = ['.git/config', ...(existsSync(baton) ? readdirSync(baton).map((n) => `.git/baton/${n}`) : [])];
+  for (const file of files) {
+    const abs = join(dir, file);
+    if (!statSync(abs).isFile()) continue;
+    const text = readFileSync(abs, 'utf8');
+    // Temp paths need no escaping in JSON or git's config (tempDir: letters, digits, `-`, `/`).
+    if (text.includes(builtAt)) writeFileSync(abs, text.split(builtAt).join(dir));
+  }
+  // The index keeps each file's inode and ctime, which a copy changes: refreshed, it is as it was.
+  git(dir, ['update-index', '-q', '--refresh']);
+  return dir;
+}
+
+/**
+ * A set-up that several tests start from and then change: `build` runs once per test file (and
+ * per arguments), and each call returns its result with `dir` a fresh copy of the repository it
+ * made (see `copyRepo`). Only for set-ups whose other values do not name the folder.
+ */
+export function copied<T extends { dir: string }, A extends unknown[] = []>(build: (...args: A) => T): (...args: A) => T {
+  const made = new Map<string, T>();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    if (!made.has(key)) made.set(key, build(...args));
+    const it = made.get(key)!;
+    return { ...it, dir: copyRepo(it.dir) };
+  };
 }
 
 /** Add a task and return its id. */
