@@ -109,9 +109,12 @@ describe('an interrupted attempt', () => {
     expect(first.code, first.stderr).toBe(130);
     const mainBefore = git(p.dir, ['rev-parse', 'main']).trim();
 
-    const again = baton(p.dir, ['auto', '--no-review'], { env: p.env });
+    // The merge queue checks its work on the base tip and sends it back; one attempt is all this test
+    // gives it (the scripted agent's only attempt hangs, and a retry would wait out its time-out).
+    const again = baton(p.dir, ['auto', '--no-review', '--max-attempts', '1'], { env: p.env });
     expect(again.code, again.stderr + again.stdout).toBe(1);
     expect(again.stdout).toContain('the check `test -f required.txt` failed');
+    expect(again.stdout).not.toContain(`${id} starting`);
     expect(git(p.dir, ['rev-parse', 'main']).trim()).toBe(mainBefore);
     expect(existsSync(join(p.dir, 'required.txt'))).toBe(false);
   });
