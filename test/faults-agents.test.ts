@@ -169,6 +169,25 @@ describe('an agent cannot move the base or write outside its worktree', () => {
     expect(read(worktreeOf(r.stdout), `.agents/memory/${id}.md`)).toMatch(/ bug\nThe agent moved `main` from [0-9a-f]{7} to [0-9a-f]{7} \(onto its own commits, a merge no check approved\)/);
   });
 
+  it('an agent that brings the base into its branch while another task lands there is not blamed: the base stays', () => {
+    const p = makeAgentProject();
+    const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');
+    commitPlan(p.dir);
+    // Another task lands on main while the agent runs (the merge queue does this), and the agent then
+    // does what a retry's prompt tells it: `git merge main`.
+    p.setScript({
+      tasks: [{ match: id, attempts: [{
+        sh: 'c=$(git commit-tree -p main -m "Merge another task" "main^{tree}") && git update-ref refs/heads/main $c && git merge -q --no-edit main',
+        write: { 'required.txt': 'here\n' }, commit: 'Required file', report: report('success', 'Done.'),
+      }] }],
+    });
+    const r = baton(p.dir, ['run', id], { env: p.env });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).not.toContain('the agent moved');
+    expect(git(p.dir, ['log', '-1', '--format=%s', 'main'])).toBe('Merge another task\n');
+    expect(read(worktreeOf(r.stdout), `.agents/memory/${id}.md`)).not.toContain('The agent moved');
+  });
+
   it('files an agent writes into the main checkout are recorded as a bug of its attempt', () => {
     const p = makeAgentProject();
     const id = addTask(p.dir, 'Create the required file', '--check', 'test -f required.txt');

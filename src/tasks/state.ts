@@ -11,6 +11,7 @@ import type { Project } from '../workspace/context.js';
 import { inFlight, type InFlight } from './in-flight.js';
 import { openQuestions, WAITING_FOR_ANSWER } from '../memory/questions.js';
 import { taskState } from './checkout.js';
+import { readMemory } from '../memory/file.js';
 import { changesRequested } from '../memory/change-requests.js';
 
 /**
@@ -40,6 +41,7 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
   if (opts.branches === false) return { tasks: withReasons(project, local), flights: [] };
   const flights = await inFlight(project, local);
   if (!flights.length) return { tasks: withReasons(project, local), flights };
+  const flying = new Set(flights.map((f) => f.id));
   const over = new Map(flights.map((f) => [f.id, f]));
   const tasks = local.map((t): Stated<T> => {
     const f = over.get(t.id);
@@ -49,17 +51,18 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
     if (status === 'review' && changesRequested(project, t.id, f.branch)) status = t.status;
     return { ...t, status, branch: f.branch, ...(status !== t.status ? { statusHere: t.status } : {}) };
   });
-  return { tasks: withReasons(project, tasks), flights };
+  return { tasks: withReasons(project, tasks, flying), flights };
 }
 
 /**
- * Blocked tasks with an open question say so. Only blocked ones are read (their
- * memory where their branch is), so the cost follows what waits, not the plan's size.
+ * Blocked tasks with an open question say so. Only blocked ones are read, and only those with work
+ * in flight on their branch are read there (`taskState`, git calls); the others from this
+ * checkout's memory file, so a plan with hundreds of blocked tasks costs file reads, not processes.
  */
-function withReasons<T extends TaskHead>(project: Project, tasks: Stated<T>[]): Stated<T>[] {
+function withReasons<T extends TaskHead>(project: Project, tasks: Stated<T>[], flying: ReadonlySet<string> = new Set()): Stated<T>[] {
   return tasks.map((t) => {
     if (t.status !== 'blocked') return t;
-    const memory = taskState(project, t as unknown as Parameters<typeof taskState>[1]).memory;
+    const memory = flying.has(t.id) ? taskState(project, t as unknown as Parameters<typeof taskState>[1]).memory : readMemory(project.root, t.id).entries;
     return openQuestions(memory).length ? { ...t, reason: WAITING_FOR_ANSWER } : t;
   });
 }

@@ -53,10 +53,15 @@ export function watchBefore(root: string, dir: string, base: string): Watch {
 
 const revList = (root: string, range: string) => gitRun(root, ['rev-list', range]).stdout.split('\n').filter(Boolean);
 
-/** The base now holds commits of the task's branch it did not hold before the run: the agent put its branch there. */
+/**
+ * The base now holds commits of the task's own line (its branch's first parents since the base it
+ * was watched from) that it did not hold before the run: the agent put its branch there. Commits
+ * the branch brought in from the base (an agent told to `git merge main` while the merge queue
+ * landed another task) sit on the branch's second parents, not its line, and are other tasks' work.
+ */
 function ownWorkOnBase(root: string, watch: Watch, was: string, now: string): boolean {
   if (!watch.branch) return false;
-  const mine = revList(root, `${was}..${watch.branch}`);
+  const mine = gitRun(root, ['rev-list', '--first-parent', `${was}..${watch.branch}`]).stdout.split('\n').filter(Boolean);
   if (!mine.length) return false;
   const added = new Set(revList(root, `${was}..${now}`));
   return mine.some((sha) => added.has(sha));
