@@ -7,17 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BIN, ENV as BENCH_ENV } from './bench-env.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'dist', 'bin.js');
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-};
+/** Hooks on, whatever the caller's environment says. */
+const ENV = { ...BENCH_ENV };
 delete ENV.BATON_HOOKS;
+
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8' });

@@ -1,3 +1,4 @@
+import type { ExportFormat } from '../workflow/import.js';
 import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
@@ -16,7 +17,7 @@ export default defineCommand({
   handler: async (argv) => {
     const cwd = cwdOf(argv);
     const { exportPlan } = await import('../workflow/import.js');
-    const r = exportPlan(openProject(cwd), argv.format as 'taskmaster', argv.path!, cwd);
+    const r = exportPlan(openProject(cwd), argv.format as ExportFormat, argv.path!, cwd);
     if (argv.json) return json(r);
     out(`Exported ${r.tasks} task${r.tasks === 1 ? '' : 's'} for ${r.format}: ${r.files.length === 1 ? r.files[0] : `${r.files.length} files`}.`);
   },

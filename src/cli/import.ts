@@ -1,3 +1,4 @@
+import type { Format } from '../tasks/formats/foreign.js';
 import { openProject } from '../workspace/context.js';
 import { defineCommand } from './command.js';
 import { cwdOf, json, out } from './output.js';
@@ -25,7 +26,7 @@ export default defineCommand({
     const project = openProject(cwd);
     const { importPlan, readForeignPlan } = await import('../workflow/import.js');
     const { commitWritten, snapshotAgents } = await import('../workflow/plan-commit.js');
-    const plan = readForeignPlan(argv.format as 'taskmaster', argv.path!, cwd, { tag: argv.tag });
+    const plan = readForeignPlan(argv.format as Format, argv.path!, cwd, { tag: argv.tag });
     const before = snapshotAgents(project.root);
     const r = importPlan(project, plan, { dryRun: argv.dryRun });
     const subject = `Plan: import ${r.format} (${r.created.length} new, ${r.updated.length} updated)`;

@@ -38,21 +38,27 @@ export interface HistoryTask {
   entries: readonly MemoryEntry[];
 }
 
-export interface Finding {
+/** What a lesson says, where it reaches and what it was seen in: found here, kept in lessons.md (lessons.ts). */
+export interface LessonFacts {
+  text: string;
+  files: string[];
+  symbols: string[];
+  phases: string[];
+  /** Check commands: a task that runs one gets the lesson (a check failing for the same reason in several tasks, named nowhere else). */
+  checks: string[];
+  tasks: string[];
+  /** `T-1a2b 2026-11-22T10:31:05Z bug`, `commit 3f2a91c`: where it was seen. */
+  evidence: string[];
+  /** The latest evidence's time. */
+  seen: string;
+}
+
+export interface Finding extends LessonFacts {
   kind: 'error' | 'hotspot' | 'contradiction' | 'retries';
   /** What finds it the same again: its first anchor (`error:…`, `file:…`, `symbol:…`, `decision:…`, `retries:…`). */
   signature: string;
   /** Every anchor it was found by: a lesson kept under any of them is the same lesson. */
   anchors: string[];
-  text: string;
-  files: string[];
-  symbols: string[];
-  phases: string[];
-  /** Check commands whose tasks it reaches (a check failing for the same reason, named nowhere else). */
-  checks: string[];
-  tasks: string[];
-  evidence: string[];
-  seen: string;
 }
 
 export const PATH_RE = /(?:[\w.@-]+\/)+[\w.@-]+\.[A-Za-z0-9]+|\b[\w-]+\.(?:ts|tsx|js|mjs|cjs|jsx|py|go|rs|java|rb|php|cs|c|h|cpp|json|ya?ml|toml|sql|md|css|html|sh)\b/g;

@@ -10,7 +10,7 @@
  * any of it; unknown keys and the text are kept as written.
  */
 import { createHash } from 'node:crypto';
-import type { Finding } from './lessons-detect.js';
+import type { Finding, LessonFacts } from './lessons-detect.js';
 
 export const LESSONS_FILE = 'lessons.md';
 /** Default for `lessons_fade_after`: a lesson with no new evidence while this many tasks finished stops reaching prompts. */
@@ -20,22 +20,11 @@ export const DEFAULT_STRATEGY_AFTER = 4;
 
 export type LessonStatus = 'active' | 'retired';
 
-export interface Lesson {
+export interface Lesson extends LessonFacts {
   id: string;
   status: LessonStatus;
   /** `error`, `hotspot`, `contradiction`, `retries`, or `review` (added by a reviewer or a person). */
   kind: string;
-  text: string;
-  files: string[];
-  symbols: string[];
-  phases: string[];
-  /** Check commands: a task that runs one gets the lesson (a check failing for the same reason in several tasks). */
-  checks: string[];
-  tasks: string[];
-  /** `T-1a2b 2026-11-22T10:31:05Z bug`, `commit 3f2a91c`: where it was seen. */
-  evidence: string[];
-  /** The latest evidence's time. */
-  seen: string;
   /** What found it the same again (detected lessons): kept so an update adds evidence instead of a twin. */
   signature?: string;
   reason?: string;

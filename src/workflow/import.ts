@@ -8,12 +8,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BatonError, USAGE_EXIT } from '../core/errors.js';
+import { BatonError } from '../core/errors.js';
 import type { Status, Task } from '../core/task.js';
 import { resolveTaskAnswers } from '../agents/task-answers.js';
 import type { TaskAnswer } from '../agents/plan-schema.js';
 import { applyTaskChange, previewTaskChange, type TaskChange } from '../tasks/change.js';
-import { batonBody, checkReferences, FORMATS, type ForeignPlan, type ForeignTask, type Format } from '../tasks/formats/foreign.js';
+import { batonBody, checkReferences, type ForeignPlan, type ForeignTask, type Format } from '../tasks/formats/foreign.js';
 import { readTaskmaster, writeTaskmaster, type ExportTask } from '../tasks/formats/taskmaster.js';
 import { readBacklog, writeBacklog } from '../tasks/formats/backlog.js';
 import { readSpeckit } from '../tasks/formats/speckit.js';
@@ -21,18 +21,11 @@ import { readBeads } from '../tasks/formats/beads.js';
 import { parseTaskText, tasksInvalid, loadTasks } from '../tasks/task-files.js';
 import { taskBody } from '../tasks/write.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
-import { didYouMean } from '../core/suggest.js';
 import type { Project } from '../workspace/context.js';
 import { seededHex } from '../core/ids.js';
 import { idSalt } from '../workspace/id-salt.js';
 
-export const EXPORT_FORMATS = ['taskmaster', 'backlog'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export function checkFormat<T extends string>(name: string, known: readonly T[], what: string): T {
-  if ((known as readonly string[]).includes(name)) return name as T;
-  throw new BatonError(`unknown ${what} \`${name}\`.${didYouMean(name, known)}`, { hint: `Formats: ${known.join(', ')}.`, exitCode: USAGE_EXIT });
-}
+export type ExportFormat = 'taskmaster' | 'backlog';
 
 /** Read another tool's plan from `path` (a file or folder, as the format wants). */
 export function readForeignPlan(format: Format, path: string, cwd: string, opts: { tag?: string } = {}): ForeignPlan {
@@ -218,4 +211,3 @@ export function exportPlan(project: Project, format: ExportFormat, path: string,
   return { format, tasks: tasks.length, files: [...files.keys()] };
 }
 
-export { FORMATS };
