@@ -44,8 +44,10 @@ describe('questions through the CLI and MCP', () => {
       // The agent's side: `ask` blocks its task; the person's side: `inbox` and `answer`.
       const ask = await data(mcp.client, 'ask', { id: b, question: 'Sessions in Redis or in the database?' });
       expect(ask).toMatchObject({ id: b, status: 'blocked', previous: 'todo' });
-      const inbox = await data<{ questions: { id: string; question: string }[] }>(mcp.client, 'inbox');
-      expect(inbox.questions.map((q) => [q.id, q.question])).toEqual([[a, 'SQLite or Postgres?'], [b, 'Sessions in Redis or in the database?']]);
+      const inbox = await data<{ questions: { id: string; question: string; time: string }[] }>(mcp.client, 'inbox');
+      // Oldest first; the two may share a second (times are to the second), so only their set and order of time is fixed.
+      expect(inbox.questions.map((q) => [q.id, q.question]).sort()).toEqual([[a, 'SQLite or Postgres?'], [b, 'Sessions in Redis or in the database?']].sort());
+      expect(inbox.questions[0]!.time <= inbox.questions[1]!.time).toBe(true);
       expect(JSON.parse(ok(dir, ['inbox', '--json'])).questions).toEqual(inbox.questions);
 
       // An answer that tries to forge a memory entry of its own stays one answer.

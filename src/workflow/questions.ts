@@ -36,7 +36,11 @@ export async function inbox(project: Project): Promise<InboxItem[]> {
   return inboxOf(project, tasks);
 }
 
-/** The inbox of tasks already stated (the board has read them): those `waiting for an answer`. */
+/**
+ * The inbox of tasks already stated (the board has read them): those `waiting for an answer`.
+ * Oldest first; questions asked in the same second (times are to the second) keep the plan's
+ * order (created, then id), so every view lists them alike.
+ */
 export function inboxOf(project: Project, stated: readonly Stated<Task>[]): InboxItem[] {
   const items: InboxItem[] = [];
   for (const t of stated) {
@@ -44,7 +48,12 @@ export function inboxOf(project: Project, stated: readonly Stated<Task>[]): Inbo
     const { memory, from } = taskState(project, t);
     for (const q of openQuestions(memory)) items.push({ id: t.id, title: t.title, status: t.status, time: q.time, question: q.body, from });
   }
-  return items.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const created = new Map(stated.map((t) => [t.id, t.created ?? '']));
+  return items.sort((a, b) => order(a.time, b.time) || order(created.get(a.id)!, created.get(b.id)!) || order(a.id, b.id));
+}
+
+function order(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `baton log ID --question "…"`, MCP `ask`: the question recorded, the task blocked until it is answered. */
