@@ -5,6 +5,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
+/** The folder for baton's own state inside a git dir: locks, caches, the hooks' files. Never tracked. */
+export const STATE_DIR = 'baton';
+
 export function findRepoRoot(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {

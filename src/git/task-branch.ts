@@ -270,13 +270,10 @@ export function parseLog(text: string): CommitRecord[] {
   return out;
 }
 
-/** The text of `<rev>:<path>`, or undefined when it does not exist there. */
-/** Local task branches (`refs/heads/<prefix>…`) not merged into `base`, in one git call. */
-export function unmergedBranches(root: string, prefix: string, base: string): string[] {
-  const r = gitRun(root, ['for-each-ref', '--no-merged', base, '--format=%(refname:short)', `refs/heads/${prefix}`]);
-  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-}
+/** Local task branches (`refs/heads/<prefix>…`) not merged into `base`, known-merged tips cached. */
+export { unmergedBranches } from './merged-tips.js';
 
+/** The text of `<rev>:<path>`, or undefined when it does not exist there. */
 export function showFile(root: string, rev: string, path: string): string | undefined {
   const r = gitRun(root, ['show', `${rev}:${path}`]);
   return r.code === 0 ? r.stdout : undefined;

@@ -14,7 +14,7 @@ import { lfText, withEolOf } from '../core/eol.js';
 export { lfText } from '../core/eol.js';
 import { stripAnsi } from '../core/ansi.js';
 import { withLock, writeFileAtomic } from '../workspace/atomic.js';
-import { agentsPaths, stateDir } from '../workspace/paths.js';
+import { AGENTS, agentsPaths, stateDir } from '../workspace/paths.js';
 import { BatonError, type Problem } from '../core/errors.js';
 import { gitDirOf } from '../git/gitdir.js';
 
@@ -63,14 +63,22 @@ export function appendable(text: string): string {
   return fence ? `${text.replace(/\n*$/, '\n')}${fence}\n` : text;
 }
 
+/** `.agents/memory/<id>.md` (`project.md` for the project): built directly, as a prompt reads thousands. */
 export function memoryPath(root: string, id: string): string {
-  return id === 'project' ? agentsPaths(root).projectMemory : agentsPaths(root).memoryFile(id);
+  return join(root, AGENTS.memoryFile(id));
 }
 
 export function readMemory(root: string, id: string): MemoryFile {
   const path = memoryPath(root, id);
-  if (memoryFileKind(path) !== 'file') return { preamble: '', entries: [] }; // a folder or a broken link holds no memory (doctor says so)
-  return parseMemory(readFileSync(path, 'utf8'), id);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8'); // one read, no stat first: a prompt reads the memory of every task upstream
+  } catch (error) {
+    // Nothing there, a folder or a broken link: no memory (doctor says so). Anything else is an error to see.
+    if (memoryFileKind(path) === 'file') throw error;
+    return { preamble: '', entries: [] };
+  }
+  return parseMemory(text, id);
 }
 
 /** Every memory file's entries: task files and project.md. */
@@ -100,7 +108,12 @@ export function memoryFileKind(path: string): 'file' | 'missing' | 'folder' | 'd
 export function memoryFileNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
   // lessons.md is no task's log: it is the lessons file (memory/lessons.ts).
-  return readdirSync(dir).sort().filter((n) => n.endsWith('.md') && !n.startsWith('.') && n !== 'lessons.md' && memoryFileKind(join(dir, n)) === 'file');
+  // The folder listing says "file" or "folder" without a stat; only links (and file systems that do not say) are looked through.
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.name.endsWith('.md') && !d.name.startsWith('.') && d.name !== 'lessons.md')
+    .filter((d) => d.isFile() || (!d.isDirectory() && memoryFileKind(join(dir, d.name)) === 'file'))
+    .map((d) => d.name)
+    .sort();
 }
 
 /** A warning for each `*.md` in the memory folder that is a folder or a broken link (`baton doctor`). */

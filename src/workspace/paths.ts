@@ -1,6 +1,6 @@
 /** Where things live under `.agents/`. */
 import { join } from 'node:path';
-import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
+import { commonGitDirOf, gitDirOf, STATE_DIR } from '../git/gitdir.js';
 
 export const AGENTS_DIR = '.agents';
 
@@ -45,9 +45,6 @@ export function rel(root: string, path: string): string {
   const r = path.startsWith(root) ? path.slice(root.length).replace(/^[\\/]+/, '') : path;
   return r.split('\\').join('/');
 }
-
-/** The folder for baton's own state inside a git dir: locks, caches, the hooks' files. Never tracked. */
-export const STATE_DIR = 'baton';
 
 /** `<git dir>/baton` of a git dir already found (the hooks find theirs without spawning git). */
 export function stateDirIn(gitDir: string): string {
