@@ -68,6 +68,11 @@ describe('when a limit ends, read from the agent\'s words', () => {
     const local = new Date(2026, 11, 6, 15, 5);
     const next = local > now ? local : new Date(2026, 11, 7, 15, 5);
     expect(at('You\'ve hit your usage limit. Try again at 3:05 PM.')).toBe(next.toISOString());
+    // codex when the reset falls on another day (late in the evening): the date and the time, in the process's zone.
+    expect(at('You’ve hit your usage limit. Upgrade to Pro or try again at Dec 7th, 2026 12:11 AM.')).toBe(new Date(2026, 11, 7, 0, 11).toISOString());
+    expect(at('limit reached ∙ resets Dec 8 at 3pm (Europe/Paris)')).toBe('2026-12-08T14:00:00.000Z');
+    expect(at('resets Dec 10th, 9:30 AM (UTC)')).toBe('2026-12-10T09:30:00.000Z');
+    expect(at('try again at Dec 1st, 2026 9:00 AM')).toBeUndefined(); // past
     expect(at('Claude AI usage limit reached|1796572800')).toBe('2026-12-06T16:00:00.000Z');
     // Gemini's RetryInfo and its text; qwen's quota text; a plain Retry-After.
     const body = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' }] } });

@@ -3,7 +3,8 @@
  * the CLIs pass the provider's text through, not its headers. Each provider
  * names the reset its own way: Claude "5-hour limit reached ∙ resets 3pm
  * (Europe/Paris)" or "usage limit reached|1765033200", codex "try again at
- * 3:05 PM", Gemini a RetryInfo
+ * 3:05 PM" (or, when it resets on another day, "try again at Dec 7th, 2026
+ * 12:11 AM"), Gemini a RetryInfo
  * `retryDelay: "37s"` or "Please retry in 37.5s", others "Retry-After: 60",
  * "try again in 20 minutes" or a timestamp. Pure: text and now in, a time out.
  */
@@ -13,7 +14,7 @@ const UNIT_MS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, m: 6
 const MAX_AHEAD_MS = 8 * 24 * 3_600_000;
 
 export function limitResetAt(message: string, now: Date = new Date()): Date | undefined {
-  const at = epoch(message) ?? isoTime(message) ?? delay(message, now) ?? clockTime(message, now);
+  const at = epoch(message) ?? isoTime(message) ?? delay(message, now) ?? calendarTime(message, now) ?? clockTime(message, now);
   if (!at || Number.isNaN(at.getTime())) return undefined;
   const ahead = at.getTime() - now.getTime();
   return ahead > 0 && ahead <= MAX_AHEAD_MS ? at : undefined;
@@ -44,25 +45,50 @@ function delay(text: string, now: Date): Date | undefined {
   return Number.isFinite(ms) ? new Date(now.getTime() + Math.ceil(ms)) : undefined;
 }
 
-/** `resets 3pm`, `resets at 3:30 pm (Europe/Paris)`, `resets at 15:00 UTC`, codex's `try again at 3:05 PM`: the next such time, in that zone (else local). */
-function clockTime(text: string, now: Date): Date | undefined {
-  const m = /\b(?:resets?|try again)\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:\(([A-Za-z_]+(?:\/[A-Za-z_+-]+)*)\)|\b(UTC|GMT)\b)?/i.exec(text);
-  if (!m || (!m[2] && !m[3])) return undefined;
-  let hour = Number(m[1]);
-  const minute = Number(m[2] ?? 0);
-  const half = m[3]?.toLowerCase();
+/** A wall-clock time: `3pm`, `3:30 pm`, `15:00`, then an optional zone `(Europe/Paris)` or `UTC`. Groups: hour, minute, am/pm, zone, UTC. */
+const CLOCK = String.raw`(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:\(([A-Za-z_]+(?:\/[A-Za-z_+-]+)*)\)|\b(UTC|GMT)\b)?`;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Hour and minute of a CLOCK match (from group `i`), and the zone's offset; undefined when not a time. */
+function clock(m: RegExpExecArray, i: number, now: Date): { hour: number; minute: number; offset: number } | undefined {
+  let hour = Number(m[i]);
+  const minute = Number(m[i + 1] ?? 0);
+  const half = m[i + 2]?.toLowerCase();
   if (half) {
     if (hour < 1 || hour > 12) return undefined;
     hour = (hour % 12) + (half === 'pm' ? 12 : 0);
   }
   if (hour > 23 || minute > 59) return undefined;
-  const zone = m[4] ?? m[5];
-  const offset = zoneOffsetMs(zone, now);
-  if (offset === undefined) return undefined;
+  const offset = zoneOffsetMs(m[i + 3] ?? m[i + 4], now);
+  return offset === undefined ? undefined : { hour, minute, offset };
+}
+
+/** `resets 3pm`, `resets at 3:30 pm (Europe/Paris)`, `resets at 15:00 UTC`, codex's `try again at 3:05 PM`: the next such time, in that zone (else local). */
+function clockTime(text: string, now: Date): Date | undefined {
+  const m = new RegExp(String.raw`\b(?:resets?|try again)\s+(?:at\s+)?${CLOCK}`, 'i').exec(text);
+  if (!m || (!m[2] && !m[3])) return undefined;
+  const c = clock(m, 1, now);
+  if (!c) return undefined;
   // Today's wall clock in that zone, then the next occurrence of hour:minute after now.
-  const local = new Date(now.getTime() + offset);
-  let at = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), hour, minute) - offset;
+  const local = new Date(now.getTime() + c.offset);
+  let at = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), c.hour, c.minute) - c.offset;
   if (at <= now.getTime()) at += 24 * 3_600_000;
+  return new Date(at);
+}
+
+/** codex's `try again at Dec 7th, 2026 12:11 AM` (a reset on another day), `resets Dec 7 at 3pm (Europe/Paris)`: that day and time. */
+function calendarTime(text: string, now: Date): Date | undefined {
+  const m = new RegExp(String.raw`\b(?:resets?|try again)\s+(?:at\s+|on\s+)?([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(\d{4}),?\s+)?(?:at\s+)?${CLOCK}`, 'i').exec(text);
+  if (!m || (!m[5] && !m[6])) return undefined;
+  const month = MONTHS.indexOf(m[1]!.toLowerCase());
+  const day = Number(m[2]);
+  const c = clock(m, 4, now);
+  if (month < 0 || day < 1 || day > 31 || !c) return undefined;
+  const local = new Date(now.getTime() + c.offset);
+  // No year given: this year's date, or next year's when that has passed (a reset on Jan 1st read on Dec 31st).
+  let year = m[3] ? Number(m[3]) : local.getUTCFullYear();
+  let at = Date.UTC(year, month, day, c.hour, c.minute) - c.offset;
+  if (!m[3] && at <= now.getTime()) at = Date.UTC(++year, month, day, c.hour, c.minute) - c.offset;
   return new Date(at);
 }
 
