@@ -16,7 +16,7 @@
 //    therefore a devDependency only.
 import { build } from 'esbuild';
 import { rolldown } from 'rolldown';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,8 +25,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const common = { absWorkingDir: ROOT, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
 
-// Emptied first: chunk names carry a hash, and old ones would pile up.
-for (const dir of ['chunks', 'tokenizer', 'vendor', '.stage']) rmSync(join(DIST, dir), { recursive: true, force: true });
+// Chunk names carry a hash, so old ones would pile up: those this build did not write go at the
+// end, not first. A baton already running from dist/ (baton's own `done`, whose check is this
+// build) loads its lazy chunks while the build runs, and must find them.
+const OWN_DIRS = ['chunks', 'tokenizer', 'vendor'];
+const started = Date.now() - 1000;
+rmSync(join(DIST, '.stage'), { recursive: true, force: true });
 
 // Patches to bundled packages, each for a cost measured with --cpu-prof on every start:
 // - string-width (three copies, under yargs' help renderer) builds an Intl.Segmenter and a
@@ -187,3 +191,11 @@ await build({
   chunkNames: 'shared-[hash]',
   legalComments: 'inline',
 });
+
+// Stale chunks of earlier builds (a name this build no longer writes) go now.
+for (const dir of OWN_DIRS) {
+  for (const name of existsSync(join(DIST, dir)) ? readdirSync(join(DIST, dir)) : []) {
+    const path = join(DIST, dir, name);
+    if (statSync(path).mtimeMs < started) rmSync(path, { recursive: true, force: true });
+  }
+}
