@@ -74,9 +74,10 @@ export function readMemory(root: string, id: string): MemoryFile {
   try {
     text = readFileSync(path, 'utf8'); // one read, no stat first: a prompt reads the memory of every task upstream
   } catch (error) {
-    // Nothing there, a folder or a broken link: no memory (doctor says so). Anything else is an error to see.
-    if (memoryFileKind(path) === 'file') throw error;
-    return { preamble: '', entries: [] };
+    // Nothing there (most tasks not started), a folder or a broken link: no memory (doctor says so). Anything else is an error to see.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ELOOP' || code === 'ENOTDIR') return { preamble: '', entries: [] };
+    throw error;
   }
   return parseMemory(text, id);
 }

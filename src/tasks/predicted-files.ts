@@ -19,6 +19,7 @@ export class Predictor {
   private readonly byId: Map<string, Task>;
   private readonly cache = new Map<string, Prediction>();
   private branches?: Set<string>;
+  private branchIds?: Set<string>;
   private memoryNames?: Set<string>;
 
   constructor(private readonly project: Project, tasks: readonly Task[]) {
@@ -53,9 +54,14 @@ export class Predictor {
     return named.length ? outsideOf(named, memoryTouched(taskState(this.project, task).memory)) : [];
   }
 
-  /** Whether the task has a branch (one git call, the first time). */
+  /** Whether the task has a branch (one git call, the first time; its name is built only when a branch carries its id). */
   private hasBranch(task: Task): boolean {
-    this.branches ??= localBranches(this.project.root);
+    if (!this.branches) {
+      this.branches = localBranches(this.project.root);
+      const prefix = this.project.config.branch_prefix;
+      this.branchIds = new Set([...this.branches].flatMap((b) => (b.startsWith(prefix) ? (/^T-[0-9a-f]+(?=-|$)/.exec(b.slice(prefix.length))?.[0] ?? []) : [])));
+    }
+    if (!task.branch && !this.branchIds!.has(task.id)) return false;
     return this.branches.has(taskBranchName(this.project, task));
   }
 

@@ -89,17 +89,12 @@ export async function effectiveTasks(project: Project, withBranches: boolean): P
   return overlay(project, loadTasksStrict(project.root), withBranches);
 }
 
-/** effectiveTasks without bodies: what status and next need, read from the smaller cache. */
-export async function effectiveHeads(project: Project, withBranches: boolean): Promise<{ tasks: Stated<TaskHead>[]; flights: InFlight[] }> {
-  return overlay(project, loadTaskHeadsStrict(project.root), withBranches);
-}
-
 async function overlay<T extends TaskHead>(project: Project, local: T[], withBranches: boolean): Promise<{ tasks: Stated<T>[]; flights: InFlight[] }> {
   return statedTasks(project, local, { branches: withBranches });
 }
 
 export async function statusReport(project: Project, opts: { recent?: number; branches?: boolean } = {}): Promise<StatusReport> {
-  const { tasks, flights } = await effectiveHeads(project, opts.branches ?? true);
+  const { tasks, flights } = await effectiveTasks(project, opts.branches ?? true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const phases = new Map<string, StatusReport['phases'][number]>();
@@ -122,7 +117,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     headline: headline(tasks),
     counts,
     phases: [...phases.values()],
-    ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress')), byId),
+    ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress'), tasks), byId),
     inProgress: withPauses(project, inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary), byId),
     blocked,
     // A branch that says done, but a person asked for changes: open again, as every list says.
@@ -152,9 +147,9 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
 }
 
 export async function nextReport(project: Project): Promise<TaskSummary[]> {
-  const { tasks } = await effectiveHeads(project, true);
+  const { tasks } = await effectiveTasks(project, true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  return withPauses(project, withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress')), byId);
+  return withPauses(project, withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'), tasks), byId);
 }
 
 /** Tasks whose executor is paused by a rate or usage limit, marked with until when. */
@@ -176,10 +171,11 @@ function withPauses<T extends TaskSummary>(project: Project, list: T[], byId: Re
 /**
  * Ready tasks that `baton auto` would hold back: their predicted files overlap
  * a task in progress, or a ready task taken before them (core/overlap.ts).
+ * `loaded`: the tasks with their bodies, when the caller has read them (one scan of the folder, not two).
  */
-export function withWaits<T extends TaskSummary>(project: Project, ready: T[], running: readonly { id: string }[]): T[] {
+export function withWaits<T extends TaskSummary>(project: Project, ready: T[], running: readonly { id: string }[], loaded?: readonly Task[]): T[] {
   if (!ready.length || (ready.length < 2 && !running.length)) return ready;
-  const full = new Map(loadTasksStrict(project.root).map((t) => [t.id, t]));
+  const full = new Map((loaded ?? loadTasksStrict(project.root)).map((t) => [t.id, t]));
   const pick = (ids: readonly { id: string }[]) => ids.map((t) => full.get(t.id)).filter((t): t is Task => t !== undefined);
   const waits = new Predictor(project, [...full.values()]).schedule(pick(ready), pick(running));
   return ready.map((t) => {
