@@ -51,12 +51,16 @@ function sinceEarlierMerge(project: Project, commits: CommitRecord[], branch: st
   if (!attempt || !commits.length) return commits;
   const before = Math.floor(Date.parse(attempt) / 1000);
   // baton's merge message, `Merge <branch>: <title>`, or git's own `Merge branch '<branch>'`.
+  const ancestor = (sha: string, of: string) => gitRun(project.root, ['merge-base', '--is-ancestor', sha, of]).code === 0;
+  // Times are to the second: a merge in the attempt's own second is earlier only if the branch already holds it
+  // (this attempt's own merge, made in the second it started, is no ancestor of its branch).
   const merges = gitRun(project.root, ['log', '--merges', '-F', `--grep=${branch}`, '--format=%H %ct %s', project.config.base_branch, '--']).stdout.split('\n')
     .map((l) => /^(\S+) (\d+) (.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) <= before && (m[3]!.startsWith(`Merge ${branch}:`) || m[3]!.startsWith(`Merge branch '${branch}'`)));
+    .filter((m): m is RegExpExecArray => m !== null && (m[3]!.startsWith(`Merge ${branch}:`) || m[3]!.startsWith(`Merge branch '${branch}'`)))
+    .filter((m) => Number(m[2]) < before || (Number(m[2]) === before && ancestor(m[1]!, branch)));
   const last = merges[0]?.[1];
   if (!last) return commits;
-  const merged = (sha: string) => sha === last.slice(0, sha.length) || gitRun(project.root, ['merge-base', '--is-ancestor', sha, last]).code === 0;
+  const merged = (sha: string) => sha === last.slice(0, sha.length) || ancestor(sha, last);
   return commits.filter((c) => !merged(c.sha));
 }
 
