@@ -36,7 +36,7 @@ describe('lazy imports', () => {
     const settle = (path: string) => utimesSync(join(dir, path), new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
     for (const name of readdirSync(join(dir, '.agents', 'tasks'))) settle(join('.agents', 'tasks', name));
     settle('.agents/config.yaml');
-    packagesLoaded(dir, ['status']); // fills both caches: fields, and bodies (status reads bodies to predict overlaps)
+    packagesLoaded(dir, ['task', 'list']); // fills both caches: fields, and bodies
     for (const args of [['status'], ['next'], ['task', 'list']]) expect(packagesLoaded(dir, args).has('yaml'), args.join(' ')).toBe(false);
     write(dir, '.agents/config.yaml', `${read(dir, '.agents/config.yaml')}\n# edited\n`);
     expect(packagesLoaded(dir, ['status']).has('yaml')).toBe(true);

@@ -5,7 +5,7 @@ import { isReady, nextTasks, topoOrder, waitingOn } from '../core/graph.js';
 import type { MemoryEntry } from '../memory/entry.js';
 import { STATUSES, type Status, type Task, type TaskHead } from '../core/task.js';
 import { readMemory, memoryFileNames } from '../memory/file.js';
-import { loadTaskHeadsStrict, loadTasksStrict } from '../tasks/task-files.js';
+import { loadTaskHeadsThenBodies, loadTasksStrict } from '../tasks/task-files.js';
 import type { Project } from '../workspace/context.js';
 import type { InFlight } from '../tasks/in-flight.js';
 import { headline, statedTasks, type Stated } from '../tasks/state.js';
@@ -89,12 +89,18 @@ export async function effectiveTasks(project: Project, withBranches: boolean): P
   return overlay(project, loadTasksStrict(project.root), withBranches);
 }
 
+/** effectiveTasks without bodies, and the bodies on demand from the same pass over the folder (for withWaits). */
+async function effectiveHeads(project: Project, withBranches: boolean): Promise<{ tasks: Stated<TaskHead>[]; flights: InFlight[]; bodies: () => Task[] }> {
+  const local = loadTaskHeadsThenBodies(project.root);
+  return { ...(await overlay(project, local.tasks, withBranches)), bodies: local.bodies };
+}
+
 async function overlay<T extends TaskHead>(project: Project, local: T[], withBranches: boolean): Promise<{ tasks: Stated<T>[]; flights: InFlight[] }> {
   return statedTasks(project, local, { branches: withBranches });
 }
 
 export async function statusReport(project: Project, opts: { recent?: number; branches?: boolean } = {}): Promise<StatusReport> {
-  const { tasks, flights } = await effectiveTasks(project, opts.branches ?? true);
+  const { tasks, flights, bodies } = await effectiveHeads(project, opts.branches ?? true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const phases = new Map<string, StatusReport['phases'][number]>();
@@ -117,7 +123,7 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     headline: headline(tasks),
     counts,
     phases: [...phases.values()],
-    ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress'), tasks), byId),
+    ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress'), bodies), byId),
     inProgress: withPauses(project, inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary), byId),
     blocked,
     // A branch that says done, but a person asked for changes: open again, as every list says.
@@ -147,9 +153,9 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
 }
 
 export async function nextReport(project: Project): Promise<TaskSummary[]> {
-  const { tasks } = await effectiveTasks(project, true);
+  const { tasks, bodies } = await effectiveHeads(project, true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  return withPauses(project, withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'), tasks), byId);
+  return withPauses(project, withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'), bodies), byId);
 }
 
 /** Tasks whose executor is paused by a rate or usage limit, marked with until when. */
@@ -171,11 +177,11 @@ function withPauses<T extends TaskSummary>(project: Project, list: T[], byId: Re
 /**
  * Ready tasks that `baton auto` would hold back: their predicted files overlap
  * a task in progress, or a ready task taken before them (core/overlap.ts).
- * `loaded`: the tasks with their bodies, when the caller has read them (one scan of the folder, not two).
+ * `bodies`: the tasks with their bodies from the caller's own pass over the folder (not a second one), read only when needed.
  */
-export function withWaits<T extends TaskSummary>(project: Project, ready: T[], running: readonly { id: string }[], loaded?: readonly Task[]): T[] {
+export function withWaits<T extends TaskSummary>(project: Project, ready: T[], running: readonly { id: string }[], bodies?: () => readonly Task[]): T[] {
   if (!ready.length || (ready.length < 2 && !running.length)) return ready;
-  const full = new Map((loaded ?? loadTasksStrict(project.root)).map((t) => [t.id, t]));
+  const full = new Map((bodies ? bodies() : loadTasksStrict(project.root)).map((t) => [t.id, t]));
   const pick = (ids: readonly { id: string }[]) => ids.map((t) => full.get(t.id)).filter((t): t is Task => t !== undefined);
   const waits = new Predictor(project, [...full.values()]).schedule(pick(ready), pick(running));
   return ready.map((t) => {
