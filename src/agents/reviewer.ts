@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { seededHex } from '../core/ids.js';
 import { idSalt } from '../workspace/id-salt.js';
 import { BatonError } from '../core/errors.js';
-import { graphProblems } from '../core/graph.js';
+import { newGraphProblem } from '../tasks/write.js';
 import { isoNow } from '../memory/entry.js';
 import { redact } from '../core/redact.js';
 import type { Task } from '../core/task.js';
@@ -33,7 +33,7 @@ import { gatherReview, type Flag, type ReviewInput } from './review-gather.js';
 import { renderReview, reviewMemory, type ReviewChange } from './review-doc.js';
 import { REVIEW_ALIASES, REVIEW_SCHEMA, type ReviewAnswer } from './review-schema.js';
 import { resolveTaskAnswers } from './task-answers.js';
-import { applyLessonOps, firingTasks, mergeFindings, pendingLessons, type Lesson, type LessonOp } from '../memory/lessons.js';
+import { applyLessonOps, firingTasks, mergeFindings, type Lesson, type LessonOp } from '../memory/lessons.js';
 import { readPlan } from '../tasks/plan.js';
 import { findSection } from '../tasks/markdown.js';
 import type { StrategyAnswer } from './review-schema.js';
@@ -93,15 +93,18 @@ export function reviewMessages(input: ReviewInput): ChatMessage[] {
 
 /** The recurring problems found with no model (new ones with the id they will get) and the lessons kept. */
 function lessonParts(input: ReviewInput): string[] {
-  const fresh = pendingLessons(input.lessons, input.findings);
+  const merged = mergeFindings(input.lessons, input.findings);
+  const fresh = merged.added;
   const where = (l: Lesson) => [...l.files, ...l.symbols, ...l.checks.map((c) => `check ${c}`), ...l.phases.map((p) => `phase ${p}`)].map((x) => `\`${x}\``).join(', ');
   const show = (l: Lesson) => `- ${l.id} [${l.kind}${l.status === 'retired' ? ', retired' : ''}]${where(l) ? ` (${where(l)})` : ''}: ${cut(l.text, 600).split('\n').join(' ')}${l.tasks.length ? ` Evidence: ${l.tasks.join(', ')}.` : ''}`;
   const kept = input.lessons.lessons.filter((l) => l.status === 'active');
-  const firing = mergeFindings(input.lessons, input.findings).file.lessons
-    .filter((l) => l.status === 'active' && firingTasks(l).length >= input.strategyAfter);
+  const firing = merged.file.lessons
+    .filter((l) => l.status === 'active')
+    .map((l) => ({ l, fired: firingTasks(l).length }))
+    .filter(({ fired }) => fired >= input.strategyAfter);
   return [
     '', `# Lessons that keep firing (seen in ${input.strategyAfter} or more tasks since the plan last changed for them: consider \`strategy\`)`, '',
-    firing.length ? firing.slice(0, 20).map((l) => `${show(l)} Fired in ${firingTasks(l).length} tasks.${l.strategy ? ` The plan already changed for it: ${l.strategy}.` : ''}`).join('\n') : '- none',
+    firing.length ? firing.slice(0, 20).map(({ l, fired }) => `${show(l)} Fired in ${fired} tasks.${l.strategy ? ` The plan already changed for it: ${l.strategy}.` : ''}`).join('\n') : '- none',
     '', '# Recurring problems baton found in memory (new; they become lessons unless you reword or retire them)', '',
     fresh.length ? fresh.slice(0, 40).map(show).join('\n') : '- none new',
     '', '# Lessons kept (routed into the prompts of tasks touching their files, symbols or phases)', '',
@@ -196,7 +199,8 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   } catch (error) {
     throw new BatonError((error as Error).message, { hint: 'Name lessons by the ids listed in the prompt; `add` needs `text` and the files, symbols or phases it applies to.' });
   }
-  const strategy = checkStrategy(answer.strategy ?? [], lessons.file.lessons, readPlan(project.root));
+  const plan = readPlan(project.root);
+  const strategy = checkStrategy(answer.strategy ?? [], lessons.file.lessons, plan);
 
   const answered = [...followUps, ...splits.flatMap((s) => s.into), ...strategy.flatMap((s) => s.answer.tasks ?? [])];
   const set = resolveTaskAnswers(project.root, existing, answered, new Date(time), seededHex(JSON.stringify(answered), idSalt(project.root)));
@@ -214,8 +218,8 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
     return { task: s.task, into, reason: s.reason };
   });
   const all = set.all.map((t) => edits.latest(t));
-  const fresh = graphProblems(all).filter((p) => !graphProblems(existing).some((q) => q.message === p.message));
-  if (fresh.length) throw new BatonError(fresh[0]!.message, { hint: fresh[0]!.hint });
+  const fresh = newGraphProblem(existing, all);
+  if (fresh) throw new BatonError(fresh.message, { hint: fresh.hint });
   const writes = edits.change();
 
   const filed = followUps.flatMap((f) => {
@@ -234,7 +238,7 @@ export function prepareReview(project: Project, input: ReviewInput, answer: Revi
   const planChanges = answer.plan_changes ?? [];
   // Notes go under `## Review notes`; plan.md (and its table) is written even without them.
   writes.plan = { notes: planChanges.map((c) => `- ${input.id}: ${c.trim()}`) };
-  const constraints = constraintsAfter(readPlan(project.root), strategyResult, input.id);
+  const constraints = constraintsAfter(plan, strategyResult, input.id);
   if (constraints !== undefined) writes.plan.sections = [['Constraints', constraints]];
 
   // Each lesson the plan changed for records the change: the prompts of the tasks it reaches say why.
@@ -392,7 +396,7 @@ function explain<T>(fn: () => T, source: string, text?: string): T {
  * the id it names (`` `L-3f2a01` ``, `` `T-7f3a` ``), else, for `lessons[2]`
  * or `strategy[0]`, that item's line (its `"action"`/`"lesson"` key, or its `###` heading).
  */
-export function answerLine(text: string, message: string): number | undefined {
+function answerLine(text: string, message: string): number | undefined {
   const lines = text.split('\n');
   const id = /`((?:L|T)-[0-9a-z-]+)`/.exec(message)?.[1];
   if (id) {

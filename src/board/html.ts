@@ -8,6 +8,9 @@ import { redact } from '../core/redact.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** The page of a task, relative to the board's other pages. */
+export const taskHref = (id: string) => `${id}.html`;
+
 export function esc(text: string): string {
   return redact(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }

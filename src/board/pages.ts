@@ -9,7 +9,7 @@ import { costChart, type CostPoint } from './cost-chart.js';
 import type { Board, BoardTask, Review } from './data.js';
 import type { TaskDetail } from './detail.js';
 import { graphSvg } from './graph-svg.js';
-import { esc, markdown, page } from './html.js';
+import { esc, markdown, page, taskHref } from './html.js';
 import { eventList, inboxNotice, taskQuestions } from './questions-html.js';
 import { changesSection, requestsNote, reviewForm, REVIEW_CLIENT } from './review.js';
 
@@ -19,7 +19,6 @@ export interface RenderOptions {
   csrf?: string;
 }
 
-export const taskHref = (id: string) => `${id}.html`;
 
 function card(t: BoardTask): string {
   const badges = [

@@ -7,12 +7,11 @@ import type { MemoryEntry } from '../memory/entry.js';
 import { questionPairs } from '../memory/questions.js';
 import type { InboxItem } from '../workflow/questions.js';
 import type { BatonEvent } from '../workflow/notify.js';
-import { esc, markdown, page } from './html.js';
+import { esc, markdown, page, taskHref } from './html.js';
 
-const taskHref = (id: string) => `${id}.html`;
 
 /** The form that answers a task's open questions: posted to `/<id>/answer`, through `baton answer`'s use case. */
-export function answerForm(id: string, csrf: string): string {
+function answerForm(id: string, csrf: string): string {
   return `<form class="answer" method="post" action="/${esc(id)}/answer"><input type="hidden" name="csrf" value="${esc(csrf)}">`
     + `<textarea name="answer" rows="3" placeholder="Your answer" aria-label="Answer to ${esc(id)}"></textarea>`
     + `<label><input type="checkbox" name="for_project" value="1"> Also a decision for the whole project</label> <button>Answer</button></form>`;
@@ -35,8 +34,8 @@ export function taskQuestions(id: string, memory: readonly MemoryEntry[], csrf?:
   ].join('\n');
 }
 
-/** The open questions across tasks: on the plan (`withForms` false) and as the inbox page. */
-export function inboxList(items: readonly InboxItem[], csrf?: string): string {
+/** The open questions across tasks, each with an answer form when `csrf` is given (the inbox page). */
+function inboxList(items: readonly InboxItem[], csrf?: string): string {
   if (!items.length) return '<p class="muted" id="inbox-empty">No open questions.</p>';
   const byTask = new Map<string, InboxItem[]>();
   for (const q of items) byTask.set(q.id, [...(byTask.get(q.id) ?? []), q]);

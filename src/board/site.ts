@@ -38,11 +38,8 @@ export async function renderPage(project: Project, name: string, opts: RenderOpt
     if (name === 'cost.html') return { status: 200, html: renderCostPage(project, opts) };
     const id = /^(T-[0-9a-f]+)\.html$/.exec(name)?.[1];
     if (name !== 'index.html' && name !== 'inbox.html' && !(id && TASK_ID_RE.test(id))) return undefined;
-    if (name === 'inbox.html') {
-      const b = board ?? (await readBoard(project));
-      return { status: 200, html: renderInbox(b.questions, b.events, opts) };
-    }
     const b = board ?? (await readBoard(project));
+    if (name === 'inbox.html') return { status: 200, html: renderInbox(b.questions, b.events, opts) };
     if (name === 'index.html') return { status: 200, html: renderIndex(b, opts) };
     const task = b.byId.get(id!);
     if (!task) return undefined;

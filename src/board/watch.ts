@@ -5,7 +5,8 @@
  * debounced "changed" call.
  */
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { eventsPath } from '../workflow/notify.js';
 import { commonGitDirOf, gitDirOf } from '../git/gitdir.js';
 import { listWorktrees } from '../git/task-branch.js';
 import type { Project } from '../workspace/context.js';
@@ -53,7 +54,8 @@ export function watchProject(project: Project, onChange: () => void, delayMs = 1
   const refFiles = (name: string) => name === 'HEAD' || name === 'packed-refs';
   add(common, false, refFiles);
   // The events notify.command hears (workflow/notify.ts): the board shows them as they come.
-  add(join(common, 'baton'), false, (name) => name === 'events.jsonl');
+  const events = eventsPath(project.root);
+  add(dirname(events), false, (name) => name === basename(events));
   const own = gitDirOf(project.root);
   if (own !== common) add(own, false, refFiles);
   followWorktrees();

@@ -50,10 +50,10 @@ export interface DiffLimits {
   fileLines: number;
 }
 
-export const DIFF_LIMITS: DiffLimits = { totalLines: 4000, fileLines: 1500 };
+const DIFF_LIMITS: DiffLimits = { totalLines: 4000, fileLines: 1500 };
 
 /** `--numstat -z` output → files with their counts. Pure. */
-export function parseNumstatZ(text: string): { path: string; from?: string; added: number; deleted: number; binary: boolean }[] {
+function parseNumstatZ(text: string): { path: string; from?: string; added: number; deleted: number; binary: boolean }[] {
   const out: { path: string; from?: string; added: number; deleted: number; binary: boolean }[] = [];
   const parts = text.split('\0');
   for (let i = 0; i < parts.length; i++) {
@@ -71,7 +71,7 @@ export function parseNumstatZ(text: string): { path: string; from?: string; adde
 }
 
 /** One file's unified diff text (from `diff --git` on) → hunks with line numbers on both sides. Pure. */
-export function parseHunks(text: string): DiffHunk[] {
+function parseHunks(text: string): DiffHunk[] {
   const hunks: DiffHunk[] = [];
   let hunk: DiffHunk | undefined;
   let oldNo = 0;
@@ -95,7 +95,7 @@ export function parseHunks(text: string): DiffHunk[] {
 }
 
 /** `git diff` of several files → each file's text, keyed by its new path (the old one for a deletion). Pure. */
-export function splitFiles(text: string): Map<string, { text: string; status: FileDiff['status'] }> {
+function splitFiles(text: string): Map<string, { text: string; status: FileDiff['status'] }> {
   const out = new Map<string, { text: string; status: FileDiff['status'] }>();
   const chunks = text.split(/^(?=diff --git )/m).filter((c) => c.startsWith('diff --git '));
   for (const chunk of chunks) {

@@ -62,3 +62,12 @@ export function mainCheckoutOf(root: string): string {
   const common = commonGitDirOf(root);
   return basename(common) === '.git' ? dirname(common) : resolve(root);
 }
+
+/** currentBranch, or undefined when HEAD cannot be read (no checkout here). */
+export function safeBranch(root: string): string | undefined {
+  try {
+    return currentBranch(root);
+  } catch {
+    return undefined;
+  }
+}

@@ -14,7 +14,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { commonGitDirOf, currentBranch, STATE_DIR } from './gitdir.js';
+import { commonGitDirOf, safeBranch, STATE_DIR } from './gitdir.js';
 import { runGit, type GitOutput } from './run.js';
 
 interface Entry {
@@ -53,7 +53,7 @@ export function unmergedBranches(root: string, prefix: string, base: string): st
   });
   if (!tips.length) return [];
 
-  const key = base === 'HEAD' ? (safeCurrentBranch(root) ?? baseSha) : base;
+  const key = base === 'HEAD' ? (safeBranch(root) ?? baseSha) : base;
   const cache = readCache(root);
   const entry = cache[key];
   const known = new Set(entry && (entry.base === baseSha || isAncestor(root, entry.base, baseSha)) ? entry.merged : []);
@@ -76,14 +76,6 @@ export function unmergedBranches(root: string, prefix: string, base: string): st
 
 function isAncestor(root: string, older: string, newer: string): boolean {
   return git(root, ['merge-base', '--is-ancestor', older, newer]).code === 0;
-}
-
-function safeCurrentBranch(root: string): string | undefined {
-  try {
-    return currentBranch(root);
-  } catch {
-    return undefined;
-  }
 }
 
 const shas = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && SHA.test(s)) : []);

@@ -4,6 +4,15 @@ import { STATUSES } from '../core/task.js';
 
 export const status = z.enum(STATUSES);
 
+/** The task a tool acts on, as a person or an agent names it. */
+export const taskRef = z.string().describe('Task id or a unique prefix of it, e.g. `T-7f3a` or `7f3a`');
+
+/** What a memory write (`log`, `ask`, `answer`) answers. */
+export const logged = {
+  id: z.string(), status, previous: status, entries: z.number().describe('Memory entries written'),
+  dir: z.string(), onTaskBranch: z.boolean(), commit: z.string().optional(),
+};
+
 export const taskSummary = {
   id: z.string().describe('Task id, e.g. T-7f3a'),
   title: z.string(),

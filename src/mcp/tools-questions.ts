@@ -5,13 +5,10 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
-import { status } from './schemas.js';
+import { logged, status, taskRef } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
 
-const id = z.string().describe('Task id or a unique prefix of it, e.g. `T-7f3a` or `7f3a`');
-const logged = {
-  id: z.string(), status, previous: status, entries: z.number(), dir: z.string(), onTaskBranch: z.boolean(), commit: z.string().optional(),
-};
+const id = taskRef;
 
 export function registerQuestionTools(server: McpServer, ctx: ServerContext): void {
   defineTool(server, ctx, 'ask', {

@@ -5,10 +5,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { resolveTask } from '../core/ids.js';
-import { memoryEntry, status, taskData, taskObject, task as taskShape, taskSummaryObject } from './schemas.js';
+import { memoryEntry, status, taskData, taskObject, task as taskShape, taskRef, taskSummaryObject } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
 
-const id = z.string().describe('Task id or a unique prefix of it, e.g. `T-7f3a` or `7f3a`');
+const id = taskRef;
 
 export function registerReadTools(server: McpServer, ctx: ServerContext): void {
   defineTool(server, ctx, 'status', {

@@ -6,10 +6,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
 import { OUTCOMES } from '../memory/entry.js';
 import { STATUSES } from '../core/task.js';
-import { status, task as taskShape, taskData } from './schemas.js';
+import { logged, status, task as taskShape, taskData, taskRef } from './schemas.js';
 import { defineTool, project, type ServerContext } from './tool-kit.js';
 
-const id = z.string().describe('Task id or a unique prefix of it, e.g. `T-7f3a` or `7f3a`');
+const id = taskRef;
 const list = (what: string) => z.array(z.string()).optional().describe(what);
 
 export function registerWriteTools(server: McpServer, ctx: ServerContext): void {
@@ -118,10 +118,7 @@ export function registerWriteTools(server: McpServer, ctx: ServerContext): void 
       done: z.boolean().optional().describe('With success: mark the task done instead of review'),
       commit: z.boolean().optional().describe('Commit the record on the task branch (default true)'),
     },
-    output: {
-      id: z.string(), status, previous: status, entries: z.number().describe('Memory entries written'),
-      dir: z.string(), onTaskBranch: z.boolean(), commit: z.string().optional(),
-    },
+    output: logged,
     writes: true,
     idempotent: false,
   }, async (a) => {
@@ -208,11 +205,11 @@ function registerReviewTaskTool(server: McpServer, ctx: ServerContext): void {
     writes: true,
     idempotent: false,
   }, async (a) => {
-    const { reviewTask } = await import('../workflow/review-task.js');
+    const { parseWhere, reviewTask } = await import('../workflow/review-task.js');
     const p = await project(ctx);
-    const comments = (a.comments ?? []).map((c) => ({ path: c.file.replace(/^\.\//, ''), line: c.line, text: c.text }));
-    const r = await reviewTask(p, a.id, { action: a.action, comments, message: a.message, via: 'MCP' });
-    return { data: { ...r, ...(r.merged ? { merged: { into: r.merged.into, commit: r.merged.commit } } : {}) } };
+    // Checked as the CLI and the board check FILE:LINE; the output schema keeps only the keys it names.
+    const comments = (a.comments ?? []).map((c) => ({ ...parseWhere(`${c.file}:${c.line}`), text: c.text }));
+    return { data: await reviewTask(p, a.id, { action: a.action, comments, message: a.message, via: 'MCP' }) };
   });
 }
 

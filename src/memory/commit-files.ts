@@ -1,4 +1,4 @@
-/** The files a commit entry lists (`- path +12 -3` lines), and those of a task's whole memory, folds included. Pure. */
+/** The files a commit entry lists (`- path +12 -3` lines). Pure. */
 import type { MemoryEntry } from './entry.js';
 
 /** `- path +12 -3` lines of a commit entry → files. */

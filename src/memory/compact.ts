@@ -109,7 +109,7 @@ export function memoryFiles(entries: readonly MemoryEntry[]): string[] {
 }
 
 /** Pure: 8 hex naming an entry by all it says (redacted alike: baton may redact an entry after the fact). */
-export function entryHash(e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>): string {
+function entryHash(e: Pick<MemoryEntry, 'time' | 'kind' | 'ref' | 'body'>): string {
   return createHash('sha1').update(`${e.time} ${e.kind} ${e.ref ?? ''}\n${redact(e.body.trim())}`).digest('hex').slice(0, 8);
 }
 
@@ -118,15 +118,18 @@ export function coveredByFolds(entries: readonly MemoryEntry[]): ((e: MemoryEntr
   const folds = entries.map(parseFold).filter((f): f is Fold => !!f);
   if (!folds.length) return undefined;
   const hashes = new Set(folds.flatMap((f) => f.hashes));
-  const shas = folds.flatMap((f) => [...f.commits.map((c) => c.sha), ...f.bookkeeping]);
+  const shas = folds.flatMap(shasOf);
   return (e) => e.kind === 'commit' && e.ref ? shas.some((s) => s.startsWith(e.ref!.slice(0, 7)) || e.ref!.startsWith(s)) : hashes.has(entryHash(e));
 }
 
-/** Every commit a task's folds list (as written: 7 to 12 hex). */
+/** The commits one fold lists (as written: 7 to 12 hex). */
+export const shasOf = (fold: Fold): string[] => [...fold.commits.map((c) => c.sha), ...fold.bookkeeping];
+
+/** Every commit a task's folds list. */
 export function foldedShas(entries: readonly MemoryEntry[]): string[] {
   return entries.flatMap((e) => {
     const fold = e.kind === FOLD_KIND ? parseFold(e) : undefined;
-    return fold ? [...fold.commits.map((c) => c.sha), ...fold.bookkeeping] : [];
+    return fold ? shasOf(fold) : [];
   });
 }
 
@@ -161,7 +164,6 @@ function isBookkeeping(e: MemoryEntry): boolean {
 export interface FoldPlan {
   /** The file's new text; undefined when nothing is folded (see `reason`). */
   text?: string;
-  fold?: Fold;
   folded: number;
   reason?: string;
 }
@@ -230,7 +232,7 @@ export function foldMemory(entries: readonly MemoryEntry[], preamble: string, id
   const out = `${preamble.replace(/\s*$/, '')}\n\n${[...kept, entry].map((e) => formatEntry(e)).join('\n')}`;
   const after = [...kept, entry];
   if (routingView(after) !== routingView(entries)) return { folded: 0, reason: 'folding would change what prompts read of it' };
-  return { text: out, fold: parseFold(entry), folded };
+  return { text: out, folded };
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {

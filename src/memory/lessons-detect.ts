@@ -61,7 +61,7 @@ export interface Finding extends LessonFacts {
   anchors: string[];
 }
 
-export const PATH_RE = /(?:[\w.@-]+\/)+[\w.@-]+\.[A-Za-z0-9]+|\b[\w-]+\.(?:ts|tsx|js|mjs|cjs|jsx|py|go|rs|java|rb|php|cs|c|h|cpp|json|ya?ml|toml|sql|md|css|html|sh)\b/g;
+const PATH_RE = /(?:[\w.@-]+\/)+[\w.@-]+\.[A-Za-z0-9]+|\b[\w-]+\.(?:ts|tsx|js|mjs|cjs|jsx|py|go|rs|java|rb|php|cs|c|h|cpp|json|ya?ml|toml|sql|md|css|html|sh)\b/g;
 const ERROR_LINE_RE = /\b(error|exception|fail(ed|ure)?|expected|assert|cannot|can't|undefined|null|panic|traceback|refused|denied|not found|invalid|mismatch|wrong)\b/i;
 /** A line that states an error: `TypeError: …`, `AssertionError: …`, `error[E0382]: …`, `panic: …`, `E   assert …`. */
 const ERROR_NAME_RE = /^(?:E\s+)?(?:[\w.]*(?:Error|Exception)\b|error(?:\[\w+\])?:|panic:|fatal:|assert)/i;
@@ -91,7 +91,7 @@ export function errorSignature(line: string): string {
 }
 
 /** The command of a check entry (its first line: `` `npm test` exited 1 in 2.0s ``). */
-export function checkCommand(entry: MemoryEntry): string {
+function checkCommand(entry: MemoryEntry): string {
   return /^`([^`]*)`/.exec(entry.body.trim())?.[1] ?? entry.body.split('\n')[0]!.trim();
 }
 
@@ -111,7 +111,7 @@ export function filesIn(text: string): string[] {
   return [...new Set([...text.matchAll(PATH_RE)].map((m) => m[0]).filter((p) => !/(^|\/)node_modules\//.test(p)))];
 }
 
-export function symbolsIn(text: string): string[] {
+function symbolsIn(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(SYMBOL_RE)) {
     const s = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\(\)$/, '');

@@ -218,10 +218,6 @@ export interface LessonChanges {
   retired: Lesson[];
 }
 
-/** The findings as the lessons they become (an id the reviewer may name before the file holds it). */
-export function pendingLessons(file: LessonsFile, findings: readonly Finding[]): Lesson[] {
-  return mergeFindings(file, findings).added;
-}
 
 /**
  * Pure: `file` with the findings merged, then the reviewer's changes applied.

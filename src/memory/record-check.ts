@@ -20,7 +20,7 @@ import { pendingShas } from './queue.js';
 import { expectedCommits, rebuildMemory } from './rebuild.js';
 import { lostEntries, memoryIdsInHistory, memoryHistory } from './restore.js';
 import { strayTitles } from './titles.js';
-import { FOLD_KIND, foldedShas, parseFold } from './compact.js';
+import { FOLD_KIND, parseFold, shasOf } from './compact.js';
 import { objectsPresent } from '../git/branches.js';
 import { AGENTS, isUnder } from '../workspace/paths.js';
 
@@ -77,11 +77,14 @@ async function findProblems(root: string, config: Config): Promise<Problem[]> {
     const text = kind === 'file' ? lfText(readFileSync(path, 'utf8')) : '';
     const entries = parseMemory(text, id).entries;
     // The commits a fold lists are recorded (memory/compact.ts).
-    const present = new Set<string>(foldedShas(entries).map(key));
+    const present = new Set<string>();
     for (const e of entries) {
       if (e.kind === FOLD_KIND) {
         const fold = parseFold(e);
-        if (fold) links.push({ file, line: e.line, spec: `${fold.link}:${file}`, link: fold.link });
+        if (fold) {
+          links.push({ file, line: e.line, spec: `${fold.link}:${file}`, link: fold.link });
+          for (const sha of shasOf(fold)) present.add(key(sha));
+        }
         else problems.push({ file, line: e.line, severity: 'warning', message: 'a `fold` entry baton cannot read (its ref must be the commit that holds the full text)', hint: 'Restore it as `baton memory compact` wrote it: `git log -p -- ' + file + '`.' });
       }
       if (e.kind !== 'commit' || !e.ref) continue;

@@ -29,7 +29,6 @@ import { baseMemory, openChangeRequests, workMemory } from '../memory/change-req
 import { followedBy, furtherUp, lessonItems, selectMemory } from './select.js';
 import { lessonViews } from '../memory/lessons-file.js';
 import { lessonApplies, lessonBody } from '../memory/lessons.js';
-import { routingFiles } from './lesson-reach.js';
 import { loadTemplate, renderTemplate, type Template } from './template.js';
 import { tokenCounter } from './tokens.js';
 import { answersSection } from './answers.js';
@@ -215,8 +214,7 @@ function gather(project: Project, tasks: Task[], task: Task): Inputs & { codePat
   const selected = selectMemory({ task, tasks, memory, files });
   // Lessons: those not faded that name a file this task touches, a symbol its text names, or its phase.
   const history = [...memory].map(([id, entries]) => ({ id, entries }));
-  const routed = routingFiles(task, [...myFiles]);
-  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, routed));
+  const lessons = lessonViews(project.root, project.config.lessons_fade_after, history).filter((l) => !l.faded && lessonApplies(l, task, myFiles));
   const view: View = {
     task, byId, items: [...selected, ...lessonItems(lessons.map((l) => ({ ...l, text: lessonBody(l) })), selected.length)], depFiles,
     planInstructions: [...filedReasons(project.paths.reviews, task, byId), ...plan.instructions], ownCommits, ownFiles, branch,

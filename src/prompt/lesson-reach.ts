@@ -13,7 +13,7 @@ import { AGENTS, isUnder } from '../workspace/paths.js';
 const CLOSED = new Set(['done', 'cancelled']);
 
 /** The files a task's prompt routes lessons by: those it names and those its recorded commits touched. */
-export function routingFiles(task: Task, commitFiles: readonly string[]): Set<string> {
+function routingFiles(task: Task, commitFiles: readonly string[]): Set<string> {
   return new Set([...task.files, ...commitFiles.filter((p) => !isUnder(p, AGENTS.dir))]);
 }
 

@@ -58,7 +58,10 @@ export async function remoteBoard(project: Project, remote: string, tasks: reado
     const there = text === undefined ? undefined : parseTaskText(text, byId.get(b.id)!.path).task;
     if (there && there.status !== byId.get(b.id)!.status) branches.push({ id: b.id, branch: b.branch, status: there.status });
   });
-  const queue = readSeenQueue(project.root, remote).map((q) => ({ ...q, ...(claims.find((c) => c.id === q.id) ? { runner: claims.find((c) => c.id === q.id)!.runner } : {}) }));
+  const queue = readSeenQueue(project.root, remote).map((q) => {
+    const claim = claims.find((c) => c.id === q.id);
+    return claim ? { ...q, runner: claim.runner } : q;
+  });
   return { remote, claims, branches, queue };
 }
 

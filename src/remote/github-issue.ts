@@ -41,7 +41,7 @@ const MARKER_RE = /<!-- baton:(T-[0-9a-f]{3,16}) -->/;
 // The list may sit anywhere in the body (a person may write below it); baton writes it at the end.
 const BLOCKED_RE = /(?:^|\n)#{1,6} Blocked by[ \t]*\n+((?:[ \t]*[-*] \[[ xX]\] #\d+[^\n]*(?:\n|$))+)/i;
 
-export function marker(id: string): string {
+function marker(id: string): string {
   return `<!-- baton:${id} -->`;
 }
 

@@ -4,14 +4,13 @@
  * a run that stops in between finds both sides equal next time and writes
  * nothing twice.
  */
-import { graphProblems } from '../core/graph.js';
 import { redact } from '../core/redact.js';
 import { oneLineTitle, type Task } from '../core/task.js';
 import { CONTROL_RE } from '../core/terminal.js';
 import { readMemory } from '../memory/file.js';
 import { fieldHash, githubLinkValue, SYNCED_FIELDS, type GithubLink, type SyncedField } from '../tasks/github-link.js';
 import { parseTaskText, tasksInvalid } from '../tasks/task-files.js';
-import { writeTasks } from '../tasks/write.js';
+import { newGraphProblem, withChanged, writeTasks } from '../tasks/write.js';
 import type { Project } from '../workspace/context.js';
 import { setFrontMatterFields, splitFrontMatter } from '../workspace/frontmatter.js';
 import { listAll, type GitHubApi } from './github-api.js';
@@ -81,9 +80,8 @@ export async function mergePairs(ctx: PairContext): Promise<void> {
       if (!issue) continue;
       const next = await mergePair(ctx, it, issue);
       if (!next) continue;
-      const after = all.map((t) => (t.id === next.task.id ? next.task : t));
-      const had = new Set(graphProblems(all).map((p) => p.message));
-      const fresh = graphProblems(after).find((p) => !had.has(p.message));
+      const after = withChanged(all, [next.task]);
+      const fresh = newGraphProblem(all, after);
       if (fresh) {
         report.problems.push(`${it.task.id}: GitHub's "Blocked by" list of #${it.link.issue} is not taken: ${fresh.message}`);
         continue;
@@ -159,8 +157,7 @@ async function mergePair(ctx: PairContext, it: Linked, issue: IssueLike): Promis
   if (taken.includes('status')) updates.status = toBaton.status;
   if (taken.includes('deps')) {
     // GitHub's order, as its list reads.
-    const order = issueFields(issue).blockedBy.flatMap((b) => (ctx.taskOf.has(b) ? [ctx.taskOf.get(b)!] : []));
-    updates.depends_on = [...new Set(order)];
+    updates.depends_on = [...new Set(idsOf(issueFields(issue).blockedBy, ctx.taskOf))];
   }
   if (JSON.stringify(githubLinkValue(next)) !== JSON.stringify(githubLinkValue(link))) updates.github = githubLinkValue(next);
   if (!Object.keys(updates).length && !taken.includes('body')) return undefined;

@@ -25,7 +25,7 @@ import type { Project } from '../workspace/context.js';
 import { parseFrontMatter, setFrontMatterFields } from '../workspace/frontmatter.js';
 import { commitWritten, snapshotAgents } from '../workflow/plan-commit.js';
 import { listAll, type GitHubApi, GitHubApiError } from './github-api.js';
-import { BATON_LABEL, issueFields, issueStatePatch, renderIssueBody, STATUS_LABELS, type IssueLike } from './github-issue.js';
+import { BATON_LABEL, issueFields, renderIssueBody, STATUS_LABELS, type IssueLike } from './github-issue.js';
 import { depsFromValue, type Side } from './github-merge.js';
 import { hashes, issueValues, leakedField, mergePairs, taskValues, withBody, type Linked } from './github-pairs.js';
 import type { GithubSyncReport } from './github-report.js';
@@ -157,15 +157,16 @@ async function importIssues(project: Project, issues: Map<number, IssueLike>, ta
     fresh.push([issue, id]);
   }
   if (!fresh.length) return;
-  const made: { task: Task; text: string }[] = [];
+  const made: (Linked & { link: GithubLink })[] = [];
   for (const [issue, id] of fresh) {
     const values = issueValues(issue, taskOf);
     const title = values.title || `Issue #${issue.number}`;
     const base = taskFileWithId({ title, status: values.status }, id, depsFromValue(values.deps));
     let text = withBody(base.text, values.body);
-    text = setFrontMatterFields(text, base.task.path, { github: githubLinkValue({ issue: issue.number, synced: hashes({ ...values, title }) }) });
+    const link: GithubLink = { issue: issue.number, synced: hashes({ ...values, title }) };
+    text = setFrontMatterFields(text, base.task.path, { github: githubLinkValue(link) });
     const task = { ...base.task, body: values.body ? `${values.body}\n` : '' };
-    made.push({ task, text });
+    made.push({ task, text, link });
     report.imported.push({ id, issue: issue.number });
   }
   if (report.dryRun) return;
@@ -173,7 +174,7 @@ async function importIssues(project: Project, issues: Map<number, IssueLike>, ta
   const all = [...current, ...made.map((m) => m.task)];
   assertGraph(current, all);
   writeTasks(project, made, all);
-  for (const m of made) byId.set(m.task.id, { task: m.task, text: m.text, link: githubLinkOf(parseFrontMatter(m.text, m.task.path).data) });
+  for (const m of made) byId.set(m.task.id, m);
 }
 
 /** Step 2: an issue for each task without one, dependencies first; a marker already on GitHub is adopted instead. */
@@ -204,8 +205,7 @@ async function createIssues(project: Project, api: GitHubApi, repo: string, issu
         continue;
       }
       const deps = task.depends_on.flatMap((d) => (numberOf.has(d) ? [numberOf.get(d)!] : []));
-      const labels = issueStatePatch('todo', []).labels;
-      const created = (await api.call('POST', `repos/${repo}/issues`, { title: task.title, body: renderIssueBody(task.body, deps, task.id), labels })) as IssueLike;
+      const created = (await api.call('POST', `repos/${repo}/issues`, { title: task.title, body: renderIssueBody(task.body, deps, task.id), labels: [BATON_LABEL] })) as IssueLike;
       issues.set(created.number, created);
       // The base is what GitHub now holds: a status it could not take on creation (closed) is sent by step 3.
       link = { issue: created.number, synced: hashes(issueValues(created, new Map([...taskOf, [created.number, task.id]]))) };

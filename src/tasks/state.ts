@@ -41,7 +41,6 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
   if (opts.branches === false) return { tasks: withReasons(project, local), flights: [] };
   const flights = await inFlight(project, local);
   if (!flights.length) return { tasks: withReasons(project, local), flights };
-  const flying = new Set(flights.map((f) => f.id));
   const over = new Map(flights.map((f) => [f.id, f]));
   const tasks = local.map((t): Stated<T> => {
     const f = over.get(t.id);
@@ -51,7 +50,7 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
     if (status === 'review' && changesRequested(project, t.id, f.branch)) status = t.status;
     return { ...t, status, branch: f.branch, ...(status !== t.status ? { statusHere: t.status } : {}) };
   });
-  return { tasks: withReasons(project, tasks, flying), flights };
+  return { tasks: withReasons(project, tasks, over), flights };
 }
 
 /**
@@ -59,7 +58,7 @@ export async function statedTasks<T extends TaskHead>(project: Project, local: T
  * in flight on their branch are read there (`taskState`, git calls); the others from this
  * checkout's memory file, so a plan with hundreds of blocked tasks costs file reads, not processes.
  */
-function withReasons<T extends TaskHead>(project: Project, tasks: Stated<T>[], flying: ReadonlySet<string> = new Set()): Stated<T>[] {
+function withReasons<T extends TaskHead>(project: Project, tasks: Stated<T>[], flying: ReadonlyMap<string, unknown> = new Map()): Stated<T>[] {
   return tasks.map((t) => {
     if (t.status !== 'blocked') return t;
     const memory = flying.has(t.id) ? taskState(project, t as unknown as Parameters<typeof taskState>[1]).memory : readMemory(project.root, t.id).entries;

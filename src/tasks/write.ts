@@ -2,7 +2,7 @@
 import { lfText, withEolOf } from '../core/eol.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatonError, problemToError } from '../core/errors.js';
+import { BatonError, problemToError, type Problem } from '../core/errors.js';
 import { graphProblems } from '../core/graph.js';
 import { newTaskId, resolveTask } from '../core/ids.js';
 import { isStatus, oneLineTitle, STATUSES, taskFileName, type Task } from '../core/task.js';
@@ -87,11 +87,16 @@ export function newTaskFile(input: NewTask, existing: readonly Task[], now = new
   return { task: parsed.task, text };
 }
 
+/** The first cycle or dangling dependency that `after` has and `before` had not. */
+export function newGraphProblem(before: readonly Task[], after: readonly Task[]): Problem | undefined {
+  const had = new Set(graphProblems(before).map((p) => p.message));
+  return graphProblems(after).find((p) => !had.has(p.message));
+}
+
 /** Refuse a change that would leave the plan with a cycle or a dangling dependency. */
 export function assertGraph(before: readonly Task[], after: readonly Task[]): void {
-  const had = new Set(graphProblems(before).map((p) => p.message));
-  const fresh = graphProblems(after).filter((p) => !had.has(p.message));
-  if (fresh.length) throw problemToError(fresh[0]!);
+  const fresh = newGraphProblem(before, after);
+  if (fresh) throw problemToError(fresh);
 }
 
 /** The plan.md text with a fresh task block, or undefined when it is not ours to change. */

@@ -11,7 +11,7 @@
  * a task finished on its branch but not merged is merged.
  */
 import { executorFor, maxConcurrent } from '../agents/implementer.js';
-import { activePauses } from '../workspace/executor-pauses.js';
+import { activePauses, isoSecondsUp } from '../workspace/executor-pauses.js';
 import { BatonError } from '../core/errors.js';
 import { topoOrder } from '../core/graph.js';
 import type { Outcome } from '../memory/entry.js';
@@ -203,7 +203,7 @@ class AutoRun {
     // A task held back for an overlap says so, unless this run said something later about it.
     const left = leftOver(project, new Map([...this.waitShown, ...this.settled]), opts.merge);
     const now = Date.now();
-    const pausedUntil = Object.fromEntries([...this.paused].filter(([, at]) => at > now).map(([name, at]) => [name, isoSeconds(at)]));
+    const pausedUntil = Object.fromEntries([...this.paused].filter(([, at]) => at > now).map(([name, at]) => [name, isoSecondsUp(at)]));
     const stop = this.stop ?? (left.length ? (Object.keys(pausedUntil).length ? 'paused' : 'nothing-ready') : 'done');
     const queue = { batches: this.queue.batches + this.remoteBatches, retries: this.queue.retries + this.remoteRetries };
     return { stop, results: this.results, spentUsd: this.spent, reviews: this.reviews, left, pausedUntil, queue };
@@ -244,7 +244,7 @@ class AutoRun {
       const executor = this.executorName(c.task);
       const pausedTill = this.paused.get(executor);
       if (pausedTill !== undefined && pausedTill > Date.now()) {
-        this.showWait(c.task, `${executor} is paused until ${isoSeconds(pausedTill)} (a rate or usage limit; no attempt counted)`);
+        this.showWait(c.task, `${executor} is paused until ${isoSecondsUp(pausedTill)} (a rate or usage limit; no attempt counted)`);
         continue;
       }
       const cap = maxConcurrent(this.project.config, executor, this.opts.maxPerExecutor);
@@ -463,11 +463,6 @@ class AutoRun {
 
 /** How often running branches are looked at for new commits to trial-merge (one `for-each-ref`; merges only on change). */
 const TRIAL_MERGE_MS = 1000;
-
-/** `2026-12-06T15:00:00Z`. */
-function isoSeconds(ms: number): string {
-  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** The run in a line or two, for the `run-finished` event: why it stopped, what came of it, what is left and why. */
 function runText(s: AutoSummary): string {

@@ -13,7 +13,7 @@ import type { Status, Task } from '../core/task.js';
 import { resolveTaskAnswers } from '../agents/task-answers.js';
 import type { TaskAnswer } from '../agents/plan-schema.js';
 import { applyTaskChange, previewTaskChange, type TaskChange } from '../tasks/change.js';
-import { batonBody, checkReferences, type ForeignPlan, type ForeignTask, type Format } from '../tasks/formats/foreign.js';
+import { batonBody, checkReferences, strings, type ForeignPlan, type ForeignTask, type Format } from '../tasks/formats/foreign.js';
 import { readTaskmaster, writeTaskmaster, type ExportTask } from '../tasks/formats/taskmaster.js';
 import { readBacklog, writeBacklog } from '../tasks/formats/backlog.js';
 import { readSpeckit } from '../tasks/formats/speckit.js';
@@ -83,7 +83,8 @@ export function importPlan(project: Project, plan: ForeignPlan, opts: { dryRun?:
   const root = project.root;
   const existing = loadTasks(root);
   if (existing.problems.length) throw tasksInvalid(existing.problems);
-  const fm = new Map(existing.tasks.map((t) => [t.id, extras(readFileSync(join(root, t.path), 'utf8'), t.path)]));
+  const texts = new Map(existing.tasks.map((t) => [t.id, readFileSync(join(root, t.path), 'utf8')]));
+  const fm = new Map(existing.tasks.map((t) => [t.id, extras(texts.get(t.id)!, t.path)]));
   const byId = new Map(existing.tasks.map((t) => [t.id, t]));
   const bySource = new Map<string, Task>();
   for (const t of existing.tasks) {
@@ -125,7 +126,7 @@ export function importPlan(project: Project, plan: ForeignPlan, opts: { dryRun?:
     const target = matchOf(f);
     if (!target || keptIds.has(target.id)) continue;
     const a = amended.get(target.id);
-    const base = a?.base ?? readFileSync(join(root, target.path), 'utf8');
+    const base = a?.base ?? texts.get(target.id)!;
     const fields = [...(a?.fields ?? [])];
     const before = fm.get(target.id) ?? {};
     const updates: Record<string, unknown> = {};
@@ -159,7 +160,7 @@ function exportTasks(root: string): ExportTask[] {
   return set.tasks.map((task) => {
     const data = extras(readFileSync(join(root, task.path), 'utf8'), task.path);
     const body = batonBody(task.body);
-    const labels = Array.isArray(data.labels) ? data.labels.filter((l): l is string => typeof l === 'string') : undefined;
+    const labels = strings(data.labels);
     return {
       task,
       source: typeof data.source === 'string' ? data.source : undefined,

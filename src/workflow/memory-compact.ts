@@ -17,7 +17,7 @@ import { BatonError } from '../core/errors.js';
 import { FOLD_KIND, foldMemory } from '../memory/compact.js';
 import { memoryFileKind, memoryPath, parseMemory, writeMemoryText } from '../memory/file.js';
 import { taskOfBranch } from '../memory/attribution.js';
-import { currentBranch } from '../git/gitdir.js';
+import { safeBranch } from '../git/gitdir.js';
 import { gitRun } from '../git/task-branch.js';
 import { loadTaskHeads } from '../tasks/task-files.js';
 import { withLock } from '../workspace/atomic.js';
@@ -65,15 +65,14 @@ export async function compactMemory(project: Project, opts: CompactOptions = {})
     .split('\0').filter((l) => l.length > 3).map((l) => l.slice(3)));
 
   // Done tasks, oldest finished first: the time of their latest result (else their last entry).
-  const done: { id: string; finished: string; text: string }[] = [];
+  const done: { id: string; finished: string }[] = [];
   for (const t of loadTaskHeads(root).tasks) {
     if (t.status !== 'done') continue;
     const path = memoryPath(root, t.id);
     if (memoryFileKind(path) !== 'file') continue;
-    const text = readFileSync(path, 'utf8');
-    const entries = parseMemory(text, t.id).entries;
+    const entries = parseMemory(readFileSync(path, 'utf8'), t.id).entries;
     const finished = entries.filter((e) => e.kind === 'result').at(-1)?.time ?? entries.at(-1)?.time ?? '';
-    done.push({ id: t.id, finished, text });
+    done.push({ id: t.id, finished });
   }
   done.sort((a, b) => a.finished.localeCompare(b.finished) || a.id.localeCompare(b.id));
   const old = done.slice(0, Math.max(0, done.length - olderThan));
@@ -119,12 +118,4 @@ export async function compactMemory(project: Project, opts: CompactOptions = {})
     result.committed = await commitPlanChange(root, written, result.subject, { commit: opts.commit });
   }
   return result;
-}
-
-function safeBranch(root: string): string | undefined {
-  try {
-    return currentBranch(root);
-  } catch {
-    return undefined;
-  }
 }

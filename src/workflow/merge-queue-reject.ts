@@ -20,7 +20,7 @@ export function rejectionLine(r: Rejection): string {
 }
 
 /** The failed result's text: what the agent must do, with everything it needs to do it. */
-export function rejectionText(project: Project, r: Rejection, titles: ReadonlyMap<string, string>): string {
+function rejectionText(project: Project, r: Rejection, titles: ReadonlyMap<string, string>): string {
   const base = project.config.base_branch;
   const who = r.with.map((id) => `${id}${titles.has(id) ? ` (${titles.get(id)})` : ''}`);
   const files = r.files.slice(0, 20).map((f) => `- ${f}`).join('\n') + (r.files.length > 20 ? `\n- … ${r.files.length - 20} more` : '');

@@ -43,12 +43,8 @@ export interface Rejection {
 }
 
 export interface BatchVerdict {
-  /** The commit every accepted entry was verified on, merged in this order (the base tip when none). */
-  tip: string;
   accepted: QueueEntry[];
   rejected: Rejection[];
-  /** Scratch merges made and check runs, for the record (a batch of n that passes is one run). */
-  runs: number;
 }
 
 export interface VerifyOptions {
@@ -64,20 +60,27 @@ const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 
 /**
  * Verify `entries` on `baseSha`: merge them one after another in a scratch
- * worktree, run their checks there; on a failure, bisect. Returns the commit
- * that holds the accepted ones and passed, and each rejection with its why.
+ * worktree, run their checks there; on a failure, bisect. Returns the entries
+ * accepted (they merge in this order) and each rejection with its why.
  */
 export async function verifyBatch(project: Project, baseSha: string, entries: readonly QueueEntry[], opts: VerifyOptions = {}): Promise<BatchVerdict> {
   // One entry that already holds the base tip, its checks just passed on it: the merge's tree is the
   // branch's own (outside baton's files), verified already; no scratch worktree is needed.
   const only = entries.length === 1 ? entries[0]! : undefined;
   if (only?.checkedOnBranch && gitRun(project.root, ['merge-base', '--is-ancestor', baseSha, only.branch]).code === 0) {
-    return { tip: baseSha, accepted: [only], rejected: [], runs: 0 };
+    return { accepted: [only], rejected: [] };
   }
   const scratch = opts.scratch ? opts.scratch() : new Scratch(project, baseSha);
   try {
-    const verdict: BatchVerdict = { tip: baseSha, accepted: [], rejected: [], runs: 0 };
-    verdict.tip = await tryEntries(project, scratch, baseSha, [...entries], verdict, opts);
+    const verdict: BatchVerdict = { accepted: [], rejected: [] };
+    // Each entry's checks as the base decides them: read once, however deep the bisection goes.
+    const checks = new Map<string, Task['checks']>();
+    const checksOf = (e: QueueEntry) => {
+      let c = checks.get(e.task.id);
+      if (!c) checks.set(e.task.id, (c = taskAt(project.root, project.config.base_branch, e.task).checks));
+      return c;
+    };
+    await tryEntries(scratch, baseSha, [...entries], verdict, { ...opts, checksOf });
     // Checks cut short by Ctrl-C failed for no fault of the agents: nobody is sent back, nothing merged.
     if (opts.signal?.aborted) throw new BatonError('the merge queue was interrupted before its checks finished', { hint: 'Run `baton auto` again: finished tasks are queued again from their branches.' });
     return verdict;
@@ -86,7 +89,7 @@ export async function verifyBatch(project: Project, baseSha: string, entries: re
   }
 }
 
-async function tryEntries(project: Project, scratch: Scratch, start: string, entries: QueueEntry[], verdict: BatchVerdict, opts: VerifyOptions): Promise<string> {
+async function tryEntries(scratch: Scratch, start: string, entries: QueueEntry[], verdict: BatchVerdict, opts: VerifyOptions & { checksOf: (e: QueueEntry) => Task['checks'] }): Promise<string> {
   if (!entries.length) return start;
   scratch.reset(start);
   const merged: QueueEntry[] = [];
@@ -96,9 +99,7 @@ async function tryEntries(project: Project, scratch: Scratch, start: string, ent
     else merged.push(e);
   }
   if (!merged.length) return start;
-  verdict.runs++;
-  const base = project.config.base_branch;
-  const failed = await firstFailure(scratch.dir, merged.map((e) => taskAt(project.root, base, e.task).checks), opts);
+  const failed = await firstFailure(scratch.dir, merged.map(opts.checksOf), opts);
   if (failed === undefined) {
     verdict.accepted.push(...merged);
     return scratch.head();
@@ -109,8 +110,8 @@ async function tryEntries(project: Project, scratch: Scratch, start: string, ent
   }
   // Bors: which of them broke it is found by halves, each tried on what passed before it.
   const half = Math.ceil(merged.length / 2);
-  const mid = await tryEntries(project, scratch, start, merged.slice(0, half), verdict, opts);
-  return tryEntries(project, scratch, mid, merged.slice(half), verdict, opts);
+  const mid = await tryEntries(scratch, start, merged.slice(0, half), verdict, opts);
+  return tryEntries(scratch, mid, merged.slice(half), verdict, opts);
 }
 
 /** Every entry's checks, in order; the first that fails (undefined: all passed). */

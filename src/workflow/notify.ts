@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../workspace/atomic.js';
 import type { Project } from '../workspace/context.js';
 import { sharedStateDir } from '../workspace/paths.js';
 
-export const EVENT_KINDS = ['question', 'failed', 'review', 'run-finished'] as const;
+const EVENT_KINDS = ['question', 'failed', 'review', 'run-finished'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface BatonEvent {
@@ -35,7 +35,7 @@ export interface BatonEvent {
 }
 
 /** The board keeps this many events; the file is cut back to it when it reaches twice as many. */
-export const EVENTS_KEPT = 200;
+const EVENTS_KEPT = 200;
 const TEXT_MAX = 2000;
 
 export function eventsPath(root: string): string {

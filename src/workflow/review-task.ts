@@ -24,7 +24,7 @@ export const REVIEW_ACTIONS = ['request-changes', 'approve', 'cancel'] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
 /** The `ref` of the memory entry each action writes: `## <time> review changes-requested`. */
-export const REVIEW_REFS: Record<ReviewAction, string> = { 'request-changes': CHANGES_REQUESTED, approve: 'approved', cancel: 'cancelled' };
+const REVIEW_REFS: Record<ReviewAction, string> = { 'request-changes': CHANGES_REQUESTED, approve: 'approved', cancel: 'cancelled' };
 
 export interface LineComment {
   path: string;
@@ -91,7 +91,7 @@ function checkComment(project: Project, task: Task, branch: string | undefined, 
 }
 
 /** The memory entry's body: one list item per comment, `file:line` first. */
-export function reviewBody(action: ReviewAction, via: string, comments: readonly LineComment[], message?: string): string {
+function reviewBody(action: ReviewAction, via: string, comments: readonly LineComment[], message?: string): string {
   const head = action === 'request-changes' ? `Changes requested by a person on ${via}.` : action === 'approve' ? `Approved by a person on ${via}: merged.` : `Cancelled by a person on ${via}.`;
   const indent = (t: string) => t.split('\n').join('\n  ');
   const items = [
@@ -157,6 +157,6 @@ export async function reviewTask(project: Project, ref: string, input: ReviewTas
  * The one place an approval merges. Today `baton done --merge`'s use case;
  * where a merge queue runs, this is the call that hands the task to it.
  */
-export async function approveMerge(project: Project, id: string): Promise<DoneResult> {
+async function approveMerge(project: Project, id: string): Promise<DoneResult> {
   return doneTask(project, id, { merge: true });
 }

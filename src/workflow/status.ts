@@ -14,7 +14,8 @@ import { Predictor } from '../tasks/predicted-files.js';
 import { waitText } from '../core/overlap.js';
 import { readQueueState, type QueueState } from './merge-queue-state.js';
 import { executorFor } from '../agents/implementer.js';
-import { activePauses } from '../workspace/executor-pauses.js';
+import { activePauses, type ExecutorPause } from '../workspace/executor-pauses.js';
+import { pidAlive } from '../workspace/pid-lock.js';
 
 export interface TaskSummary {
   id: string;
@@ -64,15 +65,6 @@ function mergeQueueView(root: string): MergeQueueView | undefined {
   return { running: state.pid > 0 && pidAlive(state.pid), entries: state.entries, recent: state.recent, batches: state.batches, retries: state.retries };
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function summary(t: Stated<TaskHead>): TaskSummary {
   return {
     id: t.id, title: t.title, status: t.status, phase: t.phase, depends_on: t.depends_on,
@@ -102,6 +94,7 @@ async function overlay<T extends TaskHead>(project: Project, local: T[], withBra
 export async function statusReport(project: Project, opts: { recent?: number; branches?: boolean } = {}): Promise<StatusReport> {
   const { tasks, flights, bodies } = await effectiveHeads(project, opts.branches ?? true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const pauses = activePauses(project.root); // read once for both lists
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const phases = new Map<string, StatusReport['phases'][number]>();
   const inOrder = topoOrder(tasks);
@@ -123,8 +116,8 @@ export async function statusReport(project: Project, opts: { recent?: number; br
     headline: headline(tasks),
     counts,
     phases: [...phases.values()],
-    ready: withPauses(project, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress'), bodies), byId),
-    inProgress: withPauses(project, inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary), byId),
+    ready: withPauses(project, pauses, withWaits(project, ordered.map(summary), inOrder.filter((t) => t.status === 'in-progress'), bodies), byId),
+    inProgress: withPauses(project, pauses, inOrder.filter((t) => t.status === 'in-progress' || t.status === 'review').map(summary), byId),
     blocked,
     // A branch that says done, but a person asked for changes: open again, as every list says.
     inFlight: flights.map((f) => {
@@ -155,12 +148,11 @@ export function recentMemory(project: Project, count: number): MemoryEntry[] {
 export async function nextReport(project: Project): Promise<TaskSummary[]> {
   const { tasks, bodies } = await effectiveHeads(project, true);
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  return withPauses(project, withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'), bodies), byId);
+  return withPauses(project, activePauses(project.root), withWaits(project, nextTasks(tasks).map(summary), tasks.filter((t) => t.status === 'in-progress'), bodies), byId);
 }
 
 /** Tasks whose executor is paused by a rate or usage limit, marked with until when. */
-function withPauses<T extends TaskSummary>(project: Project, list: T[], byId: ReadonlyMap<string, TaskHead>): T[] {
-  const pauses = activePauses(project.root);
+function withPauses<T extends TaskSummary>(project: Project, pauses: ReadonlyMap<string, ExecutorPause>, list: T[], byId: ReadonlyMap<string, TaskHead>): T[] {
   if (!pauses.size) return list;
   return list.map((t) => {
     let executor: string;

@@ -135,21 +135,17 @@ export function parseConfig(text: string, file: string, base?: Config): Config {
     if (typeof raw[key] !== 'boolean') fail(key, '`true` or `false`');
     config[key] = raw[key] as boolean;
   }
-  if (raw.max_plan_tasks !== undefined && raw.max_plan_tasks !== null) {
-    if (typeof raw.max_plan_tasks !== 'number' || !Number.isInteger(raw.max_plan_tasks) || raw.max_plan_tasks < 1) fail('max_plan_tasks', 'a whole number (1 or more)');
-    config.max_plan_tasks = raw.max_plan_tasks as number;
-  }
-  if (raw.lessons_fade_after !== undefined && raw.lessons_fade_after !== null) {
-    if (typeof raw.lessons_fade_after !== 'number' || !Number.isInteger(raw.lessons_fade_after) || raw.lessons_fade_after < 1) fail('lessons_fade_after', 'a whole number of tasks (1 or more)');
-    config.lessons_fade_after = raw.lessons_fade_after as number;
-  }
-  if (raw.lessons_strategy_after !== undefined && raw.lessons_strategy_after !== null) {
-    if (typeof raw.lessons_strategy_after !== 'number' || !Number.isInteger(raw.lessons_strategy_after) || raw.lessons_strategy_after < 2) fail('lessons_strategy_after', 'a whole number of tasks (2 or more)');
-    config.lessons_strategy_after = raw.lessons_strategy_after as number;
-  }
-  if (raw.memory_fold_after !== undefined && raw.memory_fold_after !== null) {
-    if (typeof raw.memory_fold_after !== 'number' || !Number.isInteger(raw.memory_fold_after) || raw.memory_fold_after < 1) fail('memory_fold_after', 'a whole number of tasks (1 or more)');
-    config.memory_fold_after = raw.memory_fold_after as number;
+  const wholeNumbers = [
+    ['max_plan_tasks', 1, 'a whole number (1 or more)'],
+    ['lessons_fade_after', 1, 'a whole number of tasks (1 or more)'],
+    ['lessons_strategy_after', 2, 'a whole number of tasks (2 or more)'],
+    ['memory_fold_after', 1, 'a whole number of tasks (1 or more)'],
+  ] as const;
+  for (const [key, min, expected] of wholeNumbers) {
+    const value = raw[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(key, expected);
+    config[key] = value as number;
   }
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) fail('models', 'a map of role → settings');

@@ -1,7 +1,7 @@
 /** What every operation needs to know about the repository it works on. */
 import { existsSync } from 'node:fs';
 import { BatonError, type Problem } from '../core/errors.js';
-import { findRepoRoot, currentBranch } from '../git/gitdir.js';
+import { findRepoRoot, safeBranch } from '../git/gitdir.js';
 import { defaultConfig, readConfig, type Config } from './config.js';
 import { agentsPaths } from './paths.js';
 
@@ -48,10 +48,4 @@ export function onTaskBranch(project: Project): boolean {
   return branch !== undefined && branch.startsWith(project.config.branch_prefix);
 }
 
-export function safeBranch(root: string): string | undefined {
-  try {
-    return currentBranch(root);
-  } catch {
-    return undefined;
-  }
-}
+export { safeBranch };

@@ -21,12 +21,17 @@ export interface ExecutorPause {
 }
 
 /** The first backoff when the agent named no time; it doubles with each limit in a row, up to the cap. */
-export const PAUSE_BACKOFF_MS = 5 * 60_000;
-export const PAUSE_BACKOFF_MAX_MS = 4 * 3_600_000;
+const PAUSE_BACKOFF_MS = 5 * 60_000;
+const PAUSE_BACKOFF_MAX_MS = 4 * 3_600_000;
+
+/** An ISO time in whole seconds, rounded up: never before the time given. */
+export function isoSecondsUp(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
 
 const file = (root: string) => join(sharedStateDir(root), 'executor-pauses.json');
 
-export function readPauses(root: string): Record<string, ExecutorPause> {
+function readPauses(root: string): Record<string, ExecutorPause> {
   const path = file(root);
   if (!existsSync(path)) return {};
   try {
@@ -58,7 +63,7 @@ export function pauseExecutor(root: string, executor: string, reason: string, un
     const hits = last && now - Date.parse(last.until) < PAUSE_BACKOFF_MAX_MS ? last.hits + 1 : 1;
     const end = until ?? new Date(now + Math.min(PAUSE_BACKOFF_MS * 2 ** (hits - 1), PAUSE_BACKOFF_MAX_MS));
     // Whole seconds, rounded up: never before the time named.
-    const pause = { until: new Date(Math.ceil(end.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'), reason, hits };
+    const pause = { until: isoSecondsUp(end.getTime()), reason, hits };
     all[executor] = pause;
     writeFileAtomic(file(root), `${JSON.stringify(all, null, 2)}\n`);
     return pause;

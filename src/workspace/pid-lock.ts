@@ -23,7 +23,7 @@ export function acquirePidLock(root: string, name: string, busy: (pid: number) =
     if (createWithPid(path)) return () => rmSync(path, { force: true });
     const holder = readHolder(path);
     if (!holder) continue; // released meanwhile: try again
-    if (holder.pid && alive(holder.pid)) throw busy(holder.pid);
+    if (holder.pid && pidAlive(holder.pid)) throw busy(holder.pid);
     if (!holder.pid && Date.now() - holder.mtimeMs < EMPTY_GRACE_MS) {
       sleepSync(25); // its owner is writing its pid
       continue;
@@ -85,7 +85,7 @@ function takeOver(path: string, dead: Holder): void {
   const guard = `${path}.takeover`;
   if (!createWithPid(guard)) {
     const g = readHolder(guard);
-    if (g && (!g.pid || !alive(g.pid)) && Date.now() - g.mtimeMs > 10_000) rmSync(guard, { force: true });
+    if (g && (!g.pid || !pidAlive(g.pid)) && Date.now() - g.mtimeMs > 10_000) rmSync(guard, { force: true });
     sleepSync(10);
     return;
   }
@@ -101,7 +101,8 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (one owned by another user counts). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -135,7 +136,7 @@ export async function withCheckoutLock<T>(dir: string, name: string, fn: () => P
 function staleLock(path: string): boolean {
   try {
     const pid = Number(readFileSync(path, 'utf8').trim());
-    if (pid) return !alive(pid);
+    if (pid) return !pidAlive(pid);
     return Date.now() - statSync(path).mtimeMs > 10_000; // empty for 10 s: its holder died mid-write
   } catch {
     return false; // released meanwhile: try again

@@ -61,7 +61,7 @@ export const PRESETS: Record<string, Preset> = {
   },
   // `-` reads the prompt from stdin (closed after it: codex waits on an open one); workspace-write
   // lets it edit the worktree only. With an endpoint (`base_url`, OPENAI_BASE_URL) it gets a
-  // CODEX_HOME of baton's (codex-home.ts): codex reads its provider from there, not from the variable.
+  // CODEX_HOME of baton's (agent-home.ts): codex reads its provider from there, not from the variable.
   codex: {
     command: 'codex exec --json --sandbox workspace-write -',
     output: 'codex-jsonl', key_env: 'OPENAI_API_KEY', package: '@openai/codex', tested: ['0.171.0'], home: codexHome,

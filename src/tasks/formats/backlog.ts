@@ -12,11 +12,11 @@ import { BatonError } from '../../core/errors.js';
 import type { Status } from '../../core/task.js';
 import { parseFrontMatter } from '../../workspace/frontmatter.js';
 import { checkboxes, findSection } from '../markdown.js';
-import { checkFromItem, listItems, statusFromWord, unknownStatus, type ForeignPlan, type ForeignTask } from './foreign.js';
+import { checkFromItem, listItems, statusFromWord, str, unknownStatus, type ForeignPlan, type ForeignTask } from './foreign.js';
 import { numberIds, type ExportTask } from './taskmaster.js';
 
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const strings = (v: unknown) => (Array.isArray(v) ? v.map(str).filter((x): x is string => !!x) : typeof v === 'string' && v ? [v] : []);
+/** A list of strings, or one string as a list of one (Backlog.md writes either). */
+const scalarOrList = (v: unknown) => (Array.isArray(v) ? v.map(str).filter((x): x is string => !!x) : typeof v === 'string' && v ? [v] : []);
 
 /** `dir`: the project, its `backlog/` folder, or `backlog/tasks/`. */
 export function readBacklog(dir: string, cwd: string): ForeignPlan {
@@ -72,7 +72,7 @@ function readOne(path: string, shown: string): { id: string; parent?: string; de
   return {
     id: normId(id),
     parent: str(d.parent_task_id) ? normId(str(d.parent_task_id)!) : undefined,
-    deps: strings(d.dependencies).map(normId),
+    deps: scalarOrList(d.dependencies).map(normId),
     task: {
       ref: `backlog#${normId(id)}`,
       source: str(d.baton_source) ?? `backlog#${normId(id)}`,
@@ -82,12 +82,12 @@ function readOne(path: string, shown: string): { id: string; parent?: string; de
       requirements: listItems(section(['Implementation Plan']), true),
       criteria: [...boxes(['Acceptance Criteria']), ...dod.filter((i) => !checkFromItem(i))],
       checks: dod.map(checkFromItem).filter((c): c is string => !!c),
-      files: [...new Set([...strings(d.references), ...strings(d.modified_files)])],
+      files: [...new Set([...scalarOrList(d.references), ...scalarOrList(d.modified_files)])],
       phase: str(d.milestone),
       dependsOn: [],
       status,
       priority: str(d.priority),
-      labels: strings(d.labels),
+      labels: scalarOrList(d.labels),
       where: at('id'),
     },
   };

@@ -5,11 +5,10 @@
  * named in the context. Priority 0–4 becomes P0–P4; the issue type a label.
  */
 import { BatonError } from '../../core/errors.js';
-import { listItems, statusFromWord, unknownStatus, type ForeignPlan, type ForeignTask } from './foreign.js';
+import { listItems, statusFromWord, str, strings, unknownStatus, type ForeignPlan, type ForeignTask } from './foreign.js';
 
 interface Dep { issue_id?: unknown; depends_on_id?: unknown; type?: unknown }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 export function readBeads(text: string, file: string): ForeignPlan {
   const issues: { data: Record<string, unknown>; line: number }[] = [];
@@ -56,7 +55,7 @@ export function readBeads(text: string, file: string): ForeignPlan {
       str(data.notes)?.trim() && `Notes:\n\n${str(data.notes)!.trim()}`,
       related.length ? `Related: ${related.join(', ')}.` : undefined,
     ].filter(Boolean).join('\n\n');
-    const labels = [...(Array.isArray(data.labels) ? data.labels.filter((l): l is string => typeof l === 'string') : [])];
+    const labels = strings(data.labels) ?? [];
     const type = str(data.issue_type ?? data.type);
     if (type && type !== 'task' && !labels.includes(type)) labels.push(type);
     tasks.push({

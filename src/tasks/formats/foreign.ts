@@ -9,6 +9,11 @@ import { findSection, checkboxes } from '../markdown.js';
 import type { Status } from '../../core/task.js';
 
 export const FORMATS = ['taskmaster', 'backlog', 'speckit', 'beads'] as const;
+
+/** A string or a number from a foreign file, as text; anything else is absent. */
+export const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+/** The strings of a foreign list; absent when it is no list. */
+export const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
 export type Format = (typeof FORMATS)[number];
 
 export interface ForeignTask {

@@ -6,7 +6,7 @@
  */
 import { BatonError } from '../../core/errors.js';
 import type { Status, Task } from '../../core/task.js';
-import { batonBody, listItems, statusFromWord, unknownStatus, type ForeignPlan, type ForeignTask } from './foreign.js';
+import { batonBody, listItems, statusFromWord, str, strings, unknownStatus, type ForeignPlan, type ForeignTask } from './foreign.js';
 
 interface TmTask {
   id?: unknown; title?: unknown; description?: unknown; details?: unknown; testStrategy?: unknown;
@@ -15,8 +15,6 @@ interface TmTask {
   baton?: { id?: unknown; source?: unknown; phase?: unknown; files?: unknown; checks?: unknown; labels?: unknown };
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
 
 export function readTaskmaster(text: string, file: string, tag?: string): ForeignPlan {
   let data: unknown;
